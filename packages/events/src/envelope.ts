@@ -1,0 +1,48 @@
+/** Routing keys, one per event type. Producers publish them; consumers bind to them. */
+export const EVENT_TYPES = [
+  'recipe.created',
+  'recipe.updated',
+  'recipe.deleted',
+  'comment.added',
+  'comment.deleted',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The message every Potluck event travels in. `data` holds the aggregate's full new
+ * state (a delete holds its id), so a consumer never calls the producer back.
+ * `aggregateVersion` rises on every change and lets consumers drop stale events.
+ */
+export interface EventEnvelope<Data = unknown> {
+  id: string;
+  type: EventType;
+  schemaVersion: number;
+  occurredAt: string;
+  aggregateId: string;
+  aggregateVersion: number;
+  data: Data;
+}
+
+export const SCHEMA_VERSION = 1;
+
+export interface NewEvent<Data> {
+  id: string;
+  type: EventType;
+  occurredAt: Date;
+  aggregateId: string;
+  aggregateVersion: number;
+  data: Data;
+}
+
+export function createEnvelope<Data>(event: NewEvent<Data>): EventEnvelope<Data> {
+  return {
+    id: event.id,
+    type: event.type,
+    schemaVersion: SCHEMA_VERSION,
+    occurredAt: event.occurredAt.toISOString(),
+    aggregateId: event.aggregateId,
+    aggregateVersion: event.aggregateVersion,
+    data: event.data,
+  };
+}

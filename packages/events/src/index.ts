@@ -1,0 +1,3 @@
+export { EVENT_TYPES, SCHEMA_VERSION, createEnvelope } from './envelope.js';
+export type { EventEnvelope, EventType, NewEvent } from './envelope.js';
+export { appendToOutbox, type OutboxTransaction } from './outbox.js';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Parses environment variables against a zod object schema and returns a frozen, typed
+ * config. Every bad variable is reported at once, each by name, so an operator fixes
+ * them in one go. `process.env` is passed in by the composition root, never read here.
+ */
+export function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: Env): Readonly<z.infer<Schema>> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const variable = issue.path.join('.');
+        return issue.code === 'invalid_type' && present[variable] === undefined
+          ? `${variable} is required`
+          : `${variable}: ${issue.message} (got "${String(present[variable])}")`;
+      }),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+/** Reusable variable parsers with messages that say what a valid value looks like. */
+export const envVar = {
+  port: (fallback: number) => z.coerce.number().int('must be a whole number').min(1).max(65535).default(fallback),
+  url: (protocols: string[]) =>
+    z.string().refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((protocol) => `${protocol}://`).join(' or ')}`,
+    ),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+  milliseconds: (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  mode: () => z.enum(['development', 'production']).default('development'),
+};

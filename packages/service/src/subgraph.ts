@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { migrate } from '@potluck/db';
+import { parse } from 'graphql';
+import { z } from 'zod';
+import { envVar } from './config.js';
+import { startGraphQLService, type RunningService } from './graphqlService.js';
+import { createLogger, type Logger } from './logger.js';
+import type { ReadinessCheck } from './readiness.js';
+
+/** The variables every subgraph reads; each subgraph extends this with its own. */
+export function subgraphEnvSchema(defaultPort: number) {
+  return z.object({
+    HOST: z.string().default('0.0.0.0'),
+    PORT: envVar.port(defaultPort),
+    DATABASE_URL: envVar.url(['postgres', 'postgresql']),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    MIGRATE_ON_START: envVar.boolean(true),
+    INTROSPECTION: envVar.boolean(true),
+    STACKTRACES: envVar.boolean(false),
+    LOG_LEVEL: envVar.logLevel(),
+    SHUTDOWN_TIMEOUT_MS: envVar.milliseconds(10_000),
+  });
+}
+
+export type SubgraphConfig = Readonly<z.infer<ReturnType<typeof subgraphEnvSchema>>>;
+
+interface Database {
+  $queryRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<unknown>;
+  $disconnect(): Promise<void>;
+}
+
+export interface SubgraphDefinition<Db extends Database, Context> {
+  name: string;
+  schemaFile: string;
+  migrationsDir: string;
+  config: SubgraphConfig;
+  logger?: Logger;
+  openDatabase(): Db;
+  resolvers: GraphQLResolverMap<Context>;
+  createContext(db: Db): Context;
+}
+
+export interface RunningSubgraph<Db> {
+  url: string;
+  db: Db;
+  logger: Logger;
+  /** Stops taking requests, finishes in-flight ones, then closes the database pool. */
+  stop(): Promise<void>;
+}
+
+/** Starts a subgraph: migrations (when enabled), its database, and the GraphQL HTTP service. */
+export async function startSubgraph<Db extends Database, Context extends object>(
+  definition: SubgraphDefinition<Db, Context>,
+): Promise<RunningSubgraph<Db>> {
+  const { config, name } = definition;
+  const logger = definition.logger ?? createLogger(name, config.LOG_LEVEL);
+  if (config.MIGRATE_ON_START) {
+    const { applied } = await migrate(config.DATABASE_URL, definition.migrationsDir);
+    if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  }
+  const typeDefs = parse(await readFile(definition.schemaFile, 'utf8'));
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
+  const db = definition.openDatabase();
+  const databaseCheck: ReadinessCheck = { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) };
+  let http: RunningService;
+  try {
+    http = await startGraphQLService<Context>({
+      name,
+      host: config.HOST,
+      port: config.PORT,
+      logger,
+      apollo: { schema },
+      context: async () => definition.createContext(db),
+      readinessChecks: [databaseCheck],
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      introspection: config.INTROSPECTION,
+      includeStacktrace: config.STACKTRACES,
+    });
+  } catch (error) {
+    await db.$disconnect();
+    throw error;
+  }
+  return {
+    url: http.url,
+    db,
+    logger,
+    async stop() {
+      await http.stop();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ensureDatabase, migrate } from '@potluck/db';
+import { envVar, parseEnv } from '@potluck/service';
+import {
+  REPO_ROOT,
+  SERVICES,
+  prefixedLine,
+  spawnService,
+  stopService,
+  waitForHttpOk,
+  type ServiceProcess,
+} from './stack.js';
+
+/**
+ * `npm start`: the whole stack on a machine that already runs Postgres (and RabbitMQ):
+ * creates the databases when missing, applies migrations, runs the three services with
+ * prefixed logs, and stops them all cleanly on Ctrl-C.
+ */
+const config = parseEnv(
+  z.object({
+    RECIPES_DATABASE_URL: envVar
+      .url(['postgres', 'postgresql'])
+      .default('postgresql://postgres@127.0.0.1:5432/recipes'),
+    COMMENTS_DATABASE_URL: envVar
+      .url(['postgres', 'postgresql'])
+      .default('postgresql://postgres@127.0.0.1:5432/comments'),
+    AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
+    GATEWAY_PORT: envVar.port(4000),
+    RECIPES_PORT: envVar.port(4001),
+    COMMENTS_PORT: envVar.port(4002),
+    LOG_LEVEL: envVar.logLevel(),
+  }),
+  process.env,
+);
+
+const print = (name: Parameters<typeof prefixedLine>[0], line: string) => console.log(prefixedLine(name, line));
+
+async function prepareDatabases(): Promise<void> {
+  for (const [url, service] of [
+    [config.RECIPES_DATABASE_URL, SERVICES.recipes],
+    [config.COMMENTS_DATABASE_URL, SERVICES.comments],
+  ] as const) {
+    await ensureDatabase(url);
+    await migrate(url, path.join(REPO_ROOT, service.migrations));
+  }
+}
+
+async function main(): Promise<void> {
+  await prepareDatabases();
+  const shared = {
+    AMQP_URL: config.AMQP_URL,
+    LOG_LEVEL: config.LOG_LEVEL,
+    MIGRATE_ON_START: 'false',
+    HOST: '127.0.0.1',
+  };
+  const recipesUrl = `http://127.0.0.1:${config.RECIPES_PORT}/graphql`;
+  const commentsUrl = `http://127.0.0.1:${config.COMMENTS_PORT}/graphql`;
+  const services: ServiceProcess[] = [
+    spawnService(
+      'recipes',
+      { ...shared, PORT: String(config.RECIPES_PORT), DATABASE_URL: config.RECIPES_DATABASE_URL },
+      print,
+    ),
+    spawnService(
+      'comments',
+      { ...shared, PORT: String(config.COMMENTS_PORT), DATABASE_URL: config.COMMENTS_DATABASE_URL },
+      print,
+    ),
+    spawnService(
+      'gateway',
+      { ...shared, PORT: String(config.GATEWAY_PORT), RECIPES_URL: recipesUrl, COMMENTS_URL: commentsUrl },
+      print,
+    ),
+  ];
+  let stopping = false;
+  const stopAll = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(services.map((service) => stopService(service)));
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  for (const service of services) {
+    void service.exited.then((code) => {
+      if (stopping) return;
+      console.error(`${service.name} exited with code ${code}; stopping the others`);
+      void stopAll(1);
+    });
+  }
+  await waitForHttpOk(`http://127.0.0.1:${config.GATEWAY_PORT}/health/ready`, 60_000);
+  console.log(`\nPotluck is up: http://localhost:${config.GATEWAY_PORT}/graphql (Ctrl-C stops everything)\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

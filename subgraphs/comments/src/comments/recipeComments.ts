@@ -1,0 +1,87 @@
+import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid } from '@potluck/service';
+import { Prisma, type Comment } from '../generated/prisma/client.js';
+import type { CommentDeps } from './commentDeps.js';
+
+const CURSOR_TAG = 'COMMENTS';
+
+export interface CommentPage {
+  edges: Array<{ cursor: string; node: Comment }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+interface CommentRow {
+  id: string;
+  recipe_id: string;
+  text: string;
+  author: string;
+  created_at: Date;
+  version: number;
+}
+
+function toComment(row: CommentRow): Comment {
+  return {
+    id: row.id,
+    recipeId: row.recipe_id,
+    text: row.text,
+    author: row.author,
+    createdAt: row.created_at,
+    version: row.version,
+  };
+}
+
+function afterCondition(after: string | null | undefined): Prisma.Sql {
+  if (!after) return Prisma.empty;
+  const [createdAt, id] = decodeCursor(after, CURSOR_TAG);
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) {
+    throw new BadUserInputError('after is not a valid cursor', 'after');
+  }
+  return Prisma.sql`AND (created_at, id) < (${new Date(createdAt)}::timestamptz, ${id}::uuid)`;
+}
+
+/**
+ * Newest-first comment pages for many recipes at once: two statements however many
+ * recipes a gateway page holds (a windowed page query and a grouped count).
+ */
+export async function loadCommentPages(
+  deps: Pick<CommentDeps, 'prisma'>,
+  recipeIds: readonly string[],
+  first: number,
+  after: string | null | undefined,
+): Promise<CommentPage[]> {
+  checkPageSize(first);
+  const condition = afterCondition(after);
+  const ids = recipeIds.filter(isUuid);
+  if (ids.length === 0) return recipeIds.map(() => emptyPage());
+  const [rows, counts] = await Promise.all([
+    deps.prisma.$queryRaw<CommentRow[]>`
+      SELECT id, recipe_id, text, author, created_at, version FROM (
+        SELECT *, row_number() OVER (PARTITION BY recipe_id ORDER BY created_at DESC, id DESC) AS position
+        FROM comments
+        WHERE recipe_id = ANY(${ids}::uuid[]) ${condition}
+      ) ranked
+      WHERE position <= ${first + 1}
+      ORDER BY recipe_id, created_at DESC, id DESC`,
+    deps.prisma.$queryRaw<Array<{ recipe_id: string; total: number }>>`
+      SELECT recipe_id, count(*)::int AS total FROM comments WHERE recipe_id = ANY(${ids}::uuid[]) GROUP BY recipe_id`,
+  ]);
+  const rowsByRecipe = Map.groupBy(rows, (row) => row.recipe_id);
+  const totals = new Map(counts.map((count) => [count.recipe_id, count.total]));
+  return recipeIds.map((recipeId) => toPage(rowsByRecipe.get(recipeId) ?? [], first, totals.get(recipeId) ?? 0));
+}
+
+function toPage(rows: CommentRow[], first: number, totalCount: number): CommentPage {
+  const edges = rows.slice(0, first).map((row) => ({
+    cursor: encodeCursor(CURSOR_TAG, [row.created_at.toISOString(), row.id]),
+    node: toComment(row),
+  }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}
+
+function emptyPage(): CommentPage {
+  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+}

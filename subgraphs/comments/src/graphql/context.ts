@@ -1,0 +1,29 @@
+import DataLoader from 'dataloader';
+import type { Comment } from '../generated/prisma/client.js';
+import type { CommentDeps } from '../comments/commentDeps.js';
+import { getCommentsByIds } from '../comments/getComments.js';
+import { loadCommentPages, type CommentPage } from '../comments/recipeComments.js';
+
+export interface CommentsContext {
+  deps: CommentDeps;
+  commentById: DataLoader<string, Comment | null>;
+  /** One loader per (first, after): every recipe in a gateway batch shares one query. */
+  commentPages(first: number, after: string | null | undefined): DataLoader<string, CommentPage>;
+}
+
+export function createContext(deps: CommentDeps): CommentsContext {
+  const pageLoaders = new Map<string, DataLoader<string, CommentPage>>();
+  return {
+    deps,
+    commentById: new DataLoader((ids) => getCommentsByIds(deps, ids)),
+    commentPages(first, after) {
+      const key = JSON.stringify([first, after ?? null]);
+      let loader = pageLoaders.get(key);
+      if (!loader) {
+        loader = new DataLoader((recipeIds) => loadCommentPages(deps, recipeIds, first, after));
+        pageLoaders.set(key, loader);
+      }
+      return loader;
+    },
+  };
+}

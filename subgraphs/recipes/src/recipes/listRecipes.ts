@@ -1,0 +1,60 @@
+import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid } from '@potluck/service';
+import type { Prisma, Recipe } from '../generated/prisma/client.js';
+import type { RecipeDeps } from './recipeDeps.js';
+import {
+  afterCursorWhere,
+  cursorValuesOf,
+  isValidCursorValues,
+  orderByOf,
+  type RecipeOrderName,
+} from './recipeOrder.js';
+import { validateRecipeFilter, type RecipeFilter } from './recipeRules.js';
+
+export interface ListRecipesArgs {
+  first: number;
+  after?: string | null;
+  filter?: object | null;
+  orderBy: RecipeOrderName;
+}
+
+export interface RecipePage {
+  edges: Array<{ cursor: string; node: Recipe }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+function filterWhere(filter: RecipeFilter): Prisma.RecipeWhereInput {
+  return {
+    ...(filter.titleContains !== undefined && { title: { contains: filter.titleContains, mode: 'insensitive' } }),
+    ...(filter.maxTimeMinutes !== undefined && { timeMinutes: { lte: filter.maxTimeMinutes } }),
+    ...(filter.maxPrice !== undefined && { price: { lte: filter.maxPrice } }),
+  };
+}
+
+function afterWhere(order: RecipeOrderName, after: string): Prisma.RecipeWhereInput {
+  const values = decodeCursor(after, order);
+  if (!isValidCursorValues(order, values) || !isUuid(String(values[1]))) {
+    throw new BadUserInputError('after is not a valid cursor', 'after');
+  }
+  return afterCursorWhere(order, values);
+}
+
+/** A Relay page of recipes: keyset pagination (one row extra to learn hasNextPage) plus the filtered total. */
+export async function listRecipes(deps: Pick<RecipeDeps, 'prisma'>, args: ListRecipesArgs): Promise<RecipePage> {
+  const first = checkPageSize(args.first);
+  const matching = filterWhere(validateRecipeFilter(args.filter));
+  const page = args.after ? { AND: [matching, afterWhere(args.orderBy, args.after)] } : matching;
+  const [rows, totalCount] = await Promise.all([
+    deps.prisma.recipe.findMany({ where: page, orderBy: orderByOf(args.orderBy), take: first + 1 }),
+    deps.prisma.recipe.count({ where: matching }),
+  ]);
+  const edges = rows.slice(0, first).map((node) => ({
+    cursor: encodeCursor(args.orderBy, cursorValuesOf(args.orderBy, node)),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}

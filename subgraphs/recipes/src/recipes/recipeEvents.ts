@@ -1,0 +1,61 @@
+import { createEnvelope, type EventEnvelope } from '@potluck/events';
+import type { Recipe } from '../generated/prisma/client.js';
+
+/** The full state a recipe event carries, so consumers never call back. */
+export interface RecipeState {
+  id: string;
+  title: string;
+  description: string;
+  ingredients: string[];
+  timeMinutes: number;
+  price: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export function recipeState(recipe: Recipe): RecipeState {
+  return {
+    id: recipe.id,
+    title: recipe.title,
+    description: recipe.description,
+    ingredients: recipe.ingredients,
+    timeMinutes: recipe.timeMinutes,
+    price: recipe.price.toFixed(2),
+    createdAt: recipe.createdAt.toISOString(),
+    updatedAt: recipe.updatedAt.toISOString(),
+    version: recipe.version,
+  };
+}
+
+export function recipeChanged(
+  type: 'recipe.created' | 'recipe.updated',
+  recipe: Recipe,
+  eventId: string,
+  now: Date,
+): EventEnvelope<RecipeState> {
+  return createEnvelope({
+    id: eventId,
+    type,
+    occurredAt: now,
+    aggregateId: recipe.id,
+    aggregateVersion: recipe.version,
+    data: recipeState(recipe),
+  });
+}
+
+export function recipeDeleted(
+  recipeId: string,
+  version: number,
+  eventId: string,
+  now: Date,
+): EventEnvelope<{ id: string }> {
+  return createEnvelope({
+    id: eventId,
+    type: 'recipe.deleted',
+    occurredAt: now,
+    aggregateId: recipeId,
+    aggregateVersion: version,
+    data: { id: recipeId },
+  });
+}

@@ -1,0 +1,55 @@
+import type { Prisma, Recipe } from '../generated/prisma/client.js';
+
+export const RECIPE_ORDERS = ['NEWEST', 'OLDEST', 'TITLE', 'QUICKEST', 'CHEAPEST'] as const;
+export type RecipeOrderName = (typeof RECIPE_ORDERS)[number];
+
+type SortField = 'createdAt' | 'title' | 'timeMinutes' | 'price';
+type CursorValue = string | number;
+
+interface OrderSpec {
+  field: SortField;
+  direction: 'asc' | 'desc';
+}
+
+/** Every order ends with the id, so positions are total and keyset cursors never skip or repeat. */
+const ORDERS: Record<RecipeOrderName, OrderSpec> = {
+  NEWEST: { field: 'createdAt', direction: 'desc' },
+  OLDEST: { field: 'createdAt', direction: 'asc' },
+  TITLE: { field: 'title', direction: 'asc' },
+  QUICKEST: { field: 'timeMinutes', direction: 'asc' },
+  CHEAPEST: { field: 'price', direction: 'asc' },
+};
+
+export function orderByOf(order: RecipeOrderName): Prisma.RecipeOrderByWithRelationInput[] {
+  const { field, direction } = ORDERS[order];
+  return [{ [field]: direction }, { id: direction }];
+}
+
+/** The sort key of a row, as it goes into a cursor. */
+export function cursorValuesOf(order: RecipeOrderName, recipe: Recipe): [CursorValue, string] {
+  const { field } = ORDERS[order];
+  const value = recipe[field];
+  if (value instanceof Date) return [value.toISOString(), recipe.id];
+  if (typeof value === 'number' || typeof value === 'string') return [value, recipe.id];
+  return [value.toFixed(2), recipe.id];
+}
+
+/** Rows strictly after the cursor's row in this order: (key, id) beyond (cursorKey, cursorId). */
+export function afterCursorWhere(order: RecipeOrderName, values: CursorValue[]): Prisma.RecipeWhereInput {
+  const { field, direction } = ORDERS[order];
+  const [rawKey, id] = values;
+  const key = field === 'createdAt' ? new Date(String(rawKey)) : rawKey;
+  const beyond = direction === 'asc' ? 'gt' : 'lt';
+  return {
+    OR: [{ [field]: { [beyond]: key } }, { [field]: key, id: { [beyond]: id } }],
+  };
+}
+
+export function isValidCursorValues(order: RecipeOrderName, values: CursorValue[]): boolean {
+  const { field } = ORDERS[order];
+  const [key, id] = values;
+  if (values.length !== 2 || typeof id !== 'string') return false;
+  if (field === 'createdAt') return typeof key === 'string' && !Number.isNaN(Date.parse(key));
+  if (field === 'timeMinutes') return typeof key === 'number';
+  return typeof key === 'string';
+}
