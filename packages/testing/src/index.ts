@@ -1,0 +1,5 @@
+export { createTestDatabase, randomName, templateName, testServerUrl, type TestDatabase } from './databases.js';
+export { waitFor } from './waitFor.js';
+export { freePort } from './ports.js';
+export { graphqlRequest, errorCodes, type GraphQLResponse } from './graphqlRequest.js';
+export { findSchemaDrift } from './schemaDrift.js';
