@@ -5,15 +5,17 @@ import { BadUserInputError, isUuid } from '@potluck/service';
 export const LIMITS = { textMax: 2000, authorMax: 100 } as const;
 export const ANONYMOUS = 'anonymous';
 
+const RECIPE_ID_MESSAGE = 'recipeId must be a recipe id (a UUID)';
+
 const newCommentSchema = z.object({
-  recipeId: z.string().refine(isUuid, 'recipeId must be a recipe id (a UUID)'),
+  recipeId: z.string({ error: RECIPE_ID_MESSAGE }).refine(isUuid, RECIPE_ID_MESSAGE),
   text: z
-    .string()
+    .string({ error: 'text must be a string' })
     .trim()
     .min(1, 'text must not be empty')
     .max(LIMITS.textMax, `text must be at most ${LIMITS.textMax} characters`),
   author: z
-    .string()
+    .string({ error: 'author must be a string when given' })
     .trim()
     .max(LIMITS.authorMax, `author must be at most ${LIMITS.authorMax} characters`)
     .nullish()

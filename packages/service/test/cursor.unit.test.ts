@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid } from '@potluck/service';
+
+describe('cursors', () => {
+  it('round-trip the sort key under the order they were made for', () => {
+    const cursor = encodeCursor('QUICKEST', [30, 'a-b']);
+    expect(decodeCursor(cursor, 'QUICKEST')).toEqual([30, 'a-b']);
+  });
+
+  it('refuse a cursor made for another order', () => {
+    const cursor = encodeCursor('TITLE', ['Soup', 'id']);
+    expect(() => decodeCursor(cursor, 'CHEAPEST')).toThrow(/another ordering \(TITLE\)/);
+  });
+
+  it('refuse garbage as BAD_USER_INPUT naming the argument', () => {
+    for (const garbage of ['%%%', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+      expect(() => decodeCursor(garbage, 'NEWEST')).toThrow(BadUserInputError);
+      expect(() => decodeCursor(garbage, 'NEWEST')).toThrow(/after is not a valid cursor/);
+    }
+  });
+});
+
+describe('page size', () => {
+  it('accepts 1 to 100 and names `first` otherwise', () => {
+    expect(checkPageSize(1)).toBe(1);
+    expect(checkPageSize(100)).toBe(100);
+    expect(() => checkPageSize(0)).toThrow(/first must be between 1 and 100, got 0/);
+    expect(() => checkPageSize(101)).toThrow(/first must be between 1 and 100, got 101/);
+  });
+});
+
+describe('ids', () => {
+  it('are UUIDs', () => {
+    expect(isUuid('01a22576-df6e-7718-a6d9-112fe204e5af')).toBe(true);
+    expect(isUuid('nope')).toBe(false);
+    expect(isUuid("1' OR '1'='1")).toBe(false);
+  });
+});

@@ -1,0 +1,85 @@
+import { graphqlRequest, type GraphQLResponse } from '@potluck/testing';
+
+/** The comments subgraph's operations as the integration tests send them over HTTP. */
+export interface CommentView {
+  id: string;
+  text: string;
+  author: string;
+  createdAt: string;
+  recipe: { id: string };
+}
+
+export interface CommentConnectionView {
+  totalCount: number;
+  edges: Array<{ cursor: string; node: { id: string; text: string; createdAt: string } }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export interface RecipeEntityView {
+  id: string;
+  comments: CommentConnectionView;
+}
+
+const COMMENT_FIELDS = 'id text author createdAt recipe { id }';
+
+const ADD_COMMENT = `mutation AddComment($input: AddCommentInput!) {
+  addComment(input: $input) { ${COMMENT_FIELDS} }
+}`;
+
+const DELETE_COMMENT = `mutation DeleteComment($id: ID!) { deleteComment(id: $id) }`;
+
+const GET_COMMENT = `query GetComment($id: ID!) { comment(id: $id) { ${COMMENT_FIELDS} } }`;
+
+/** What the gateway sends to fetch `Recipe.comments` for a page of recipes. */
+const RECIPE_COMMENTS = `query RecipeComments($r: [_Any!]!, $first: Int, $after: String) {
+  _entities(representations: $r) {
+    ... on Recipe {
+      id
+      comments(first: $first, after: $after) {
+        totalCount
+        edges { cursor node { id text createdAt } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}`;
+
+export function requestAddComment(url: string, input: Record<string, unknown>) {
+  return graphqlRequest<{ addComment: CommentView }>(url, ADD_COMMENT, { input });
+}
+
+export function requestDeleteComment(url: string, id: string) {
+  return graphqlRequest<{ deleteComment: string }>(url, DELETE_COMMENT, { id });
+}
+
+export async function getComment(url: string, id: string): Promise<CommentView | null> {
+  return dataOf(await graphqlRequest<{ comment: CommentView | null }>(url, GET_COMMENT, { id })).comment;
+}
+
+export async function addComment(url: string, input: Record<string, unknown>): Promise<CommentView> {
+  return dataOf(await requestAddComment(url, input)).addComment;
+}
+
+export interface PageArgs {
+  first?: number;
+  after?: string | null;
+}
+
+export function requestRecipeComments(url: string, recipeIds: string[], page: PageArgs = {}) {
+  const representations = recipeIds.map((id) => ({ __typename: 'Recipe', id }));
+  return graphqlRequest<{ _entities: RecipeEntityView[] }>(url, RECIPE_COMMENTS, { r: representations, ...page });
+}
+
+export async function recipeComments(url: string, recipeId: string, page: PageArgs = {}) {
+  const [entity] = dataOf(await requestRecipeComments(url, [recipeId], page))._entities;
+  if (!entity) throw new Error(`no entity returned for recipe ${recipeId}`);
+  return entity.comments;
+}
+
+/** The response's data, or a failure that shows the errors the service returned. */
+export function dataOf<Data>(response: GraphQLResponse<Data>): Data {
+  if (response.errors?.length || !response.data) {
+    throw new Error(`GraphQL request failed (${response.status}): ${JSON.stringify(response.errors)}`);
+  }
+  return response.data;
+}
