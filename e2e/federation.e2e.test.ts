@@ -50,7 +50,12 @@ describe('one request through the gateway', () => {
 
     expect(response.errors).toBeUndefined();
     const recipe = response.data?.recipe as RecipeNode & { ingredients: string[] };
-    expect(recipe).toMatchObject({ id: recipeId, title: 'Shakshuka', price: '12.50', ingredients: ['eggs', 'tomatoes'] });
+    expect(recipe).toMatchObject({
+      id: recipeId,
+      title: 'Shakshuka',
+      price: '12.50',
+      ingredients: ['eggs', 'tomatoes'],
+    });
     expect(recipe.comments.totalCount).toBe(3);
     expect(recipe.comments.edges.map((edge) => edge.node.text)).toEqual(['Made it twice', 'Too spicy', 'Lovely']);
     expect(recipe.comments.edges[0]?.node).toMatchObject({ id: last, author: 'li' });

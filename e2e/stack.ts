@@ -15,7 +15,9 @@ export interface TestStack {
  * The whole stack as `npm start` runs it, as separate processes on free ports, over
  * throwaway databases. Each service applies its migrations at start, as in production.
  */
-export async function startStack(extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<TestStack> {
+export async function startStack(
+  extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
+): Promise<TestStack> {
   const databases: TestDatabase[] = await Promise.all([createTestDatabase('recipes'), createTestDatabase('comments')]);
   const [recipesDb, commentsDb] = databases as [TestDatabase, TestDatabase];
   const [gatewayPort, recipesPort, commentsPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -25,8 +27,16 @@ export async function startStack(extraEnv: Partial<Record<ServiceName, Record<st
   const collect = (name: ServiceName, line: string) => void logs.push(`[${name}] ${line}`);
   const common = { HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   const processes = [
-    spawnService('recipes', { ...common, PORT: String(recipesPort), DATABASE_URL: recipesDb.url, ...extraEnv.recipes }, collect),
-    spawnService('comments', { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb.url, ...extraEnv.comments }, collect),
+    spawnService(
+      'recipes',
+      { ...common, PORT: String(recipesPort), DATABASE_URL: recipesDb.url, ...extraEnv.recipes },
+      collect,
+    ),
+    spawnService(
+      'comments',
+      { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb.url, ...extraEnv.comments },
+      collect,
+    ),
     spawnService(
       'gateway',
       { ...common, PORT: String(gatewayPort), RECIPES_URL: recipesUrl, COMMENTS_URL: commentsUrl, ...extraEnv.gateway },
@@ -42,7 +52,9 @@ export async function startStack(extraEnv: Partial<Record<ServiceName, Record<st
     await waitForHttpOk(`http://127.0.0.1:${gatewayPort}/health/ready`, 60_000);
   } catch (error) {
     await stop();
-    throw new Error(`the stack did not become ready: ${(error as Error).message}\n${logs.join('\n')}`);
+    throw new Error(`the stack did not become ready: ${(error as Error).message}\n${logs.join('\n')}`, {
+      cause: error,
+    });
   }
   return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, recipesUrl, commentsUrl, logs, processes, stop };
 }

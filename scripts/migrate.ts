@@ -1,21 +1,10 @@
 import path from 'node:path';
 import { ensureDatabase, migrate } from '@potluck/db';
-import { envVar, parseEnv } from '@potluck/service';
-import { z } from 'zod';
+import { loadStackConfig } from './stackConfig.js';
 import { REPO_ROOT, SERVICES } from './stack.js';
 
 /** `npm run migrate`: creates both databases when missing and applies pending migrations. */
-const config = parseEnv(
-  z.object({
-    RECIPES_DATABASE_URL: envVar
-      .url(['postgres', 'postgresql'])
-      .default('postgresql://postgres@127.0.0.1:5432/recipes'),
-    COMMENTS_DATABASE_URL: envVar
-      .url(['postgres', 'postgresql'])
-      .default('postgresql://postgres@127.0.0.1:5432/comments'),
-  }),
-  process.env,
-);
+const config = loadStackConfig(process.env);
 
 for (const [name, url] of [
   ['recipes', config.RECIPES_DATABASE_URL],

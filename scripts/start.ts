@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { z } from 'zod';
 import { ensureDatabase, migrate } from '@potluck/db';
-import { envVar, parseEnv } from '@potluck/service';
+import { loadStackConfig } from './stackConfig.js';
 import {
   REPO_ROOT,
   SERVICES,
@@ -17,22 +16,7 @@ import {
  * creates the databases when missing, applies migrations, runs the three services with
  * prefixed logs, and stops them all cleanly on Ctrl-C.
  */
-const config = parseEnv(
-  z.object({
-    RECIPES_DATABASE_URL: envVar
-      .url(['postgres', 'postgresql'])
-      .default('postgresql://postgres@127.0.0.1:5432/recipes'),
-    COMMENTS_DATABASE_URL: envVar
-      .url(['postgres', 'postgresql'])
-      .default('postgresql://postgres@127.0.0.1:5432/comments'),
-    AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
-    GATEWAY_PORT: envVar.port(4000),
-    RECIPES_PORT: envVar.port(4001),
-    COMMENTS_PORT: envVar.port(4002),
-    LOG_LEVEL: envVar.logLevel(),
-  }),
-  process.env,
-);
+const config = loadStackConfig(process.env);
 
 const print = (name: Parameters<typeof prefixedLine>[0], line: string) => console.log(prefixedLine(name, line));
 

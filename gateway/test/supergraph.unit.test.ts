@@ -29,7 +29,9 @@ describe('subgraphsOf', () => {
 
 describe('gateway config', () => {
   it('names a bad subgraph URL', () => {
-    expect(() => loadConfig({ COMMENTS_URL: 'comments:4002' })).toThrow(/COMMENTS_URL: must be a URL starting with http/);
+    expect(() => loadConfig({ COMMENTS_URL: 'comments:4002' })).toThrow(
+      /COMMENTS_URL: must be a URL starting with http/,
+    );
   });
 
   it('finds readiness beside the GraphQL endpoint', () => {

@@ -12,4 +12,6 @@ export {
   type SubgraphConfig,
   type SubgraphDefinition,
   type RunningSubgraph,
+  type SubgraphOverrides,
+  type OperationDeps,
 } from './subgraph.js';

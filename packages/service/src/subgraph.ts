@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { migrate } from '@potluck/db';
 import { parse } from 'graphql';
+import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { envVar } from './config.js';
 import { startGraphQLService, type RunningService } from './graphqlService.js';
@@ -32,15 +33,30 @@ interface Database {
   $disconnect(): Promise<void>;
 }
 
+/** What tests (and only tests) replace in a subgraph: the clock, ids, SQL observation, logging. */
+export interface SubgraphOverrides {
+  clock?: () => Date;
+  newId?: () => string;
+  onQuery?: (sql: string) => void;
+  logger?: Logger;
+}
+
+/** The outside world an operation sees: its database, the time, and new ids (UUIDv7). */
+export interface OperationDeps<Db> {
+  prisma: Db;
+  clock: () => Date;
+  newId: () => string;
+}
+
 export interface SubgraphDefinition<Db extends Database, Context> {
   name: string;
   schemaFile: string;
   migrationsDir: string;
   config: SubgraphConfig;
-  logger?: Logger;
-  openDatabase(): Db;
+  overrides?: SubgraphOverrides;
+  openDatabase(url: string, options: { poolSize: number; onQuery?: (sql: string) => void }): Db;
   resolvers: GraphQLResolverMap<Context>;
-  createContext(db: Db): Context;
+  createContext(deps: OperationDeps<Db>): Context;
 }
 
 export interface RunningSubgraph<Db> {
@@ -55,15 +71,23 @@ export interface RunningSubgraph<Db> {
 export async function startSubgraph<Db extends Database, Context extends object>(
   definition: SubgraphDefinition<Db, Context>,
 ): Promise<RunningSubgraph<Db>> {
-  const { config, name } = definition;
-  const logger = definition.logger ?? createLogger(name, config.LOG_LEVEL);
+  const { config, name, overrides = {} } = definition;
+  const logger = overrides.logger ?? createLogger(name, config.LOG_LEVEL);
   if (config.MIGRATE_ON_START) {
     const { applied } = await migrate(config.DATABASE_URL, definition.migrationsDir);
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
   }
   const typeDefs = parse(await readFile(definition.schemaFile, 'utf8'));
   const schema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
-  const db = definition.openDatabase();
+  const db = definition.openDatabase(config.DATABASE_URL, {
+    poolSize: config.DATABASE_POOL_SIZE,
+    onQuery: overrides.onQuery,
+  });
+  const deps: OperationDeps<Db> = {
+    prisma: db,
+    clock: overrides.clock ?? (() => new Date()),
+    newId: overrides.newId ?? (() => uuidv7()),
+  };
   const databaseCheck: ReadinessCheck = { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) };
   let http: RunningService;
   try {
@@ -73,7 +97,7 @@ export async function startSubgraph<Db extends Database, Context extends object>
       port: config.PORT,
       logger,
       apollo: { schema },
-      context: async () => definition.createContext(db),
+      context: async () => definition.createContext(deps),
       readinessChecks: [databaseCheck],
       plugins: [ApolloServerPluginInlineTraceDisabled()],
       introspection: config.INTROSPECTION,

@@ -13,7 +13,11 @@ describe('cursors', () => {
   });
 
   it('refuse garbage as BAD_USER_INPUT naming the argument', () => {
-    for (const garbage of ['%%%', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+    for (const garbage of [
+      '%%%',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('[1]').toString('base64url'),
+    ]) {
       expect(() => decodeCursor(garbage, 'NEWEST')).toThrow(BadUserInputError);
       expect(() => decodeCursor(garbage, 'NEWEST')).toThrow(/after is not a valid cursor/);
     }

@@ -3,3 +3,4 @@ export { waitFor } from './waitFor.js';
 export { freePort } from './ports.js';
 export { graphqlRequest, errorCodes, type GraphQLResponse } from './graphqlRequest.js';
 export { findSchemaDrift } from './schemaDrift.js';
+export { startSubgraphForTest, type SubgraphUnderTest } from './subgraphs.js';

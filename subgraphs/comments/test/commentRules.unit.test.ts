@@ -45,6 +45,15 @@ describe('text', () => {
     expect(validateNewComment(valid({ text: ` ${'x'.repeat(2000)} ` })).text).toHaveLength(2000);
   });
 
+  it('counts characters as Postgres does, so an emoji is one', () => {
+    expect(validateNewComment(valid({ text: '😀'.repeat(2000) })).text).toBe('😀'.repeat(2000));
+    expectRejectedFor(valid({ text: '😀'.repeat(2001) }), 'text');
+  });
+
+  it('rejects a NUL character, which Postgres cannot store', () => {
+    expectRejectedFor(valid({ text: 'a\u0000b' }), 'text');
+  });
+
   it.each([undefined, null, 42])('rejects a missing or non-string text (%j)', (text) => {
     expectRejectedFor(valid({ text }), 'text');
   });
@@ -70,8 +79,8 @@ describe('author', () => {
     expect(validateNewComment(valid({ author })).author).toBe('anonymous');
   });
 
-  it('rejects a non-string author', () => {
-    expectRejectedFor(valid({ author: 42 }), 'author');
+  it.each([42, 'Ann\u0000'])('rejects a non-string author or one with a NUL character (%j)', (author) => {
+    expectRejectedFor(valid({ author }), 'author');
   });
 
   it('defaults an absent author key too', () => {
@@ -89,12 +98,9 @@ describe('recipeId', () => {
     expect(validateNewComment(valid({ recipeId: RECIPE_ID.toUpperCase() })).recipeId).toBe(RECIPE_ID.toUpperCase());
   });
 
-  it.each(['not-a-uuid', '', '42', `${RECIPE_ID}0`, RECIPE_ID.replaceAll('-', '')])(
-    'rejects %j',
-    (recipeId) => {
-      expectRejectedFor(valid({ recipeId }), 'recipeId');
-    },
-  );
+  it.each(['not-a-uuid', '', '42', `${RECIPE_ID}0`, RECIPE_ID.replaceAll('-', '')])('rejects %j', (recipeId) => {
+    expectRejectedFor(valid({ recipeId }), 'recipeId');
+  });
 
   it.each([undefined, null, 7])('rejects a missing or non-string recipeId (%j)', (recipeId) => {
     expectRejectedFor(valid({ recipeId }), 'recipeId');

@@ -5,6 +5,9 @@ import { BadUserInputError, isUuid } from '@potluck/service';
 export const LIMITS = { textMax: 2000, authorMax: 100 } as const;
 export const ANONYMOUS = 'anonymous';
 
+/** Postgres text cannot hold U+0000; without this check such input fails as an internal error. */
+const hasNoNul = (value: string) => !value.includes('\u0000');
+
 const RECIPE_ID_MESSAGE = 'recipeId must be a recipe id (a UUID)';
 
 const newCommentSchema = z.object({
@@ -13,11 +16,13 @@ const newCommentSchema = z.object({
     .string({ error: 'text must be a string' })
     .trim()
     .min(1, 'text must not be empty')
-    .max(LIMITS.textMax, `text must be at most ${LIMITS.textMax} characters`),
+    .max(LIMITS.textMax, `text must be at most ${LIMITS.textMax} characters`)
+    .refine(hasNoNul, 'text must not contain NUL characters'),
   author: z
     .string({ error: 'author must be a string when given' })
     .trim()
     .max(LIMITS.authorMax, `author must be at most ${LIMITS.authorMax} characters`)
+    .refine(hasNoNul, 'author must not contain NUL characters')
     .nullish()
     .transform((author) => author || ANONYMOUS),
 });

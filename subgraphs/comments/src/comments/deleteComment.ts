@@ -8,11 +8,12 @@ export async function deleteComment(deps: CommentDeps, id: string): Promise<stri
   if (!isUuid(id)) throw new NotFoundError('comment', id);
   const now = deps.clock();
   return deps.prisma.$transaction(async (tx) => {
-    const [removed] = await tx.$queryRaw<Array<{ recipe_id: string; version: number }>>`
-      DELETE FROM comments WHERE id = ${id}::uuid RETURNING recipe_id, version`;
+    const [removed] = await tx.$queryRaw<Array<{ id: string; recipe_id: string; version: number }>>`
+      DELETE FROM comments WHERE id = ${id}::uuid RETURNING id, recipe_id, version`;
     if (!removed) throw new NotFoundError('comment', id);
-    const event = commentDeleted({ id, recipeId: removed.recipe_id, version: removed.version + 1 }, deps.newId(), now);
-    await appendToOutbox(tx, event);
-    return id;
+    // The stored (lowercase) id, so the event names the comment exactly as comment.added did.
+    const deleted = { id: removed.id, recipeId: removed.recipe_id, version: removed.version + 1 };
+    await appendToOutbox(tx, commentDeleted(deleted, deps.newId(), now));
+    return removed.id;
   });
 }

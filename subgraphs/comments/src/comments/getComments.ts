@@ -10,5 +10,6 @@ export async function getCommentsByIds(
   const valid = ids.filter(isUuid);
   const found = valid.length > 0 ? await deps.prisma.comment.findMany({ where: { id: { in: valid } } }) : [];
   const byId = new Map(found.map((comment) => [comment.id, comment]));
-  return ids.map((id) => byId.get(id) ?? null);
+  // Postgres answers with lowercase UUIDs; a caller may have asked in uppercase.
+  return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
 }

@@ -67,7 +67,11 @@ export async function loadCommentPages(
   ]);
   const rowsByRecipe = Map.groupBy(rows, (row) => row.recipe_id);
   const totals = new Map(counts.map((count) => [count.recipe_id, count.total]));
-  return recipeIds.map((recipeId) => toPage(rowsByRecipe.get(recipeId) ?? [], first, totals.get(recipeId) ?? 0));
+  // Postgres answers with lowercase UUIDs; a representation may carry uppercase ones.
+  return recipeIds.map((recipeId) => {
+    const key = recipeId.toLowerCase();
+    return toPage(rowsByRecipe.get(key) ?? [], first, totals.get(key) ?? 0);
+  });
 }
 
 function toPage(rows: CommentRow[], first: number, totalCount: number): CommentPage {

@@ -8,10 +8,11 @@ export async function deleteRecipe(deps: RecipeDeps, id: string): Promise<string
   if (!isUuid(id)) throw new NotFoundError('recipe', id);
   const now = deps.clock();
   return deps.prisma.$transaction(async (tx) => {
-    const [deleted] = await tx.$queryRaw<Array<{ version: number }>>`
-      DELETE FROM recipes WHERE id = ${id}::uuid RETURNING version`;
+    // The stored id, not the argument: a client may spell a uuid in upper case, consumers compare it as text.
+    const [deleted] = await tx.$queryRaw<Array<{ id: string; version: number }>>`
+      DELETE FROM recipes WHERE id = ${id}::uuid RETURNING id::text AS id, version`;
     if (!deleted) throw new NotFoundError('recipe', id);
-    await appendToOutbox(tx, recipeDeleted(id, deleted.version + 1, deps.newId(), now));
-    return id;
+    await appendToOutbox(tx, recipeDeleted(deleted.id, deleted.version + 1, deps.newId(), now));
+    return deleted.id;
   });
 }

@@ -16,5 +16,6 @@ export async function getRecipesByIds(
   const valid = ids.filter(isUuid);
   const found = valid.length > 0 ? await deps.prisma.recipe.findMany({ where: { id: { in: valid } } }) : [];
   const byId = new Map(found.map((recipe) => [recipe.id, recipe]));
-  return ids.map((id) => byId.get(id) ?? null);
+  // Postgres returns uuids in lower case; a representation may spell one in upper case.
+  return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
 }

@@ -14,7 +14,8 @@ export interface ListRecipesArgs {
   first: number;
   after?: string | null;
   filter?: object | null;
-  orderBy: RecipeOrderName;
+  /** GraphQL passes an explicit `orderBy: null` through instead of the SDL default. */
+  orderBy?: RecipeOrderName | null;
 }
 
 export interface RecipePage {
@@ -23,9 +24,15 @@ export interface RecipePage {
   totalCount: number;
 }
 
+/** Prisma sends `contains` to ILIKE as is, so `%` and `_` would act as wildcards unless escaped. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
 function filterWhere(filter: RecipeFilter): Prisma.RecipeWhereInput {
+  const { titleContains } = filter;
   return {
-    ...(filter.titleContains !== undefined && { title: { contains: filter.titleContains, mode: 'insensitive' } }),
+    ...(titleContains !== undefined && { title: { contains: likeLiteral(titleContains), mode: 'insensitive' } }),
     ...(filter.maxTimeMinutes !== undefined && { timeMinutes: { lte: filter.maxTimeMinutes } }),
     ...(filter.maxPrice !== undefined && { price: { lte: filter.maxPrice } }),
   };
@@ -42,14 +49,15 @@ function afterWhere(order: RecipeOrderName, after: string): Prisma.RecipeWhereIn
 /** A Relay page of recipes: keyset pagination (one row extra to learn hasNextPage) plus the filtered total. */
 export async function listRecipes(deps: Pick<RecipeDeps, 'prisma'>, args: ListRecipesArgs): Promise<RecipePage> {
   const first = checkPageSize(args.first);
+  const order = args.orderBy ?? 'NEWEST';
   const matching = filterWhere(validateRecipeFilter(args.filter));
-  const page = args.after ? { AND: [matching, afterWhere(args.orderBy, args.after)] } : matching;
+  const page = args.after ? { AND: [matching, afterWhere(order, args.after)] } : matching;
   const [rows, totalCount] = await Promise.all([
-    deps.prisma.recipe.findMany({ where: page, orderBy: orderByOf(args.orderBy), take: first + 1 }),
+    deps.prisma.recipe.findMany({ where: page, orderBy: orderByOf(order), take: first + 1 }),
     deps.prisma.recipe.count({ where: matching }),
   ]);
   const edges = rows.slice(0, first).map((node) => ({
-    cursor: encodeCursor(args.orderBy, cursorValuesOf(args.orderBy, node)),
+    cursor: encodeCursor(order, cursorValuesOf(order, node)),
     node,
   }));
   return {

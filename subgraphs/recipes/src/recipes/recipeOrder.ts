@@ -45,11 +45,16 @@ export function afterCursorWhere(order: RecipeOrderName, values: CursorValue[]):
   };
 }
 
+const INT4_MAX = 2_147_483_647;
+const PRICE_KEY = /^\d{1,6}\.\d{2}$/;
+
+/** Cursors come back from clients, so the key must be a value its column can hold, or the query would fail. */
 export function isValidCursorValues(order: RecipeOrderName, values: CursorValue[]): boolean {
   const { field } = ORDERS[order];
   const [key, id] = values;
   if (values.length !== 2 || typeof id !== 'string') return false;
   if (field === 'createdAt') return typeof key === 'string' && !Number.isNaN(Date.parse(key));
-  if (field === 'timeMinutes') return typeof key === 'number';
-  return typeof key === 'string';
+  if (field === 'timeMinutes') return Number.isInteger(key) && Math.abs(Number(key)) <= INT4_MAX;
+  if (field === 'price') return typeof key === 'string' && PRICE_KEY.test(key);
+  return typeof key === 'string' && !key.includes('\u0000');
 }

@@ -13,21 +13,27 @@ export const LIMITS = {
 
 const PRICE_PATTERN = /^\d+(\.\d{1,2})?$/;
 
+/** Postgres text cannot hold U+0000; refusing it here keeps it a user error rather than a database failure. */
+const hasNoNul = (value: string) => !value.includes('\u0000');
+
 const title = z
   .string()
   .trim()
   .min(1, 'title must not be empty')
-  .max(LIMITS.titleMax, `title must be at most ${LIMITS.titleMax} characters`);
+  .max(LIMITS.titleMax, `title must be at most ${LIMITS.titleMax} characters`)
+  .refine(hasNoNul, 'title must not contain NUL characters');
 const description = z
   .string()
-  .max(LIMITS.descriptionMax, `description must be at most ${LIMITS.descriptionMax} characters`);
+  .max(LIMITS.descriptionMax, `description must be at most ${LIMITS.descriptionMax} characters`)
+  .refine(hasNoNul, 'description must not contain NUL characters');
 const ingredients = z
   .array(
     z
       .string()
       .trim()
       .min(1, 'ingredients must not contain empty items')
-      .max(LIMITS.ingredientMax, `each of ingredients must be at most ${LIMITS.ingredientMax} characters`),
+      .max(LIMITS.ingredientMax, `each of ingredients must be at most ${LIMITS.ingredientMax} characters`)
+      .refine(hasNoNul, 'ingredients must not contain NUL characters'),
   )
   .max(LIMITS.ingredientsMax, `ingredients must have at most ${LIMITS.ingredientsMax} items`);
 const timeMinutes = z
@@ -36,8 +42,9 @@ const timeMinutes = z
   .min(1, 'timeMinutes must be at least 1')
   .max(LIMITS.timeMinutesMax, `timeMinutes must be at most ${LIMITS.timeMinutesMax}`);
 
+/** A decimal as the Decimal scalar hands it over (a string) or as a caller may pass it (a number). */
 function money(field: string) {
-  return z
+  const text = z
     .string()
     .refine((value) => !value.startsWith('-'), `${field} must be at least 0`)
     .refine(
@@ -46,6 +53,7 @@ function money(field: string) {
     )
     .refine((value) => Number(value) <= LIMITS.priceMax, `${field} must be at most ${LIMITS.priceMax}`)
     .transform((value) => Number(value).toFixed(2));
+  return z.preprocess((value) => (typeof value === 'number' ? String(value) : value), text);
 }
 
 const createSchema = z.object({
@@ -68,6 +76,7 @@ const filterSchema = z.object({
   titleContains: z
     .string()
     .max(LIMITS.titleMax, `filter.titleContains must be at most ${LIMITS.titleMax} characters`)
+    .refine(hasNoNul, 'filter.titleContains must not contain NUL characters')
     .optional(),
   maxTimeMinutes: z.number().int().min(0, 'filter.maxTimeMinutes must be at least 0').optional(),
   maxPrice: money('filter.maxPrice').optional(),

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { envVar, parseEnv, type Env } from '@potluck/service';
+
+/** The variables of `npm start` and `npm run migrate`, all with localhost defaults. */
+const schema = z.object({
+  RECIPES_DATABASE_URL: envVar.url(['postgres', 'postgresql']).default('postgresql://postgres@127.0.0.1:5432/recipes'),
+  COMMENTS_DATABASE_URL: envVar
+    .url(['postgres', 'postgresql'])
+    .default('postgresql://postgres@127.0.0.1:5432/comments'),
+  AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
+  GATEWAY_PORT: envVar.port(4000),
+  RECIPES_PORT: envVar.port(4001),
+  COMMENTS_PORT: envVar.port(4002),
+  LOG_LEVEL: envVar.logLevel(),
+});
+
+export function loadStackConfig(env: Env) {
+  return parseEnv(schema, env);
+}

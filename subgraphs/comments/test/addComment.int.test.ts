@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '@potluck/testing';
+import { addComment, requestAddComment } from './commentsClient.js';
+import { startCommentsForTest } from './harness.js';
+import { createTestClock } from './testClock.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const clock = createTestClock('2026-03-01T10:00:00.000Z');
+let service: Awaited<ReturnType<typeof startCommentsForTest>>;
+
+beforeAll(async () => {
+  service = await startCommentsForTest({ clock: clock.now });
+});
+afterAll(() => service?.stop());
+
+function outboxOf(commentId: string) {
+  return service.prisma.outboxMessage.findMany({ where: { aggregateId: commentId } });
+}
+
+async function rowCounts() {
+  return { comments: await service.prisma.comment.count(), outbox: await service.prisma.outboxMessage.count() };
+}
+
+describe('addComment', () => {
+  it('returns the new comment with its id, text, author and clock time', async () => {
+    clock.set('2026-03-01T10:15:30.123Z');
+    const recipeId = randomUUID();
+    const comment = await addComment(service.url, { recipeId, text: 'Great with rice', author: 'Ann' });
+    expect(comment).toEqual({
+      id: expect.stringMatching(UUID),
+      text: 'Great with rice',
+      author: 'Ann',
+      createdAt: '2026-03-01T10:15:30.123Z',
+      recipe: { id: recipeId },
+    });
+  });
+
+  it.each([
+    ['omitted', {}],
+    ['null', { author: null }],
+    ['empty', { author: '' }],
+    ['blank', { author: '   ' }],
+  ])('defaults an %s author to "anonymous"', async (_case, author) => {
+    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Nice', ...author });
+    expect(comment.author).toBe('anonymous');
+  });
+
+  it('trims the text and the author it stores', async () => {
+    const comment = await addComment(service.url, { recipeId: randomUUID(), text: '  Tasty \n', author: ' Bo ' });
+    expect(comment).toMatchObject({ text: 'Tasty', author: 'Bo' });
+    expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toMatchObject({
+      text: 'Tasty',
+      author: 'Bo',
+    });
+  });
+
+  it('stores the comment at version 1', async () => {
+    clock.set('2026-03-02T08:00:00.000Z');
+    const recipeId = randomUUID();
+    const comment = await addComment(service.url, { recipeId, text: 'Stored', author: 'Cy' });
+    expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toEqual({
+      id: comment.id,
+      recipeId,
+      text: 'Stored',
+      author: 'Cy',
+      createdAt: new Date('2026-03-02T08:00:00.000Z'),
+      version: 1,
+    });
+  });
+
+  it('writes exactly one comment.added outbox row carrying the full state', async () => {
+    clock.set('2026-03-03T09:30:00.000Z');
+    const recipeId = randomUUID();
+    const comment = await addComment(service.url, { recipeId, text: 'Evented', author: 'Di' });
+    const rows = await outboxOf(comment.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ type: 'comment.added', aggregateVersion: 1, sentAt: null });
+    expect(rows[0]?.payload).toEqual({
+      id: rows[0]?.id,
+      type: 'comment.added',
+      schemaVersion: 1,
+      occurredAt: '2026-03-03T09:30:00.000Z',
+      aggregateId: comment.id,
+      aggregateVersion: 1,
+      data: {
+        id: comment.id,
+        recipeId,
+        text: 'Evented',
+        author: 'Di',
+        createdAt: '2026-03-03T09:30:00.000Z',
+        version: 1,
+      },
+    });
+    expect(rows[0]?.id).not.toBe(comment.id);
+  });
+
+  it('accepts a second comment on the same recipe as a separate comment with its own event', async () => {
+    const recipeId = randomUUID();
+    const first = await addComment(service.url, { recipeId, text: 'One' });
+    const second = await addComment(service.url, { recipeId, text: 'Two' });
+    expect(second.id).not.toBe(first.id);
+    expect(await outboxOf(first.id)).toHaveLength(1);
+    expect(await outboxOf(second.id)).toHaveLength(1);
+  });
+});
+
+describe('addComment with input that breaks a rule', () => {
+  it.each([
+    ['text', { text: '' }],
+    ['text', { text: '   ' }],
+    ['text', { text: 'x'.repeat(2001) }],
+    ['text', { text: 'nul \u0000 inside' }],
+    ['author', { author: 'a'.repeat(101) }],
+    ['author', { author: 'Ann\u0000' }],
+    ['recipeId', { recipeId: 'not-a-uuid' }],
+  ])('is BAD_USER_INPUT naming %s and writes nothing (%#)', async (field, override) => {
+    const before = await rowCounts();
+    const response = await requestAddComment(service.url, { recipeId: randomUUID(), text: 'ok', ...override });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors?.[0]?.message).toContain(field);
+    expect(response.errors?.[0]?.extensions?.field).toBe(field);
+    expect(response.data).toBeNull();
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('accepts exactly 2000 characters of text and 100 of author', async () => {
+    const comment = await addComment(service.url, {
+      recipeId: randomUUID(),
+      text: 'x'.repeat(2000),
+      author: 'a'.repeat(100),
+    });
+    expect(comment.text).toHaveLength(2000);
+    expect(comment.author).toHaveLength(100);
+  });
+});

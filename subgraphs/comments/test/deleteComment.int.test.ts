@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '@potluck/testing';
+import { addComment, dataOf, getComment, requestDeleteComment } from './commentsClient.js';
+import { startCommentsForTest } from './harness.js';
+import { createTestClock } from './testClock.js';
+
+const clock = createTestClock('2026-04-01T12:00:00.000Z');
+let service: Awaited<ReturnType<typeof startCommentsForTest>>;
+
+beforeAll(async () => {
+  service = await startCommentsForTest({ clock: clock.now });
+});
+afterAll(() => service?.stop());
+
+async function deleteComment(id: string): Promise<string> {
+  return dataOf(await requestDeleteComment(service.url, id)).deleteComment;
+}
+
+function deletedEventsOf(commentId: string) {
+  return service.prisma.outboxMessage.findMany({ where: { aggregateId: commentId, type: 'comment.deleted' } });
+}
+
+describe('deleteComment', () => {
+  it('returns the id and removes the comment', async () => {
+    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Bye' });
+    expect(await deleteComment(comment.id)).toBe(comment.id);
+    expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toBeNull();
+    expect(await getComment(service.url, comment.id)).toBeNull();
+  });
+
+  it('writes one comment.deleted event at version 2 naming the recipe', async () => {
+    const recipeId = randomUUID();
+    const comment = await addComment(service.url, { recipeId, text: 'Gone soon' });
+    clock.set('2026-04-02T07:45:00.000Z');
+    await deleteComment(comment.id);
+    const events = await deletedEventsOf(comment.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ aggregateVersion: 2, sentAt: null });
+    expect(events[0]?.payload).toEqual({
+      id: events[0]?.id,
+      type: 'comment.deleted',
+      schemaVersion: 1,
+      occurredAt: '2026-04-02T07:45:00.000Z',
+      aggregateId: comment.id,
+      aggregateVersion: 2,
+      data: { id: comment.id, recipeId },
+    });
+  });
+
+  it('leaves other comments of the same recipe alone', async () => {
+    const recipeId = randomUUID();
+    const kept = await addComment(service.url, { recipeId, text: 'Keep me' });
+    const removed = await addComment(service.url, { recipeId, text: 'Remove me' });
+    await deleteComment(removed.id);
+    expect(await getComment(service.url, kept.id)).toMatchObject({ id: kept.id, text: 'Keep me' });
+  });
+
+  it('is NOT_FOUND the second time, and writes no second event', async () => {
+    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Twice' });
+    await deleteComment(comment.id);
+    const again = await requestDeleteComment(service.url, comment.id);
+    expect(errorCodes(again)).toEqual(['NOT_FOUND']);
+    expect(again.errors?.[0]?.extensions?.id).toBe(comment.id);
+    expect(await deletedEventsOf(comment.id)).toHaveLength(1);
+  });
+
+  it('is NOT_FOUND for an id that never existed', async () => {
+    expect(errorCodes(await requestDeleteComment(service.url, randomUUID()))).toEqual(['NOT_FOUND']);
+  });
+
+  it.each(['not-a-uuid', '', '42', "1' OR '1'='1"])('is NOT_FOUND, never an internal error, for %j', async (id) => {
+    const before = await service.prisma.outboxMessage.count();
+    const response = await requestDeleteComment(service.url, id);
+    expect(errorCodes(response)).toEqual(['NOT_FOUND']);
+    expect(await service.prisma.outboxMessage.count()).toBe(before);
+  });
+
+  it('accepts an uppercase id and reports the stored id in the response and the event', async () => {
+    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Shouted' });
+    expect(await deleteComment(comment.id.toUpperCase())).toBe(comment.id);
+    const [event] = await deletedEventsOf(comment.id);
+    expect(event?.payload).toMatchObject({ aggregateId: comment.id, data: { id: comment.id } });
+  });
+});
+
+describe('Query.comment', () => {
+  it('returns a stored comment with its recipe reference', async () => {
+    clock.set('2026-04-03T18:00:00.000Z');
+    const recipeId = randomUUID();
+    const comment = await addComment(service.url, { recipeId, text: 'Find me', author: 'Eve' });
+    expect(await getComment(service.url, comment.id)).toEqual({
+      id: comment.id,
+      text: 'Find me',
+      author: 'Eve',
+      createdAt: '2026-04-03T18:00:00.000Z',
+      recipe: { id: recipeId },
+    });
+  });
+
+  it('finds a comment asked for by its id in uppercase', async () => {
+    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Case' });
+    expect(await getComment(service.url, comment.id.toUpperCase())).toMatchObject({ text: 'Case' });
+  });
+
+  it.each([randomUUID(), 'not-a-uuid', ''])(
+    'returns null without an error for unknown or malformed id %j',
+    async (id) => {
+      expect(await getComment(service.url, id)).toBeNull();
+    },
+  );
+});

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { dataOf, requestRecipeComments, type PageArgs } from './commentsClient.js';
+import { startCommentsForTest } from './harness.js';
+
+/** A page query and a count query, however many recipes the gateway asks about. */
+const STATEMENTS_PER_ENTITIES_REQUEST = 2;
+const COMMENTS_PER_RECIPE = 3;
+
+const statements: string[] = [];
+let service: Awaited<ReturnType<typeof startCommentsForTest>>;
+
+beforeAll(async () => {
+  service = await startCommentsForTest({ onQuery: (sql) => statements.push(sql) });
+});
+afterAll(() => service?.stop());
+
+/** Recipes with a few comments each, written straight to the table: only the reads are measured. */
+async function recipesWithComments(count: number): Promise<string[]> {
+  const recipeIds = Array.from({ length: count }, () => randomUUID());
+  await service.prisma.comment.createMany({
+    data: recipeIds.flatMap((recipeId) =>
+      Array.from({ length: COMMENTS_PER_RECIPE }, (_, i) => ({
+        id: randomUUID(),
+        recipeId,
+        text: `comment ${i}`,
+        author: 'anonymous',
+        createdAt: new Date(Date.UTC(2026, 6, 1, 0, i)),
+      })),
+    ),
+  });
+  return recipeIds;
+}
+
+/** Sends one `_entities` request and returns the statements it ran and what it answered. */
+async function measure(recipeIds: string[], page: PageArgs = {}) {
+  statements.length = 0;
+  const response = await requestRecipeComments(service.url, recipeIds, page);
+  return { statements: [...statements], entities: dataOf(response)._entities };
+}
+
+it('runs the same constant number of statements for 5 recipes as for 50', async () => {
+  const five = await measure(await recipesWithComments(5));
+  const fifty = await measure(await recipesWithComments(50));
+  expect(five.entities.map((entity) => entity.comments.totalCount)).toEqual(Array(5).fill(COMMENTS_PER_RECIPE));
+  expect(fifty.entities.map((entity) => entity.comments.edges.length)).toEqual(Array(50).fill(COMMENTS_PER_RECIPE));
+  expect([five.statements.length, fifty.statements.length]).toEqual([
+    STATEMENTS_PER_ENTITIES_REQUEST,
+    STATEMENTS_PER_ENTITIES_REQUEST,
+  ]);
+});
+
+it('keeps the count constant when paging with first and after', async () => {
+  const recipeIds = await recipesWithComments(50);
+  const firstPage = await measure(recipeIds, { first: 2 });
+  const after = firstPage.entities[0]?.comments.pageInfo.endCursor;
+  const nextPage = await measure(recipeIds, { first: 2, after });
+  expect(firstPage.entities.every((entity) => entity.comments.pageInfo.hasNextPage)).toBe(true);
+  expect(nextPage.entities[0]?.comments.edges).toHaveLength(1);
+  expect([firstPage.statements.length, nextPage.statements.length]).toEqual([
+    STATEMENTS_PER_ENTITIES_REQUEST,
+    STATEMENTS_PER_ENTITIES_REQUEST,
+  ]);
+});
+
+it('reads comments in those statements, not one query per recipe', async () => {
+  const recipeIds = await recipesWithComments(5);
+  const { statements: ran } = await measure(recipeIds);
+  expect(ran.every((sql) => /FROM comments/.test(sql) && /ANY\(/.test(sql))).toBe(true);
+});

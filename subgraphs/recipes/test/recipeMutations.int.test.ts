@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '@potluck/events';
+import { graphqlRequest } from '@potluck/testing';
+import { startRecipesForTest } from './harness.js';
+import {
+  CREATE,
+  DELETE,
+  RECIPE,
+  UPDATE,
+  createRecipe,
+  manualClock,
+  onlyError,
+  recordingIds,
+  succeed,
+  uniquePrefix,
+  type RecipeJson,
+} from './recipeApi.js';
+
+const clock = manualClock();
+const ids = recordingIds();
+let service: Awaited<ReturnType<typeof startRecipesForTest>>;
+
+beforeAll(async () => {
+  service = await startRecipesForTest({ clock: clock.now, newId: ids.next });
+});
+afterAll(() => service?.stop());
+
+function outboxOf(recipeId: string) {
+  return service.prisma.outboxMessage.findMany({
+    where: { aggregateId: recipeId },
+    orderBy: { aggregateVersion: 'asc' },
+  });
+}
+
+async function update(id: string, input: Record<string, unknown>): Promise<RecipeJson> {
+  return (await succeed<{ updateRecipe: RecipeJson }>(service.url, UPDATE, { id, input })).updateRecipe;
+}
+
+function stateOf(recipe: RecipeJson, version: number) {
+  return { ...recipe, version };
+}
+
+describe('createRecipe', () => {
+  it('returns the recipe with a two-place price string and ISO dates, stored at version 1', async () => {
+    const at = clock.advance(60_000);
+    const title = `${uniquePrefix()} Shakshuka`;
+    const input = {
+      title,
+      description: 'Eggs in sauce',
+      ingredients: ['eggs', 'tomatoes'],
+      timeMinutes: 25,
+      price: 45,
+    };
+
+    const { createRecipe: created } = await succeed<{ createRecipe: RecipeJson }>(service.url, CREATE, { input });
+
+    expect(created).toEqual({
+      ...input,
+      id: expect.any(String),
+      price: '45.00',
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    });
+    expect(ids.issued).toContain(created.id);
+    const row = await service.prisma.recipe.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.version).toBe(1);
+    expect(row.price.toFixed(2)).toBe('45.00');
+  });
+
+  it('records exactly one recipe.created event carrying the full state, in the same database', async () => {
+    const at = clock.advance(60_000);
+    const created = await createRecipe(service.url, { price: '9.5', ingredients: ['rice'] });
+
+    const rows = await outboxOf(created.id);
+
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    expect(row).toMatchObject({ type: 'recipe.created', aggregateVersion: 1, sentAt: null });
+    expect(ids.issued).toContain(row?.id);
+    expect(row?.id).not.toBe(created.id);
+    expect(row?.payload).toEqual({
+      id: row?.id,
+      type: 'recipe.created',
+      schemaVersion: SCHEMA_VERSION,
+      occurredAt: at.toISOString(),
+      aggregateId: created.id,
+      aggregateVersion: 1,
+      data: stateOf({ ...created, price: '9.50' }, 1),
+    });
+  });
+
+  it('accepts the price as a number or a string and normalises it to two places', async () => {
+    expect((await createRecipe(service.url, { price: 12 })).price).toBe('12.00');
+    expect((await createRecipe(service.url, { price: 0.5 })).price).toBe('0.50');
+    expect((await createRecipe(service.url, { price: '7' })).price).toBe('7.00');
+  });
+});
+
+describe('updateRecipe', () => {
+  it('changes only the given fields, raises the version and moves updatedAt', async () => {
+    const createdAt = clock.advance(60_000);
+    const created = await createRecipe(service.url, { description: 'keep me', ingredients: ['flour'] });
+    const updatedAt = clock.advance(5_000);
+
+    const updated = await update(created.id, { title: `${created.title} v2` });
+
+    expect(updated).toEqual({ ...created, title: `${created.title} v2`, updatedAt: updatedAt.toISOString() });
+    expect(updated.createdAt).toBe(createdAt.toISOString());
+    expect(await service.prisma.recipe.findUnique({ where: { id: created.id } })).toMatchObject({ version: 2 });
+  });
+
+  it('raises the version by one on every update and records recipe.updated with the full new state', async () => {
+    const created = await createRecipe(service.url);
+    clock.advance(1_000);
+    const second = await update(created.id, { price: '3.3' });
+    const at = clock.advance(1_000);
+    const third = await update(created.id, { timeMinutes: 90, ingredients: [] });
+
+    expect(third).toMatchObject({ title: created.title, price: '3.30', timeMinutes: 90, ingredients: [] });
+    const rows = await outboxOf(created.id);
+    expect(rows.map((row) => [row.type, row.aggregateVersion])).toEqual([
+      ['recipe.created', 1],
+      ['recipe.updated', 2],
+      ['recipe.updated', 3],
+    ]);
+    expect(rows[1]?.payload).toMatchObject({ data: stateOf(second, 2) });
+    expect(rows[2]?.payload).toMatchObject({ occurredAt: at.toISOString(), data: stateOf(third, 3) });
+    expect(await service.prisma.recipe.findUnique({ where: { id: created.id } })).toMatchObject({ version: 3 });
+  });
+
+  it('changes nothing and records nothing when no field is given', async () => {
+    const created = await createRecipe(service.url);
+    clock.advance(1_000);
+
+    expect(await update(created.id, {})).toEqual(created);
+    expect(await update(created.id, { title: null, price: null })).toEqual(created);
+
+    expect(await service.prisma.recipe.findUnique({ where: { id: created.id } })).toMatchObject({ version: 1 });
+    expect(await outboxOf(created.id)).toHaveLength(1);
+  });
+});
+
+describe('deleteRecipe', () => {
+  it('returns the id, removes the recipe and records recipe.deleted one version past the last state', async () => {
+    const created = await createRecipe(service.url);
+    await update(created.id, { timeMinutes: 5 });
+    const at = clock.advance(1_000);
+
+    const response = await graphqlRequest(service.url, DELETE, { id: created.id });
+
+    expect(response).toMatchObject({ data: { deleteRecipe: created.id } });
+    expect(await service.prisma.recipe.findUnique({ where: { id: created.id } })).toBeNull();
+    expect((await graphqlRequest(service.url, RECIPE, { id: created.id })).data).toEqual({ recipe: null });
+    const deleted = (await outboxOf(created.id)).at(-1);
+    expect(deleted).toMatchObject({ type: 'recipe.deleted', aggregateVersion: 3 });
+    expect(deleted?.payload).toMatchObject({ occurredAt: at.toISOString(), data: { id: created.id } });
+  });
+
+  it('answers and records the stored id when the client spells it in upper case', async () => {
+    const created = await createRecipe(service.url);
+
+    const response = await graphqlRequest(service.url, DELETE, { id: created.id.toUpperCase() });
+
+    expect(response).toMatchObject({ data: { deleteRecipe: created.id } });
+    const deleted = (await outboxOf(created.id)).at(-1);
+    expect(deleted?.payload).toMatchObject({ aggregateId: created.id, data: { id: created.id } });
+  });
+
+  it('fails with NOT_FOUND the second time and records nothing more', async () => {
+    const created = await createRecipe(service.url);
+    await graphqlRequest(service.url, DELETE, { id: created.id });
+
+    const again = await graphqlRequest(service.url, DELETE, { id: created.id });
+
+    expect(onlyError(again)).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining(created.id) });
+    expect((await outboxOf(created.id)).map((row) => row.type)).toEqual(['recipe.created', 'recipe.deleted']);
+  });
+});
