@@ -61,8 +61,10 @@ async function main(): Promise<void> {
   const stopAll = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    await Promise.all(services.map((service) => stopService(service)));
-    process.exit(exitCode);
+    const codes = await Promise.all(services.map((service) => stopService(service)));
+    const clean = codes.every((code) => code === 0);
+    console.log(clean ? 'all services stopped' : `services stopped with exit codes ${codes.join(', ')}`);
+    process.exit(clean ? exitCode : 1);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
