@@ -1,0 +1,16 @@
+/**
+ * Compiled by `npm run typecheck`, never run: resolvers that no longer match
+ * schema/comments.graphql are type errors (see client/test/typeErrors.int.test.ts).
+ */
+import type { Resolvers } from '../src/generated/graphql.js';
+
+export const mismatched: Resolvers = {
+  Comment: {
+    // @ts-expect-error another service resolves the recipe, but only from its id
+    recipe: () => ({ __typename: 'Recipe' }),
+  },
+  Recipe: {
+    // @ts-expect-error Recipe.comments takes `first` and `after`, not `last`
+    comments: (recipe, args, ctx) => ctx.commentPages(args.last, null).load(recipe.id),
+  },
+};
