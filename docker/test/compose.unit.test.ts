@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig as loadGatewayConfig } from '../../gateway/src/config.js';
+import { loadSeedConfig } from '../../scripts/seedConfig.js';
+import { loadConfig as loadCommentsConfig } from '../../subgraphs/comments/src/config.js';
+import { loadConfig as loadRecipesConfig } from '../../subgraphs/recipes/src/config.js';
+import { requiredVariables } from './interpolate.js';
+import { copiedFromContext, runtimeImage } from './runtimeImage.js';
+import {
+  COMPOSE_FILE,
+  DOCKERFILE,
+  dockerfileStages,
+  envExample,
+  environmentOf,
+  existsInRepo,
+  isDirectoryInRepo,
+  loadCompose,
+  readRepoFile,
+  type ComposeService,
+} from './stackFiles.js';
+
+/**
+ * Each entry point the image runs, and the `loadConfig` that process calls at start. A
+ * service's environment in docker-compose.yml must parse with it: when a process starts
+ * requiring a new variable, this fails until the compose file sets it.
+ */
+const CONFIG_OF_ENTRY: Record<string, (env: Record<string, string | undefined>) => object> = {
+  'subgraphs/recipes/src/main.ts': loadRecipesConfig,
+  'subgraphs/comments/src/main.ts': loadCommentsConfig,
+  'gateway/src/main.ts': loadGatewayConfig,
+  'scripts/seed.ts': loadSeedConfig,
+};
+
+/** The ports the infrastructure images listen on inside the network. */
+const IMAGE_PORTS: Record<string, number> = { postgres: 5432, rabbitmq: 5672 };
+
+const compose = loadCompose();
+const services = Object.entries(compose.services);
+const stages = dockerfileStages();
+const image = runtimeImage(stages, isDirectoryInRepo);
+
+const isApp = (service: ComposeService) => service.build?.dockerfile === DOCKERFILE;
+const isJob = (service: ComposeService) => service.restart === 'no';
+const appServices = services.filter(([, service]) => isApp(service));
+
+/** `node [--import x] <entry>`: the entry point of an app service's command. */
+function entryOf(command: string[] | undefined): string {
+  expect(command?.[0], 'an app service runs node in exec form').toBe('node');
+  const args = command!.slice(1);
+  for (let index = 0; index < args.length; index += 1) {
+    if (args[index] === '--import') index += 1;
+    else if (!args[index]!.startsWith('-')) return args[index]!;
+  }
+  throw new Error(`no entry file in ${command!.join(' ')}`);
+}
+
+function configOf(name: string, service: ComposeService): Record<string, unknown> {
+  const load = CONFIG_OF_ENTRY[entryOf(service.command)];
+  if (!load) throw new Error(`${name}: no loadConfig known for ${entryOf(service.command)}; add it to CONFIG_OF_ENTRY`);
+  return load({ ...image.env, ...environmentOf(service) }) as Record<string, unknown>;
+}
+
+function portOf(name: string): number {
+  const service = compose.services[name];
+  if (!service) throw new Error(`no service named ${name}`);
+  if (isApp(service)) return Number(configOf(name, service).PORT);
+  const port = IMAGE_PORTS[service.image!.split(':')[0]!];
+  if (!port) throw new Error(`${name}: unknown port of image ${service.image}`);
+  return port;
+}
+
+describe('docker-compose.yml: the services', () => {
+  it('runs Postgres (a current major), RabbitMQ 4 with the management UI, recipes, comments and the gateway', () => {
+    const images = Object.fromEntries(services.map(([name, service]) => [name, service.image]));
+    expect(Number(images.postgres?.match(/^postgres:(\d+)/)?.[1])).toBeGreaterThanOrEqual(18);
+    expect(images.rabbitmq).toMatch(/^rabbitmq:4[.\d]*-management/);
+    expect(appServices.map(([, service]) => entryOf(service.command))).toEqual(
+      expect.arrayContaining([
+        'subgraphs/recipes/src/main.ts',
+        'subgraphs/comments/src/main.ts',
+        'gateway/src/main.ts',
+      ]),
+    );
+  });
+
+  it('builds every app service from the one image', () => {
+    const builds = appServices.map(([, service]) => JSON.stringify([service.build, service.image]));
+    expect(new Set(builds).size).toBe(1);
+    expect(appServices[0]![1].build?.context).toBe('.');
+  });
+
+  it('gives every long-running service a healthcheck and a restart policy; jobs neither', () => {
+    for (const [name, service] of services) {
+      expect(service.restart, `${name}: restart policy`).toMatch(/^(no|always|unless-stopped|on-failure(:\d+)?)$/);
+      if (isJob(service)) expect(service.healthcheck, `${name} is a job`).toEqual({ disable: true });
+      else expect(service.healthcheck?.test?.length, `${name}: healthcheck`).toBeGreaterThan(0);
+    }
+  });
+
+  it('makes every dependency wait until the service it needs is healthy', () => {
+    for (const [name, service] of services) {
+      const dependsOn = service.depends_on ?? {};
+      expect(Array.isArray(dependsOn), `${name}: depends_on needs conditions, not a list`).toBe(false);
+      for (const [dependency, { condition }] of Object.entries(dependsOn)) {
+        expect(condition, `${name} → ${dependency}`).toBe('service_healthy');
+        const target = compose.services[dependency];
+        expect(target && !isJob(target) && target.healthcheck?.test, `${name} → ${dependency}: healthy`).toBeTruthy();
+      }
+    }
+  });
+
+  it('publishes exactly the gateway (4000) and the RabbitMQ management UI (15672), on localhost', () => {
+    const published = services.flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => `${name} ${String(port)}`),
+    );
+    expect(published.sort()).toEqual(['gateway 127.0.0.1:4000:4000', 'rabbitmq 127.0.0.1:15672:15672']);
+    for (const [name, service] of services) expect(service.network_mode, name).toBeUndefined();
+  });
+
+  it('keeps the data of Postgres and RabbitMQ on named volumes, where each image stores it', () => {
+    const dataDirs: Record<string, string> = { postgres: '/var/lib/postgresql', rabbitmq: '/var/lib/rabbitmq' };
+    for (const [name, target] of Object.entries(dataDirs)) {
+      const mount = compose.services[name]?.volumes?.find((volume) => volume.split(':')[1] === target);
+      const volume = mount?.split(':')[0];
+      expect(volume, `${name}: a volume at ${target}`).toMatch(/^[a-z][\w-]*$/);
+      expect(Object.keys(compose.volumes ?? {}), `${name}: volume declared`).toContain(volume);
+    }
+    for (const [name, service] of services) {
+      for (const source of (service.volumes ?? []).map((volume) => volume.split(':')[0]!)) {
+        if (source.startsWith('.')) expect(existsInRepo(source), `${name}: ${source}`).toBe(true);
+        else expect(Object.keys(compose.volumes ?? {}), `${name}: ${source}`).toContain(source);
+      }
+    }
+  });
+});
+
+describe('docker-compose.yml: configuration', () => {
+  it('sets every variable each process requires, so each loadConfig accepts its environment', () => {
+    for (const [name, service] of appServices) {
+      expect(() => configOf(name, service), name).not.toThrow();
+    }
+  });
+
+  it('sets no variable a process does not read (a typo would be ignored silently)', () => {
+    for (const [name, service] of appServices) {
+      const read = Object.keys(configOf(name, service));
+      expect(read, name).toEqual(expect.arrayContaining(Object.keys(environmentOf(service))));
+    }
+  });
+
+  it('points every URL at a service of this file, on the port that service listens on', () => {
+    for (const [name, service] of services) {
+      for (const [variable, value] of Object.entries(environmentOf(service))) {
+        if (!/^[a-z]+:\/\//.test(value)) continue;
+        const url = new URL(value);
+        expect(Object.keys(compose.services), `${name} ${variable}`).toContain(url.hostname);
+        expect(Number(url.port), `${name} ${variable}`).toBe(portOf(url.hostname));
+      }
+    }
+  });
+
+  it('applies migrations before a subgraph serves (no separate migration job)', () => {
+    const migrating = appServices.filter(([name, service]) => 'MIGRATE_ON_START' in configOf(name, service));
+    expect(migrating.map(([name]) => name).sort()).toEqual(['comments', 'recipes']);
+    for (const [name, service] of migrating) expect(configOf(name, service).MIGRATE_ON_START, name).toBe(true);
+  });
+
+  it('takes every credential from .env, which .env.example documents and git and docker ignore', () => {
+    expect(Object.keys(envExample())).toEqual(expect.arrayContaining(requiredVariables(readRepoFile(COMPOSE_FILE))));
+    // Interpolate each variable as a marker: a credential must be exactly one variable, never a literal.
+    const markers = new Proxy({}, { get: (_target, name) => `__${String(name)}__` });
+    for (const [name, service] of Object.entries(loadCompose(markers).services)) {
+      for (const [variable, value] of Object.entries(environmentOf(service))) {
+        if (/PASS|SECRET|TOKEN/.test(variable)) expect(value, `${name} ${variable}`).toMatch(/^__\w+__$/);
+        if (!/^[a-z]+:\/\/[^/]*@/.test(value)) continue;
+        expect(new URL(value).password, `${name} ${variable}: password`).toMatch(/^__\w+__$/);
+      }
+    }
+    expect(readRepoFile('.gitignore').split('\n')).toContain('.env');
+  });
+});
+
+describe('docker-compose.yml: what the services run exists in the image', () => {
+  it('runs entry points and healthchecks that the runtime image contains', () => {
+    for (const [name, service] of appServices) {
+      const files = [entryOf(service.command)];
+      const healthcheck = service.healthcheck?.test as string[] | undefined;
+      if (!isJob(service)) {
+        expect(healthcheck?.[0], `${name}: healthcheck in exec form`).toBe('CMD');
+        files.push(entryOf(healthcheck!.slice(1)));
+      }
+      for (const file of files) {
+        expect(existsInRepo(file), `${name}: ${file} exists`).toBe(true);
+        expect(copiedFromContext(image, file), `${name}: ${file} is copied into the image`).toBe(true);
+      }
+    }
+  });
+
+  it('loads with --import only production dependencies of the root package', () => {
+    const root = JSON.parse(readRepoFile('package.json')) as { dependencies?: Record<string, string> };
+    for (const [name, service] of appServices) {
+      const imports = service.command!.flatMap((arg, index, all) => (all[index - 1] === '--import' ? [arg] : []));
+      for (const module of imports)
+        expect(Object.keys(root.dependencies ?? {}), `${name}: ${module}`).toContain(module);
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createClient, RecipesWithCommentsDocument } from '@potluck/client';
+import { SEED_RECIPES } from '../scripts/seedData.js';
+import { REPO_ROOT } from '../scripts/stack.js';
+import { startStack, type TestStack } from './stack.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  const codes = await stack?.stop();
+  expect(codes, stack?.logs.join('\n')).toEqual([0, 0, 0]);
+});
+
+/** Runs `npm run seed` exactly as a user does, against the test stack's gateway. */
+function npmRunSeed(gatewayUrl: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn('npm', ['run', 'seed'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, GATEWAY_URL: gatewayUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+}
+
+/** Every recipe the gateway serves, with its comments, in one request per page of 100. */
+async function recipesWithComments() {
+  const client = createClient({ url: stack.gatewayUrl });
+  const { recipes } = await client.request(RecipesWithCommentsDocument, { first: 100, commentsFirst: 100 });
+  expect(recipes.pageInfo.hasNextPage).toBe(false);
+  return recipes.edges
+    .map(({ node }) => ({
+      title: node.title,
+      timeMinutes: node.timeMinutes,
+      price: node.price,
+      commentCount: node.comments.totalCount,
+      comments: node.comments.edges.map(({ node: comment }) => `${comment.author}: ${comment.text}`).sort(),
+    }))
+    .sort((a, b) => a.title.localeCompare(b.title));
+}
+
+it('`npm run seed` loads the demo recipes with their comments through the gateway; a second run adds nothing', async () => {
+  expect(await recipesWithComments()).toEqual([]);
+  const commentCount = SEED_RECIPES.reduce((sum, recipe) => sum + recipe.comments.length, 0);
+
+  const first = await npmRunSeed(stack.gatewayUrl);
+  expect(first.code, first.output).toBe(0);
+  expect(first.output).toContain(`seeded ${SEED_RECIPES.length} recipes and ${commentCount} comments`);
+  const seeded = await recipesWithComments();
+  expect(seeded).toEqual(
+    SEED_RECIPES.map((recipe) => ({
+      title: recipe.title,
+      timeMinutes: recipe.timeMinutes,
+      price: recipe.price,
+      commentCount: recipe.comments.length,
+      comments: recipe.comments.map((comment) => `${comment.author}: ${comment.text}`).sort(),
+    })).sort((a, b) => a.title.localeCompare(b.title)),
+  );
+
+  const second = await npmRunSeed(stack.gatewayUrl);
+  expect(second.code, second.output).toBe(0);
+  expect(second.output).toContain(`skipped: ${stack.gatewayUrl} already has ${SEED_RECIPES.length} recipes`);
+  expect(await recipesWithComments()).toEqual(seeded);
+}, 120_000);
