@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import {
   createLogger,
   startGraphQLService,
@@ -9,22 +8,15 @@ import {
 } from '@potluck/service';
 import { urlOverrides, type GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
+import { IDE_DIST } from './ide/ideDist.js';
+import { ideRoutes } from './ide/ideRoutes.js';
+import { queryLimits } from './limits.js';
+import { createSubgraphFetch, SubgraphDataSource, type SubgraphFetch } from './subgraphDataSource.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
+import { watchedSupergraph, type SupergraphSource } from './supergraphSource.js';
 
 export interface RunningGateway extends RunningService {
   logger: Logger;
-}
-
-/** Forwards the request id and the caller's credentials to every subgraph. */
-class PropagatingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({
-    request,
-    context,
-  }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & object>[0]) {
-    if (!context.requestId) return;
-    request.http?.headers.set('x-request-id', context.requestId);
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-  }
 }
 
 function subgraphReadiness(subgraph: SubgraphEndpoint): ReadinessCheck {
@@ -37,36 +29,84 @@ function subgraphReadiness(subgraph: SubgraphEndpoint): ReadinessCheck {
   };
 }
 
-/** Composition root of the gateway: a static supergraph file, served over HTTP with health routes. */
+/** The supergraph in force and every subgraph it names, re-derived on each probe so a reload is seen. */
+function readinessChecks(source: SupergraphSource, overrides: Record<string, string>): () => ReadinessCheck[] {
+  const supergraph: ReadinessCheck = {
+    name: 'supergraph',
+    async check() {
+      const loaded = source.current();
+      if (!loaded) throw new Error('no supergraph loaded');
+      const refused = source.lastRefused();
+      return {
+        loaded: true,
+        hash: loaded.hash,
+        loadedAt: loaded.loadedAt.toISOString(),
+        ...(refused && refused.at > loaded.loadedAt && { lastRefused: { ...refused, at: refused.at.toISOString() } }),
+      };
+    },
+  };
+  return () => {
+    const loaded = source.current();
+    return [supergraph, ...(loaded ? subgraphsOf(loaded.sdl, overrides).map(subgraphReadiness) : [])];
+  };
+}
+
+/** Apollo Gateway over the watched supergraph, calling each subgraph through the shared pool. */
+function createGateway(config: GatewayConfig, source: SupergraphSource, subgraphFetch: SubgraphFetch, logger: Logger) {
+  const overrides = urlOverrides(config);
+  return new ApolloGateway({
+    supergraphSdl: source.hook,
+    logger,
+    validateSupergraph: true,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({
+        name,
+        url: overrides[name] ?? url ?? '',
+        fetch: subgraphFetch,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        logger,
+      }),
+  });
+}
+
+/**
+ * Composition root of the gateway: the supergraph file (reloaded when it changes), served
+ * over HTTP with the IDE, limits, health routes, request logs and a graceful stop.
+ */
 export async function startGateway(
   config: GatewayConfig,
   logger = createLogger('gateway', config.LOG_LEVEL),
 ): Promise<RunningGateway> {
-  const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
-  const overrides = urlOverrides(config);
-  const subgraphs = subgraphsOf(supergraphSdl, overrides);
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    logger,
-    buildService: ({ name, url }) => new PropagatingDataSource({ url: overrides[name] ?? url }),
-  });
-  const supergraphLoaded: ReadinessCheck = {
-    name: 'supergraph',
-    check: async () => {
-      if (!gateway.schema) throw new Error('no supergraph loaded');
-    },
-  };
+  const source = watchedSupergraph(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS, logger);
+  const subgraphFetch = createSubgraphFetch(config.SUBGRAPH_TIMEOUT_MS, { dedupe: config.SUBGRAPH_DEDUPE });
+  const limits = queryLimits(config);
   const http = await startGraphQLService<GatewayContext>({
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
     logger,
-    apollo: { gateway },
+    apollo: { gateway: createGateway(config, source, subgraphFetch, logger) },
     context: createGatewayContext,
-    readinessChecks: [supergraphLoaded, ...subgraphs.map(subgraphReadiness)],
+    readinessChecks: readinessChecks(source, urlOverrides(config)),
     introspection: config.INTROSPECTION,
     includeStacktrace: config.STACKTRACES,
+    bodyLimitBytes: config.MAX_BODY_BYTES,
+    maxTokens: config.MAX_TOKENS,
+    drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8),
+    validationRules: limits.validationRules,
+    plugins: limits.plugins,
+    routes: await ideRoutes({ distDir: IDE_DIST, operationsDir: config.OPERATIONS_DIR, logger }),
   });
-  logger.info({ supergraph: config.SUPERGRAPH_PATH, subgraphs }, 'gateway serving the supergraph');
-  return { ...http, logger };
+  logger.info(
+    { supergraph: config.SUPERGRAPH_PATH, hash: source.current()?.hash, mode: config.POTLUCK_MODE },
+    'gateway serving the supergraph',
+  );
+  return {
+    ...http,
+    logger,
+    async stop() {
+      await http.stop();
+      await subgraphFetch.close();
+    },
+  };
 }

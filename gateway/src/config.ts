@@ -1,30 +1,60 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { envVar, parseEnv, type Env } from '@potluck/service';
+import { ConfigError, envVar, parseEnv, type Env } from '@potluck/service';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
+const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', import.meta.url));
+
+const count = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
 
 const schema = z.object({
+  POTLUCK_MODE: envVar.mode(),
   HOST: z.string().default('0.0.0.0'),
   PORT: envVar.port(4000),
   SUPERGRAPH_PATH: z
     .string()
     .default(DEFAULT_SUPERGRAPH)
     .transform((file) => path.resolve(file)),
+  SUPERGRAPH_POLL_MS: envVar.milliseconds(1000),
+  OPERATIONS_DIR: z
+    .string()
+    .default(DEFAULT_OPERATIONS)
+    .transform((dir) => path.resolve(dir)),
   RECIPES_URL: envVar.url(['http', 'https']).optional(),
   COMMENTS_URL: envVar.url(['http', 'https']).optional(),
-  INTROSPECTION: envVar.boolean(true),
+  SUBGRAPH_TIMEOUT_MS: envVar.milliseconds(5000),
+  SUBGRAPH_DEDUPE: envVar.boolean(true),
+  INTROSPECTION: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .optional(),
   STACKTRACES: envVar.boolean(false),
+  MAX_DEPTH: count(12),
+  MAX_ALIASES: count(30),
+  MAX_COST: count(50_000),
+  MAX_TOKENS: count(1000),
+  MAX_DIRECTIVES: count(50),
+  MAX_PAGE_SIZE: count(100),
+  MAX_BODY_BYTES: count(1024 * 1024),
   LOG_LEVEL: envVar.logLevel(),
   SHUTDOWN_TIMEOUT_MS: envVar.milliseconds(10_000),
 });
 
-export type GatewayConfig = ReturnType<typeof loadConfig>;
-
+/**
+ * The gateway's settings. `POTLUCK_MODE` (development or production) only picks defaults:
+ * introspection is on in development and off in production unless INTROSPECTION says
+ * otherwise; stack traces can never be turned on in production.
+ */
 export function loadConfig(env: Env) {
-  return parseEnv(schema, env);
+  const parsed = parseEnv(schema, env);
+  if (parsed.POTLUCK_MODE === 'production' && parsed.STACKTRACES) {
+    throw new ConfigError([`STACKTRACES: must be false when POTLUCK_MODE is production (got "${env.STACKTRACES}")`]);
+  }
+  return Object.freeze({ ...parsed, INTROSPECTION: parsed.INTROSPECTION ?? parsed.POTLUCK_MODE === 'development' });
 }
+
+export type GatewayConfig = ReturnType<typeof loadConfig>;
 
 /** Subgraph URLs that replace the ones composed into the supergraph, by subgraph name. */
 export function urlOverrides(config: GatewayConfig): Record<string, string> {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
+import { requestIdOf } from '@potluck/service';
 
 /** What the gateway passes on to every subgraph fetch for one client request. */
 export interface GatewayContext {
@@ -7,12 +7,9 @@ export interface GatewayContext {
   authorization?: string;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-export async function createGatewayContext({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> {
-  const incoming = req.get('x-request-id');
-  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  res.setHeader('x-request-id', requestId);
+/** The request id was decided (accepted or generated) and echoed when the request arrived. */
+export async function createGatewayContext({ req }: ExpressContextFunctionArgument): Promise<GatewayContext> {
+  const requestId = requestIdOf(req);
   const authorization = req.get('authorization');
   return authorization ? { requestId, authorization } : { requestId };
 }

@@ -1,6 +1,7 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger.js';
+import { currentRequest } from './requestScope.js';
 
 /** The closed set of errors a client may see, each with a stable `extensions.code`. */
 export abstract class DomainError extends Error {
@@ -30,31 +31,71 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/**
+ * A request refused before it runs because it is too large or too expensive (depth,
+ * aliases, cost, page size, body size). The code names the limit, e.g. `QUERY_TOO_DEEP`.
+ */
+export class RequestRefusedError extends DomainError {
+  override name = 'RequestRefusedError';
+  constructor(
+    readonly code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    Object.assign(this.details, details);
+  }
+}
+
 const INTERNAL_MESSAGE = 'Internal server error';
 
+/** Codes that say "something broke inside": never shown as they are outside development. */
+const INTERNAL_CODES = new Set(['INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
+
+/** The domain error behind a formatted error: thrown by a resolver, or reported by a validation rule. */
+function domainErrorOf(error: unknown): DomainError | undefined {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  if (original instanceof GraphQLError && original.originalError instanceof DomainError) return original.originalError;
+  return undefined;
+}
+
+export interface ErrorFormatterOptions {
+  /** Development only: internal errors keep their real message and stack trace. */
+  exposeInternals: boolean;
+}
+
 /**
- * Apollo's `formatError`: domain errors keep their message and get their code; errors
- * Apollo already coded (validation, parsing, bad variables) pass through; anything else
- * is logged and masked as INTERNAL_SERVER_ERROR so no internals leak.
+ * Apollo's `formatError`, the one place errors get their client shape: domain errors keep
+ * their message and get their code; errors Apollo already coded (validation, parsing, bad
+ * variables) pass through; anything else is logged with the request id and becomes
+ * INTERNAL_SERVER_ERROR with a generic message and that request id, so nothing leaks.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(
+  logger: Logger,
+  { exposeInternals }: ErrorFormatterOptions = { exposeInternals: false },
+) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof DomainError) {
-      return {
-        ...formatted,
-        message: original.message,
-        extensions: { ...original.details, code: original.code },
-      };
+    const domain = domainErrorOf(error);
+    if (domain) {
+      return { ...formatted, message: domain.message, extensions: { ...domain.details, code: domain.code } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
+    if (typeof code === 'string' && !INTERNAL_CODES.has(code)) return formatted;
+    const requestId = currentRequest()?.requestId;
+    logger.error(
+      { err: unwrapResolverError(error), path: formatted.path, requestId },
+      'unexpected error while resolving',
+    );
     return {
-      message: INTERNAL_MESSAGE,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      message: exposeInternals ? formatted.message : INTERNAL_MESSAGE,
+      ...(formatted.locations && { locations: formatted.locations }),
+      ...(formatted.path && { path: formatted.path }),
+      extensions: {
+        code: 'INTERNAL_SERVER_ERROR',
+        ...(requestId && { requestId }),
+        ...(exposeInternals && formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}),
+      },
     };
   };
 }

@@ -1,14 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
-import express from 'express';
+import express, { type Express } from 'express';
+import type { ValidationRule } from 'graphql';
 import type { Logger } from './logger.js';
 import { createErrorFormatter } from './errors.js';
-import { checkReadiness, type ReadinessCheck } from './readiness.js';
+import { graphqlHttpErrors } from './httpErrors.js';
+import { checkReadiness, type ReadinessChecks } from './readiness.js';
+import { requestFactsPlugin, requestLogger, requestScope } from './requestLog.js';
 
 type SchemaOrGateway<Context extends BaseContext> = Pick<ApolloServerOptions<Context>, 'schema' | 'gateway'>;
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface GraphQLServiceOptions<Context extends BaseContext> {
   name: string;
@@ -18,12 +24,22 @@ export interface GraphQLServiceOptions<Context extends BaseContext> {
   /** Either a subgraph schema or a gateway, as Apollo Server accepts them. */
   apollo: SchemaOrGateway<Context>;
   context: (args: ExpressContextFunctionArgument) => Promise<Context>;
-  readinessChecks: ReadinessCheck[];
+  /** What `/health/ready` checks; a function when the list changes while running. */
+  readinessChecks: ReadinessChecks;
   readinessTimeoutMs?: number;
   introspection: boolean;
+  /** Development only: stack traces and the real message of internal errors in responses. */
   includeStacktrace: boolean;
-  bodyLimit?: string;
+  /** Larger JSON bodies are refused with 413 and PAYLOAD_TOO_LARGE. Default 1 MB. */
+  bodyLimitBytes?: number;
+  /** Documents with more tokens are refused while parsing (GRAPHQL_PARSE_FAILED). */
+  maxTokens?: number;
+  /** How long a stop waits for in-flight requests before closing their connections. Default 5 s. */
+  drainTimeoutMs?: number;
   plugins?: ApolloServerPlugin<Context>[];
+  validationRules?: ValidationRule[];
+  /** Extra routes, mounted before `/graphql` (the gateway's IDE). */
+  routes?: (app: Express) => void;
 }
 
 export interface RunningService {
@@ -33,9 +49,33 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+function createApollo<Context extends BaseContext>(
+  options: GraphQLServiceOptions<Context>,
+  httpServer: http.Server,
+): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    ...options.apollo,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: options.includeStacktrace,
+    formatError: createErrorFormatter(options.logger, { exposeInternals: options.includeStacktrace }),
+    csrfPrevention: true,
+    // Signals are handled by onShutdownSignal, which stops Apollo and everything else in order.
+    stopOnTerminationSignals: false,
+    validationRules: options.validationRules ?? [],
+    ...(options.maxTokens && { parseOptions: { maxTokens: options.maxTokens } }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainTimeoutMs ?? 5000 }),
+      ApolloServerPluginLandingPageDisabled(),
+      requestFactsPlugin<Context>(),
+      ...(options.plugins ?? []),
+    ],
+  } as ApolloServerOptions<Context>);
+}
+
 /**
  * The HTTP shell every Potluck process shares: Apollo Server on express 5 at
- * `POST /graphql`, `GET /health/live` and `GET /health/ready`.
+ * `POST /graphql`, `GET /health/live` and `GET /health/ready`, with a request id and one
+ * log line per request, body-size and CSRF protection, and a graceful stop.
  */
 export async function startGraphQLService<Context extends BaseContext>(
   options: GraphQLServiceOptions<Context>,
@@ -43,15 +83,10 @@ export async function startGraphQLService<Context extends BaseContext>(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const apollo = new ApolloServer<Context>({
-    ...options.apollo,
-    introspection: options.introspection,
-    includeStacktraceInErrorResponses: options.includeStacktrace,
-    formatError: createErrorFormatter(options.logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(options.plugins ?? [])],
-  } as ApolloServerOptions<Context>);
+  const apollo = createApollo(options, httpServer);
   await apollo.start();
 
+  app.use(requestLogger(options.logger));
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'live', service: options.name });
   });
@@ -59,11 +94,14 @@ export async function startGraphQLService<Context extends BaseContext>(
     const report = await checkReadiness(options.readinessChecks, options.readinessTimeoutMs ?? 2000);
     res.status(report.status === 'ready' ? 200 : 503).json({ service: options.name, ...report });
   });
+  options.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
+    requestScope,
     expressMiddleware(apollo, { context: options.context }),
   );
+  app.use(graphqlHttpErrors(options.logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

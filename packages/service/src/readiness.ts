@@ -1,15 +1,28 @@
-/** One dependency a service needs to do its job, e.g. its database. */
+/** Facts a check reports beside its status, e.g. `{ hash, loadedAt }` or `{ oldestAgeMs }`. */
+export type CheckDetails = Record<string, unknown>;
+
+/**
+ * One dependency a service needs to do its job, e.g. its database. A service's list of
+ * checks is open: each dependency (database, broker, consumer, outbox, supergraph,
+ * subgraph) adds its own.
+ */
 export interface ReadinessCheck {
   name: string;
-  /** Resolves when the dependency works; rejects with a reason when it does not. */
-  check(): Promise<void>;
+  /**
+   * Resolves when the dependency works, optionally with details to report; rejects with a
+   * reason when it does not.
+   */
+  check(): Promise<void | CheckDetails>;
 }
 
-export interface CheckResult {
+/** A fixed list, or a function asked on every probe when the dependencies can change (a reloaded supergraph). */
+export type ReadinessChecks = ReadinessCheck[] | (() => ReadinessCheck[]);
+
+export type CheckResult = CheckDetails & {
   status: 'up' | 'down';
   latencyMs: number;
   error?: string;
-}
+};
 
 export interface ReadinessReport {
   status: 'ready' | 'not_ready';
@@ -26,20 +39,20 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
 
 async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
   const started = performance.now();
+  const latency = () => Math.round(performance.now() - started);
   try {
-    await withTimeout(check.check(), timeoutMs);
-    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+    const details = (await withTimeout(check.check(), timeoutMs)) ?? {};
+    return { ...details, status: 'up', latencyMs: latency() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), error: message };
+    return { status: 'down', latencyMs: latency(), error: message };
   }
 }
 
 /** Runs every check at once, each bounded by `timeoutMs`, and names the ones that are down. */
-export async function checkReadiness(checks: ReadinessCheck[], timeoutMs: number): Promise<ReadinessReport> {
-  const results = await Promise.all(
-    checks.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const),
-  );
+export async function checkReadiness(checks: ReadinessChecks, timeoutMs: number): Promise<ReadinessReport> {
+  const list = typeof checks === 'function' ? checks() : checks;
+  const results = await Promise.all(list.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const));
   const ready = results.every(([, result]) => result.status === 'up');
   return { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
 }

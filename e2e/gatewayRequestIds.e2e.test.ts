@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlRequest, waitFor } from '@potluck/testing';
+import { jsonLines } from './gatewayHelpers.js';
+import { startStack, type TestStack } from './stack.js';
+
+const LIST =
+  'query ListWithComments { recipes(first: 3) { totalCount edges { node { title comments { totalCount } } } } }';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+  await graphqlRequest(
+    stack.gatewayUrl,
+    'mutation { createRecipe(input: { title: "Ramen", timeMinutes: 60, price: 8 }) { id } }',
+  );
+});
+
+afterAll(async () => {
+  const codes = await stack?.stop();
+  expect(codes).toEqual([0, 0, 0]);
+});
+
+/** The request log line ("request completed") each service wrote for one request id. */
+async function requestLines(requestId: string, services: string[]) {
+  return waitFor(
+    () => {
+      const lines = services.map((service) =>
+        jsonLines(stack.logs.filter((line) => line.startsWith(`[${service}]`))).find(
+          (line) => line.requestId === requestId && line.msg === 'request completed',
+        ),
+      );
+      return lines.every(Boolean) ? (lines as Array<Record<string, unknown>>) : undefined;
+    },
+    { what: `a request log line for ${requestId} from ${services.join(', ')}` },
+  );
+}
+
+describe('request ids', () => {
+  it('keeps the caller’s x-request-id: returned, and in the log line of the gateway and both subgraphs', async () => {
+    const requestId = `e2e-${randomUUID()}`;
+    const response = await graphqlRequest(stack.gatewayUrl, LIST, {}, { 'x-request-id': requestId });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    const [gateway, recipes, comments] = await requestLines(requestId, ['gateway', 'recipes', 'comments']);
+    expect(gateway).toMatchObject({
+      level: 30,
+      service: 'gateway',
+      operationName: 'ListWithComments',
+      req: { method: 'POST', url: '/graphql' },
+      res: { statusCode: 200 },
+      durationMs: expect.any(Number),
+    });
+    expect(gateway).not.toHaveProperty('errors');
+    expect(recipes).toMatchObject({
+      service: 'recipes',
+      res: { statusCode: 200 },
+      operationName: expect.stringContaining('ListWithComments'),
+    });
+    expect(comments).toMatchObject({ service: 'comments', res: { statusCode: 200 } });
+  });
+
+  it('generates an id when there is none, or when the given one is unsafe to log', async () => {
+    const cases: Array<Record<string, string>> = [{}, { 'x-request-id': 'no spaces or "quotes" allowed' }];
+    for (const headers of cases) {
+      const response = await graphqlRequest(stack.gatewayUrl, LIST, {}, headers);
+      const requestId = response.headers.get('x-request-id');
+      expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      await requestLines(requestId!, ['gateway', 'recipes', 'comments']);
+    }
+  });
+
+  it('logs a refused request with its status and its errors’ codes', async () => {
+    const requestId = `e2e-${randomUUID()}`;
+    const response = await graphqlRequest(
+      stack.gatewayUrl,
+      'query Broken { recipez }',
+      {},
+      { 'x-request-id': requestId },
+    );
+    expect(response.status).toBe(400);
+
+    const [gateway] = await requestLines(requestId, ['gateway']);
+    expect(gateway).toMatchObject({
+      level: 40,
+      operationName: 'Broken',
+      res: { statusCode: 400 },
+      errors: [{ code: 'GRAPHQL_VALIDATION_FAILED', message: expect.stringContaining('recipez') }],
+    });
+  });
+
+  it('never logs request headers (they carry credentials)', async () => {
+    const requestId = `e2e-${randomUUID()}`;
+    await graphqlRequest(
+      stack.gatewayUrl,
+      LIST,
+      {},
+      { 'x-request-id': requestId, authorization: 'Bearer secret-token' },
+    );
+    await requestLines(requestId, ['gateway', 'recipes', 'comments']);
+    expect(stack.logs.join('\n')).not.toContain('secret-token');
+  });
+});

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, graphqlRequest } from '@potluck/testing';
+import { startStandInSubgraph, type StandInSubgraph } from './gatewayHelpers.js';
+import { startStack, type TestStack } from './stack.js';
+
+/**
+ * The real stack, but the gateway's comments URL points at a stand-in that holds every
+ * request (a subgraph that hangs) or answers it, so the gateway's deadline is what ends
+ * the request.
+ */
+const TIMEOUT_MS = 1000;
+let stack: TestStack;
+let comments: StandInSubgraph;
+let recipeId: string;
+
+const BOTH_SUBGRAPHS = 'query Both($r: ID!, $c: ID!) { recipe(id: $r) { id title } comment(id: $c) { id text } }';
+
+beforeAll(async () => {
+  comments = await startStandInSubgraph({ kind: 'hold' });
+  stack = await startStack({ gateway: { COMMENTS_URL: comments.url, SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  const created = await graphqlRequest<{ createRecipe: { id: string } }>(
+    stack.gatewayUrl,
+    'mutation { createRecipe(input: { title: "Dal", timeMinutes: 40, price: 3 }) { id } }',
+  );
+  recipeId = created.data!.createRecipe.id;
+});
+
+afterAll(async () => {
+  comments?.release({ data: null });
+  await stack?.stop();
+  await comments?.close();
+});
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, performance.now() - started];
+}
+
+describe('a subgraph that does not answer', () => {
+  it('costs at most the timeout: the other subgraph’s data comes back, with SUBGRAPH_TIMEOUT for the missing field', async () => {
+    const [response, elapsed] = await timed(() =>
+      graphqlRequest(stack.gatewayUrl, BOTH_SUBGRAPHS, { r: recipeId, c: randomUUID() }),
+    );
+
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 2000);
+    expect(response.data).toEqual({ recipe: { id: recipeId, title: 'Dal' }, comment: null });
+    expect(errorCodes(response)).toEqual(['SUBGRAPH_TIMEOUT']);
+    expect(response.errors?.[0]).toMatchObject({
+      message: `The comments subgraph did not answer within ${TIMEOUT_MS} ms`,
+      extensions: { serviceName: 'comments' },
+    });
+  });
+
+  it('never holds a list request longer than the timeout either', async () => {
+    const [response, elapsed] = await timed(() =>
+      graphqlRequest(stack.gatewayUrl, '{ recipes(first: 5) { edges { node { title comments { totalCount } } } } }'),
+    );
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 2000);
+    expect(errorCodes(response)).toEqual(['SUBGRAPH_TIMEOUT']);
+  });
+
+  it('does not slow down requests the other subgraph answers alone', async () => {
+    const [response, elapsed] = await timed(() =>
+      graphqlRequest(stack.gatewayUrl, '{ recipe(id: "' + recipeId + '") { title } }'),
+    );
+    expect(response.errors).toBeUndefined();
+    expect(elapsed).toBeLessThan(TIMEOUT_MS);
+  });
+});
+
+describe('a subgraph that answers', () => {
+  it('is reached over one kept-alive connection', async () => {
+    comments.behave({
+      kind: 'answer',
+      body: () => ({ data: { comment: { id: 'c1', text: 'from the stand-in' } } }),
+    });
+    const before = comments.connections();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const response = await graphqlRequest(stack.gatewayUrl, BOTH_SUBGRAPHS, { r: recipeId, c: randomUUID() });
+      expect(response.data?.comment).toEqual({ id: 'c1', text: 'from the stand-in' });
+    }
+    expect(comments.connections() - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('a subgraph that is down', () => {
+  it('answers at once with SUBGRAPH_UNAVAILABLE and the other subgraph’s data', async () => {
+    await comments.close();
+    const [response, elapsed] = await timed(() =>
+      graphqlRequest(stack.gatewayUrl, BOTH_SUBGRAPHS, { r: recipeId, c: randomUUID() }),
+    );
+    expect(elapsed).toBeLessThan(TIMEOUT_MS);
+    expect(response.data).toEqual({ recipe: { id: recipeId, title: 'Dal' }, comment: null });
+    expect(errorCodes(response)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    expect(response.errors?.[0]?.message).toBe('The comments subgraph is unavailable');
+  });
+});

@@ -1,0 +1,83 @@
+import { Kind, parse } from 'graphql';
+
+/** One tab of the IDE: an operation with variables that run as they are. */
+export interface ExampleTab {
+  name: string;
+  query: string;
+  variables: string;
+  headers: string;
+}
+
+interface Example {
+  about: string;
+  variables: Record<string, unknown>;
+}
+
+const RECIPE_ID = 'paste a recipe id from RecipesWithComments';
+
+/** The order the tabs open in, what each says about itself, and variables to start from. */
+const EXAMPLES: Record<string, Example> = {
+  RecipesWithComments: {
+    about: 'The newest recipes with their latest comments: one request, two subgraphs.',
+    variables: { first: 10, orderBy: 'NEWEST', commentsFirst: 5 },
+  },
+  Recipe: { about: 'One recipe with all its fields and comments.', variables: { id: RECIPE_ID } },
+  CreateRecipe: {
+    about: 'Creates a recipe (price is a decimal string or a number).',
+    variables: {
+      input: {
+        title: 'Shakshuka',
+        description: 'Eggs poached in a spiced tomato and pepper sauce.',
+        ingredients: ['eggs', 'tomatoes', 'red peppers', 'cumin'],
+        timeMinutes: 30,
+        price: '12.50',
+      },
+    },
+  },
+  UpdateRecipe: {
+    about: 'Changes only the fields given.',
+    variables: { id: RECIPE_ID, input: { timeMinutes: 25 } },
+  },
+  AddComment: {
+    about: 'Comments on a recipe; author defaults to "anonymous".',
+    variables: { input: { recipeId: RECIPE_ID, text: 'Made it twice this week!', author: 'ana' } },
+  },
+};
+
+const DEFAULT_HEADERS = '{}';
+
+/**
+ * The IDE's tabs from the example operation files: the five everyone starts with first
+ * (list, one recipe, create, update, comment), then every other operation in file order.
+ * Each keeps its text as written and gets a one-line comment and runnable variables.
+ */
+export function exampleTabs(sources: string[]): ExampleTab[] {
+  const found: Array<{ name: string; text: string }> = [];
+  for (const source of sources) {
+    for (const definition of parse(source).definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name || !definition.loc) continue;
+      found.push({ name: definition.name.value, text: source.slice(definition.loc.start, definition.loc.end) });
+    }
+  }
+  const preferred = Object.keys(EXAMPLES);
+  const rank = (name: string) => (preferred.includes(name) ? preferred.indexOf(name) : preferred.length);
+  return found
+    .map((operation, index) => ({ ...operation, index }))
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.index - b.index)
+    .map(({ name, text }) => {
+      const example = EXAMPLES[name];
+      const about = example ? `# ${example.about}\n` : '';
+      const variables = example?.variables ?? placeholderVariables(text);
+      return {
+        name,
+        query: `${about}${text}\n`,
+        variables: JSON.stringify(variables, null, 2),
+        headers: DEFAULT_HEADERS,
+      };
+    });
+}
+
+/** Operations without a curated example get their required `$id` filled with a hint. */
+function placeholderVariables(text: string): Record<string, unknown> {
+  return /\$id\s*:/.test(text) ? { id: 'paste an id' } : {};
+}

@@ -1,0 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What one HTTP request's log line reports beyond method, URL, status and duration. */
+export interface RequestFacts {
+  requestId: string;
+  operationName?: string;
+  errors?: Array<{ code: string; message: string }>;
+}
+
+const scope = new AsyncLocalStorage<RequestFacts>();
+
+/** Runs the rest of a request with its facts reachable from anywhere in its async flow. */
+export function runInRequestScope<T>(facts: RequestFacts, run: () => T): T {
+  return scope.run(facts, run);
+}
+
+/** The facts of the request being served, or undefined outside one (start-up, timers). */
+export function currentRequest(): RequestFacts | undefined {
+  return scope.getStore();
+}
