@@ -2,7 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/src/generated/**', 'client/src/generated/**', 'test-results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/src/generated/**',
+      'client/src/generated/**',
+      'test-results/**',
+      'gateway/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,21 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generate } from '@graphql-codegen/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, graphqlRequest } from '@potluck/testing';
-import { operation } from './operations.js';
+import {
+  AddCommentDocument,
+  CommentDocument,
+  createClient,
+  CreateRecipeDocument,
+  DeleteCommentDocument,
+  DeleteRecipeDocument,
+  GraphQLRequestError,
+  RecipeDocument,
+  RecipesWithCommentsDocument,
+  UpdateRecipeDocument,
+  type CreateRecipeInput,
+  type GraphQLClient,
+  type RecipesWithCommentsQuery,
+} from '@potluck/client';
+import { CLIENT_FILE, clientOutput } from '../codegen.js';
+import { REPO_ROOT } from '../scripts/stack.js';
 import { startStack, type TestStack } from './stack.js';
 
-interface RecipeNode {
-  id: string;
-  title: string;
-  price: string;
-  timeMinutes: number;
-  comments: { totalCount: number; edges: Array<{ node: { id: string; text: string; author: string } }> };
-}
+type ListedRecipe = RecipesWithCommentsQuery['recipes']['edges'][number]['node'];
 
 let stack: TestStack;
+let client: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startStack();
+  client = createClient({ url: stack.gatewayUrl });
 });
 
 afterAll(async () => {
@@ -23,20 +37,24 @@ afterAll(async () => {
   expect(codes, stack?.logs.join('\n')).toEqual([0, 0, 0]);
 });
 
-async function call(name: string, variables: Record<string, unknown> = {}) {
-  return graphqlRequest<Record<string, unknown>>(stack.gatewayUrl, operation(name), variables);
-}
-
-async function createRecipe(input: Record<string, unknown>): Promise<string> {
-  const response = await call('CreateRecipe', { input: { timeMinutes: 30, price: 10, ...input } });
-  expect(response.errors).toBeUndefined();
-  return (response.data?.createRecipe as { id: string }).id;
+async function createRecipe(input: Partial<CreateRecipeInput> & { title: string }): Promise<string> {
+  const data = await client.request(CreateRecipeDocument, { input: { timeMinutes: 30, price: '10', ...input } });
+  return data.createRecipe.id;
 }
 
 async function addComment(recipeId: string, text: string, author?: string): Promise<string> {
-  const response = await call('AddComment', { input: { recipeId, text, ...(author && { author }) } });
-  expect(response.errors).toBeUndefined();
-  return (response.data?.addComment as { id: string }).id;
+  const input = { recipeId, text, ...(author === undefined ? {} : { author }) };
+  return (await client.request(AddCommentDocument, { input })).addComment.id;
+}
+
+/** The typed error a request failed with; fails the test if it succeeded or failed otherwise. */
+async function failure(request: Promise<unknown>): Promise<GraphQLRequestError> {
+  const error = await request.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(GraphQLRequestError);
+  return error as GraphQLRequestError;
 }
 
 describe('one request through the gateway', () => {
@@ -46,49 +64,45 @@ describe('one request through the gateway', () => {
     await addComment(recipeId, 'Too spicy');
     const last = await addComment(recipeId, 'Made it twice', 'li');
 
-    const response = await call('Recipe', { id: recipeId });
+    const { recipe } = await client.request(RecipeDocument, { id: recipeId });
 
-    expect(response.errors).toBeUndefined();
-    const recipe = response.data?.recipe as RecipeNode & { ingredients: string[] };
     expect(recipe).toMatchObject({
       id: recipeId,
       title: 'Shakshuka',
       price: '12.50',
       ingredients: ['eggs', 'tomatoes'],
     });
-    expect(recipe.comments.totalCount).toBe(3);
-    expect(recipe.comments.edges.map((edge) => edge.node.text)).toEqual(['Made it twice', 'Too spicy', 'Lovely']);
-    expect(recipe.comments.edges[0]?.node).toMatchObject({ id: last, author: 'li' });
-    expect(recipe.comments.edges[1]?.node.author).toBe('anonymous');
+    expect(recipe?.comments.totalCount).toBe(3);
+    expect(recipe?.comments.edges.map((edge) => edge.node.text)).toEqual(['Made it twice', 'Too spicy', 'Lovely']);
+    expect(recipe?.comments.edges[0]?.node).toMatchObject({ id: last, author: 'li' });
+    expect(recipe?.comments.edges[1]?.node.author).toBe('anonymous');
   });
 
   it('pages through filtered recipes with their comments, in every page', async () => {
     const tag = `e2e-${randomUUID().slice(0, 8)}`;
     const ids: string[] = [];
     for (let minutes = 10; minutes <= 50; minutes += 10) {
-      const id = await createRecipe({ title: `${tag} dish ${minutes}`, timeMinutes: minutes, price: minutes / 10 });
+      const id = await createRecipe({
+        title: `${tag} dish ${minutes}`,
+        timeMinutes: minutes,
+        price: String(minutes / 10),
+      });
       await addComment(id, `comment on ${minutes}`);
       ids.push(id);
     }
-    const seen: RecipeNode[] = [];
+    const seen: ListedRecipe[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page += 1) {
-      const response = await call('RecipesWithComments', {
+      const { recipes }: RecipesWithCommentsQuery = await client.request(RecipesWithCommentsDocument, {
         first: 2,
         after,
         filter: { titleContains: tag.toUpperCase(), maxTimeMinutes: 40 },
         orderBy: 'QUICKEST',
       });
-      expect(response.errors).toBeUndefined();
-      const connection = response.data?.recipes as {
-        totalCount: number;
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        edges: Array<{ node: RecipeNode }>;
-      };
-      expect(connection.totalCount).toBe(4);
-      seen.push(...connection.edges.map((edge) => edge.node));
-      if (!connection.pageInfo.hasNextPage) break;
-      after = connection.pageInfo.endCursor;
+      expect(recipes.totalCount).toBe(4);
+      seen.push(...recipes.edges.map((edge) => edge.node));
+      if (!recipes.pageInfo.hasNextPage) break;
+      after = recipes.pageInfo.endCursor;
     }
     expect(seen.map((recipe) => recipe.timeMinutes)).toEqual([10, 20, 30, 40]);
     expect(seen.map((recipe) => recipe.id)).toEqual(ids.slice(0, 4));
@@ -102,12 +116,19 @@ describe('one request through the gateway', () => {
     await createRecipe({ title: `${tag} C`, price: '3.25' });
     await createRecipe({ title: `${tag} A`, price: '99.99' });
 
-    const cheapest = await call('RecipesWithComments', { filter: { titleContains: tag }, orderBy: 'CHEAPEST' });
-    const byTitle = await call('RecipesWithComments', { filter: { titleContains: tag }, orderBy: 'TITLE' });
-    const underTen = await call('RecipesWithComments', { filter: { titleContains: tag, maxPrice: '10' } });
+    const cheapest = await client.request(RecipesWithCommentsDocument, {
+      filter: { titleContains: tag },
+      orderBy: 'CHEAPEST',
+    });
+    const byTitle = await client.request(RecipesWithCommentsDocument, {
+      filter: { titleContains: tag },
+      orderBy: 'TITLE',
+    });
+    const underTen = await client.request(RecipesWithCommentsDocument, {
+      filter: { titleContains: tag, maxPrice: '10' },
+    });
 
-    const titles = (response: typeof cheapest) =>
-      (response.data?.recipes as { edges: Array<{ node: RecipeNode }> }).edges.map((edge) => edge.node.title.slice(-1));
+    const titles = (data: RecipesWithCommentsQuery) => data.recipes.edges.map((edge) => edge.node.title.slice(-1));
     expect(titles(cheapest)).toEqual(['C', 'B', 'A']);
     expect(titles(byTitle)).toEqual(['A', 'B', 'C']);
     expect(titles(underTen).sort()).toEqual(['B', 'C']);
@@ -117,37 +138,40 @@ describe('one request through the gateway', () => {
 describe('mutations through the gateway', () => {
   it('updates only the given fields and deletes', async () => {
     const id = await createRecipe({ title: 'Dal', description: 'Red lentils', timeMinutes: 40 });
-    const updated = await call('UpdateRecipe', { id, input: { timeMinutes: 35 } });
-    expect(updated.data?.updateRecipe).toMatchObject({ title: 'Dal', description: 'Red lentils', timeMinutes: 35 });
+    const { updateRecipe } = await client.request(UpdateRecipeDocument, { id, input: { timeMinutes: 35 } });
+    expect(updateRecipe).toMatchObject({ title: 'Dal', description: 'Red lentils', timeMinutes: 35 });
 
-    expect((await call('DeleteRecipe', { id })).data?.deleteRecipe).toBe(id);
-    expect((await call('Recipe', { id })).data?.recipe).toBeNull();
+    expect((await client.request(DeleteRecipeDocument, { id })).deleteRecipe).toBe(id);
+    expect((await client.request(RecipeDocument, { id })).recipe).toBeNull();
   });
 
   it('refuses bad input with BAD_USER_INPUT naming the field, and writes nothing', async () => {
     const tag = `e2e-${randomUUID().slice(0, 8)}`;
-    const response = await call('CreateRecipe', { input: { title: tag, timeMinutes: 0, price: 1 } });
-    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
-    expect(response.errors?.[0]?.message).toMatch(/timeMinutes/);
-    const listed = await call('RecipesWithComments', { filter: { titleContains: tag } });
-    expect((listed.data?.recipes as { totalCount: number }).totalCount).toBe(0);
+    const recipe = await failure(
+      client.request(CreateRecipeDocument, { input: { title: tag, timeMinutes: 0, price: '1' } }),
+    );
+    expect(recipe.codes).toEqual(['BAD_USER_INPUT']);
+    expect(recipe.errors[0]?.message).toMatch(/timeMinutes/);
+    const listed = await client.request(RecipesWithCommentsDocument, { filter: { titleContains: tag } });
+    expect(listed.recipes.totalCount).toBe(0);
 
-    const comment = await call('AddComment', { input: { recipeId: randomUUID(), text: '' } });
-    expect(errorCodes(comment)).toEqual(['BAD_USER_INPUT']);
-    expect(comment.errors?.[0]?.message).toMatch(/text/);
+    const comment = await failure(client.request(AddCommentDocument, { input: { recipeId: randomUUID(), text: '' } }));
+    expect(comment.codes).toEqual(['BAD_USER_INPUT']);
+    expect(comment.errors[0]?.message).toMatch(/text/);
 
-    const page = await call('RecipesWithComments', { first: 101 });
-    expect(errorCodes(page)).toEqual(['BAD_USER_INPUT']);
-    expect(page.errors?.[0]?.message).toMatch(/first/);
+    const page = await failure(client.request(RecipesWithCommentsDocument, { first: 101 }));
+    expect(page.codes).toEqual(['BAD_USER_INPUT']);
+    expect(page.errors[0]?.message).toMatch(/first/);
   });
 
   it('answers NOT_FOUND for unknown and malformed ids, never an internal error', async () => {
     for (const id of [randomUUID(), 'not-an-id']) {
-      expect(errorCodes(await call('UpdateRecipe', { id, input: { title: 'x' } }))).toEqual(['NOT_FOUND']);
-      expect(errorCodes(await call('DeleteRecipe', { id }))).toEqual(['NOT_FOUND']);
-      expect(errorCodes(await call('DeleteComment', { id }))).toEqual(['NOT_FOUND']);
-      expect((await call('Recipe', { id })).data?.recipe).toBeNull();
-      expect((await call('Comment', { id })).data?.comment).toBeNull();
+      const update = client.request(UpdateRecipeDocument, { id, input: { title: 'x' } });
+      expect((await failure(update)).codes).toEqual(['NOT_FOUND']);
+      expect((await failure(client.request(DeleteRecipeDocument, { id }))).codes).toEqual(['NOT_FOUND']);
+      expect((await failure(client.request(DeleteCommentDocument, { id }))).codes).toEqual(['NOT_FOUND']);
+      expect((await client.request(RecipeDocument, { id })).recipe).toBeNull();
+      expect((await client.request(CommentDocument, { id })).comment).toBeNull();
     }
   });
 });
@@ -163,5 +187,17 @@ describe('health', () => {
     });
     const live = await fetch(stack.gatewayUrl.replace('/graphql', '/health/live'));
     expect(live.status).toBe(200);
+  });
+});
+
+describe('the typed client for an outside app', () => {
+  it('generates from the running gateway exactly the client that schema/api.graphql gives', async () => {
+    const files: Array<{ filename: string; content: string }> = await generate(
+      { cwd: REPO_ROOT, silent: true, generates: { [CLIENT_FILE]: { ...clientOutput, schema: stack.gatewayUrl } } },
+      false,
+    );
+
+    expect(files.map((file) => file.filename)).toEqual([CLIENT_FILE]);
+    expect(files[0]?.content).toBe(await readFile(path.join(REPO_ROOT, CLIENT_FILE), 'utf8'));
   });
 });

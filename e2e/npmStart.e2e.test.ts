@@ -1,15 +1,18 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
+import { createClient, CreateRecipeDocument } from '@potluck/client';
 import { dropDatabase, withDatabase } from '@potluck/db';
-import { freePort, graphqlRequest, randomName, testServerUrl, waitFor } from '@potluck/testing';
+import { deleteBrokerTopology, freePort, randomName, testServerUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
 import { REPO_ROOT } from '../scripts/stack.js';
 
 const recipesUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_recipes'));
 const commentsUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_comments'));
+const amqpPrefix = uniqueAmqpPrefix();
 
 afterAll(async () => {
   await Promise.all([dropDatabase(recipesUrl), dropDatabase(commentsUrl)]);
+  await deleteBrokerTopology(amqpPrefix);
 });
 
 it('`npm start` creates missing databases, serves through the gateway, and Ctrl-C stops all three cleanly', async () => {
@@ -19,6 +22,7 @@ it('`npm start` creates missing databases, serves through the gateway, and Ctrl-
     env: {
       ...process.env,
       RECIPES_DATABASE_URL: recipesUrl,
+      AMQP_PREFIX: amqpPrefix,
       COMMENTS_DATABASE_URL: commentsUrl,
       GATEWAY_PORT: String(gatewayPort),
       RECIPES_PORT: String(recipesPort),
@@ -38,11 +42,11 @@ it('`npm start` creates missing databases, serves through the gateway, and Ctrl-
     timeoutMs: 90_000,
     what: `"Potluck is up" in:\n${lines.join('\n')}`,
   });
-  const created = await graphqlRequest<{ createRecipe: { title: string } }>(
-    `http://127.0.0.1:${gatewayPort}/graphql`,
-    'mutation { createRecipe(input: { title: "Started", timeMinutes: 5, price: 1 }) { title } }',
-  );
-  expect(created.data?.createRecipe.title).toBe('Started');
+  const client = createClient({ url: `http://127.0.0.1:${gatewayPort}/graphql` });
+  const { createRecipe } = await client.request(CreateRecipeDocument, {
+    input: { title: 'Started', timeMinutes: 5, price: '1' },
+  });
+  expect(createRecipe.title).toBe('Started');
 
   // Ctrl-C in a terminal signals the whole foreground process group.
   process.kill(-child.pid!, 'SIGINT');

@@ -1,60 +1,99 @@
-import { createTestDatabase, freePort, type TestDatabase } from '@potluck/testing';
+import {
+  createTestDatabase,
+  deleteBrokerTopology,
+  freePort,
+  testAmqpUrl,
+  uniqueAmqpPrefix,
+  type TestDatabase,
+} from '@potluck/testing';
 import { spawnService, stopService, waitForHttpOk, type ServiceName, type ServiceProcess } from '../scripts/stack.js';
+
+type ServiceEnv = Record<string, string>;
 
 export interface TestStack {
   gatewayUrl: string;
   recipesUrl: string;
   commentsUrl: string;
+  databaseUrls: { recipes: string; comments: string };
+  amqpPrefix: string;
   /** Every line the services printed, prefixed with their name: shown when a test fails. */
   logs: string[];
+  /** The processes running now (a restart replaces an entry). */
   processes: ServiceProcess[];
+  service(name: ServiceName): ServiceProcess;
+  /** Stops (or finds dead) a service and starts it again with its environment plus `overrides`. */
+  restart(name: ServiceName, overrides?: ServiceEnv): Promise<void>;
   stop(): Promise<Array<number | null>>;
 }
 
 /**
  * The whole stack as `npm start` runs it, as separate processes on free ports, over
- * throwaway databases. Each service applies its migrations at start, as in production.
+ * throwaway databases and a unique broker prefix. Each service applies its migrations at
+ * start, as in production. `extraEnv` adds or overrides variables per service.
  */
-export async function startStack(
-  extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
-): Promise<TestStack> {
+export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEnv>> = {}): Promise<TestStack> {
   const databases: TestDatabase[] = await Promise.all([createTestDatabase('recipes'), createTestDatabase('comments')]);
   const [recipesDb, commentsDb] = databases as [TestDatabase, TestDatabase];
   const [gatewayPort, recipesPort, commentsPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const recipesUrl = `http://127.0.0.1:${recipesPort}/graphql`;
-  const commentsUrl = `http://127.0.0.1:${commentsPort}/graphql`;
+  const origin = (port: number) => `http://127.0.0.1:${port}`;
+  const recipesUrl = `${origin(recipesPort)}/graphql`;
+  const commentsUrl = `${origin(commentsPort)}/graphql`;
+  const amqpPrefix = uniqueAmqpPrefix();
+  const common = { HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  const messaging = { AMQP_URL: testAmqpUrl(), AMQP_PREFIX: amqpPrefix };
+  const env: Record<ServiceName, ServiceEnv> = {
+    recipes: { ...common, ...messaging, PORT: String(recipesPort), DATABASE_URL: recipesDb.url, ...extraEnv.recipes },
+    comments: {
+      ...common,
+      ...messaging,
+      PORT: String(commentsPort),
+      DATABASE_URL: commentsDb.url,
+      ...extraEnv.comments,
+    },
+    gateway: {
+      ...common,
+      PORT: String(gatewayPort),
+      RECIPES_URL: recipesUrl,
+      COMMENTS_URL: commentsUrl,
+      ...extraEnv.gateway,
+    },
+  };
+  const ports: Record<ServiceName, number> = { recipes: recipesPort, comments: commentsPort, gateway: gatewayPort };
   const logs: string[] = [];
   const collect = (name: ServiceName, line: string) => void logs.push(`[${name}] ${line}`);
-  const common = { HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-  const processes = [
-    spawnService(
-      'recipes',
-      { ...common, PORT: String(recipesPort), DATABASE_URL: recipesDb.url, ...extraEnv.recipes },
-      collect,
-    ),
-    spawnService(
-      'comments',
-      { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb.url, ...extraEnv.comments },
-      collect,
-    ),
-    spawnService(
-      'gateway',
-      { ...common, PORT: String(gatewayPort), RECIPES_URL: recipesUrl, COMMENTS_URL: commentsUrl, ...extraEnv.gateway },
-      collect,
-    ),
-  ];
+  const processes = (['recipes', 'comments', 'gateway'] as const).map((name) => spawnService(name, env[name], collect));
+  const service = (name: ServiceName) => processes.find((candidate) => candidate.name === name)!;
+
   const stop = async () => {
-    const codes = await Promise.all(processes.map((service) => stopService(service)));
+    const codes = await Promise.all(processes.map((running) => stopService(running)));
     await Promise.all(databases.map((database) => database.drop()));
+    await deleteBrokerTopology(amqpPrefix);
     return codes;
   };
+  const restart = async (name: ServiceName, overrides: ServiceEnv = {}) => {
+    const index = processes.indexOf(service(name));
+    await stopService(processes[index]!);
+    processes[index] = spawnService(name, { ...env[name], ...overrides }, collect);
+    await waitForHttpOk(`${origin(ports[name])}/health/live`, 60_000);
+  };
   try {
-    await waitForHttpOk(`http://127.0.0.1:${gatewayPort}/health/ready`, 60_000);
+    await waitForHttpOk(`${origin(gatewayPort)}/health/ready`, 60_000);
   } catch (error) {
     await stop();
     throw new Error(`the stack did not become ready: ${(error as Error).message}\n${logs.join('\n')}`, {
       cause: error,
     });
   }
-  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, recipesUrl, commentsUrl, logs, processes, stop };
+  return {
+    gatewayUrl: `${origin(gatewayPort)}/graphql`,
+    recipesUrl,
+    commentsUrl,
+    databaseUrls: { recipes: recipesDb.url, comments: commentsDb.url },
+    amqpPrefix,
+    logs,
+    processes,
+    service,
+    restart,
+    stop,
+  };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { graphqlRequest, waitFor } from '@potluck/testing';
+import { createClient, CreateRecipeDocument, RecipeSummaryDocument } from '@potluck/client';
+import { waitFor } from '@potluck/testing';
 import { stopService } from '../scripts/stack.js';
-import { operation } from './operations.js';
 import { startStack, type TestStack } from './stack.js';
 
 let stack: TestStack;
@@ -15,10 +15,10 @@ afterAll(async () => {
 });
 
 it('goes not ready naming the subgraph that stopped, and still serves what the other one owns', async () => {
-  const created = await graphqlRequest<{ createRecipe: { id: string } }>(stack.gatewayUrl, operation('CreateRecipe'), {
-    input: { title: 'Flatbread', timeMinutes: 20, price: 2 },
+  const client = createClient({ url: stack.gatewayUrl });
+  const { createRecipe } = await client.request(CreateRecipeDocument, {
+    input: { title: 'Flatbread', timeMinutes: 20, price: '2' },
   });
-  const id = created.data?.createRecipe.id;
   const comments = stack.processes.find((service) => service.name === 'comments');
   expect(await stopService(comments!)).toBe(0);
 
@@ -32,10 +32,6 @@ it('goes not ready naming the subgraph that stopped, and still serves what the o
     checks: { comments: { status: 'down' }, recipes: { status: 'up' }, supergraph: { status: 'up' } },
   });
 
-  const recipeOnly = await graphqlRequest<{ recipe: { title: string } }>(
-    stack.gatewayUrl,
-    'query($id: ID!) { recipe(id: $id) { title } }',
-    { id },
-  );
-  expect(recipeOnly.data?.recipe.title).toBe('Flatbread');
+  const { recipe } = await client.request(RecipeSummaryDocument, { id: createRecipe.id });
+  expect(recipe).toMatchObject({ id: createRecipe.id, title: 'Flatbread', timeMinutes: 20, price: '2.00' });
 });

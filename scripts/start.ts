@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   await prepareDatabases();
   const shared = {
     AMQP_URL: config.AMQP_URL,
+    AMQP_PREFIX: config.AMQP_PREFIX,
     LOG_LEVEL: config.LOG_LEVEL,
     MIGRATE_ON_START: 'false',
     HOST: '127.0.0.1',

@@ -1,3 +1,11 @@
 export { EVENT_TYPES, SCHEMA_VERSION, createEnvelope } from './envelope.js';
 export type { EventEnvelope, EventType, NewEvent } from './envelope.js';
 export { appendToOutbox, type OutboxTransaction } from './outbox.js';
+export {
+  validateEvent,
+  ContractViolation,
+  recipeStateSchema,
+  commentStateSchema,
+  type ValidEvent,
+  type EventData,
+} from './contracts.js';

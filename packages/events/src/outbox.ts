@@ -1,3 +1,4 @@
+import { validateEvent } from './contracts.js';
 import type { EventEnvelope } from './envelope.js';
 
 /**
@@ -8,8 +9,13 @@ export interface OutboxTransaction {
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
 }
 
-/** Appends an event to the `outbox` table inside the caller's transaction. */
+/**
+ * Appends an event to the `outbox` table inside the caller's transaction, after checking it
+ * against the shared contract: a producer bug fails the whole transaction instead of
+ * shipping an event every consumer would park.
+ */
 export async function appendToOutbox(tx: OutboxTransaction, envelope: EventEnvelope): Promise<void> {
+  validateEvent(envelope);
   await tx.$executeRaw`
     INSERT INTO outbox (id, type, aggregate_id, aggregate_version, payload)
     VALUES (${envelope.id}::uuid, ${envelope.type}, ${envelope.aggregateId}::uuid,

@@ -10,6 +10,8 @@ import { envVar } from './config.js';
 import { startGraphQLService, type RunningService } from './graphqlService.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
+import { eventSyncEnv, startEventSync, type SubgraphEvents } from './eventSync.js';
+import type { InboxTransaction, OutboxStats } from '@potluck/messaging';
 
 /** The variables every subgraph reads; each subgraph extends this with its own. */
 export function subgraphEnvSchema(defaultPort: number) {
@@ -23,6 +25,7 @@ export function subgraphEnvSchema(defaultPort: number) {
     STACKTRACES: envVar.boolean(false),
     LOG_LEVEL: envVar.logLevel(),
     SHUTDOWN_TIMEOUT_MS: envVar.milliseconds(10_000),
+    ...eventSyncEnv,
   });
 }
 
@@ -48,28 +51,31 @@ export interface OperationDeps<Db> {
   newId: () => string;
 }
 
-export interface SubgraphDefinition<Db extends Database, Context> {
+export interface SubgraphDefinition<Db extends Database, Context, Tx extends InboxTransaction = InboxTransaction> {
   name: string;
   schemaFile: string;
   migrationsDir: string;
   config: SubgraphConfig;
   overrides?: SubgraphOverrides;
   openDatabase(url: string, options: { poolSize: number; onQuery?: (sql: string) => void }): Db;
-  resolvers: GraphQLResolverMap<Context>;
+  /** Typed from the subgraph's own SDL by GraphQL Code Generator; Apollo binds them to the schema at start. */
+  resolvers: object;
   createContext(deps: OperationDeps<Db>): Context;
+  events(deps: OperationDeps<Db>): SubgraphEvents<Db, Tx>;
 }
 
 export interface RunningSubgraph<Db> {
   url: string;
   db: Db;
   logger: Logger;
-  /** Stops taking requests, finishes in-flight ones, then closes the database pool. */
+  outboxStats(): Promise<OutboxStats>;
+  /** Stops taking requests, finishes in-flight ones, stops event sync, then closes the database pool. */
   stop(): Promise<void>;
 }
 
 /** Starts a subgraph: migrations (when enabled), its database, and the GraphQL HTTP service. */
-export async function startSubgraph<Db extends Database, Context extends object>(
-  definition: SubgraphDefinition<Db, Context>,
+export async function startSubgraph<Db extends Database, Context extends object, Tx extends InboxTransaction>(
+  definition: SubgraphDefinition<Db, Context, Tx>,
 ): Promise<RunningSubgraph<Db>> {
   const { config, name, overrides = {} } = definition;
   const logger = overrides.logger ?? createLogger(name, config.LOG_LEVEL);
@@ -89,6 +95,7 @@ export async function startSubgraph<Db extends Database, Context extends object>
     newId: overrides.newId ?? (() => uuidv7()),
   };
   const databaseCheck: ReadinessCheck = { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) };
+  const eventSync = await startEventSync({ service: name, config, db, events: definition.events(deps), logger });
   let http: RunningService;
   try {
     http = await startGraphQLService<Context>({
@@ -98,12 +105,13 @@ export async function startSubgraph<Db extends Database, Context extends object>
       logger,
       apollo: { schema },
       context: async () => definition.createContext(deps),
-      readinessChecks: [databaseCheck],
+      readinessChecks: [databaseCheck, ...eventSync.readinessChecks],
       plugins: [ApolloServerPluginInlineTraceDisabled()],
       introspection: config.INTROSPECTION,
       includeStacktrace: config.STACKTRACES,
     });
   } catch (error) {
+    await eventSync.stop();
     await db.$disconnect();
     throw error;
   }
@@ -111,8 +119,10 @@ export async function startSubgraph<Db extends Database, Context extends object>
     url: http.url,
     db,
     logger,
+    outboxStats: () => eventSync.relay.stats(),
     async stop() {
       await http.stop();
+      await eventSync.stop();
       await db.$disconnect();
     },
   };

@@ -6,13 +6,29 @@ describe('parseEnv', () => {
   const schema = subgraphEnvSchema(4001);
 
   it('applies defaults and returns a frozen, typed object', () => {
-    const config = parseEnv(schema, { DATABASE_URL: 'postgresql://localhost/recipes' });
-    expect(config).toMatchObject({ PORT: 4001, MIGRATE_ON_START: true, STACKTRACES: false, LOG_LEVEL: 'info' });
+    const config = parseEnv(schema, {
+      DATABASE_URL: 'postgresql://localhost/recipes',
+      AMQP_URL: 'amqp://localhost',
+    });
+    expect(config).toMatchObject({
+      PORT: 4001,
+      MIGRATE_ON_START: true,
+      STACKTRACES: false,
+      LOG_LEVEL: 'info',
+      AMQP_PREFIX: 'potluck',
+      FAILPOINTS: [],
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('reports every bad variable at once, each by name', () => {
-    const attempt = () => parseEnv(schema, { PORT: 'eighty', MIGRATE_ON_START: 'maybe', DATABASE_URL: 'mysql://x/y' });
+    const attempt = () =>
+      parseEnv(schema, {
+        PORT: 'eighty',
+        MIGRATE_ON_START: 'maybe',
+        DATABASE_URL: 'mysql://x/y',
+        AMQP_URL: 'amqp://x',
+      });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -26,7 +42,8 @@ describe('parseEnv', () => {
   });
 
   it('says a required variable is missing, treating an empty value as missing', () => {
-    expect(() => parseEnv(schema, { DATABASE_URL: '' })).toThrow(/DATABASE_URL is required/);
+    expect(() => parseEnv(schema, { DATABASE_URL: '', AMQP_URL: 'amqp://x' })).toThrow(/DATABASE_URL is required/);
+    expect(() => parseEnv(schema, { DATABASE_URL: 'postgres://x/y' })).toThrow(/AMQP_URL is required/);
   });
 
   it('rejects ports out of range', () => {

@@ -4,3 +4,6 @@ export { freePort } from './ports.js';
 export { graphqlRequest, errorCodes, type GraphQLResponse } from './graphqlRequest.js';
 export { findSchemaDrift } from './schemaDrift.js';
 export { startSubgraphForTest, type SubgraphUnderTest } from './subgraphs.js';
+export { testAmqpUrl, uniqueAmqpPrefix, deleteBrokerTopology } from './broker.js';
+export { startTcpProxy, type TcpProxy } from './tcpProxy.js';
+export { recipeEventFixture, commentEventFixture } from './eventFixtures.js';

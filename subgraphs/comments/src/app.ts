@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { startSubgraph, type SubgraphOverrides } from '@potluck/service';
 import type { CommentsConfig } from './config.js';
-import { createPrisma } from './db.js';
+import { createPrisma, type PrismaClient, type Transaction } from './db.js';
 import { createContext } from './graphql/context.js';
+import { BINDINGS, CONSUMES_FROM } from './events.js';
 import { resolvers } from './graphql/resolvers.js';
+import { createRecipeEventHandler } from './handlers/onRecipeEvent.js';
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/comments.graphql', import.meta.url));
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -18,6 +20,15 @@ export function startCommentsService(config: CommentsConfig, overrides: Subgraph
     overrides,
     openDatabase: createPrisma,
     resolvers,
-    createContext,
+    createContext: (deps) => createContext({ ...deps, recipeWaitMs: config.RECIPE_WAIT_MS }),
+    events: (deps) => ({
+      consumesFrom: CONSUMES_FROM,
+      bindings: BINDINGS,
+      transaction:
+        (prisma: PrismaClient) =>
+        <T>(work: (tx: Transaction) => Promise<T>) =>
+          prisma.$transaction(work),
+      handler: createRecipeEventHandler(deps),
+    }),
   });
 }

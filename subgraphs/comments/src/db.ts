@@ -1,5 +1,5 @@
 import { forwardQueries, prismaClientOptions, type PrismaConnectionOptions } from '@potluck/db';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PrismaClient, type Prisma } from './generated/prisma/client.js';
 
 export type { PrismaClient };
 
@@ -8,3 +8,6 @@ export function createPrisma(databaseUrl: string, options: PrismaConnectionOptio
   forwardQueries(prisma, options.onQuery);
   return prisma;
 }
+
+/** The client inside `prisma.$transaction(async (tx) => …)`: what operations and event handlers write through. */
+export type Transaction = Prisma.TransactionClient;

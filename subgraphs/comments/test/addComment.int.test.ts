@@ -27,7 +27,7 @@ describe('addComment', () => {
   it('returns the new comment with its id, text, author and clock time', async () => {
     clock.set('2026-03-01T10:15:30.123Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service.url, { recipeId, text: 'Great with rice', author: 'Ann' });
+    const comment = await addComment(service, { recipeId, text: 'Great with rice', author: 'Ann' });
     expect(comment).toEqual({
       id: expect.stringMatching(UUID),
       text: 'Great with rice',
@@ -43,12 +43,12 @@ describe('addComment', () => {
     ['empty', { author: '' }],
     ['blank', { author: '   ' }],
   ])('defaults an %s author to "anonymous"', async (_case, author) => {
-    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Nice', ...author });
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Nice', ...author });
     expect(comment.author).toBe('anonymous');
   });
 
   it('trims the text and the author it stores', async () => {
-    const comment = await addComment(service.url, { recipeId: randomUUID(), text: '  Tasty \n', author: ' Bo ' });
+    const comment = await addComment(service, { recipeId: randomUUID(), text: '  Tasty \n', author: ' Bo ' });
     expect(comment).toMatchObject({ text: 'Tasty', author: 'Bo' });
     expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toMatchObject({
       text: 'Tasty',
@@ -59,7 +59,7 @@ describe('addComment', () => {
   it('stores the comment at version 1', async () => {
     clock.set('2026-03-02T08:00:00.000Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service.url, { recipeId, text: 'Stored', author: 'Cy' });
+    const comment = await addComment(service, { recipeId, text: 'Stored', author: 'Cy' });
     expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toEqual({
       id: comment.id,
       recipeId,
@@ -73,7 +73,7 @@ describe('addComment', () => {
   it('writes exactly one comment.added outbox row carrying the full state', async () => {
     clock.set('2026-03-03T09:30:00.000Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service.url, { recipeId, text: 'Evented', author: 'Di' });
+    const comment = await addComment(service, { recipeId, text: 'Evented', author: 'Di' });
     const rows = await outboxOf(comment.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ type: 'comment.added', aggregateVersion: 1, sentAt: null });
@@ -98,8 +98,8 @@ describe('addComment', () => {
 
   it('accepts a second comment on the same recipe as a separate comment with its own event', async () => {
     const recipeId = randomUUID();
-    const first = await addComment(service.url, { recipeId, text: 'One' });
-    const second = await addComment(service.url, { recipeId, text: 'Two' });
+    const first = await addComment(service, { recipeId, text: 'One' });
+    const second = await addComment(service, { recipeId, text: 'Two' });
     expect(second.id).not.toBe(first.id);
     expect(await outboxOf(first.id)).toHaveLength(1);
     expect(await outboxOf(second.id)).toHaveLength(1);
@@ -117,7 +117,7 @@ describe('addComment with input that breaks a rule', () => {
     ['recipeId', { recipeId: 'not-a-uuid' }],
   ])('is BAD_USER_INPUT naming %s and writes nothing (%#)', async (field, override) => {
     const before = await rowCounts();
-    const response = await requestAddComment(service.url, { recipeId: randomUUID(), text: 'ok', ...override });
+    const response = await requestAddComment(service, { recipeId: randomUUID(), text: 'ok', ...override });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors?.[0]?.message).toContain(field);
     expect(response.errors?.[0]?.extensions?.field).toBe(field);
@@ -126,7 +126,7 @@ describe('addComment with input that breaks a rule', () => {
   });
 
   it('accepts exactly 2000 characters of text and 100 of author', async () => {
-    const comment = await addComment(service.url, {
+    const comment = await addComment(service, {
       recipeId: randomUUID(),
       text: 'x'.repeat(2000),
       author: 'a'.repeat(100),

@@ -1,4 +1,18 @@
-import { graphqlRequest, type GraphQLResponse } from '@potluck/testing';
+import { graphqlRequest, type GraphQLResponse, type SubgraphUnderTest } from '@potluck/testing';
+import type { PrismaClient } from '../src/db.js';
+
+type CommentsUnderTest = Pick<SubgraphUnderTest<PrismaClient>, 'url' | 'prisma'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Puts a recipe in the replica, as if its recipe.created event had arrived. */
+export async function announceRecipe(prisma: PrismaClient, id: string, deleted = false): Promise<void> {
+  await prisma.recipeReplica.upsert({
+    where: { id: id.toLowerCase() },
+    create: { id: id.toLowerCase(), version: deleted ? 2 : 1, deleted },
+    update: {},
+  });
+}
 
 /** The comments subgraph's operations as the integration tests send them over HTTP. */
 export interface CommentView {
@@ -44,7 +58,15 @@ const RECIPE_COMMENTS = `query RecipeComments($r: [_Any!]!, $first: Int, $after:
   }
 }`;
 
-export function requestAddComment(url: string, input: Record<string, unknown>) {
+/** Adds a comment to a recipe the replica knows (it is announced first when its id is a UUID). */
+export async function requestAddComment(service: CommentsUnderTest, input: Record<string, unknown>) {
+  if (typeof input.recipeId === 'string' && UUID.test(input.recipeId))
+    await announceRecipe(service.prisma, input.recipeId);
+  return requestAddCommentAsIs(service.url, input);
+}
+
+/** Sends addComment without announcing the recipe first. */
+export function requestAddCommentAsIs(url: string, input: Record<string, unknown>) {
   return graphqlRequest<{ addComment: CommentView }>(url, ADD_COMMENT, { input });
 }
 
@@ -56,8 +78,8 @@ export async function getComment(url: string, id: string): Promise<CommentView |
   return dataOf(await graphqlRequest<{ comment: CommentView | null }>(url, GET_COMMENT, { id })).comment;
 }
 
-export async function addComment(url: string, input: Record<string, unknown>): Promise<CommentView> {
-  return dataOf(await requestAddComment(url, input)).addComment;
+export async function addComment(service: CommentsUnderTest, input: Record<string, unknown>): Promise<CommentView> {
+  return dataOf(await requestAddComment(service, input)).addComment;
 }
 
 export interface PageArgs {

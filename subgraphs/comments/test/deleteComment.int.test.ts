@@ -23,7 +23,7 @@ function deletedEventsOf(commentId: string) {
 
 describe('deleteComment', () => {
   it('returns the id and removes the comment', async () => {
-    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Bye' });
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Bye' });
     expect(await deleteComment(comment.id)).toBe(comment.id);
     expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toBeNull();
     expect(await getComment(service.url, comment.id)).toBeNull();
@@ -31,7 +31,7 @@ describe('deleteComment', () => {
 
   it('writes one comment.deleted event at version 2 naming the recipe', async () => {
     const recipeId = randomUUID();
-    const comment = await addComment(service.url, { recipeId, text: 'Gone soon' });
+    const comment = await addComment(service, { recipeId, text: 'Gone soon' });
     clock.set('2026-04-02T07:45:00.000Z');
     await deleteComment(comment.id);
     const events = await deletedEventsOf(comment.id);
@@ -50,14 +50,14 @@ describe('deleteComment', () => {
 
   it('leaves other comments of the same recipe alone', async () => {
     const recipeId = randomUUID();
-    const kept = await addComment(service.url, { recipeId, text: 'Keep me' });
-    const removed = await addComment(service.url, { recipeId, text: 'Remove me' });
+    const kept = await addComment(service, { recipeId, text: 'Keep me' });
+    const removed = await addComment(service, { recipeId, text: 'Remove me' });
     await deleteComment(removed.id);
     expect(await getComment(service.url, kept.id)).toMatchObject({ id: kept.id, text: 'Keep me' });
   });
 
   it('is NOT_FOUND the second time, and writes no second event', async () => {
-    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Twice' });
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Twice' });
     await deleteComment(comment.id);
     const again = await requestDeleteComment(service.url, comment.id);
     expect(errorCodes(again)).toEqual(['NOT_FOUND']);
@@ -77,7 +77,7 @@ describe('deleteComment', () => {
   });
 
   it('accepts an uppercase id and reports the stored id in the response and the event', async () => {
-    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Shouted' });
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Shouted' });
     expect(await deleteComment(comment.id.toUpperCase())).toBe(comment.id);
     const [event] = await deletedEventsOf(comment.id);
     expect(event?.payload).toMatchObject({ aggregateId: comment.id, data: { id: comment.id } });
@@ -88,7 +88,7 @@ describe('Query.comment', () => {
   it('returns a stored comment with its recipe reference', async () => {
     clock.set('2026-04-03T18:00:00.000Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service.url, { recipeId, text: 'Find me', author: 'Eve' });
+    const comment = await addComment(service, { recipeId, text: 'Find me', author: 'Eve' });
     expect(await getComment(service.url, comment.id)).toEqual({
       id: comment.id,
       text: 'Find me',
@@ -99,7 +99,7 @@ describe('Query.comment', () => {
   });
 
   it('finds a comment asked for by its id in uppercase', async () => {
-    const comment = await addComment(service.url, { recipeId: randomUUID(), text: 'Case' });
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Case' });
     expect(await getComment(service.url, comment.id.toUpperCase())).toMatchObject({ text: 'Case' });
   });
 

@@ -24,7 +24,7 @@ async function seed(recipeId: string, timestamps: string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const [index, timestamp] of timestamps.entries()) {
     clock.set(timestamp);
-    ids.push((await addComment(service.url, { recipeId, text: `comment ${index}` })).id);
+    ids.push((await addComment(service, { recipeId, text: `comment ${index}` })).id);
   }
   return ids;
 }

@@ -4,7 +4,7 @@ import { graphqlRequest, type GraphQLResponse } from '@potluck/testing';
 
 /** Test helpers that talk to the recipes subgraph the way a client would: GraphQL over HTTP. */
 
-export const RECIPE_FIELDS = 'id title description ingredients timeMinutes price createdAt updatedAt';
+export const RECIPE_FIELDS = 'id title description ingredients timeMinutes price createdAt updatedAt commentCount';
 
 export interface RecipeJson {
   id: string;
@@ -15,6 +15,7 @@ export interface RecipeJson {
   price: string;
   createdAt: string;
   updatedAt: string;
+  commentCount: number;
 }
 
 export const CREATE = `mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { ${RECIPE_FIELDS} } }`;

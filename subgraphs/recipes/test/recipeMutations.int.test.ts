@@ -36,7 +36,8 @@ async function update(id: string, input: Record<string, unknown>): Promise<Recip
   return (await succeed<{ updateRecipe: RecipeJson }>(service.url, UPDATE, { id, input })).updateRecipe;
 }
 
-function stateOf(recipe: RecipeJson, version: number) {
+/** What recipe events carry: the recipe's own state. commentCount is derived from comments, not part of it. */
+function stateOf({ commentCount: _derived, ...recipe }: RecipeJson, version: number) {
   return { ...recipe, version };
 }
 
@@ -60,6 +61,7 @@ describe('createRecipe', () => {
       price: '45.00',
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
+      commentCount: 0,
     });
     expect(ids.issued).toContain(created.id);
     const row = await service.prisma.recipe.findUniqueOrThrow({ where: { id: created.id } });

@@ -20,6 +20,7 @@ const recipe: Recipe = {
   createdAt: new Date('2026-03-01T12:00:00.000Z'),
   updatedAt: new Date('2026-03-02T12:00:00.000Z'),
   version: 1,
+  commentCount: 0,
 };
 
 describe('orderByOf', () => {

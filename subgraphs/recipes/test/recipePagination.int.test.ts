@@ -12,6 +12,7 @@ import {
   type RecipeJson,
   type RecipePageJson,
 } from './recipeApi.js';
+import { announceComments } from './commentEvents.js';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const clock = manualClock(START);
@@ -29,6 +30,7 @@ const SORT_KEYS: Record<RecipeOrderName, { key: (recipe: RecipeJson) => string |
   TITLE: { key: (recipe) => recipe.title },
   QUICKEST: { key: (recipe) => recipe.timeMinutes },
   CHEAPEST: { key: (recipe) => Number(recipe.price) },
+  MOST_COMMENTED: { key: (recipe) => recipe.commentCount, descending: true },
 };
 
 function compare(a: string | number, b: string | number): number {
@@ -55,7 +57,10 @@ async function createTiedRecipes(prefix: string): Promise<RecipeJson[]> {
     const title = `${prefix} ${['cherry', 'apple', 'banana'][i % 3]}`;
     const timeMinutes = [30, 15, 30, 60][i % 4];
     const price = ['4.50', '12.00', '7.25'][(i * 2) % 3];
-    recipes.push(await createRecipe(service.url, { title, timeMinutes, price }));
+    const recipe = await createRecipe(service.url, { title, timeMinutes, price });
+    const commentCount = [2, 0, 1][i % 3]!;
+    await announceComments(service.prisma, recipe.id, commentCount);
+    recipes.push({ ...recipe, commentCount });
   }
   return recipes;
 }

@@ -1,9 +1,9 @@
 import type { Prisma, Recipe } from '../generated/prisma/client.js';
 
-export const RECIPE_ORDERS = ['NEWEST', 'OLDEST', 'TITLE', 'QUICKEST', 'CHEAPEST'] as const;
+export const RECIPE_ORDERS = ['NEWEST', 'OLDEST', 'TITLE', 'QUICKEST', 'CHEAPEST', 'MOST_COMMENTED'] as const;
 export type RecipeOrderName = (typeof RECIPE_ORDERS)[number];
 
-type SortField = 'createdAt' | 'title' | 'timeMinutes' | 'price';
+type SortField = 'createdAt' | 'title' | 'timeMinutes' | 'price' | 'commentCount';
 type CursorValue = string | number;
 
 interface OrderSpec {
@@ -18,6 +18,7 @@ const ORDERS: Record<RecipeOrderName, OrderSpec> = {
   TITLE: { field: 'title', direction: 'asc' },
   QUICKEST: { field: 'timeMinutes', direction: 'asc' },
   CHEAPEST: { field: 'price', direction: 'asc' },
+  MOST_COMMENTED: { field: 'commentCount', direction: 'desc' },
 };
 
 export function orderByOf(order: RecipeOrderName): Prisma.RecipeOrderByWithRelationInput[] {
@@ -54,7 +55,8 @@ export function isValidCursorValues(order: RecipeOrderName, values: CursorValue[
   const [key, id] = values;
   if (values.length !== 2 || typeof id !== 'string') return false;
   if (field === 'createdAt') return typeof key === 'string' && !Number.isNaN(Date.parse(key));
-  if (field === 'timeMinutes') return Number.isInteger(key) && Math.abs(Number(key)) <= INT4_MAX;
+  if (field === 'timeMinutes' || field === 'commentCount')
+    return Number.isInteger(key) && Math.abs(Number(key)) <= INT4_MAX;
   if (field === 'price') return typeof key === 'string' && PRICE_KEY.test(key);
   return typeof key === 'string' && !key.includes('\u0000');
 }

@@ -1,0 +1,26 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { REPO_ROOT } from '../../scripts/stack.js';
+import { loadBenchConfig } from './gateways/config.js';
+import { compare, toMarkdown } from './gateways/report.js';
+import { runGatewayBench } from './gateways/runGatewayBench.js';
+
+/**
+ * `npm run bench`: Potluck's gateway against its floor and its peers (stock Apollo Gateway,
+ * Hive Gateway) on the same subgraphs, seed and query, in one run. Markdown on stdout,
+ * JSON in bench/results (or BENCH_RESULTS_DIR).
+ */
+try {
+  const config = loadBenchConfig(process.env);
+  const result = await runGatewayBench(config);
+  const comparison = compare(result);
+  console.log(toMarkdown(result, comparison));
+  const dir = config.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `gateways-${result.date.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify({ ...result, comparison }, null, 2)}\n`);
+  console.error(`[bench] wrote ${path.relative(process.cwd(), file)}`);
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}

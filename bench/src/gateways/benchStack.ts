@@ -1,0 +1,162 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { dropDatabase, ensureDatabase, migrate, withDatabase } from '@potluck/db';
+import { deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@potluck/testing';
+import { REPO_ROOT, SERVICES, waitForHttpOk } from '../../../scripts/stack.js';
+import type { BenchConfig } from './config.js';
+import { startProcess, stopProcess, tailOf, type BenchProcess } from './processes.js';
+import { withSubgraphUrls } from './supergraphUrls.js';
+
+export type GatewayName = 'potluck' | 'apollo' | 'hive';
+
+/** Throwaway databases, a broker prefix and a scratch folder (logs, supergraph) for one run. */
+export interface BenchWorkspace {
+  databases: { recipes: string; comments: string };
+  amqpPrefix: string;
+  dir: string;
+  cleanUp(): Promise<void>;
+}
+
+export async function createWorkspace(config: BenchConfig): Promise<BenchWorkspace> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'potluck-bench-'));
+  const databases = {
+    recipes: withDatabase(config.DATABASE_SERVER_URL, randomName('potluck_bench_recipes')),
+    comments: withDatabase(config.DATABASE_SERVER_URL, randomName('potluck_bench_comments')),
+  };
+  const amqpPrefix = uniqueAmqpPrefix();
+  const cleanUp = async () => {
+    await Promise.all([dropDatabase(databases.recipes), dropDatabase(databases.comments)]);
+    await deleteBrokerTopology(amqpPrefix, config.AMQP_URL);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const name of ['recipes', 'comments'] as const) {
+      await ensureDatabase(databases[name]);
+      await migrate(databases[name], path.join(REPO_ROOT, SERVICES[name].migrations));
+    }
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  return { databases, amqpPrefix, dir, cleanUp };
+}
+
+export interface RunningBench {
+  urls: { recipes: string; comments: string } & Record<GatewayName, string>;
+  processes: BenchProcess[];
+  pids(): Record<string, number | undefined>;
+  stop(): Promise<void>;
+}
+
+const origin = (port: number) => `http://127.0.0.1:${port}`;
+
+/** Answers a trivial query: how the peers, which have no readiness route, are awaited. */
+async function waitForGraphQL(url: string, running: BenchProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && running.child.exitCode === null) {
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+      signal: AbortSignal.timeout(1000),
+    }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${running.name} did not answer at ${url}:\n${tailOf(running)}`);
+}
+
+/** The subgraphs, then Potluck's gateway and its two peers, all as processes on free ports. */
+export async function startBench(config: BenchConfig, workspace: BenchWorkspace): Promise<RunningBench> {
+  const [recipes, comments, potluck, apollo, hive] = await Promise.all(Array.from({ length: 5 }, freePort));
+  const urls = {
+    recipes: `${origin(recipes!)}/graphql`,
+    comments: `${origin(comments!)}/graphql`,
+    potluck: `${origin(potluck!)}/graphql`,
+    apollo: `${origin(apollo!)}/graphql`,
+    hive: `${origin(hive!)}/graphql`,
+  };
+  const supergraph = path.join(workspace.dir, 'supergraph.graphql');
+  const committed = await readFile(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+  await writeFile(supergraph, withSubgraphUrls(committed, { recipes: urls.recipes, comments: urls.comments }));
+  const options = { logDir: workspace.dir };
+  const common = { HOST: '127.0.0.1', LOG_LEVEL: config.BENCH_LOG_LEVEL };
+  const subgraph = (name: 'recipes' | 'comments', port: number) =>
+    startProcess(
+      name,
+      [SERVICES[name].entry],
+      {
+        ...common,
+        PORT: String(port),
+        DATABASE_URL: workspace.databases[name],
+        AMQP_URL: config.AMQP_URL,
+        AMQP_PREFIX: workspace.amqpPrefix,
+        MIGRATE_ON_START: 'false',
+      },
+      options,
+    );
+  const processes = [subgraph('recipes', recipes!), subgraph('comments', comments!)];
+  const stop = async () => void (await Promise.all(processes.map((running) => stopProcess(running))));
+  try {
+    await Promise.all([recipes, comments].map((port) => waitForHttpOk(`${origin(port!)}/health/ready`, 60_000)));
+    processes.push(
+      startProcess(
+        'potluck',
+        [SERVICES.gateway.entry],
+        {
+          ...common,
+          PORT: String(potluck),
+          SUPERGRAPH_PATH: supergraph,
+          RECIPES_URL: urls.recipes,
+          COMMENTS_URL: urls.comments,
+        },
+        options,
+      ),
+      startProcess(
+        'apollo',
+        [fileOf('./peers/apolloGateway.ts')],
+        { SUPERGRAPH_PATH: supergraph, PORT: String(apollo) },
+        options,
+      ),
+      startProcess(
+        'hive',
+        [
+          hiveBin(),
+          'supergraph',
+          supergraph,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(hive),
+          '--fork',
+          String(config.BENCH_HIVE_FORK),
+        ],
+        {},
+        { ...options, tsx: false, cwd: workspace.dir },
+      ),
+    );
+    await waitForHttpOk(`${origin(potluck!)}/health/ready`, 60_000);
+    await Promise.all([waitForGraphQL(urls.apollo, processes[3]!), waitForGraphQL(urls.hive, processes[4]!)]);
+  } catch (error) {
+    await stop();
+    throw new Error(
+      `the benchmark stack did not start: ${(error as Error).message}\n${processes.map((p) => `[${p.name}] ${tailOf(p, 5)}`).join('\n')}`,
+      { cause: error },
+    );
+  }
+  return { urls, processes, pids: () => Object.fromEntries(processes.map((p) => [p.name, p.child.pid])), stop };
+}
+
+function fileOf(relative: string): string {
+  return new URL(relative, import.meta.url).pathname;
+}
+
+/** Hive Gateway's own CLI from its npm package, run with plain node (no tsx) as its users run it. */
+function hiveBin(): string {
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('@graphql-hive/gateway')), 'bin.js');
+}

@@ -1,0 +1,53 @@
+import pg from 'pg';
+import { seedComments, seedRecipes, type SeedRecipe } from './seedData.js';
+
+async function withClient(url: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Writes the fixed data set straight into both databases, replicas included, as event
+ * sync would have left them: recipes with their `comment_replica` rows and
+ * `comment_count`, comments with the `recipe_replica` rows that let them exist. No
+ * outbox rows, so nothing is published: the benchmark measures reads, not catch-up.
+ */
+export async function seedDatabases(urls: { recipes: string; comments: string }): Promise<SeedRecipe[]> {
+  const recipes = seedRecipes();
+  const comments = seedComments(recipes);
+  await withClient(urls.recipes, async (client) => {
+    await client.query(
+      `INSERT INTO recipes (id, title, description, ingredients, time_minutes, price, created_at, updated_at, version, comment_count)
+       SELECT id, title, description, ingredients, time_minutes, price, created_at, created_at, 1, comment_count
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, title text, description text, ingredients text[],
+              time_minutes int, price numeric, created_at timestamptz, comment_count int)`,
+      [JSON.stringify(recipes)],
+    );
+    await client.query(
+      `INSERT INTO comment_replica (id, recipe_id, version, deleted)
+       SELECT id, recipe_id, 1, false FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, recipe_id uuid)`,
+      [JSON.stringify(comments.map(({ id, recipe_id }) => ({ id, recipe_id })))],
+    );
+  });
+  await withClient(urls.comments, async (client) => {
+    await client.query(
+      `INSERT INTO comments (id, recipe_id, text, author, created_at, version)
+       SELECT id, recipe_id, text, author, created_at, 1
+         FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, recipe_id uuid, text text, author text, created_at timestamptz)`,
+      [JSON.stringify(comments)],
+    );
+    await client.query(
+      `INSERT INTO recipe_replica (id, version, deleted)
+       SELECT id, 1, false FROM jsonb_to_recordset($1::jsonb) AS r(id uuid)`,
+      [JSON.stringify(recipes.map(({ id }) => ({ id })))],
+    );
+  });
+  return recipes;
+}

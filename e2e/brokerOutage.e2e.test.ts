@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  AddCommentDocument,
+  CreateRecipeDocument,
+  DeleteCommentDocument,
+  UpdateRecipeDocument,
+  createClient,
+  type GraphQLClient,
+} from '@potluck/client';
+import { startTcpProxy, testAmqpUrl, waitFor, type TcpProxy } from '@potluck/testing';
+import { waitForConvergence } from './convergence.js';
+import { startStack, type TestStack } from './stack.js';
+
+let proxy: TcpProxy;
+let stack: TestStack;
+let client: GraphQLClient;
+
+beforeAll(async () => {
+  proxy = await startTcpProxy(5672);
+  const throughProxy = { AMQP_URL: proxy.url(testAmqpUrl()) };
+  stack = await startStack({ recipes: throughProxy, comments: throughProxy });
+  client = createClient({ url: stack.gatewayUrl });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await proxy?.close();
+});
+
+async function readiness(url: string) {
+  const response = await fetch(url.replace('/graphql', '/health/ready'));
+  return { status: response.status, body: (await response.json()) as { checks: Record<string, { status: string }> } };
+}
+
+it('keeps taking mutations while RabbitMQ is unreachable, goes not ready, and delivers every event when the link returns', async () => {
+  const recipe = (
+    await client.request(CreateRecipeDocument, { input: { title: 'Before', timeMinutes: 5, price: '1' } })
+  ).createRecipe;
+  const kept = (await client.request(AddCommentDocument, { input: { recipeId: recipe.id, text: 'kept' } })).addComment;
+  const doomed = (await client.request(AddCommentDocument, { input: { recipeId: recipe.id, text: 'doomed' } }))
+    .addComment;
+  await waitForConvergence(stack);
+
+  proxy.cut();
+  for (const url of [stack.recipesUrl, stack.commentsUrl]) {
+    const down = await waitFor(
+      async () => {
+        const report = await readiness(url);
+        return report.status === 503 ? report.body : undefined;
+      },
+      { what: `${url} to report the broker down` },
+    );
+    expect(down.checks.broker?.status).toBe('down');
+  }
+  expect((await readiness(stack.gatewayUrl)).status).toBe(503);
+
+  const during = [];
+  for (let index = 0; index < 3; index += 1) {
+    during.push(
+      (await client.request(CreateRecipeDocument, { input: { title: `During ${index}`, timeMinutes: 5, price: '1' } }))
+        .createRecipe,
+    );
+  }
+  await client.request(UpdateRecipeDocument, { id: recipe.id, input: { title: 'Renamed during the outage' } });
+  await client.request(AddCommentDocument, { input: { recipeId: recipe.id, text: 'written during the outage' } });
+  await client.request(DeleteCommentDocument, { id: doomed.id });
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+
+  proxy.restore();
+  for (const url of [stack.recipesUrl, stack.commentsUrl, stack.gatewayUrl]) {
+    await waitFor(async () => ((await readiness(url)).status === 200 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: `${url} to be ready again`,
+    });
+  }
+  await waitForConvergence(stack);
+  expect(during).toHaveLength(3);
+  expect(kept.id).toBeDefined();
+});

@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { waitFor } from '@potluck/testing';
+import type { ServiceName } from '../scripts/stack.js';
+import { jsonLines } from './gatewayHelpers.js';
+import type { TestStack } from './stack.js';
+
+export type Row = Record<string, unknown>;
+
+/** Runs one SQL statement on a service's database (the stack's throwaway ones) and returns its rows. */
+export async function queryRows(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits until the gateway answers ready, which needs every subgraph ready (broker, consumer, outbox). */
+export async function waitForGatewayReady(stack: TestStack, timeoutMs = 60_000): Promise<void> {
+  const readyUrl = stack.gatewayUrl.replace(/\/graphql$/, '/health/ready');
+  await waitFor(async () => ((await fetch(readyUrl, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined), {
+    timeoutMs,
+    intervalMs: 200,
+    what: 'the gateway to be ready',
+  });
+}
+
+/** Waits for the service's current process to end and says how: `SIGKILL`, `SIGTERM` or `exit <code>`. */
+export async function howItEnded(stack: TestStack, name: ServiceName, timeoutMs = 30_000): Promise<string> {
+  const { child } = stack.service(name);
+  return waitFor(() => child.signalCode ?? (child.exitCode === null ? undefined : `exit ${child.exitCode}`), {
+    timeoutMs,
+    intervalMs: 100,
+    what: `${name} to end`,
+  });
+}
+
+/** The JSON log entries a service printed (all its processes so far). */
+export function logEntries(stack: TestStack, name: ServiceName): Array<Record<string, unknown>> {
+  const prefix = `[${name}] `;
+  return jsonLines(stack.logs.filter((line) => line.startsWith(prefix)));
+}
+
+/**
+ * What a service's consumer did with one message, in order, read from its debug log
+ * ("event consumed" with outcome `applied` or `duplicate`). Needs LOG_LEVEL=debug on it.
+ */
+export function consumedOutcomes(stack: TestStack, name: ServiceName, eventId: string): string[] {
+  return logEntries(stack, name)
+    .filter((entry) => entry.msg === 'event consumed' && entry.eventId === eventId)
+    .map((entry) => String(entry.outcome));
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { EVENT_TYPES, SCHEMA_VERSION, type EventEnvelope, type EventType } from './envelope.js';
+
+const uuid = z.uuid();
+const isoDate = z.iso.datetime({ offset: true });
+
+/** The full recipe state that recipe.created and recipe.updated carry. */
+export const recipeStateSchema = z.object({
+  id: uuid,
+  title: z.string(),
+  description: z.string(),
+  ingredients: z.array(z.string()),
+  timeMinutes: z.number().int(),
+  price: z.string().regex(/^\d+\.\d{2}$/),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  version: z.number().int().min(1),
+});
+
+/** The full comment state that comment.added carries. */
+export const commentStateSchema = z.object({
+  id: uuid,
+  recipeId: uuid,
+  text: z.string(),
+  author: z.string(),
+  createdAt: isoDate,
+  version: z.number().int().min(1),
+});
+
+const DATA_SCHEMAS = {
+  'recipe.created': recipeStateSchema,
+  'recipe.updated': recipeStateSchema,
+  'recipe.deleted': z.object({ id: uuid }),
+  'comment.added': commentStateSchema,
+  'comment.deleted': z.object({ id: uuid, recipeId: uuid }),
+} satisfies Record<EventType, z.ZodType>;
+
+export type EventData = { [Type in EventType]: z.output<(typeof DATA_SCHEMAS)[Type]> };
+
+/** An envelope whose `data` matches its `type`: what handlers receive. */
+export type ValidEvent = { [Type in EventType]: EventEnvelope<EventData[Type]> & { type: Type } }[EventType];
+
+const envelopeSchema = z.object({
+  id: uuid,
+  type: z.enum(EVENT_TYPES),
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  occurredAt: isoDate,
+  aggregateId: uuid,
+  aggregateVersion: z.number().int().min(1),
+  data: z.unknown(),
+});
+
+export class ContractViolation extends Error {
+  override name = 'ContractViolation';
+}
+
+/**
+ * Checks an incoming (or outgoing) message against the one shared contract: the envelope,
+ * a known type, the schema version, and the data for that type. Throws a ContractViolation
+ * naming what is wrong; such a message can never succeed, so consumers park it.
+ */
+export function validateEvent(message: unknown): ValidEvent {
+  const envelope = envelopeSchema.safeParse(message);
+  if (!envelope.success) throw new ContractViolation(`invalid envelope: ${describe(envelope.error)}`);
+  const data = DATA_SCHEMAS[envelope.data.type].safeParse(envelope.data.data);
+  if (!data.success) throw new ContractViolation(`invalid ${envelope.data.type} data: ${describe(data.error)}`);
+  if ((data.data as { id: string }).id !== envelope.data.aggregateId) {
+    throw new ContractViolation(`data.id does not match aggregateId ${envelope.data.aggregateId}`);
+  }
+  return { ...envelope.data, data: data.data } as ValidEvent;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}

@@ -1,0 +1,100 @@
+import amqp, { type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import type { Logger } from 'pino';
+
+/** Something that needs channels: called on every (re)connect to recreate them. */
+export type BrokerParticipant = (connection: ChannelModel) => Promise<void>;
+
+export interface BrokerOptions {
+  url: string;
+  logger: Logger;
+  /** Seconds; lets a silently dead link (a cut proxy, a dropped NAT entry) be noticed. */
+  heartbeatSeconds?: number;
+}
+
+/**
+ * One RabbitMQ connection per process, on amqplib's recovery: it reconnects with
+ * backoff forever, and on each connect runs every participant so channels, topology
+ * and consumers come back. Losing the broker never throws out of here; `connected`
+ * says whether it is up, for readiness.
+ */
+export class Broker {
+  private readonly participants: BrokerParticipant[] = [];
+  private connection: RecoveringChannelModel | undefined;
+  private current: ChannelModel | undefined;
+  private readonly connectListeners = new Set<() => void>();
+
+  constructor(private readonly options: BrokerOptions) {}
+
+  get connected(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Registers a participant; it runs at the next connect and every reconnect after. */
+  use(participant: BrokerParticipant): void {
+    this.participants.push(participant);
+    if (this.current) void this.runParticipant(this.current, participant);
+  }
+
+  onConnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    const { logger } = this.options;
+    this.connection = await amqp.connect(withHeartbeat(this.options.url, this.options.heartbeatSeconds ?? 5), {
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5000,
+        maxRetries: Infinity,
+        waitForConnect: false,
+        setup: async (model: ChannelModel) => {
+          model.on('error', (error: Error) => logger.warn({ err: error }, 'broker connection error'));
+          for (const participant of this.participants) await participant(model);
+        },
+      },
+    });
+    this.connection.on('error', (error: Error) => logger.warn({ err: error }, 'broker error'));
+    this.connection.on('connect', (model: ChannelModel) => {
+      this.current = model;
+      logger.info('broker connected');
+      for (const listener of this.connectListeners) listener();
+    });
+    this.connection.on('disconnect', (error: Error) => {
+      this.current = undefined;
+      logger.warn({ err: error }, 'broker disconnected; reconnecting');
+    });
+    this.connection.on('connect-failed', (error: Error) => {
+      this.current = undefined;
+      logger.warn({ err: error }, 'broker connect failed; retrying');
+    });
+  }
+
+  /** A channel error leaves a half-working connection; restart everything through recovery. */
+  async reset(reason: Error): Promise<void> {
+    const model = this.current;
+    if (!model) return;
+    this.options.logger.warn({ err: reason }, 'resetting the broker connection');
+    this.current = undefined;
+    await model.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.current = undefined;
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  private async runParticipant(model: ChannelModel, participant: BrokerParticipant): Promise<void> {
+    try {
+      await participant(model);
+    } catch (error) {
+      await this.reset(error as Error);
+    }
+  }
+}
+
+function withHeartbeat(url: string, seconds: number): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
+  return parsed.toString();
+}

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+/** The channel the outbox trigger notifies on every insert (see the services' migrations). */
+export const OUTBOX_CHANNEL = 'outbox_inserted';
+
+/**
+ * A dedicated connection that LISTENs for outbox inserts and calls `onNotify`. It
+ * reconnects after errors; while it is down the relay's slow poll still finds rows.
+ */
+export class OutboxListener {
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly onNotify: () => void,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('error', (error) => this.retry(client, error));
+    client.on('end', () => this.retry(client));
+    client.on('notification', () => this.onNotify());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.client = client;
+      this.onNotify();
+    } catch (error) {
+      this.retry(client, error as Error);
+    }
+  }
+
+  private retry(client: pg.Client, error?: Error): void {
+    if (this.stopped || this.retryTimer || (this.client && this.client !== client)) return;
+    this.client = undefined;
+    if (error) this.logger.warn({ err: error }, 'outbox listener lost its connection; retrying');
+    client.end().catch(() => undefined);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, 1000);
+  }
+}

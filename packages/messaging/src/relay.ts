@@ -1,0 +1,203 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Broker } from './broker.js';
+import type { FailpointTrigger } from './failpoints.js';
+import { OutboxListener } from './outboxListener.js';
+import type { Publisher } from './publisher.js';
+
+export interface RelayOptions {
+  databaseUrl: string;
+  broker: Broker;
+  publisher: Publisher;
+  exchange: string;
+  /** The producing service, sent as the AMQP app id. */
+  appId: string;
+  logger: Logger;
+  failpoint: FailpointTrigger;
+  batchSize?: number;
+  /** The fallback poll when no NOTIFY arrives. */
+  pollIntervalMs?: number;
+  /** Sent outbox rows and inbox rows older than this are deleted. */
+  retentionMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  attempts: number;
+  type: string;
+  aggregate_version: number;
+  payload: { schemaVersion?: number };
+  created_at: Date;
+}
+
+export interface OutboxStats {
+  backlog: number;
+  /** Age of the oldest unsent row; 0 when there is none. */
+  oldestAgeMs: number;
+}
+
+const CLEANUP_EVERY_MS = 60_000;
+
+/** Per-row backoff after a failed publish: doubling from 500 ms, at most 30 s. */
+export function publishBackoffMs(attempts: number): number {
+  return Math.min(30_000, 500 * 2 ** attempts);
+}
+
+/**
+ * Moves committed outbox rows to the broker: due rows in order, locked with
+ * FOR UPDATE SKIP LOCKED (so replicas can run side by side), published on a confirm
+ * channel, marked sent only after the broker confirmed them. A row that fails is
+ * retried later with backoff; none is ever dropped.
+ */
+export class OutboxRelay {
+  private readonly pool: pg.Pool;
+  private readonly listener: OutboxListener;
+  private readonly batchSize: number;
+  private pending = false;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private cleanupTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RelayOptions) {
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.pool.on('error', (error) => options.logger.warn({ err: error }, 'relay database connection error'));
+    this.listener = new OutboxListener(options.databaseUrl, () => this.nudge(), options.logger);
+    this.batchSize = options.batchSize ?? 200;
+    options.broker.onConnect(() => this.nudge());
+  }
+
+  async start(): Promise<void> {
+    await this.listener.start();
+    this.pollTimer = setInterval(() => this.nudge(), this.options.pollIntervalMs ?? 1000);
+    this.cleanupTimer = setInterval(() => void this.deleteOldRows(), CLEANUP_EVERY_MS);
+    this.nudge();
+  }
+
+  /** Asks for a drain soon; many nudges while one runs collapse into one more pass. */
+  nudge(): void {
+    if (this.stopped) return;
+    this.pending = true;
+    this.running ??= this.pump().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Stops waking up, lets the current batch finish (its confirms and marks), then closes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearInterval(this.cleanupTimer);
+    await this.running;
+    await this.listener.stop();
+    await this.pool.end();
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const { rows } = await this.pool.query<{ backlog: number; oldest_age_ms: number | null }>(
+      `SELECT count(*)::int AS backlog,
+              (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS oldest_age_ms
+         FROM outbox WHERE sent_at IS NULL`,
+    );
+    return { backlog: rows[0]?.backlog ?? 0, oldestAgeMs: Math.max(0, rows[0]?.oldest_age_ms ?? 0) };
+  }
+
+  /**
+   * Deletes sent outbox rows and inbox rows older than the retention; runs periodically.
+   * An inbox row only has to outlive redeliveries of its message, and replica versions
+   * still stop a duplicate that arrives later than that.
+   */
+  async deleteOldRows(): Promise<number> {
+    const retention = this.options.retentionMs ?? 7 * 24 * 3600 * 1000;
+    const older = `now() - make_interval(secs => $1::float8 / 1000)`;
+    try {
+      const sent = await this.pool.query(`DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ${older}`, [
+        retention,
+      ]);
+      const seen = await this.pool.query(`DELETE FROM inbox WHERE received_at < ${older}`, [retention]);
+      return (sent.rowCount ?? 0) + (seen.rowCount ?? 0);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not delete old outbox and inbox rows');
+      return 0;
+    }
+  }
+
+  private async pump(): Promise<void> {
+    while (this.pending && !this.stopped) {
+      this.pending = false;
+      if (!this.options.publisher.ready) return;
+      try {
+        const published = await this.drainBatch();
+        if (published === this.batchSize) this.pending = true;
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
+        return;
+      }
+    }
+  }
+
+  /** One transaction: lock due rows, publish them, mark what the broker confirmed. */
+  private async drainBatch(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, type, attempts, aggregate_version, payload, created_at FROM outbox
+          WHERE sent_at IS NULL AND next_attempt_at <= now()
+          ORDER BY position
+          LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      this.options.failpoint('relay:after-commit-before-publish');
+      const outcomes = await Promise.allSettled(rows.map((row) => this.publish(row)));
+      this.options.failpoint('relay:after-publish-before-mark-sent');
+      const sent = rows.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((row) => row.id);
+      await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [sent]);
+      await this.recordFailures(client, rows, outcomes);
+      await client.query('COMMIT');
+      return sent.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private publish(row: OutboxRow): Promise<void> {
+    return this.options.publisher.publish(this.options.exchange, row.type, Buffer.from(JSON.stringify(row.payload)), {
+      messageId: row.id,
+      type: row.type,
+      contentType: 'application/json',
+      timestamp: Math.floor(row.created_at.getTime() / 1000),
+      persistent: true,
+      appId: this.options.appId,
+      headers: { 'x-schema-version': row.payload.schemaVersion ?? 1, 'x-aggregate-version': row.aggregate_version },
+    });
+  }
+
+  private async recordFailures(
+    client: pg.PoolClient,
+    rows: OutboxRow[],
+    outcomes: PromiseSettledResult<void>[],
+  ): Promise<void> {
+    // A lost broker fails every row at once: leave them untouched, the reconnect retries them.
+    if (!this.options.publisher.ready) return;
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.status === 'fulfilled') continue;
+      const row = rows[index]!;
+      const message = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+      this.options.logger.warn({ outboxId: row.id, err: outcome.reason }, 'publish failed; will retry the row');
+      await client.query(
+        `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
+          WHERE id = $1`,
+        [row.id, message, publishBackoffMs(row.attempts)],
+      );
+    }
+  }
+}

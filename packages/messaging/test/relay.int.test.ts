@@ -1,0 +1,164 @@
+import type amqp from 'amqplib';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appendToOutbox } from '@potluck/events';
+import {
+  createTestDatabase,
+  deleteBrokerTopology,
+  startTcpProxy,
+  testAmqpUrl,
+  uniqueAmqpPrefix,
+  waitFor,
+  type TcpProxy,
+  type TestDatabase,
+} from '@potluck/testing';
+import { Broker, OutboxRelay, Publisher, declareExchange, exchangeName } from '../src/index.js';
+import { noFailpoints, openTestChannel, pgTransactions, recipeEvent, silent } from './support.js';
+
+let database: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  database = await createTestDatabase('recipes');
+  pool = new pg.Pool({ connectionString: database.url });
+});
+
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+let prefix: string;
+let exchange: string;
+let proxy: TcpProxy;
+let broker: Broker;
+let relay: OutboxRelay;
+let test: Awaited<ReturnType<typeof openTestChannel>>;
+let received: Array<{ id: string; type: string; properties: amqp.MessageProperties }>;
+
+beforeEach(async () => {
+  prefix = uniqueAmqpPrefix();
+  exchange = exchangeName(prefix, 'recipes');
+  proxy = await startTcpProxy(5672);
+  broker = new Broker({ url: proxy.url(testAmqpUrl()), logger: silent, heartbeatSeconds: 1 });
+  const publisher = new Publisher(broker, (channel) => declareExchange(channel, exchange));
+  // A slow poll, so prompt delivery proves the LISTEN/NOTIFY wake-up.
+  relay = new OutboxRelay({
+    databaseUrl: database.url,
+    broker,
+    publisher,
+    exchange,
+    appId: 'recipes',
+    logger: silent,
+    failpoint: noFailpoints,
+    pollIntervalMs: 60_000,
+  });
+  test = await openTestChannel();
+  await declareExchange(test.channel, exchange);
+  const { queue } = await test.channel.assertQueue('', { exclusive: true });
+  await test.channel.bindQueue(queue, exchange, '#');
+  received = [];
+  await test.channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      received.push({
+        id: message.properties.messageId,
+        type: message.fields.routingKey,
+        properties: message.properties,
+      });
+    },
+    { noAck: true },
+  );
+  await broker.start();
+  await relay.start();
+  await waitFor(() => (broker.connected ? true : undefined), { what: 'the broker connection' });
+});
+
+afterEach(async () => {
+  await relay.stop();
+  await broker.close();
+  await proxy.close();
+  await test.close();
+  await deleteBrokerTopology(prefix);
+});
+
+async function commitEvents(count: number): Promise<string[]> {
+  const events = Array.from({ length: count }, (_, index) =>
+    recipeEvent('recipe.created', crypto.randomUUID(), 1 + index),
+  );
+  await pgTransactions(pool)(async (tx) => {
+    for (const event of events) await appendToOutbox(tx, event);
+  });
+  return events.map((event) => event.id);
+}
+
+async function unsent(ids: string[]) {
+  const { rows } = await pool.query(
+    'SELECT id::text, attempts FROM outbox WHERE sent_at IS NULL AND id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows as Array<{ id: string; attempts: number }>;
+}
+
+describe('outbox relay', () => {
+  it('publishes committed rows promptly and in order, as persistent messages, and marks them sent', async () => {
+    const ids = await commitEvents(5);
+    await waitFor(() => (received.length >= 5 ? true : undefined), { timeoutMs: 3000, what: 'five messages' });
+    expect(received.map((message) => message.id)).toEqual(ids);
+    expect(received[0]?.properties as unknown).toMatchObject({
+      type: 'recipe.created',
+      contentType: 'application/json',
+      deliveryMode: 2,
+      appId: 'recipes',
+    });
+    expect(received[0]?.properties.headers).toMatchObject({ 'x-schema-version': 1, 'x-aggregate-version': 1 });
+    await waitFor(async () => ((await unsent(ids)).length === 0 ? true : undefined), { what: 'rows marked sent' });
+    expect(await relay.stats()).toEqual({ backlog: 0, oldestAgeMs: 0 });
+  });
+
+  it('keeps rows through a broker outage, without counting it against them, and sends them when the link returns', async () => {
+    proxy.cut();
+    await waitFor(() => (broker.connected ? undefined : true), { what: 'the broker to be seen as down' });
+    const ids = await commitEvents(3);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await unsent(ids)).map((row) => row.attempts)).toEqual([0, 0, 0]);
+    expect((await relay.stats()).backlog).toBeGreaterThanOrEqual(3);
+
+    proxy.restore();
+    await waitFor(() => (ids.every((id) => received.some((message) => message.id === id)) ? true : undefined), {
+      timeoutMs: 15_000,
+      what: 'the held events after the link returned',
+    });
+    await waitFor(async () => ((await unsent(ids)).length === 0 ? true : undefined), { what: 'rows marked sent' });
+  });
+
+  it('deletes sent rows and inbox rows past the retention, and keeps unsent ones', async () => {
+    const [old] = await commitEvents(1);
+    await waitFor(async () => ((await unsent([old!])).length === 0 ? true : undefined));
+    await pool.query("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE id = $1", [old]);
+    await pool.query("UPDATE outbox SET next_attempt_at = now() + interval '1 hour'");
+    const [waiting] = await pgTransactions(pool)(async (tx) => {
+      const event = recipeEvent('recipe.updated', crypto.randomUUID(), 2);
+      await tx.query(
+        "INSERT INTO outbox (id, type, aggregate_id, aggregate_version, payload, next_attempt_at) VALUES ($1, $2, $3, 2, $4, now() + interval '1 hour')",
+        [event.id, event.type, event.aggregateId, JSON.stringify(event)],
+      );
+      return [event.id];
+    });
+
+    const [oldSeen, newSeen] = [crypto.randomUUID(), crypto.randomUUID()];
+    await pool.query(
+      "INSERT INTO inbox (message_id, type, received_at) VALUES ($1, 't', now() - interval '8 days'), ($2, 't', now())",
+      [oldSeen, newSeen],
+    );
+
+    expect(await relay.deleteOldRows()).toBeGreaterThanOrEqual(2);
+    const inbox = await pool.query('SELECT message_id::text FROM inbox WHERE message_id = ANY($1::uuid[])', [
+      [oldSeen, newSeen],
+    ]);
+    expect(inbox.rows.map((row) => row.message_id)).toEqual([newSeen]);
+    const { rows } = await pool.query('SELECT id::text FROM outbox WHERE id = ANY($1::uuid[])', [[old, waiting]]);
+    expect(rows.map((row) => row.id)).toEqual([waiting]);
+  });
+});

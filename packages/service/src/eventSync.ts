@@ -1,0 +1,136 @@
+import type { EventType } from '@potluck/events';
+import {
+  Broker,
+  createFailpoints,
+  consumerTopology,
+  declareExchange,
+  exchangeName,
+  InboxConsumer,
+  OutboxRelay,
+  Publisher,
+  type EventHandler,
+  type InboxTransaction,
+} from '@potluck/messaging';
+import { z } from 'zod';
+import { envVar } from './config.js';
+import type { Logger } from './logger.js';
+import type { ReadinessCheck } from './readiness.js';
+
+/** The event-sync variables every subgraph reads. */
+export const eventSyncEnv = {
+  AMQP_URL: envVar.url(['amqp', 'amqps']),
+  AMQP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-"')
+    .default('potluck'),
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(100),
+  EVENT_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  EVENT_RETRY_DELAY_MS: envVar.milliseconds(1000),
+  EVENT_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  OUTBOX_POLL_MS: envVar.milliseconds(1000),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  OUTBOX_MAX_AGE_MS: envVar.milliseconds(30_000),
+  MESSAGE_RETENTION_MS: envVar.milliseconds(7 * 24 * 3600 * 1000),
+  FAILPOINTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+};
+
+export type EventSyncConfig = z.infer<z.ZodObject<typeof eventSyncEnv>> & { DATABASE_URL: string };
+
+/** What a subgraph declares about the events it consumes. */
+export interface SubgraphEvents<Db, Tx extends InboxTransaction> {
+  /** The service whose exchange this subgraph's queue binds to. */
+  consumesFrom: string;
+  bindings: readonly EventType[];
+  transaction(db: Db): <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+  handler: EventHandler<Tx>;
+}
+
+export interface RunningEventSync {
+  readinessChecks: ReadinessCheck[];
+  relay: OutboxRelay;
+  /** Stops consuming (finishing the message in hand), lets the relay finish its confirms, closes the broker. */
+  stop(): Promise<void>;
+}
+
+/** Wires one subgraph's broker connection, outbox relay and inbox consumer, and their readiness. */
+export async function startEventSync<Db, Tx extends InboxTransaction>(options: {
+  service: string;
+  config: EventSyncConfig;
+  db: Db;
+  events: SubgraphEvents<Db, Tx>;
+  logger: Logger;
+}): Promise<RunningEventSync> {
+  const { service, config, events, logger } = options;
+  const failpoint = createFailpoints(config.FAILPOINTS, (name) => logger.fatal({ failpoint: name }, 'failpoint hit'));
+  const broker = new Broker({ url: config.AMQP_URL, logger });
+  const exchange = exchangeName(config.AMQP_PREFIX, service);
+  const publisher = new Publisher(broker, (channel) => declareExchange(channel, exchange));
+  const relay = new OutboxRelay({
+    databaseUrl: config.DATABASE_URL,
+    broker,
+    publisher,
+    exchange,
+    appId: service,
+    logger,
+    failpoint,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+    retentionMs: config.MESSAGE_RETENTION_MS,
+  });
+  const consumer = new InboxConsumer<Tx>({
+    broker,
+    topology: consumerTopology({
+      prefix: config.AMQP_PREFIX,
+      consumer: service,
+      producer: events.consumesFrom,
+      bindings: events.bindings,
+      deliveryLimit: config.EVENT_DELIVERY_LIMIT,
+    }),
+    transaction: events.transaction(options.db),
+    handle: events.handler,
+    logger,
+    failpoint,
+    prefetch: config.AMQP_PREFETCH,
+    batchSize: config.EVENT_BATCH_SIZE,
+    maxAttempts: config.EVENT_MAX_ATTEMPTS,
+    retryBaseDelayMs: config.EVENT_RETRY_DELAY_MS,
+  });
+  await broker.start();
+  await relay.start();
+  const readinessChecks: ReadinessCheck[] = [
+    { name: 'broker', check: async () => assert(broker.connected, 'not connected to RabbitMQ') },
+    { name: 'consumer', check: async () => assert(consumer.running, `not consuming ${events.consumesFrom} events`) },
+    {
+      name: 'outbox',
+      check: async () => {
+        const { backlog, oldestAgeMs } = await relay.stats();
+        assert(
+          oldestAgeMs <= config.OUTBOX_MAX_AGE_MS,
+          `oldest of ${backlog} unsent events is ${Math.round(oldestAgeMs)} ms old (bound ${config.OUTBOX_MAX_AGE_MS} ms)`,
+        );
+      },
+    },
+  ];
+  return {
+    readinessChecks,
+    relay,
+    async stop() {
+      await consumer.stop();
+      await relay.stop();
+      await broker.close();
+    },
+  };
+}
+
+function assert(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}

@@ -1,0 +1,33 @@
+import amqp from 'amqplib';
+import { randomName } from './databases.js';
+
+/** The broker tests use; override with TEST_AMQP_URL. */
+export function testAmqpUrl(): string {
+  return process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+}
+
+/** A fresh AMQP name prefix, so no two test runs (or files) share an exchange or queue. */
+export function uniqueAmqpPrefix(): string {
+  return randomName('potluck-test').replace('_', '-');
+}
+
+const SERVICES = ['recipes', 'comments'];
+const QUEUE_KINDS = ['work', 'retry', 'parked'];
+
+/**
+ * Deletes every exchange and queue Potluck declares under `prefix`. Quorum queues are
+ * never garbage-collected by the broker, so every test that starts a service calls this.
+ */
+export async function deleteBrokerTopology(prefix: string, url = testAmqpUrl()): Promise<void> {
+  const connection = await amqp.connect(url);
+  connection.on('error', () => undefined);
+  try {
+    const channel = await connection.createChannel();
+    for (const service of SERVICES) {
+      for (const kind of QUEUE_KINDS) await channel.deleteQueue(`${prefix}.${service}.${kind}`);
+      await channel.deleteExchange(`${prefix}.${service}.events`);
+    }
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { createEnvelope, validateEvent, type EventType, type ValidEvent } from '@potluck/events';
+
+/** A valid recipe event as the recipes service would publish it (full state, or the id for a delete). */
+export function recipeEventFixture(
+  type: EventType,
+  recipeId: string,
+  version: number,
+  id: string = randomUUID(),
+): ValidEvent {
+  const at = new Date().toISOString();
+  const data =
+    type === 'recipe.deleted'
+      ? { id: recipeId }
+      : {
+          id: recipeId,
+          title: 't',
+          description: '',
+          ingredients: [],
+          timeMinutes: 1,
+          price: '1.00',
+          createdAt: at,
+          updatedAt: at,
+          version,
+        };
+  return validateEvent(
+    createEnvelope({ id, type, occurredAt: new Date(), aggregateId: recipeId, aggregateVersion: version, data }),
+  );
+}
+
+/** A valid comment.added or comment.deleted event as the comments service would publish it. */
+export function commentEventFixture(
+  type: 'comment.added' | 'comment.deleted',
+  recipeId: string,
+  commentId: string = randomUUID(),
+  version = type === 'comment.added' ? 1 : 2,
+): ValidEvent {
+  const data =
+    type === 'comment.deleted'
+      ? { id: commentId, recipeId }
+      : { id: commentId, recipeId, text: 'hi', author: 'anonymous', createdAt: new Date().toISOString(), version };
+  return validateEvent(
+    createEnvelope({
+      id: randomUUID(),
+      type,
+      occurredAt: new Date(),
+      aggregateId: commentId,
+      aggregateVersion: version,
+      data,
+    }),
+  );
+}

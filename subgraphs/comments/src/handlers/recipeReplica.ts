@@ -1,0 +1,32 @@
+import type { Transaction } from '../db.js';
+
+/**
+ * Applies a recipe event to the replica if it is newer than what the replica holds.
+ * A delete leaves a tombstone, so an older update arriving later cannot bring the
+ * recipe back. Returns whether the replica changed.
+ */
+export async function applyRecipeFact(
+  tx: Transaction,
+  fact: { id: string; version: number; deleted: boolean },
+): Promise<boolean> {
+  const changed = await tx.$executeRaw`
+    INSERT INTO recipe_replica (id, version, deleted)
+    VALUES (${fact.id}::uuid, ${fact.version}, ${fact.deleted})
+    ON CONFLICT (id) DO UPDATE
+      SET version = EXCLUDED.version, deleted = EXCLUDED.deleted, updated_at = now()
+      WHERE recipe_replica.version < EXCLUDED.version`;
+  return changed === 1;
+}
+
+export type RecipeStatus = 'live' | 'deleted' | 'unknown';
+
+/** What the replica knows of a recipe; `lock` holds a share lock until the transaction ends. */
+export async function recipeStatus(tx: Transaction, recipeId: string, lock = false): Promise<RecipeStatus> {
+  const rows = lock
+    ? await tx.$queryRaw<Array<{ deleted: boolean }>>`
+        SELECT deleted FROM recipe_replica WHERE id = ${recipeId}::uuid FOR SHARE`
+    : await tx.$queryRaw<Array<{ deleted: boolean }>>`SELECT deleted FROM recipe_replica WHERE id = ${recipeId}::uuid`;
+  const [row] = rows;
+  if (!row) return 'unknown';
+  return row.deleted ? 'deleted' : 'live';
+}

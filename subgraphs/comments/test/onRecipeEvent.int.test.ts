@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventType } from '@potluck/events';
+import { recipeEventFixture } from '@potluck/testing';
+import { createRecipeEventHandler } from '../src/handlers/onRecipeEvent.js';
+import { addComment } from './commentsClient.js';
+import { startCommentsForTest } from './harness.js';
+
+let service: Awaited<ReturnType<typeof startCommentsForTest>>;
+const onRecipeEvent = createRecipeEventHandler({ clock: () => new Date(), newId: randomUUID });
+
+beforeAll(async () => {
+  service = await startCommentsForTest();
+});
+afterAll(() => service?.stop());
+
+const apply = (type: EventType, recipeId: string, version: number) =>
+  service.prisma.$transaction((tx) => onRecipeEvent(recipeEventFixture(type, recipeId, version), tx));
+
+function replicaOf(recipeId: string) {
+  return service.prisma.recipeReplica.findUnique({ where: { id: recipeId }, select: { version: true, deleted: true } });
+}
+
+describe('recipe events applied to the comments service', () => {
+  it('ends at the newest version when v2 arrives before v1', async () => {
+    const id = randomUUID();
+    await apply('recipe.updated', id, 2);
+    await apply('recipe.created', id, 1);
+    expect(await replicaOf(id)).toEqual({ version: 2, deleted: false });
+  });
+
+  it('stays deleted when an older update arrives after the delete', async () => {
+    const id = randomUUID();
+    await apply('recipe.created', id, 1);
+    await apply('recipe.deleted', id, 3);
+    await apply('recipe.updated', id, 2);
+    expect(await replicaOf(id)).toEqual({ version: 3, deleted: true });
+  });
+
+  it('deletes the recipe’s comments with the tombstone and announces each once, even when the delete comes again', async () => {
+    const id = randomUUID();
+    await apply('recipe.created', id, 1);
+    const comments = [
+      await addComment(service, { recipeId: id, text: 'a' }),
+      await addComment(service, { recipeId: id, text: 'b' }),
+    ];
+    await apply('recipe.deleted', id, 2);
+    await apply('recipe.deleted', id, 2);
+
+    expect(await service.prisma.comment.count({ where: { recipeId: id } })).toBe(0);
+    const announced = await service.prisma.outboxMessage.findMany({
+      where: { type: 'comment.deleted', aggregateId: { in: comments.map((c) => c.id) } },
+    });
+    expect(announced.map((row) => [row.aggregateId, row.aggregateVersion]).sort()).toEqual(
+      comments.map((comment) => [comment.id, 2]).sort(),
+    );
+    expect(announced[0]?.payload).toMatchObject({ data: { recipeId: id } });
+  });
+});

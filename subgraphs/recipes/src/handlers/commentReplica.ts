@@ -1,0 +1,31 @@
+import type { Transaction } from '../db.js';
+
+export interface CommentFact {
+  id: string;
+  recipeId: string;
+  version: number;
+  deleted: boolean;
+}
+
+/**
+ * Applies a comment event to the replica if it is newer than what the replica holds.
+ * A delete leaves a tombstone, so an older `comment.added` arriving later is ignored.
+ * Returns whether the replica changed.
+ */
+export async function applyCommentFact(tx: Transaction, fact: CommentFact): Promise<boolean> {
+  const changed = await tx.$executeRaw`
+    INSERT INTO comment_replica (id, recipe_id, version, deleted)
+    VALUES (${fact.id}::uuid, ${fact.recipeId}::uuid, ${fact.version}, ${fact.deleted})
+    ON CONFLICT (id) DO UPDATE
+      SET recipe_id = EXCLUDED.recipe_id, version = EXCLUDED.version, deleted = EXCLUDED.deleted, updated_at = now()
+      WHERE comment_replica.version < EXCLUDED.version`;
+  return changed === 1;
+}
+
+/** Recounts a recipe's live comments from the replica rows; counts are never incremented. */
+export async function recountComments(tx: Transaction, recipeId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE recipes
+       SET comment_count = (SELECT count(*) FROM comment_replica WHERE recipe_id = ${recipeId}::uuid AND NOT deleted)
+     WHERE id = ${recipeId}::uuid`;
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ValidEvent } from '@potluck/events';
+import { onCommentEvent } from '../src/handlers/onCommentEvent.js';
+import { commentAddedEvent, commentDeletedEvent } from './commentEvents.js';
+import { startRecipesForTest } from './harness.js';
+import { createRecipe } from './recipeApi.js';
+
+let service: Awaited<ReturnType<typeof startRecipesForTest>>;
+
+beforeAll(async () => {
+  service = await startRecipesForTest();
+});
+afterAll(() => service?.stop());
+
+const apply = (event: ValidEvent) => service.prisma.$transaction((tx) => onCommentEvent(event, tx));
+
+async function commentCount(recipeId: string): Promise<number> {
+  return (await service.prisma.recipe.findUniqueOrThrow({ where: { id: recipeId } })).commentCount;
+}
+
+function replicaOf(commentId: string) {
+  return service.prisma.commentReplica.findUnique({
+    where: { id: commentId },
+    select: { version: true, deleted: true },
+  });
+}
+
+describe('comment events applied to the recipes service', () => {
+  it('counts added comments and uncounts deleted ones, from the replica rows', async () => {
+    const recipe = await createRecipe(service.url);
+    const [a, b] = [randomUUID(), randomUUID()];
+    await apply(commentAddedEvent(recipe.id, a));
+    await apply(commentAddedEvent(recipe.id, b));
+    expect(await commentCount(recipe.id)).toBe(2);
+    await apply(commentDeletedEvent(recipe.id, a));
+    expect(await commentCount(recipe.id)).toBe(1);
+    expect(await replicaOf(a)).toEqual({ version: 2, deleted: true });
+  });
+
+  it('counts a comment once when its event arrives again under another message id', async () => {
+    const recipe = await createRecipe(service.url);
+    const commentId = randomUUID();
+    await apply(commentAddedEvent(recipe.id, commentId));
+    await apply(commentAddedEvent(recipe.id, commentId));
+    expect(await commentCount(recipe.id)).toBe(1);
+  });
+
+  it('keeps the tombstone when comment.deleted arrives before comment.added', async () => {
+    const recipe = await createRecipe(service.url);
+    const commentId = randomUUID();
+    await apply(commentDeletedEvent(recipe.id, commentId));
+    await apply(commentAddedEvent(recipe.id, commentId));
+    expect(await replicaOf(commentId)).toEqual({ version: 2, deleted: true });
+    expect(await commentCount(recipe.id)).toBe(0);
+  });
+
+  it('refuses events this service does not handle as poison', async () => {
+    const stray = { ...commentAddedEvent(randomUUID()), type: 'recipe.deleted' } as unknown as ValidEvent;
+    await expect(apply(stray)).rejects.toThrow(/does not handle recipe.deleted/);
+  });
+});
