@@ -1,4 +1,4 @@
-import { consumerTopology, listParked, requeueParked } from '@potluck/messaging';
+import { consumerTopology, listParked, requeueParked, type ConsumerTopology } from '@potluck/messaging';
 import type { EventType } from '@potluck/events';
 
 /** Defaults that match `npm start`, so the commands work on a local stack without any variables. */
@@ -47,13 +47,25 @@ export async function runParkedCommand(options: {
     bindings: options.bindings,
     deliveryLimit: 1,
   });
-  if (options.argv.includes('--requeue')) {
-    const moved = await requeueParked(options.amqpUrl, topology);
-    console.log(`${options.service}: moved ${moved} parked message(s) back to ${topology.workQueue}`);
+  try {
+    await reportOrRequeue(options.argv.includes('--requeue'), options.service, options.amqpUrl, topology);
+  } catch (error) {
+    if ((error as { code?: number }).code !== 404) throw error;
+    console.error(
+      `${options.service}: there is no queue ${topology.parkingQueue} on this broker; check AMQP_URL and AMQP_PREFIX (now "${options.prefix}")`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+async function reportOrRequeue(requeue: boolean, service: string, amqpUrl: string, topology: ConsumerTopology) {
+  if (requeue) {
+    const moved = await requeueParked(amqpUrl, topology);
+    console.log(`${service}: moved ${moved} parked message(s) back to ${topology.workQueue}`);
     return;
   }
-  const parked = await listParked(options.amqpUrl, topology);
-  console.log(`${options.service}: ${parked.length} parked message(s) in ${topology.parkingQueue}`);
+  const parked = await listParked(amqpUrl, topology);
+  console.log(`${service}: ${parked.length} parked message(s) in ${topology.parkingQueue}`);
   for (const message of parked) {
     console.log(
       JSON.stringify({
