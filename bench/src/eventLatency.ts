@@ -1,0 +1,90 @@
+import pg from 'pg';
+import { percentile, round } from './stats.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface LatencyTarget {
+  recipesUrl: string;
+  commentsDb: string;
+}
+
+/** Bench-only instrumentation: a NOTIFY per replica change, so visibility is timed without polling. */
+async function watchReplica(commentsDb: string, onVisible: (recipeId: string) => void): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: commentsDb });
+  await client.connect();
+  await client.query(`
+    CREATE FUNCTION bench_replica_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_notify('bench_replica', NEW.id::text); RETURN NULL; END $$;
+    CREATE TRIGGER bench_replica_notify AFTER INSERT ON recipe_replica FOR EACH ROW EXECUTE FUNCTION bench_replica_notify();
+    LISTEN bench_replica;`);
+  client.on('notification', (message) => onVisible(message.payload ?? ''));
+  return client;
+}
+
+const CREATE = 'mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }';
+
+async function createRecipe(url: string, index: number): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: CREATE,
+      variables: { input: { title: `bench ${index}`, timeMinutes: 10, price: '5' } },
+    }),
+  });
+  const body = (await response.json()) as { data?: { createRecipe: { id: string } }; errors?: unknown };
+  if (!body.data) throw new Error(`createRecipe failed: ${JSON.stringify(body.errors)}`);
+  return body.data.createRecipe.id;
+}
+
+/** Open loop: one mutation every 1000/RATE ms whatever the latency, for SECONDS. */
+export async function measureLatency(stack: LatencyTarget, seconds: number, rate: number) {
+  const visibleAt = new Map<string, number>();
+  const listener = await watchReplica(stack.commentsDb, (id) => visibleAt.set(id, performance.now()));
+  const committedAt = new Map<string, number>();
+  const sentAt = new Map<string, number>();
+  const total = seconds * rate;
+  const inFlight: Promise<void>[] = [];
+  let errors = 0;
+  const start = performance.now();
+  for (let index = 0; index < total; index += 1) {
+    const due = start + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const sent = performance.now();
+    inFlight.push(
+      createRecipe(stack.recipesUrl, index).then(
+        (id) => {
+          committedAt.set(id, performance.now());
+          sentAt.set(id, sent);
+        },
+        () => void (errors += 1),
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const deadline = performance.now() + 10_000;
+  while (visibleAt.size < committedAt.size && performance.now() < deadline) await sleep(50);
+  await listener.end();
+  const fromCommit: number[] = [];
+  const fromRequest: number[] = [];
+  for (const [id, committed] of committedAt) {
+    const visible = visibleAt.get(id);
+    if (visible === undefined) continue;
+    fromCommit.push(Math.max(0, visible - committed));
+    fromRequest.push(visible - sentAt.get(id)!);
+  }
+  const summary = (values: number[]) => ({
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+    p99: round(percentile(values, 99)),
+  });
+  return {
+    mutations: committedAt.size,
+    errors,
+    notVisible: committedAt.size - fromCommit.length,
+    achievedRate: round(committedAt.size / ((performance.now() - start) / 1000)),
+    commitToVisibleMs: summary(fromCommit),
+    requestToVisibleMs: summary(fromRequest),
+  };
+}
