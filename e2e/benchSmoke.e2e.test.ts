@@ -24,7 +24,7 @@ it('runs every benchmark scenario without errors and counts SQL statements per r
     .filter(({ summary }) => summary.requests === 0 || summary.errors > 0)
     .map(({ id, summary }) => `${id}: ${summary.requests} ok, ${summary.errors} errors`);
   expect(problems).toEqual([]);
-  expect(result.scenarios.map(({ id }) => id)).toHaveLength(9);
+  expect(result.scenarios.map(({ id }) => id)).toHaveLength(12);
   expect(Object.keys(result.idleRssMiB).sort()).toEqual(['apollo', 'comments', 'hive', 'potluck', 'recipes']);
   const [small, large] = result.sqlStatements;
   expect(small!.perRequest.total).toBeGreaterThan(0);

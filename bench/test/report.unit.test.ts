@@ -48,6 +48,9 @@ function result(
       scenario('page:hive', 1200, 40, overrides.errors ?? 0),
       scenario('floor', 2000, 20),
       scenario('page:potluck:bench-client', 1400, 21.5),
+      scenario('pages:potluck', 900, 50),
+      scenario('pages:apollo', 600, 70),
+      scenario('pages:hive', 1000, 45),
       scenario('floor:1-connection', 300, 3),
       scenario('page:potluck:1-connection', 250, 4),
     ],
@@ -62,6 +65,7 @@ describe('compare', () => {
   it('computes throughput ratios to each peer and overheads over the floor', () => {
     const comparison = compare(result());
     expect(comparison.throughputRatio).toEqual({ apollo: 1.5, hive: 1.25 });
+    expect(comparison.distinctPagesRatio).toEqual({ apollo: 1.5, hive: 0.9 });
     expect(comparison.overheadMs).toEqual({
       benchClient: { p50: 1.5, p99: 4.5 },
       autocannon: { p50: 10, p99: 30 },

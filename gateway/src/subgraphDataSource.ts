@@ -1,9 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Logger } from '@potluck/service';
 import { GraphQLError } from 'graphql';
-import { Agent, fetch } from 'undici';
+import { Agent } from 'undici';
 import type { GatewayContext } from './context.js';
 import { dedupeInflight } from './inflightDedupe.js';
+import { subgraphCall, toResponse, type SubgraphRequestInit } from './subgraphCall.js';
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
@@ -20,9 +21,10 @@ export interface SubgraphFetch {
  */
 export function createSubgraphFetch(timeoutMs: number, { dedupe = true } = {}): SubgraphFetch {
   const agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: timeoutMs } });
-  const direct = (url: string, init: Parameters<typeof fetch>[1]) =>
-    fetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
-  const fetcher = (dedupe ? dedupeInflight(direct) : direct) as unknown as Fetcher;
+  const direct = subgraphCall(agent, timeoutMs);
+  const call = dedupe ? dedupeInflight(direct) : direct;
+  const fetcher = (async (url: string, init?: SubgraphRequestInit) =>
+    toResponse(await call(url, init))) as unknown as Fetcher;
   return { fetcher, close: () => agent.close() };
 }
 

@@ -71,83 +71,99 @@ async function waitForGraphQL(url: string, running: BenchProcess, timeoutMs = 60
   throw new Error(`${running.name} did not answer at ${url}:\n${tailOf(running)}`);
 }
 
+/** The committed supergraph pointed at this run's subgraphs, written where every gateway reads it. */
+export async function writeSupergraph(
+  workspace: BenchWorkspace,
+  file: string,
+  urls: { recipes: string; comments: string },
+): Promise<string> {
+  const supergraph = path.join(workspace.dir, file);
+  const committed = await readFile(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+  await writeFile(supergraph, withSubgraphUrls(committed, urls));
+  return supergraph;
+}
+
+/** Potluck's gateway as `npm start` runs it (`gateway/src/main.ts`), on the given supergraph. */
+export function potluckGateway(
+  name: string,
+  port: number,
+  supergraph: string,
+  urls: { recipes: string; comments: string },
+  options: { logDir: string; logLevel: string },
+): BenchProcess {
+  const env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: options.logLevel, SUPERGRAPH_PATH: supergraph };
+  return startProcess(
+    name,
+    [SERVICES.gateway.entry],
+    { ...env, RECIPES_URL: urls.recipes, COMMENTS_URL: urls.comments },
+    options,
+  );
+}
+
+function subgraphProcess(name: 'recipes' | 'comments', port: number, config: BenchConfig, workspace: BenchWorkspace) {
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: config.BENCH_LOG_LEVEL,
+    DATABASE_URL: workspace.databases[name],
+    AMQP_URL: config.AMQP_URL,
+    AMQP_PREFIX: workspace.amqpPrefix,
+    MIGRATE_ON_START: 'false',
+  };
+  return startProcess(name, [SERVICES[name].entry], env, { logDir: workspace.dir });
+}
+
+/** The peers, each given the same supergraph file and nothing else. */
+function peerProcesses(config: BenchConfig, workspace: BenchWorkspace, supergraph: string, ports: number[]) {
+  const [apollo, hive] = ports.map(String) as [string, string];
+  const hiveArgs = ['supergraph', supergraph, '--host', '127.0.0.1', '--port', hive];
+  return [
+    startProcess(
+      'apollo',
+      [fileOf('./peers/apolloGateway.ts')],
+      { SUPERGRAPH_PATH: supergraph, PORT: apollo },
+      {
+        logDir: workspace.dir,
+      },
+    ),
+    startProcess(
+      'hive',
+      [hiveBin(), ...hiveArgs, '--fork', String(config.BENCH_HIVE_FORK)],
+      {},
+      {
+        logDir: workspace.dir,
+        tsx: false,
+        cwd: workspace.dir,
+      },
+    ),
+  ];
+}
+
 /** The subgraphs, then Potluck's gateway and its two peers, all as processes on free ports. */
 export async function startBench(config: BenchConfig, workspace: BenchWorkspace): Promise<RunningBench> {
-  const [recipes, comments, potluck, apollo, hive] = await Promise.all(Array.from({ length: 5 }, freePort));
-  const urls = {
-    recipes: `${origin(recipes!)}/graphql`,
-    comments: `${origin(comments!)}/graphql`,
-    potluck: `${origin(potluck!)}/graphql`,
-    apollo: `${origin(apollo!)}/graphql`,
-    hive: `${origin(hive!)}/graphql`,
-  };
-  const supergraph = path.join(workspace.dir, 'supergraph.graphql');
-  const committed = await readFile(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
-  await writeFile(supergraph, withSubgraphUrls(committed, { recipes: urls.recipes, comments: urls.comments }));
-  const options = { logDir: workspace.dir };
-  const common = { HOST: '127.0.0.1', LOG_LEVEL: config.BENCH_LOG_LEVEL };
-  const subgraph = (name: 'recipes' | 'comments', port: number) =>
-    startProcess(
-      name,
-      [SERVICES[name].entry],
-      {
-        ...common,
-        PORT: String(port),
-        DATABASE_URL: workspace.databases[name],
-        AMQP_URL: config.AMQP_URL,
-        AMQP_PREFIX: workspace.amqpPrefix,
-        MIGRATE_ON_START: 'false',
-      },
-      options,
-    );
-  const processes = [subgraph('recipes', recipes!), subgraph('comments', comments!)];
+  const ports = await Promise.all(Array.from({ length: 5 }, freePort));
+  const [recipes, comments, potluck, apollo, hive] = ports.map((port) => `${origin(port)}/graphql`) as string[];
+  const urls = { recipes: recipes!, comments: comments!, potluck: potluck!, apollo: apollo!, hive: hive! };
+  const supergraph = await writeSupergraph(workspace, 'supergraph.graphql', {
+    recipes: urls.recipes,
+    comments: urls.comments,
+  });
+  const processes = [
+    subgraphProcess('recipes', ports[0]!, config, workspace),
+    subgraphProcess('comments', ports[1]!, config, workspace),
+  ];
   const stop = async () => void (await Promise.all(processes.map((running) => stopProcess(running))));
   try {
-    await Promise.all([recipes, comments].map((port) => waitForHttpOk(`${origin(port!)}/health/ready`, 60_000)));
-    processes.push(
-      startProcess(
-        'potluck',
-        [SERVICES.gateway.entry],
-        {
-          ...common,
-          PORT: String(potluck),
-          SUPERGRAPH_PATH: supergraph,
-          RECIPES_URL: urls.recipes,
-          COMMENTS_URL: urls.comments,
-        },
-        options,
-      ),
-      startProcess(
-        'apollo',
-        [fileOf('./peers/apolloGateway.ts')],
-        { SUPERGRAPH_PATH: supergraph, PORT: String(apollo) },
-        options,
-      ),
-      startProcess(
-        'hive',
-        [
-          hiveBin(),
-          'supergraph',
-          supergraph,
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(hive),
-          '--fork',
-          String(config.BENCH_HIVE_FORK),
-        ],
-        {},
-        { ...options, tsx: false, cwd: workspace.dir },
-      ),
-    );
-    await waitForHttpOk(`${origin(potluck!)}/health/ready`, 60_000);
+    await Promise.all(ports.slice(0, 2).map((port) => waitForHttpOk(`${origin(port)}/health/ready`, 60_000)));
+    const options = { logDir: workspace.dir, logLevel: config.BENCH_LOG_LEVEL };
+    processes.push(potluckGateway('potluck', ports[2]!, supergraph, urls, options));
+    processes.push(...peerProcesses(config, workspace, supergraph, ports.slice(3)));
+    await waitForHttpOk(`${origin(ports[2]!)}/health/ready`, 60_000);
     await Promise.all([waitForGraphQL(urls.apollo, processes[3]!), waitForGraphQL(urls.hive, processes[4]!)]);
   } catch (error) {
     await stop();
-    throw new Error(
-      `the benchmark stack did not start: ${(error as Error).message}\n${processes.map((p) => `[${p.name}] ${tailOf(p, 5)}`).join('\n')}`,
-      { cause: error },
-    );
+    const logs = processes.map((running) => `[${running.name}] ${tailOf(running, 5)}`).join('\n');
+    throw new Error(`the benchmark stack did not start: ${(error as Error).message}\n${logs}`, { cause: error });
   }
   return { urls, processes, pids: () => Object.fromEntries(processes.map((p) => [p.name, p.child.pid])), stop };
 }

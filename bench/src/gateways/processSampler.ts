@@ -10,14 +10,19 @@ export interface ProcessUsage {
 /**
  * Watches named processes until stopped: the peak RSS of each (sampled every `intervalMs`)
  * and the CPU time each used meanwhile, which unlike latency hardly depends on what else
- * the machine is running.
+ * the machine is running. Each service counts with its children (a gateway's workers);
+ * the processes in `alone` (the benchmark itself, whose children are the services) without.
  */
-export function sampleProcesses(pids: Record<string, number | undefined>, intervalMs = 250): { stop(): ProcessUsage } {
+export function sampleProcesses(
+  pids: Record<string, number | undefined>,
+  { alone = [] as string[], intervalMs = 250 } = {},
+): { stop(): ProcessUsage } {
   const rss: Record<string, number> = {};
-  const cpuAtStart = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const tree = (name: string) => !alone.includes(name);
+  const cpuAtStart = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid, tree(name))]));
   const take = () => {
     for (const [name, pid] of Object.entries(pids)) {
-      const value = rssMiB(pid);
+      const value = rssMiB(pid, tree(name));
       if (value !== null) rss[name] = Math.max(rss[name] ?? 0, value);
     }
   };
@@ -29,7 +34,7 @@ export function sampleProcesses(pids: Record<string, number | undefined>, interv
       take();
       const cpu: Record<string, number> = {};
       for (const [name, pid] of Object.entries(pids)) {
-        const [start, end] = [cpuAtStart[name], cpuMs(pid)];
+        const [start, end] = [cpuAtStart[name], cpuMs(pid, tree(name))];
         if (start != null && end != null) cpu[name] = end - start;
       }
       return { rssMiB: rss, cpuMs: cpu };

@@ -42,22 +42,42 @@ export async function stopProcess(running: BenchProcess, timeoutMs = 15_000): Pr
   }
 }
 
-/** Resident set size in MiB from /proc (Linux), or null when the process is gone or /proc is absent. */
-export function rssMiB(pid: number | undefined): number | null {
+/** The process and every process it started (workers of a forking gateway), from /proc (Linux). */
+function processTree(pid: number, depth = 0): number[] {
+  let children: number[];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [pid];
+  }
+  return [pid, ...(depth < 3 ? children.flatMap((child) => processTree(child, depth + 1)) : children)];
+}
+
+/** Sums `read` over a process tree; null when the process is gone or /proc is absent. */
+function sumOverTree(pid: number | undefined, read: (pid: number) => number | null, tree: boolean): number | null {
   if (pid === undefined) return null;
+  const values = (tree ? processTree(pid) : [pid]).map(read);
+  return values[0] === null ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+}
+
+function rssKiB(pid: number): number | null {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Math.round(Number(match[1]) / 102.4) / 10 : null;
+    return match ? Number(match[1]) : null;
   } catch {
     return null;
   }
 }
 
+/** Resident set size in MiB of a process (with `tree`, and of its children). */
+export function rssMiB(pid: number | undefined, tree = true): number | null {
+  const kib = sumOverTree(pid, rssKiB, tree);
+  return kib === null ? null : Math.round(kib / 102.4) / 10;
+}
+
 const TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system) the process has used so far, in ms, from /proc (Linux); null when unknown. */
-export function cpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
+function ownCpuMs(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -65,6 +85,11 @@ export function cpuMs(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU time (user + system) a process (with `tree`, and its children) has used so far, ms (10 ms resolution). */
+export function cpuMs(pid: number | undefined, tree = true): number | null {
+  return sumOverTree(pid, ownCpuMs, tree);
 }
 
 /** The last lines of a process's log, for an error message when it failed to start. */

@@ -8,6 +8,30 @@ export function pageQuery(first: number): string {
   return `query BenchPage { recipes(first: ${first}) { edges { node { ${RECIPE_FIELDS} ${COMMENT_CONNECTION} } } } }`;
 }
 
+/** Scenario 1 over every page in turn (`after` a cursor), so concurrent requests differ and no gateway can share calls. */
+export const PAGES_QUERY = `query BenchPages($after: String) { recipes(first: 20, after: $after) { edges { node { ${RECIPE_FIELDS} ${COMMENT_CONNECTION} } } } }`;
+
+/** Walks the recipes subgraph's pages of 20 to collect every cursor (bounded: at most `maxPages`). */
+export async function pageCursors(recipesUrl: string, maxPages = 100): Promise<Array<string | null>> {
+  const cursors: Array<string | null> = [null];
+  for (let page = 1; page < maxPages; page += 1) {
+    const response = await fetch(recipesUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body('query($after: String) { recipes(first: 20, after: $after) { pageInfo { hasNextPage endCursor } } }', {
+        after: cursors.at(-1),
+      }),
+    });
+    const { data } = (await response.json()) as {
+      data?: { recipes: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    };
+    if (!data) throw new Error(`could not page through the recipes: status ${response.status}`);
+    if (!data.recipes.pageInfo.hasNextPage) break;
+    cursors.push(data.recipes.pageInfo.endCursor);
+  }
+  return cursors;
+}
+
 /** The floor's first call: the same page from the recipes subgraph alone. */
 export function floorRecipesQuery(first: number): string {
   return `query BenchFloorRecipes { recipes(first: ${first}) { edges { node { ${RECIPE_FIELDS} } } } }`;

@@ -4,6 +4,7 @@ import { createWorkspace, startBench, type RunningBench } from './benchStack.js'
 import { mergeSamples, summarize, type LoadSample, type LoadSummary } from './loadSample.js';
 import { machineFacts, packageVersions } from './machine.js';
 import { sampleProcesses, type ProcessUsage } from './processSampler.js';
+import { pageCursors } from './queries.js';
 import { scenarios, type Scenario } from './scenarios.js';
 import { seedDatabases } from './seed.js';
 import { COMMENTS_PER_RECIPE, RECIPES } from './seedData.js';
@@ -42,104 +43,96 @@ export interface GatewayBenchResult {
   sqlStatements: StatementCount[];
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+interface Measured {
+  samples: LoadSample[];
+  usage: ProcessUsage;
+}
 
-/** Warm-up (unmeasured), then the measured stretch with RSS sampled. */
-async function measureOnce(scenario: Scenario, seconds: number, warmup: number, bench: RunningBench) {
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100);
+
+/** Warm-up (unmeasured), then the measured stretch, with every process's RSS and CPU watched. */
+async function measureOnce(scenario: Scenario, seconds: number, warmup: number, bench: RunningBench, into: Measured) {
   await scenario.run(warmup);
-  const usage = sampleProcesses({ ...bench.pids(), 'load generator': process.pid });
-  const sample = await scenario.run(seconds);
-  return { sample, usage: usage.stop() };
+  const watch = sampleProcesses({ ...bench.pids(), 'load generator': process.pid }, { alone: ['load generator'] });
+  into.samples.push(await scenario.run(seconds));
+  const usage = watch.stop();
+  for (const [name, peak] of Object.entries(usage.rssMiB))
+    into.usage.rssMiB[name] = Math.max(into.usage.rssMiB[name] ?? 0, peak);
+  for (const [name, cpu] of Object.entries(usage.cpuMs)) into.usage.cpuMs[name] = (into.usage.cpuMs[name] ?? 0) + cpu;
 }
 
-function addUsage(total: ProcessUsage, usage: ProcessUsage): void {
-  for (const [name, peak] of Object.entries(usage.rssMiB)) total.rssMiB[name] = Math.max(total.rssMiB[name] ?? 0, peak);
-  for (const [name, cpu] of Object.entries(usage.cpuMs)) total.cpuMs[name] = (total.cpuMs[name] ?? 0) + cpu;
+function resultOf(scenario: Scenario, { samples, usage }: Measured): ScenarioResult {
+  const summary = summarize(mergeSamples(samples));
+  const perRequest = (cpu: number) => (summary.requests > 0 ? Math.round((cpu / summary.requests) * 1000) / 1000 : 0);
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    client: scenario.client,
+    connections: scenario.connections,
+    gateway: scenario.gateway ?? null,
+    summary,
+    rssMiB: usage.rssMiB,
+    cpuMsPerRequest: Object.fromEntries(Object.entries(usage.cpuMs).map(([name, cpu]) => [name, perRequest(cpu)])),
+  };
 }
 
-function perRequest(cpuMs: Record<string, number>, requests: number): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(cpuMs).map(([name, cpu]) => [name, requests > 0 ? Math.round((cpu / requests) * 1000) / 1000 : 0]),
-  );
-}
-
-/** Reads interleaved over the rounds so slow drift on a shared machine is spread over all; writes last. */
+/** Reads interleaved over the rounds so slow drift on a shared machine hits them all alike; writes last, once. */
 async function runScenarios(config: BenchConfig, list: Scenario[], bench: RunningBench): Promise<ScenarioResult[]> {
-  const measured = new Map<Scenario, { samples: LoadSample[]; usage: ProcessUsage }>(
-    list.map((s) => [s, { samples: [], usage: { rssMiB: {}, cpuMs: {} } }]),
-  );
-  const rounds = (scenario: Scenario) => (scenario.interleaved ? config.BENCH_ROUNDS : 1);
+  const measured = new Map<Scenario, Measured>(list.map((s) => [s, { samples: [], usage: { rssMiB: {}, cpuMs: {} } }]));
+  const reads = list.filter((scenario) => scenario.interleaved);
   const order = [
-    ...Array.from({ length: config.BENCH_ROUNDS }, () => list.filter((s) => s.interleaved)).flat(),
+    ...Array.from({ length: config.BENCH_ROUNDS }, () => reads).flat(),
     ...list.filter((s) => !s.interleaved),
   ];
   for (const [index, scenario] of order.entries()) {
-    log(`[bench] ${index + 1}/${order.length} ${scenario.id}`);
-    const seconds = config.BENCH_SECONDS / rounds(scenario);
-    const { sample, usage } = await measureOnce(scenario, seconds, config.BENCH_WARMUP_SECONDS, bench);
-    const entry = measured.get(scenario)!;
-    entry.samples.push(sample);
-    addUsage(entry.usage, usage);
+    log(`${index + 1}/${order.length} ${scenario.id}`);
+    const seconds = scenario.interleaved ? config.BENCH_SECONDS / config.BENCH_ROUNDS : config.BENCH_SECONDS;
+    await measureOnce(scenario, seconds, config.BENCH_WARMUP_SECONDS, bench, measured.get(scenario)!);
   }
-  return list.map((scenario) => {
-    const { samples, usage } = measured.get(scenario)!;
-    const summary = summarize(mergeSamples(samples));
-    return {
-      id: scenario.id,
-      title: scenario.title,
-      client: scenario.client,
-      connections: scenario.connections,
-      gateway: scenario.gateway ?? null,
-      summary,
-      rssMiB: usage.rssMiB,
-      cpuMsPerRequest: perRequest(usage.cpuMs, summary.requests),
-    };
-  });
+  return list.map((scenario) => resultOf(scenario, measured.get(scenario)!));
+}
+
+function settingsOf(config: BenchConfig): GatewayBenchResult['settings'] {
+  return {
+    connections: config.BENCH_CONNECTIONS,
+    secondsPerScenario: config.BENCH_SECONDS,
+    warmupSeconds: config.BENCH_WARMUP_SECONDS,
+    rounds: config.BENCH_ROUNDS,
+    logLevel: config.BENCH_LOG_LEVEL,
+    hiveFork: config.BENCH_HIVE_FORK,
+    seed: `${RECIPES} recipes × ${COMMENTS_PER_RECIPE} comments, written with SQL into both databases and their replicas`,
+  };
 }
 
 /**
  * The whole gateway benchmark: throwaway databases seeded with the fixed data set, SQL
- * statements counted with the subgraphs in-process, then the stack and both peers as
- * processes, every scenario measured, and everything removed again.
+ * statements counted with the subgraphs in-process, then the subgraphs, Potluck's gateway
+ * and both peers as processes, every scenario measured, and everything removed again.
  */
 export async function runGatewayBench(config: BenchConfig): Promise<GatewayBenchResult> {
-  const before = os.loadavg();
+  const before = loadAverage();
   const workspace = await createWorkspace(config);
   try {
     const recipes = await seedDatabases(workspace.databases);
-    log('[bench] seeded; counting SQL statements per request');
+    log('seeded; counting SQL statements per request');
     const sqlStatements = await countStatements(config, workspace);
     const bench = await startBench(config, workspace);
     try {
-      const idle = sampleProcesses(bench.pids()).stop().rssMiB;
-      const results = await runScenarios(
-        config,
-        scenarios(
-          bench,
-          config.BENCH_CONNECTIONS,
-          recipes.map((r) => r.id),
-        ),
-        bench,
+      const idleRssMiB = sampleProcesses(bench.pids()).stop().rssMiB;
+      const seed = { recipeIds: recipes.map((recipe) => recipe.id), cursors: await pageCursors(bench.urls.recipes) };
+      const chosen = scenarios(bench, config.BENCH_CONNECTIONS, seed).filter(
+        (scenario) => !config.BENCH_ONLY || config.BENCH_ONLY.includes(scenario.id),
       );
+      const results = await runScenarios(config, chosen, bench);
       return {
         benchmark: 'gateways',
         date: new Date().toISOString(),
         machine: machineFacts(),
-        loadAverage: {
-          before: before.map((n) => Math.round(n * 100) / 100),
-          after: os.loadavg().map((n) => Math.round(n * 100) / 100),
-        },
-        settings: {
-          connections: config.BENCH_CONNECTIONS,
-          secondsPerScenario: config.BENCH_SECONDS,
-          warmupSeconds: config.BENCH_WARMUP_SECONDS,
-          rounds: config.BENCH_ROUNDS,
-          logLevel: config.BENCH_LOG_LEVEL,
-          hiveFork: config.BENCH_HIVE_FORK,
-          seed: `${RECIPES} recipes × ${COMMENTS_PER_RECIPE} comments, written with SQL into both databases and their replicas`,
-        },
+        loadAverage: { before, after: loadAverage() },
+        settings: settingsOf(config),
         versions: packageVersions(),
-        idleRssMiB: idle,
+        idleRssMiB,
         scenarios: results,
         sqlStatements,
       };

@@ -1,13 +1,19 @@
 import type { GatewayName, RunningBench } from './benchStack.js';
-import { runAutocannon } from './autocannonLoad.js';
+import { runAutocannon, type HttpTarget } from './autocannonLoad.js';
 import { floorExchange, gatewayExchange, openPools, runClosedLoop } from './closedLoop.js';
 import type { LoadSample } from './loadSample.js';
-import { body, CREATE_RECIPE_INPUT, CREATE_RECIPE_MUTATION, pageQuery, RECIPE_BY_ID_QUERY } from './queries.js';
+import {
+  body,
+  CREATE_RECIPE_INPUT,
+  CREATE_RECIPE_MUTATION,
+  PAGES_QUERY,
+  pageQuery,
+  RECIPE_BY_ID_QUERY,
+} from './queries.js';
 
 export type ScenarioId =
-  | 'page:potluck'
-  | 'page:apollo'
-  | 'page:hive'
+  | `page:${GatewayName}`
+  | `pages:${GatewayName}`
   | 'floor'
   | 'page:potluck:bench-client'
   | 'floor:1-connection'
@@ -21,7 +27,7 @@ export interface Scenario {
   /** The load generator: autocannon, or the benchmark's own closed loop where requests must chain. */
   client: 'autocannon' | 'bench client';
   connections: number;
-  /** The gateway under test, if any (its RSS is the one quoted). */
+  /** The gateway under test, if any (its RSS and CPU are the ones quoted). */
   gateway?: GatewayName;
   /** Interleaved with the others over the rounds (reads), or run once at the end (what changes data). */
   interleaved: boolean;
@@ -30,88 +36,119 @@ export interface Scenario {
 
 export const PAGE_SIZE = 20;
 
-/** Every scenario of one run, against the running stack; `recipeIds` are the seeded ids. */
-export function scenarios(bench: RunningBench, connections: number, recipeIds: string[]): Scenario[] {
-  const { urls } = bench;
-  const page = body(pageQuery(PAGE_SIZE));
-  const autocannonPage = (gateway: GatewayName): Scenario => ({
-    id: `page:${gateway}`,
-    title: `page of ${PAGE_SIZE} recipes × 5 comments via ${GATEWAY_TITLES[gateway]}`,
-    client: 'autocannon',
-    connections,
-    gateway,
-    interleaved: true,
-    run: (seconds) => runAutocannon({ url: urls[gateway], body: page }, connections, seconds),
-  });
-  const closed = (id: ScenarioId, title: string, count: number, exchange: 'floor' | 'potluck'): Scenario => ({
-    id,
-    title,
-    client: 'bench client',
-    connections: count,
-    ...(exchange === 'potluck' && { gateway: 'potluck' as const }),
-    interleaved: true,
-    run: async (seconds) => {
-      const { pools, close } = openPools([urls.recipes, urls.comments, urls.potluck], count);
-      const [recipes, comments, gateway] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0]];
-      try {
-        const run =
-          exchange === 'floor'
-            ? floorExchange(recipes, comments, urls, PAGE_SIZE)
-            : gatewayExchange(gateway, urls.potluck, page);
-        return await runClosedLoop(run, count, seconds);
-      } finally {
-        await close();
-      }
-    },
-  });
-  let next = 0;
-  const byIdBodies = recipeIds.map((id) => body(RECIPE_BY_ID_QUERY, { id }));
-  return [
-    autocannonPage('potluck'),
-    autocannonPage('apollo'),
-    autocannonPage('hive'),
-    closed('floor', 'floor: recipes page, then one _entities call to comments', connections, 'floor'),
-    closed(
-      'page:potluck:bench-client',
-      "page via Potluck's gateway, driven by the floor's client",
-      connections,
-      'potluck',
-    ),
-    closed('floor:1-connection', 'floor, 1 connection (no queueing)', 1, 'floor'),
-    closed('page:potluck:1-connection', "page via Potluck's gateway, 1 connection", 1, 'potluck'),
-    {
-      id: 'recipe-by-id:potluck',
-      title: "one recipe by id via Potluck's gateway",
-      client: 'autocannon',
-      connections,
-      gateway: 'potluck',
-      interleaved: false,
-      run: (seconds) =>
-        runAutocannon(
-          { url: urls.potluck, nextBody: () => byIdBodies[next++ % byIdBodies.length]! },
-          connections,
-          seconds,
-        ),
-    },
-    {
-      id: 'create-recipe:potluck',
-      title: "createRecipe via Potluck's gateway",
-      client: 'autocannon',
-      connections,
-      gateway: 'potluck',
-      interleaved: false,
-      run: (seconds) =>
-        runAutocannon(
-          { url: urls.potluck, body: body(CREATE_RECIPE_MUTATION, { input: CREATE_RECIPE_INPUT }) },
-          connections,
-          seconds,
-        ),
-    },
-  ];
-}
-
 export const GATEWAY_TITLES: Record<GatewayName, string> = {
   potluck: "Potluck's gateway",
   apollo: 'stock Apollo Gateway',
   hive: 'Hive Gateway',
 };
+
+/** What each scenario needs from the seeded data: recipe ids, and the cursor of every page of 20. */
+export interface SeedFacts {
+  recipeIds: string[];
+  cursors: Array<string | null>;
+}
+
+function roundRobin(bodies: string[]): () => string {
+  let next = 0;
+  return () => bodies[next++ % bodies.length]!;
+}
+
+function autocannonScenario(
+  id: ScenarioId,
+  title: string,
+  gateway: GatewayName,
+  connections: number,
+  target: HttpTarget,
+  interleaved = true,
+): Scenario {
+  return {
+    id,
+    title,
+    client: 'autocannon',
+    connections,
+    gateway,
+    interleaved,
+    run: (s) => runAutocannon(target, connections, s),
+  };
+}
+
+/** The floor, or Potluck's gateway driven by the floor's own client (like for like). */
+function closedScenario(id: ScenarioId, title: string, urls: RunningBench['urls'], connections: number): Scenario {
+  const throughGateway = id.startsWith('page:potluck');
+  return {
+    id,
+    title,
+    client: 'bench client',
+    connections,
+    ...(throughGateway && { gateway: 'potluck' as const }),
+    interleaved: true,
+    async run(seconds) {
+      const { pools, close } = openPools([urls.recipes, urls.comments, urls.potluck], connections);
+      const [recipes, comments, gateway] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0]];
+      const exchange = throughGateway
+        ? gatewayExchange(gateway, urls.potluck, body(pageQuery(PAGE_SIZE)))
+        : floorExchange(recipes, comments, urls, PAGE_SIZE);
+      try {
+        return await runClosedLoop(exchange, connections, seconds);
+      } finally {
+        await close();
+      }
+    },
+  };
+}
+
+/** Every scenario of one run against the running stack, in the order they are reported. */
+export function scenarios(bench: RunningBench, connections: number, seed: SeedFacts): Scenario[] {
+  const { urls } = bench;
+  const gateways: GatewayName[] = ['potluck', 'apollo', 'hive'];
+  const page = body(pageQuery(PAGE_SIZE));
+  const pages = roundRobin(seed.cursors.map((after) => body(PAGES_QUERY, { after })));
+  const byId = roundRobin(seed.recipeIds.map((id) => body(RECIPE_BY_ID_QUERY, { id })));
+  const create = body(CREATE_RECIPE_MUTATION, { input: CREATE_RECIPE_INPUT });
+  return [
+    ...gateways.map((gateway) =>
+      autocannonScenario(
+        `page:${gateway}`,
+        `page of ${PAGE_SIZE} × 5 comments via ${GATEWAY_TITLES[gateway]}`,
+        gateway,
+        connections,
+        {
+          url: urls[gateway],
+          body: page,
+        },
+      ),
+    ),
+    closedScenario('floor', 'floor: recipes page, then one _entities call', urls, connections),
+    closedScenario('page:potluck:bench-client', "page via Potluck's gateway, the floor's client", urls, connections),
+    ...gateways.map((gateway) =>
+      autocannonScenario(
+        `pages:${gateway}`,
+        `every page in turn (distinct requests) via ${GATEWAY_TITLES[gateway]}`,
+        gateway,
+        connections,
+        {
+          url: urls[gateway],
+          nextBody: pages,
+        },
+      ),
+    ),
+    closedScenario('floor:1-connection', 'floor, 1 connection', urls, 1),
+    closedScenario('page:potluck:1-connection', "page via Potluck's gateway, 1 connection", urls, 1),
+    autocannonScenario(
+      'recipe-by-id:potluck',
+      "one recipe by id via Potluck's gateway",
+      'potluck',
+      connections,
+      { url: urls.potluck, nextBody: byId },
+      false,
+    ),
+    autocannonScenario(
+      'create-recipe:potluck',
+      "createRecipe via Potluck's gateway",
+      'potluck',
+      connections,
+      { url: urls.potluck, body: create },
+      false,
+    ),
+  ];
+}

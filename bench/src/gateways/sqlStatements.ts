@@ -1,17 +1,14 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createLogger } from '@potluck/service';
 import { freePort } from '@potluck/testing';
-import { REPO_ROOT, SERVICES, waitForHttpOk } from '../../../scripts/stack.js';
+import { waitForHttpOk } from '../../../scripts/stack.js';
 import { startCommentsService } from '../../../subgraphs/comments/src/app.js';
 import { loadConfig as loadCommentsConfig } from '../../../subgraphs/comments/src/config.js';
 import { startRecipesService } from '../../../subgraphs/recipes/src/app.js';
 import { loadConfig as loadRecipesConfig } from '../../../subgraphs/recipes/src/config.js';
-import type { BenchWorkspace } from './benchStack.js';
+import { potluckGateway, writeSupergraph, type BenchWorkspace } from './benchStack.js';
 import type { BenchConfig } from './config.js';
-import { startProcess, stopProcess, tailOf } from './processes.js';
+import { stopProcess, tailOf } from './processes.js';
 import { body, isGraphQLSuccess, pageQuery } from './queries.js';
-import { withSubgraphUrls } from './supergraphUrls.js';
 
 export interface StatementCount {
   pageSize: number;
@@ -24,17 +21,10 @@ export interface StatementCount {
 
 const shorten = (sql: string) => sql.replace(/\s+/g, ' ').slice(0, 100);
 
-/**
- * Statements per scenario-1 request, counted where they are sent: both subgraphs run in
- * this process with Prisma's query event (`onQuery`), behind Potluck's gateway as a
- * process. The relay's fallback poll is pushed out of the way so only requests are counted.
- */
-export async function countStatements(
-  config: BenchConfig,
-  workspace: BenchWorkspace,
-  pageSizes = [10, 100],
-): Promise<StatementCount[]> {
-  const seen = { recipes: [] as string[], comments: [] as string[] };
+type Seen = { recipes: string[]; comments: string[] };
+
+/** Both subgraphs in this process, each reporting every statement its database client sends into `seen`. */
+async function startCountingSubgraphs(config: BenchConfig, workspace: BenchWorkspace, seen: Seen) {
   const env = async (name: 'recipes' | 'comments') => ({
     DATABASE_URL: workspace.databases[name],
     PORT: String(await freePort()),
@@ -49,45 +39,48 @@ export async function countStatements(
     onQuery: (sql: string) => void seen[name].push(sql),
   });
   const recipes = await startRecipesService(loadRecipesConfig(await env('recipes')), overrides('recipes'));
-  const comments = await startCommentsService(loadCommentsConfig(await env('comments')), overrides('comments')).catch(
-    async (error: unknown) => {
-      await recipes.stop();
-      throw error;
-    },
-  );
   try {
-    const gatewayUrl = await startGatewayFor(workspace, { recipes: recipes.url, comments: comments.url });
+    const comments = await startCommentsService(loadCommentsConfig(await env('comments')), overrides('comments'));
+    return {
+      urls: { recipes: recipes.url, comments: comments.url },
+      stop: async () => void (await Promise.all([recipes.stop(), comments.stop()])),
+    };
+  } catch (error) {
+    await recipes.stop();
+    throw error;
+  }
+}
+
+/**
+ * Statements per scenario-1 request, counted where they are sent: both subgraphs run in
+ * this process with Prisma's query event (`onQuery`), behind Potluck's gateway as a
+ * process. The relay's fallback poll is pushed out of the way so only requests are counted.
+ */
+export async function countStatements(
+  config: BenchConfig,
+  workspace: BenchWorkspace,
+  pageSizes = [10, 100],
+): Promise<StatementCount[]> {
+  const seen: Seen = { recipes: [], comments: [] };
+  const subgraphs = await startCountingSubgraphs(config, workspace, seen);
+  try {
+    const gateway = await startGatewayFor(workspace, subgraphs.urls);
     try {
       const counts: StatementCount[] = [];
-      for (const pageSize of pageSizes)
-        counts.push(await measure(gatewayUrl.url, pageSize, config.BENCH_SQL_REQUESTS, seen));
+      for (const size of pageSizes) counts.push(await measure(gateway.url, size, config.BENCH_SQL_REQUESTS, seen));
       return counts;
     } finally {
-      await gatewayUrl.stop();
+      await gateway.stop();
     }
   } finally {
-    await Promise.all([recipes.stop(), comments.stop()]);
+    await subgraphs.stop();
   }
 }
 
 async function startGatewayFor(workspace: BenchWorkspace, urls: { recipes: string; comments: string }) {
-  const supergraph = path.join(workspace.dir, 'supergraph-sql.graphql');
-  const committed = await readFile(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
-  await writeFile(supergraph, withSubgraphUrls(committed, urls));
+  const supergraph = await writeSupergraph(workspace, 'supergraph-sql.graphql', urls);
   const port = await freePort();
-  const gateway = startProcess(
-    'potluck-sql',
-    [SERVICES.gateway.entry],
-    {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      SUPERGRAPH_PATH: supergraph,
-      RECIPES_URL: urls.recipes,
-      COMMENTS_URL: urls.comments,
-      LOG_LEVEL: 'warn',
-    },
-    { logDir: workspace.dir },
-  );
+  const gateway = potluckGateway('potluck-sql', port, supergraph, urls, { logDir: workspace.dir, logLevel: 'warn' });
   try {
     await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
   } catch (error) {
@@ -97,12 +90,7 @@ async function startGatewayFor(workspace: BenchWorkspace, urls: { recipes: strin
   return { url: `http://127.0.0.1:${port}/graphql`, stop: () => stopProcess(gateway) };
 }
 
-async function measure(
-  url: string,
-  pageSize: number,
-  requests: number,
-  seen: { recipes: string[]; comments: string[] },
-): Promise<StatementCount> {
+async function measure(url: string, pageSize: number, requests: number, seen: Seen): Promise<StatementCount> {
   const payload = body(pageQuery(pageSize));
   const send = async () => {
     const response = await fetch(url, {
