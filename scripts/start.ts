@@ -21,12 +21,14 @@ const config = loadStackConfig(process.env);
 const print = (name: Parameters<typeof prefixedLine>[0], line: string) => console.log(prefixedLine(name, line));
 
 async function prepareDatabases(): Promise<void> {
-  for (const [url, service] of [
-    [config.RECIPES_DATABASE_URL, SERVICES.recipes],
-    [config.COMMENTS_DATABASE_URL, SERVICES.comments],
+  for (const [name, url, service] of [
+    ['recipes', config.RECIPES_DATABASE_URL, SERVICES.recipes],
+    ['comments', config.COMMENTS_DATABASE_URL, SERVICES.comments],
   ] as const) {
-    await ensureDatabase(url);
-    await migrate(url, path.join(REPO_ROOT, service.migrations));
+    const created = await ensureDatabase(url);
+    const { applied } = await migrate(url, path.join(REPO_ROOT, service.migrations));
+    const database = new URL(url).pathname.slice(1);
+    print(name, `database "${database}" ${created ? 'created' : 'found'}, ${applied.length} migration(s) applied`);
   }
 }
 

@@ -1,12 +1,16 @@
 import { consumerTopology, listParked, requeueParked, type ConsumerTopology } from '@potluck/messaging';
 import type { EventType } from '@potluck/events';
 
-/** Defaults that match `npm start`, so the commands work on a local stack without any variables. */
+/**
+ * Defaults that match `npm start`, so the commands work on a local stack without any
+ * variables: `DATABASE_URL`, else `npm start`'s `<SERVICE>_DATABASE_URL`, else localhost.
+ */
 export function commandEnv(service: string): Record<string, string | undefined> {
+  const stackDatabaseUrl = process.env[`${service.toUpperCase()}_DATABASE_URL`];
   return {
-    DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${service}`,
     AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
     ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? stackDatabaseUrl ?? `postgresql://postgres@127.0.0.1:5432/${service}`,
   };
 }
 
