@@ -3,6 +3,7 @@ import {
   AddCommentDocument,
   CreateRecipeDocument,
   DeleteCommentDocument,
+  RecipeDocument,
   UpdateRecipeDocument,
   createClient,
   type GraphQLClient,
@@ -75,5 +76,8 @@ it('keeps taking mutations while RabbitMQ is unreachable, goes not ready, and de
   }
   await waitForConvergence(stack);
   expect(during).toHaveLength(3);
-  expect(kept.id).toBeDefined();
+  const after = (await client.request(RecipeDocument, { id: recipe.id })).recipe;
+  expect(after?.title).toBe('Renamed during the outage');
+  expect(after?.commentCount).toBe(2);
+  expect(after?.comments.edges.map((edge) => edge.node.id)).toContain(kept.id);
 });

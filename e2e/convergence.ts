@@ -1,19 +1,6 @@
 import amqp from 'amqplib';
-import pg from 'pg';
-import { testAmqpUrl, waitFor } from '@potluck/testing';
+import { queryRows as rows, testAmqpUrl, waitFor, type Row } from '@potluck/testing';
 import type { TestStack } from './stack.js';
-
-type Row = Record<string, unknown>;
-
-async function rows(url: string, sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function parkedCount(prefix: string): Promise<number> {
   const connection = await amqp.connect(testAmqpUrl());

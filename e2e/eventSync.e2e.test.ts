@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AddCommentDocument,
@@ -13,7 +12,7 @@ import {
   isGraphQLRequestError,
   type GraphQLClient,
 } from '@potluck/client';
-import { waitFor } from '@potluck/testing';
+import { queryRows, waitFor } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
 import { startStack, type TestStack } from './stack.js';
 
@@ -52,14 +51,8 @@ async function codeOf(promise: Promise<unknown>): Promise<unknown> {
 
 async function replicaRow(table: 'recipe_replica' | 'comment_replica', id: string) {
   const database = table === 'recipe_replica' ? stack.databaseUrls.comments : stack.databaseUrls.recipes;
-  const client = new pg.Client({ connectionString: database });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`SELECT version, deleted FROM ${table} WHERE id = $1`, [id]);
-    return rows[0] as { version: number; deleted: boolean } | undefined;
-  } finally {
-    await client.end();
-  }
+  const [row] = await queryRows(database, `SELECT version, deleted FROM ${table} WHERE id = $1`, [id]);
+  return row as { version: number; deleted: boolean } | undefined;
 }
 
 describe('events between the services', () => {

@@ -1,21 +1,9 @@
-import pg from 'pg';
 import { waitFor } from '@potluck/testing';
 import type { ServiceName } from '../scripts/stack.js';
 import { jsonLines } from './gatewayHelpers.js';
 import type { TestStack } from './stack.js';
 
-export type Row = Record<string, unknown>;
-
-/** Runs one SQL statement on a service's database (the stack's throwaway ones) and returns its rows. */
-export async function queryRows(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { queryRows, type Row } from '@potluck/testing';
 
 /** Waits until the gateway answers ready, which needs every subgraph ready (broker, consumer, outbox). */
 export async function waitForGatewayReady(stack: TestStack, timeoutMs = 60_000): Promise<void> {

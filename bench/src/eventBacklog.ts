@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { recipeEventFixture } from '@potluck/testing';
+import { queryRows, recipeEventFixture } from '@potluck/testing';
 import { round } from './stats.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,13 +33,8 @@ async function insertBacklog(recipesDb: string, count: number): Promise<void> {
 }
 
 async function scalar(url: string, sql: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return Number((await client.query(sql)).rows[0].n);
-  } finally {
-    await client.end();
-  }
+  const [row] = await queryRows(url, sql);
+  return Number(row?.n);
 }
 
 /** Queues a backlog that is not yet due, releases it at once, and times the relay (and the consumer) draining it. */

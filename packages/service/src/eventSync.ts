@@ -46,11 +46,10 @@ export const eventSyncEnv = {
 export type EventSyncConfig = z.infer<z.ZodObject<typeof eventSyncEnv>> & { DATABASE_URL: string };
 
 /** What a subgraph declares about the events it consumes. */
-export interface SubgraphEvents<Db, Tx extends InboxTransaction> {
+export interface SubgraphEvents<Tx extends InboxTransaction> {
   /** The service whose exchange this subgraph's queue binds to. */
   consumesFrom: string;
   bindings: readonly EventType[];
-  transaction(db: Db): <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   handler: EventHandler<Tx>;
 }
 
@@ -62,11 +61,12 @@ export interface RunningEventSync {
 }
 
 /** Wires one subgraph's broker connection, outbox relay and inbox consumer, and their readiness. */
-export async function startEventSync<Db, Tx extends InboxTransaction>(options: {
+export async function startEventSync<Tx extends InboxTransaction>(options: {
   service: string;
   config: EventSyncConfig;
-  db: Db;
-  events: SubgraphEvents<Db, Tx>;
+  /** Runs work in one database transaction, e.g. `(work) => prisma.$transaction(work)`. */
+  transaction: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+  events: SubgraphEvents<Tx>;
   logger: Logger;
 }): Promise<RunningEventSync> {
   const { service, config, events, logger } = options;
@@ -95,7 +95,7 @@ export async function startEventSync<Db, Tx extends InboxTransaction>(options: {
       bindings: events.bindings,
       deliveryLimit: config.EVENT_DELIVERY_LIMIT,
     }),
-    transaction: events.transaction(options.db),
+    transaction: options.transaction,
     handle: events.handler,
     logger,
     failpoint,

@@ -31,8 +31,10 @@ export function subgraphEnvSchema(defaultPort: number) {
 
 export type SubgraphConfig = Readonly<z.infer<ReturnType<typeof subgraphEnvSchema>>>;
 
-interface Database {
+/** What a subgraph needs of its Prisma client; `Tx` is the client inside `$transaction`. */
+interface Database<Tx> {
   $queryRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<unknown>;
+  $transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   $disconnect(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ export interface OperationDeps<Db> {
   newId: () => string;
 }
 
-export interface SubgraphDefinition<Db extends Database, Context, Tx extends InboxTransaction = InboxTransaction> {
+export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Database<Tx>, Context> {
   name: string;
   schemaFile: string;
   migrationsDir: string;
@@ -61,7 +63,7 @@ export interface SubgraphDefinition<Db extends Database, Context, Tx extends Inb
   /** Typed from the subgraph's own SDL by GraphQL Code Generator; Apollo binds them to the schema at start. */
   resolvers: object;
   createContext(deps: OperationDeps<Db>): Context;
-  events(deps: OperationDeps<Db>): SubgraphEvents<Db, Tx>;
+  events(deps: OperationDeps<Db>): SubgraphEvents<Tx>;
 }
 
 export interface RunningSubgraph<Db> {
@@ -74,8 +76,8 @@ export interface RunningSubgraph<Db> {
 }
 
 /** Starts a subgraph: migrations (when enabled), its database, and the GraphQL HTTP service. */
-export async function startSubgraph<Db extends Database, Context extends object, Tx extends InboxTransaction>(
-  definition: SubgraphDefinition<Db, Context, Tx>,
+export async function startSubgraph<Tx extends InboxTransaction, Db extends Database<Tx>, Context extends object>(
+  definition: SubgraphDefinition<Tx, Db, Context>,
 ): Promise<RunningSubgraph<Db>> {
   const { config, name, overrides = {} } = definition;
   const logger = overrides.logger ?? createLogger(name, config.LOG_LEVEL);
@@ -95,7 +97,13 @@ export async function startSubgraph<Db extends Database, Context extends object,
     newId: overrides.newId ?? (() => uuidv7()),
   };
   const databaseCheck: ReadinessCheck = { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) };
-  const eventSync = await startEventSync({ service: name, config, db, events: definition.events(deps), logger });
+  const eventSync = await startEventSync<Tx>({
+    service: name,
+    config,
+    transaction: (work) => db.$transaction(work),
+    events: definition.events(deps),
+    logger,
+  });
   let http: RunningService;
   try {
     http = await startGraphQLService<Context>({

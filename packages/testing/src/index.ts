@@ -7,3 +7,4 @@ export { startSubgraphForTest, type SubgraphUnderTest } from './subgraphs.js';
 export { testAmqpUrl, uniqueAmqpPrefix, deleteBrokerTopology } from './broker.js';
 export { startTcpProxy, type TcpProxy } from './tcpProxy.js';
 export { recipeEventFixture, commentEventFixture } from './eventFixtures.js';
+export { queryRows, type Row } from './sql.js';

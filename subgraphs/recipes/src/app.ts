@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { startSubgraph, type SubgraphOverrides } from '@potluck/service';
 import type { RecipesConfig } from './config.js';
-import { createPrisma, type PrismaClient, type Transaction } from './db.js';
+import { createPrisma } from './db.js';
 import { createContext } from './graphql/context.js';
 import { BINDINGS, CONSUMES_FROM } from './events.js';
 import { resolvers } from './graphql/resolvers.js';
@@ -24,10 +24,6 @@ export function startRecipesService(config: RecipesConfig, overrides: SubgraphOv
     events: () => ({
       consumesFrom: CONSUMES_FROM,
       bindings: BINDINGS,
-      transaction:
-        (prisma: PrismaClient) =>
-        <T>(work: (tx: Transaction) => Promise<T>) =>
-          prisma.$transaction(work),
       handler: onCommentEvent,
     }),
   });

@@ -4,31 +4,37 @@ import type { Comment } from '../generated/prisma/client.js';
 import { recipeStatus } from '../handlers/recipeReplica.js';
 import type { CommentDeps } from './commentDeps.js';
 import { commentAdded } from './commentEvents.js';
-import { validateNewComment } from './commentRules.js';
+import { validateNewComment, type CommentDraft } from './commentRules.js';
 
 const POLL_MS = 50;
 
 /**
  * Validates, checks the recipe exists in the replica, stores the comment at version 1 and
  * records `comment.added`, all in one transaction. The replica row is share-locked, so a
- * concurrent recipe deletion waits and then removes this comment too.
+ * concurrent recipe deletion waits and then removes this comment too. A recipe created a
+ * moment ago may not have reached the replica yet: an unknown recipe is asked for again
+ * until `recipeWaitMs` has passed, then it is NOT_FOUND.
  */
 export async function addComment(deps: CommentDeps, input: object): Promise<Comment> {
   const draft = validateNewComment(input);
-  await waitUntilKnown(deps, draft.recipeId);
-  const now = deps.clock();
+  const deadline = Date.now() + deps.recipeWaitMs;
+  for (;;) {
+    const comment = await insertIfRecipeKnown(deps, draft);
+    if (comment) return comment;
+    if (Date.now() >= deadline) throw new NotFoundError('recipe', draft.recipeId);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** The comment, or undefined when the replica does not know the recipe (yet). */
+function insertIfRecipeKnown(deps: CommentDeps, draft: CommentDraft): Promise<Comment | undefined> {
   return deps.prisma.$transaction(async (tx) => {
-    if ((await recipeStatus(tx, draft.recipeId, true)) !== 'live') throw new NotFoundError('recipe', draft.recipeId);
+    const status = await recipeStatus(tx, draft.recipeId);
+    if (status === 'unknown') return undefined;
+    if (status === 'deleted') throw new NotFoundError('recipe', draft.recipeId);
+    const now = deps.clock();
     const comment = await tx.comment.create({ data: { ...draft, id: deps.newId(), createdAt: now, version: 1 } });
     await appendToOutbox(tx, commentAdded(comment, deps.newId(), now));
     return comment;
   });
-}
-
-/** A recipe created a moment ago may not have reached the replica yet: give it a bounded time. */
-async function waitUntilKnown(deps: CommentDeps, recipeId: string): Promise<void> {
-  const deadline = Date.now() + deps.recipeWaitMs;
-  while ((await recipeStatus(deps.prisma, recipeId)) === 'unknown' && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }

@@ -20,13 +20,10 @@ export async function applyRecipeFact(
 
 export type RecipeStatus = 'live' | 'deleted' | 'unknown';
 
-/** What the replica knows of a recipe; `lock` holds a share lock until the transaction ends. */
-export async function recipeStatus(tx: Transaction, recipeId: string, lock = false): Promise<RecipeStatus> {
-  const rows = lock
-    ? await tx.$queryRaw<Array<{ deleted: boolean }>>`
-        SELECT deleted FROM recipe_replica WHERE id = ${recipeId}::uuid FOR SHARE`
-    : await tx.$queryRaw<Array<{ deleted: boolean }>>`SELECT deleted FROM recipe_replica WHERE id = ${recipeId}::uuid`;
-  const [row] = rows;
+/** What the replica knows of a recipe, share-locking its row until the transaction ends. */
+export async function recipeStatus(tx: Transaction, recipeId: string): Promise<RecipeStatus> {
+  const [row] = await tx.$queryRaw<Array<{ deleted: boolean }>>`
+    SELECT deleted FROM recipe_replica WHERE id = ${recipeId}::uuid FOR SHARE`;
   if (!row) return 'unknown';
   return row.deleted ? 'deleted' : 'live';
 }
