@@ -1,11 +1,15 @@
 import type { SubgraphCall, SubgraphRequestInit } from './subgraphCall.js';
 
-/** Apollo Gateway serializes every subgraph call as `{"query":"<operation>",…}`; only queries are shared. */
-const MUTATION = /^\{"query":"mutation\b/;
+/**
+ * Apollo Gateway serializes every subgraph call as `{"query":"<operation>",…}`. Only a body
+ * that visibly starts with a query operation is shared; anything else (a mutation, or a body
+ * in another shape) goes out on its own, so a change in serialization can never merge writes.
+ */
+const QUERY = /^\{"query":"(?:query\b|\{)/;
 
 /** What makes two subgraph calls the same call: the URL, the body and every header but the request id. */
 export function dedupeKeyOf(url: string, init: SubgraphRequestInit = {}): string | undefined {
-  if (init.method !== 'POST' || typeof init.body !== 'string' || MUTATION.test(init.body)) return undefined;
+  if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY.test(init.body)) return undefined;
   const headers = Object.entries(init.headers ?? {})
     .filter(([name]) => name.toLowerCase() !== 'x-request-id')
     .map(([name, value]) => `${name.toLowerCase()}:${value}`)

@@ -75,5 +75,9 @@ describe('dedupeKeyOf', () => {
     expect(dedupeKeyOf(URL, post(`${QUERY} `, { authorization: 'x' }))).not.toBe(key);
     expect(dedupeKeyOf('http://127.0.0.1:4002/graphql', post(QUERY, { authorization: 'x' }))).not.toBe(key);
     expect(dedupeKeyOf(URL, post(MUTATION))).toBeUndefined();
+    // A body that does not visibly start with a query is never shared, whatever it holds.
+    const reordered = JSON.stringify({ variables: {}, query: 'mutation M{deleteRecipe(id:"1")}' });
+    expect(dedupeKeyOf(URL, post(reordered))).toBeUndefined();
+    expect(dedupeKeyOf(URL, post(JSON.stringify({ query: '{recipes{totalCount}}' })))).toBeDefined();
   });
 });
