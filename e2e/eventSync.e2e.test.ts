@@ -107,7 +107,7 @@ describe('events between the services', () => {
       return recipes.edges.map(({ node }) => [
         node.title.split(' ').at(-1),
         node.commentCount,
-        node.comments.totalCount,
+        node.comments?.totalCount,
       ]);
     };
     await waitFor(

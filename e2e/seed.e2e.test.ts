@@ -38,8 +38,8 @@ async function recipesWithComments() {
       title: node.title,
       timeMinutes: node.timeMinutes,
       price: node.price,
-      commentCount: node.comments.totalCount,
-      comments: node.comments.edges.map(({ node: comment }) => `${comment.author}: ${comment.text}`).sort(),
+      commentCount: node.comments?.totalCount,
+      comments: node.comments?.edges.map(({ node: comment }) => `${comment.author}: ${comment.text}`).sort(),
     }))
     .sort((a, b) => a.title.localeCompare(b.title));
 }

@@ -1,26 +1,50 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, CreateRecipeDocument, RecipeSummaryDocument } from '@potluck/client';
+import {
+  AddCommentDocument,
+  CommentDocument,
+  createClient,
+  CreateRecipeDocument,
+  GraphQLRequestError,
+  RecipeSummaryDocument,
+  RecipesWithCommentsDocument,
+  type GraphQLClient,
+} from '@potluck/client';
 import { waitFor } from '@potluck/testing';
 import { stopService } from '../scripts/stack.js';
 import { startStack, type TestStack } from './stack.js';
 
 let stack: TestStack;
+let client: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startStack();
+  client = createClient({ url: stack.gatewayUrl });
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
 
+/** The partial result a request still returned, and its errors, when it did not fully succeed. */
+async function partial<T>(request: Promise<T>): Promise<GraphQLRequestError<T>> {
+  const error: unknown = await request.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  if (!(error instanceof GraphQLRequestError)) throw new Error(`expected a GraphQLRequestError, got ${String(error)}`);
+  return error as GraphQLRequestError<T>;
+}
+
+async function stop(name: 'recipes' | 'comments'): Promise<void> {
+  expect(await stopService(stack.service(name))).toBe(0);
+}
+
 it('goes not ready naming the subgraph that stopped, and still serves what the other one owns', async () => {
-  const client = createClient({ url: stack.gatewayUrl });
   const { createRecipe } = await client.request(CreateRecipeDocument, {
     input: { title: 'Flatbread', timeMinutes: 20, price: '2' },
   });
-  const comments = stack.processes.find((service) => service.name === 'comments');
-  expect(await stopService(comments!)).toBe(0);
+  await client.request(AddCommentDocument, { input: { recipeId: createRecipe.id, text: 'Crisp' } });
+  await stop('comments');
 
   const readyUrl = stack.gatewayUrl.replace('/graphql', '/health/ready');
   const report = await waitFor(async () => {
@@ -34,4 +58,41 @@ it('goes not ready naming the subgraph that stopped, and still serves what the o
 
   const { recipe } = await client.request(RecipeSummaryDocument, { id: createRecipe.id });
   expect(recipe).toMatchObject({ id: createRecipe.id, title: 'Flatbread', timeMinutes: 20, price: '2.00' });
+
+  const failure = await partial(
+    client.request(RecipesWithCommentsDocument, { filter: { titleContains: 'Flatbread' } }),
+  );
+  expect(failure.codes).toEqual(['SUBGRAPH_UNAVAILABLE']);
+  expect(failure.errors[0]).toMatchObject({
+    message: 'The comments subgraph is unavailable',
+    extensions: { serviceName: 'comments' },
+  });
+  expect(failure.data?.recipes.totalCount).toBe(1);
+  expect(failure.data?.recipes.edges[0]?.node).toMatchObject({
+    id: createRecipe.id,
+    title: 'Flatbread',
+    commentCount: 1,
+    comments: null,
+  });
+
+  await stack.restart('comments');
+  const { recipes } = await waitFor(() =>
+    client.request(RecipesWithCommentsDocument, { filter: { titleContains: 'Flatbread' } }).catch(() => undefined),
+  );
+  expect(recipes.edges[0]?.node.comments?.edges.map((edge) => edge.node.text)).toEqual(['Crisp']);
+});
+
+it('returns a comment without its recipe while the recipes subgraph is down', async () => {
+  const { createRecipe } = await client.request(CreateRecipeDocument, {
+    input: { title: 'Pilaf', timeMinutes: 45, price: '6' },
+  });
+  const { addComment } = await waitFor(() =>
+    client.request(AddCommentDocument, { input: { recipeId: createRecipe.id, text: 'Fluffy' } }).catch(() => undefined),
+  );
+  await stop('recipes');
+
+  const failure = await partial(client.request(CommentDocument, { id: addComment.id }));
+  expect(failure.codes).toEqual(['SUBGRAPH_UNAVAILABLE']);
+  expect(failure.errors[0]?.extensions?.serviceName).toBe('recipes');
+  expect(failure.data?.comment).toMatchObject({ id: addComment.id, text: 'Fluffy', author: 'anonymous', recipe: null });
 });

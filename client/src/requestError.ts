@@ -1,11 +1,14 @@
 /**
- * The codes Potluck puts in `extensions.code` (the services' own, then Apollo's for requests it
- * refuses before they run). Any other string is still accepted: codes are open-ended in GraphQL.
+ * The codes Potluck puts in `extensions.code` (the services' own, the gateway's for a subgraph
+ * it could not reach in time, then Apollo's for requests it refuses before they run). Any other
+ * string is still accepted: codes are open-ended in GraphQL.
  */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
   | 'INTERNAL_SERVER_ERROR'
+  | 'SUBGRAPH_UNAVAILABLE'
+  | 'SUBGRAPH_TIMEOUT'
   | 'GRAPHQL_PARSE_FAILED'
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'BAD_REQUEST'

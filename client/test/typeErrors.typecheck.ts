@@ -30,10 +30,10 @@ export async function missingRequiredVariable(): Promise<RecipeQuery> {
 export async function fieldNotSelected(): Promise<string | undefined> {
   const data = await client.request(RecipeDocument, { id: 'any' });
   // @ts-expect-error Comment.recipe is in the schema, but this operation does not select it
-  return data.recipe?.comments.edges[0]?.node.recipe.id;
+  return data.recipe?.comments?.edges[0]?.node.recipe?.id;
 }
 
 export async function wellTyped(): Promise<string | undefined> {
   const data = await client.request(RecipeDocument, { id: 'any', commentsFirst: 5 });
-  return data.recipe?.comments.edges[0]?.node.createdAt;
+  return data.recipe?.comments?.edges[0]?.node.createdAt;
 }

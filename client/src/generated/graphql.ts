@@ -51,7 +51,7 @@ export type AddCommentMutationVariables = Exact<{
 }>;
 
 
-export type AddCommentMutation = { addComment: { id: string, text: string, author: string, createdAt: string, recipe: { id: string, title: string } } };
+export type AddCommentMutation = { addComment: { id: string, text: string, author: string, createdAt: string, recipe: { id: string, title: string } | null } };
 
 export type DeleteCommentMutationVariables = Exact<{
   id: string | number;
@@ -65,7 +65,7 @@ export type CommentQueryVariables = Exact<{
 }>;
 
 
-export type CommentQuery = { comment: { id: string, text: string, author: string, createdAt: string, recipe: { id: string, title: string } } | null };
+export type CommentQuery = { comment: { id: string, text: string, author: string, createdAt: string, recipe: { id: string, title: string } | null } | null };
 
 export type RecipesWithCommentsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -76,7 +76,7 @@ export type RecipesWithCommentsQueryVariables = Exact<{
 }>;
 
 
-export type RecipesWithCommentsQuery = { recipes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, title: string, timeMinutes: number, price: string, createdAt: string, commentCount: number, comments: { totalCount: number, edges: Array<{ node: { id: string, author: string, text: string, createdAt: string } }> } } }> } };
+export type RecipesWithCommentsQuery = { recipes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, title: string, timeMinutes: number, price: string, createdAt: string, commentCount: number, comments: { totalCount: number, edges: Array<{ node: { id: string, author: string, text: string, createdAt: string } }> } | null } }> } };
 
 export type RecipeQueryVariables = Exact<{
   id: string | number;
@@ -85,7 +85,7 @@ export type RecipeQueryVariables = Exact<{
 }>;
 
 
-export type RecipeQuery = { recipe: { id: string, title: string, description: string, ingredients: Array<string>, timeMinutes: number, price: string, createdAt: string, updatedAt: string, commentCount: number, comments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, author: string, text: string, createdAt: string } }> } } | null };
+export type RecipeQuery = { recipe: { id: string, title: string, description: string, ingredients: Array<string>, timeMinutes: number, price: string, createdAt: string, updatedAt: string, commentCount: number, comments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, author: string, text: string, createdAt: string } }> } | null } | null };
 
 export type RecipeSummaryQueryVariables = Exact<{
   id: string | number;

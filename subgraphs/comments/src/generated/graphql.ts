@@ -30,7 +30,11 @@ export type Comment = {
   author: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
-  recipe: Recipe;
+  /**
+   * Null with an error naming the recipes subgraph when that subgraph is down or too slow; null
+   * without an error in the moment between the recipe's deletion and its comments' removal.
+   */
+  recipe?: Maybe<Recipe>;
   /** 1–2,000 characters. */
   text: Scalars['String']['output'];
 };
@@ -87,8 +91,11 @@ export type QueryCommentArgs = {
 /** A recipe, as the comments service knows it: its comments. */
 export type Recipe = {
   __typename?: 'Recipe';
-  /** Newest first. `first` is 1–100. */
-  comments: CommentConnection;
+  /**
+   * Newest first. `first` is 1–100. Null, with an error naming the comments subgraph, only when
+   * that subgraph is down or too slow: the recipe's own fields still come back.
+   */
+  comments?: Maybe<CommentConnection>;
   id: Scalars['ID']['output'];
 };
 
@@ -234,7 +241,7 @@ export type CommentResolvers<ContextType = CommentsContext, ParentType extends R
   author?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  recipe?: Resolver<ResolversTypes['Recipe'], ParentType, ContextType>;
+  recipe?: Resolver<Maybe<ResolversTypes['Recipe']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -269,7 +276,7 @@ export type QueryResolvers<ContextType = CommentsContext, ParentType extends Res
 
 export type RecipeResolvers<ContextType = CommentsContext, ParentType extends ResolversParentTypes['Recipe'] = ResolversParentTypes['Recipe'], FederationReferenceType extends FederationReferenceTypes['Recipe'] = FederationReferenceTypes['Recipe']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Recipe']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<RecipeCommentsArgs, 'first'>>;
+  comments?: Resolver<Maybe<ResolversTypes['CommentConnection']>, ParentType, ContextType, RequireFields<RecipeCommentsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
