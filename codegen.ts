@@ -59,6 +59,7 @@ const config: CodegenConfig = {
         contextType: '../graphql/context.js#RecipesContext',
         mappers: {
           Recipe: './prisma/client.js#Recipe',
+          RecipeConnection: '../recipes/listRecipes.js#RecipePage',
         },
       },
     },

@@ -27,6 +27,7 @@ export { REQUEST_ID_HEADER, acceptRequestId, assignRequestId, requestIdOf } from
 export { currentRequest, type RequestFacts } from './requestScope.js';
 export { onShutdownSignal, exitOnStartupError } from './shutdown.js';
 export { encodeCursor, decodeCursor, checkPageSize, isUuid } from './cursor.js';
+export { selectsField } from './selection.js';
 export {
   startSubgraph,
   subgraphEnvSchema,

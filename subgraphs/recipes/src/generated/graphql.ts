@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Recipe as RecipeModel } from './prisma/client.js';
+import type { RecipePage as RecipePageModel } from '../recipes/listRecipes.js';
 import type { RecipesContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -248,7 +249,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Recipe: ResolverTypeWrapper<RecipeModel>;
-  RecipeConnection: ResolverTypeWrapper<Omit<RecipeConnection, 'edges'> & { edges: Array<ResolversTypes['RecipeEdge']> }>;
+  RecipeConnection: ResolverTypeWrapper<RecipePageModel>;
   RecipeEdge: ResolverTypeWrapper<Omit<RecipeEdge, 'node'> & { node: ResolversTypes['Recipe'] }>;
   RecipeFilter: RecipeFilter;
   RecipeOrder: RecipeOrder;
@@ -268,7 +269,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Recipe: RecipeModel;
-  RecipeConnection: Omit<RecipeConnection, 'edges'> & { edges: Array<ResolversParentTypes['RecipeEdge']> };
+  RecipeConnection: RecipePageModel;
   RecipeEdge: Omit<RecipeEdge, 'node'> & { node: ResolversParentTypes['Recipe'] };
   RecipeFilter: RecipeFilter;
   UpdateRecipeInput: UpdateRecipeInput;

@@ -21,7 +21,13 @@ export interface ListRecipesArgs {
 export interface RecipePage {
   edges: Array<{ cursor: string; node: Recipe }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  /** How many recipes match the filter: counted only for a client that asks (`count(*)` is not free). */
+  totalCount: () => Promise<number>;
+}
+
+export interface ListRecipesOptions {
+  /** Count alongside the page, in parallel, because the operation selects `totalCount`. */
+  countTotal: boolean;
 }
 
 /** Prisma sends `contains` to ILIKE as is, so `%` and `_` would act as wildcards unless escaped. */
@@ -46,15 +52,23 @@ function afterWhere(order: RecipeOrderName, after: string): Prisma.RecipeWhereIn
   return afterCursorWhere(order, values);
 }
 
-/** A Relay page of recipes: keyset pagination (one row extra to learn hasNextPage) plus the filtered total. */
-export async function listRecipes(deps: Pick<RecipeDeps, 'prisma'>, args: ListRecipesArgs): Promise<RecipePage> {
+/**
+ * A Relay page of recipes: keyset pagination (one row extra to learn hasNextPage). The filtered
+ * total is counted in parallel when asked for up front, and on demand otherwise.
+ */
+export async function listRecipes(
+  deps: Pick<RecipeDeps, 'prisma'>,
+  args: ListRecipesArgs,
+  { countTotal }: ListRecipesOptions = { countTotal: true },
+): Promise<RecipePage> {
   const first = checkPageSize(args.first);
   const order = args.orderBy ?? 'NEWEST';
   const matching = filterWhere(validateRecipeFilter(args.filter));
   const page = args.after ? { AND: [matching, afterWhere(order, args.after)] } : matching;
-  const [rows, totalCount] = await Promise.all([
+  const count = () => deps.prisma.recipe.count({ where: matching });
+  const [rows, counted] = await Promise.all([
     deps.prisma.recipe.findMany({ where: page, orderBy: orderByOf(order), take: first + 1 }),
-    deps.prisma.recipe.count({ where: matching }),
+    countTotal ? count() : undefined,
   ]);
   const edges = rows.slice(0, first).map((node) => ({
     cursor: encodeCursor(order, cursorValuesOf(order, node)),
@@ -63,6 +77,6 @@ export async function listRecipes(deps: Pick<RecipeDeps, 'prisma'>, args: ListRe
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
+    totalCount: counted === undefined ? count : async () => counted,
   };
 }
