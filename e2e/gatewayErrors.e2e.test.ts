@@ -31,7 +31,20 @@ beforeAll(async () => {
     kind: 'answer',
     body: () => ({ data: { recipe: null }, errors: [{ message: SECRET }] }),
   });
-  comments = await startStandInSubgraph({ kind: 'answer', body: () => ({ data: {} }) });
+  // A coded error that carries the subgraph's stack trace, as a subgraph run with STACKTRACES=true sends it.
+  comments = await startStandInSubgraph({
+    kind: 'answer',
+    body: () => ({
+      data: { comment: null },
+      errors: [
+        {
+          message: 'comment id is not valid',
+          path: ['comment'],
+          extensions: { code: 'BAD_USER_INPUT', stacktrace: [`BadUserInputError: ${SECRET}`] },
+        },
+      ],
+    }),
+  });
 });
 
 afterAll(async () => {
@@ -65,6 +78,18 @@ describe('production mode', () => {
       ),
     );
     expect(JSON.stringify(logged)).toContain('hunter2');
+  });
+
+  it('passes a subgraph’s coded error on without the stack trace it carried', async () => {
+    const response = await graphqlRequest(production.url, '{ comment(id: "1") { text } }');
+    expect(response.errors).toEqual([
+      {
+        message: 'comment id is not valid',
+        path: ['comment'],
+        extensions: { code: 'BAD_USER_INPUT', serviceName: 'comments' },
+      },
+    ]);
+    expect(JSON.stringify(response)).not.toContain('hunter2');
   });
 
   it('refuses introspection and does not suggest field names', async () => {

@@ -52,6 +52,15 @@ const INTERNAL_MESSAGE = 'Internal server error';
 /** Codes that say "something broke inside": never shown as they are outside development. */
 const INTERNAL_CODES = new Set(['INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
 
+/** Extension keys that carry a server's internals: Apollo's stack traces, also inside a subgraph's error. */
+const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception']);
+
+function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions) return formatted;
+  const extensions = Object.entries(formatted.extensions).filter(([key]) => !INTERNAL_EXTENSIONS.has(key));
+  return { ...formatted, extensions: Object.fromEntries(extensions) };
+}
+
 /** The domain error behind a formatted error: thrown by a resolver, or reported by a validation rule. */
 function domainErrorOf(error: unknown): DomainError | undefined {
   const original = unwrapResolverError(error);
@@ -67,8 +76,9 @@ export interface ErrorFormatterOptions {
 
 /**
  * Apollo's `formatError`, the one place errors get their client shape: domain errors keep
- * their message and get their code; errors Apollo already coded (validation, parsing, bad
- * variables) pass through; anything else is logged with the request id and becomes
+ * their message and get their code; errors already coded (validation, parsing, bad
+ * variables, a subgraph's own errors at the gateway) pass through, without stack traces
+ * outside development; anything else is logged with the request id and becomes
  * INTERNAL_SERVER_ERROR with a generic message and that request id, so nothing leaks.
  */
 export function createErrorFormatter(
@@ -81,7 +91,9 @@ export function createErrorFormatter(
       return { ...formatted, message: domain.message, extensions: { ...domain.details, code: domain.code } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && !INTERNAL_CODES.has(code)) return formatted;
+    if (typeof code === 'string' && !INTERNAL_CODES.has(code)) {
+      return exposeInternals ? formatted : withoutInternals(formatted);
+    }
     const requestId = currentRequest()?.requestId;
     logger.error(
       { err: unwrapResolverError(error), path: formatted.path, requestId },

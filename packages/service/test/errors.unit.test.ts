@@ -40,7 +40,28 @@ describe('createErrorFormatter', () => {
   it('passes errors Apollo already coded', () => {
     const { logger } = capturingLogger();
     const formatted = { message: 'Cannot query field "x"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
-    expect(createErrorFormatter(logger)(formatted, new GraphQLError(formatted.message))).toBe(formatted);
+    expect(createErrorFormatter(logger)(formatted, new GraphQLError(formatted.message))).toEqual(formatted);
+  });
+
+  it('drops stack traces from coded errors outside development, also those a subgraph sent', () => {
+    const { logger } = capturingLogger();
+    const fromSubgraph = {
+      message: 'title must be at most 200 characters',
+      path: ['createRecipe'],
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        serviceName: 'recipes',
+        stacktrace: ['BadUserInputError: at /srv/recipes/rules.ts:9'],
+        exception: { stacktrace: ['at /srv/recipes/rules.ts:9'] },
+      },
+    };
+    const error = new GraphQLError(fromSubgraph.message);
+    expect(createErrorFormatter(logger)(fromSubgraph, error)).toEqual({
+      message: 'title must be at most 200 characters',
+      path: ['createRecipe'],
+      extensions: { code: 'BAD_USER_INPUT', serviceName: 'recipes' },
+    });
+    expect(createErrorFormatter(logger, { exposeInternals: true })(fromSubgraph, error)).toEqual(fromSubgraph);
   });
 
   it('masks anything else with the request id, and logs it with the details', () => {
