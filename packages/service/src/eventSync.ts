@@ -113,10 +113,12 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
       name: 'outbox',
       check: async () => {
         const { backlog, oldestAgeMs } = await relay.stats();
+        const ageMs = Math.round(oldestAgeMs);
         assert(
           oldestAgeMs <= config.OUTBOX_MAX_AGE_MS,
-          `oldest of ${backlog} unsent events is ${Math.round(oldestAgeMs)} ms old (bound ${config.OUTBOX_MAX_AGE_MS} ms)`,
+          `oldest of ${backlog} unsent events is ${ageMs} ms old (bound ${config.OUTBOX_MAX_AGE_MS} ms)`,
         );
+        return { backlog, oldestAgeMs: ageMs, maxAgeMs: config.OUTBOX_MAX_AGE_MS };
       },
     },
   ];

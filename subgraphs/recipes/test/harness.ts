@@ -4,8 +4,10 @@ import { startRecipesService } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
 /** The recipes subgraph in-process on a free port, over its own throwaway database. */
-export function startRecipesForTest(overrides: SubgraphOverrides = {}) {
-  return startSubgraphForTest('recipes', (env) =>
-    startRecipesService(loadConfig(env), { logger: createLogger('recipes', 'silent'), ...overrides }),
+export function startRecipesForTest(overrides: SubgraphOverrides = {}, env: Record<string, string> = {}) {
+  return startSubgraphForTest(
+    'recipes',
+    (testEnv) => startRecipesService(loadConfig(testEnv), { logger: createLogger('recipes', 'silent'), ...overrides }),
+    env,
   );
 }
