@@ -56,6 +56,7 @@ export class OutboxRelay {
   private pending = false;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
 
@@ -83,8 +84,13 @@ export class OutboxRelay {
     });
   }
 
-  /** Stops waking up, lets the current batch finish (its confirms and marks), then closes. */
-  async stop(): Promise<void> {
+  /** Stops waking up, lets the current batch finish (its confirms and marks), then closes. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
     clearInterval(this.cleanupTimer);

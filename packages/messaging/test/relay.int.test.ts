@@ -133,6 +133,22 @@ describe('outbox relay', () => {
     await waitFor(async () => ((await unsent(ids)).length === 0 ? true : undefined), { what: 'rows marked sent' });
   });
 
+  it('on stop, waits for the confirms of the batch in flight and marks its rows sent before closing', async () => {
+    proxy.holdReplies();
+    const ids = await commitEvents(3);
+    await waitFor(() => (received.length >= 3 ? true : undefined), { what: 'the batch to be published' });
+    expect(await unsent(ids)).toHaveLength(3);
+
+    let stopped = false;
+    const stopping = relay.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(false);
+
+    proxy.releaseReplies();
+    await stopping;
+    expect(await unsent(ids)).toEqual([]);
+  });
+
   it('deletes sent rows and inbox rows past the retention, and keeps unsent ones', async () => {
     const [old] = await commitEvents(1);
     await waitFor(async () => ((await unsent([old!])).length === 0 ? true : undefined));

@@ -6,6 +6,9 @@ export interface TcpProxy {
   /** Drops every open connection and refuses new ones, as a pulled cable would. */
   cut(): void;
   restore(): void;
+  /** Holds everything the service sends back (its replies, confirms, heartbeats) until `releaseReplies`. */
+  holdReplies(): void;
+  releaseReplies(): void;
   close(): Promise<void>;
 }
 
@@ -16,7 +19,9 @@ export interface TcpProxy {
  */
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  const links = new Map<net.Socket, net.Socket>();
   let linked = true;
+  let holding = false;
   const server = net.createServer((client) => {
     if (!linked) {
       client.destroy();
@@ -32,8 +37,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
         upstream.destroy();
       });
     }
+    links.set(upstream, client);
+    upstream.on('close', () => links.delete(upstream));
     client.pipe(upstream);
-    upstream.pipe(client);
+    if (!holding) upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
@@ -51,6 +58,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     },
     restore() {
       linked = true;
+    },
+    holdReplies() {
+      holding = true;
+      for (const [upstream, client] of links) upstream.unpipe(client);
+    },
+    releaseReplies() {
+      holding = false;
+      for (const [upstream, client] of links) upstream.pipe(client);
     },
     async close() {
       linked = false;
