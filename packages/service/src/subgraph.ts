@@ -117,6 +117,8 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
       plugins: [ApolloServerPluginInlineTraceDisabled()],
       introspection: config.INTROSPECTION,
       includeStacktrace: config.STACKTRACES,
+      // Half the bound for requests in flight; the rest is for the consumer, the relay's confirms and the pools.
+      drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
     });
   } catch (error) {
     await eventSync.stop();
