@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { percentile, round } from './stats.js';
+import { round, summarize } from './stats.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,17 +74,12 @@ export async function measureLatency(stack: LatencyTarget, seconds: number, rate
     fromCommit.push(Math.max(0, visible - committed));
     fromRequest.push(visible - sentAt.get(id)!);
   }
-  const summary = (values: number[]) => ({
-    p50: round(percentile(values, 50)),
-    p95: round(percentile(values, 95)),
-    p99: round(percentile(values, 99)),
-  });
   return {
     mutations: committedAt.size,
     errors,
     notVisible: committedAt.size - fromCommit.length,
     achievedRate: round(committedAt.size / ((performance.now() - start) / 1000)),
-    commitToVisibleMs: summary(fromCommit),
-    requestToVisibleMs: summary(fromRequest),
+    commitToVisibleMs: summarize(fromCommit),
+    requestToVisibleMs: summarize(fromRequest),
   };
 }

@@ -19,6 +19,7 @@ import {
 } from '../../scripts/stack.js';
 import { measureBacklog } from './eventBacklog.js';
 import { measureLatency } from './eventLatency.js';
+import { measureStages } from './eventStages.js';
 import { machine } from './stats.js';
 
 /**
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   const stack = await startServices(prefix);
   try {
     const latency = await measureLatency(stack, SECONDS, RATE);
+    const stages = await measureStages(stack.recipesDb, stack.commentsDb);
     const backlog = await measureBacklog(stack, BACKLOG);
     const result = {
       benchmark: 'events',
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       seconds: SECONDS,
       rate: RATE,
       latency,
+      stages,
       backlog,
     };
     console.log(`
@@ -94,10 +97,12 @@ async function main(): Promise<void> {
 | mutations at ${RATE}/s for ${SECONDS} s | ${latency.mutations} ok, ${latency.errors} errors, ${latency.notVisible} not visible, ${latency.achievedRate}/s achieved | |
 | commit → replica visible p50 / p95 / p99 | ${latency.commitToVisibleMs.p50} / ${latency.commitToVisibleMs.p95} / ${latency.commitToVisibleMs.p99} ms | p99 ≤ 50 ms |
 | request sent → replica visible p50 / p95 / p99 | ${latency.requestToVisibleMs.p50} / ${latency.requestToVisibleMs.p95} / ${latency.requestToVisibleMs.p99} ms | |
+| where it waited: mutation tx start → relay tx start p50 / p95 / p99 | ${stages.mutationToRelayMs.p50} / ${stages.mutationToRelayMs.p95} / ${stages.mutationToRelayMs.p99} ms | |
+| where it waited: relay tx start → consumer tx start p50 / p95 / p99 | ${stages.relayToConsumerMs.p50} / ${stages.relayToConsumerMs.p95} / ${stages.relayToConsumerMs.p99} ms | |
 | relay draining ${BACKLOG} events | ${backlog.relaySeconds} s, ${backlog.relayEventsPerSecond} events/s | ≥ 5,000 events/s |
 | consumer applying them | ${backlog.consumerSeconds} s, ${backlog.consumerEventsPerSecond} events/s | |
 `);
-    const dir = path.join(REPO_ROOT, 'bench', 'results');
+    const dir = process.env.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results');
     await mkdir(dir, { recursive: true });
     await writeFile(
       path.join(dir, `events-${result.date.replace(/[:.]/g, '-')}.json`),

@@ -14,3 +14,8 @@ export function round(value: number, places = 1): number {
 export function machine(): string {
   return `${process.platform} ${process.arch}, ${navigator.hardwareConcurrency} cores, Node ${process.version}`;
 }
+
+/** p50 / p95 / p99 of a sample, rounded to 0.1. */
+export function summarize(values: number[]): { p50: number; p95: number; p99: number } {
+  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), p99: round(percentile(values, 99)) };
+}
