@@ -92,6 +92,25 @@ describe('production mode', () => {
     expect(JSON.stringify(response)).not.toContain('hunter2');
   });
 
+  it('answers an operation name the document does not hold with 400, not a server error', async () => {
+    const post = (body: unknown) =>
+      fetch(production.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const unknown = await post({ query: 'query Listed { __typename }', operationName: 'Missing' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({
+      errors: [{ message: 'Unknown operation named "Missing".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }],
+    });
+    const ambiguous = await post({ query: 'query A { __typename } query B { __typename }' });
+    expect(ambiguous.status).toBe(400);
+    expect(await ambiguous.json()).toMatchObject({
+      errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }],
+    });
+  });
+
   it('refuses introspection and does not suggest field names', async () => {
     const introspection = await graphqlRequest(production.url, INTROSPECTION);
     expect(errorCodes(introspection)).toEqual(['GRAPHQL_VALIDATION_FAILED']);

@@ -31,6 +31,7 @@ let stack: TestStack;
 let origin: string;
 const tag = randomName('ide').replace(/_/g, '-');
 const title = `Shakshuka ${tag}`;
+let recipeId: string;
 
 beforeAll(async () => {
   await buildIde();
@@ -41,8 +42,9 @@ beforeAll(async () => {
     'mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }',
     { input: { title, timeMinutes: 30, price: '12.50' } },
   );
+  recipeId = created.data!.createRecipe.id;
   await graphqlRequest(stack.gatewayUrl, 'mutation($input: AddCommentInput!) { addComment(input: $input) { id } }', {
-    input: { recipeId: created.data!.createRecipe.id, text: `Lovely ${tag}`, author: 'ana' },
+    input: { recipeId, text: `Lovely ${tag}`, author: 'ana' },
   });
 }, 120_000);
 
@@ -136,6 +138,22 @@ describe.runIf(runBrowser)('the GraphQL IDE in headless Chromium', () => {
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it('opens the one-recipe example with the newest recipe’s id, ready to run', async () => {
+    await page.locator('.graphiql-tab-button', { hasText: /^Recipe$/ }).click();
+    const variables = page.locator('.graphiql-editor-tool .graphiql-editor:visible').first();
+    await variables.getByText(recipeId).waitFor();
+    // GraphiQL takes the operation name from the editor 100 ms after a tab switch (debounced) and
+    // saves the tab soon after; run before that and it sends the previous tab's name.
+    await page.waitForFunction(() => {
+      const saved = JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{}');
+      return saved.tabs?.[saved.activeTabIndex]?.operationName === 'Recipe';
+    });
+    await page.locator('.graphiql-execute-button').click();
+    const response = page.locator('.graphiql-response');
+    await response.getByText(`"id": "${recipeId}"`).first().waitFor({ timeout: 15_000 });
+    await response.getByText(title).first().waitFor();
   });
 
   it('sends what the headers editor holds', async () => {

@@ -7,6 +7,8 @@ import './workers.js';
 interface IdeConfig {
   endpoint: string;
   tabs: Array<{ query: string; variables: string; headers: string }>;
+  /** Stands for a recipe id in the examples' variables until one is known. */
+  recipeIdPlaceholder: string;
 }
 
 function readConfig(): IdeConfig {
@@ -30,25 +32,50 @@ function createFetcher(endpoint: string): GraphiQLProps['fetcher'] {
   };
 }
 
+const NEWEST_RECIPE = '{ recipes(first: 1, orderBy: NEWEST) { edges { node { id } } } }';
+
+/**
+ * Makes the examples that need a recipe id runnable as they open: the newest recipe's id
+ * replaces the placeholder. With no recipe yet, or no answer, the placeholder stays.
+ */
+async function withNewestRecipeId(config: IdeConfig): Promise<IdeConfig['tabs']> {
+  try {
+    const response = await fetch(config.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: NEWEST_RECIPE }),
+    });
+    const body = (await response.json()) as { data?: { recipes?: { edges: Array<{ node: { id: string } }> } } };
+    const id = body.data?.recipes?.edges[0]?.node.id;
+    if (!id) return config.tabs;
+    const placeholder = JSON.stringify(config.recipeIdPlaceholder);
+    return config.tabs.map((tab) => ({ ...tab, variables: tab.variables.replaceAll(placeholder, JSON.stringify(id)) }));
+  } catch {
+    return config.tabs;
+  }
+}
+
 /**
  * GraphiQL fills the editors of a fresh session from `initial*` props, not from the first
  * default tab, so the first tab would open with empty variables. On a first visit (no
  * saved tabs) the first example is passed explicitly; later visits restore what was saved.
  */
-function firstVisitEditors(tabs: IdeConfig['tabs']) {
+function firstVisitEditors(tabs: IdeConfig['tabs'], firstVisit: boolean) {
   const first = tabs[0];
-  if (!first || localStorage.getItem('graphiql:tabState') !== null) return {};
+  if (!first || !firstVisit) return {};
   return { initialQuery: first.query, initialVariables: first.variables, initialHeaders: first.headers };
 }
 
 const config = readConfig();
 const root = document.getElementById('graphiql');
 if (root) {
+  const firstVisit = localStorage.getItem('graphiql:tabState') === null;
+  const tabs = firstVisit ? await withNewestRecipeId(config) : config.tabs;
   createRoot(root).render(
     <GraphiQL
       fetcher={createFetcher(config.endpoint)}
-      defaultTabs={config.tabs}
-      {...firstVisitEditors(config.tabs)}
+      defaultTabs={tabs}
+      {...firstVisitEditors(tabs, firstVisit)}
       defaultEditorToolsVisibility="variables"
       isHeadersEditorEnabled
       shouldPersistHeaders={false}

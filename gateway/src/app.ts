@@ -6,11 +6,12 @@ import {
   type ReadinessCheck,
   type RunningService,
 } from '@potluck/service';
-import { urlOverrides, type GatewayConfig } from './config.js';
+import { subgraphTimeoutMs, urlOverrides, type GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { IDE_DIST } from './ide/ideDist.js';
 import { ideRoutes } from './ide/ideRoutes.js';
 import { queryLimits } from './limits.js';
+import { operationResolutionPlugin } from './operationResolution.js';
 import { createSubgraphFetch, SubgraphDataSource, type SubgraphFetch } from './subgraphDataSource.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { watchedSupergraph, type SupergraphSource } from './supergraphSource.js';
@@ -51,7 +52,7 @@ function readinessChecks(source: SupergraphSource, overrides: Record<string, str
   };
 }
 
-/** Apollo Gateway over the watched supergraph, calling each subgraph through the shared pool. */
+/** Apollo Gateway over the watched supergraph, calling each subgraph through the shared pools with its own deadline. */
 function createGateway(config: GatewayConfig, source: SupergraphSource, subgraphFetch: SubgraphFetch, logger: Logger) {
   const overrides = urlOverrides(config);
   return new ApolloGateway({
@@ -63,7 +64,7 @@ function createGateway(config: GatewayConfig, source: SupergraphSource, subgraph
         name,
         url: overrides[name] ?? url ?? '',
         fetch: subgraphFetch,
-        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        timeoutMs: subgraphTimeoutMs(config, name),
         logger,
       }),
   });
@@ -78,7 +79,7 @@ export async function startGateway(
   logger = createLogger('gateway', config.LOG_LEVEL),
 ): Promise<RunningGateway> {
   const source = watchedSupergraph(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS, logger);
-  const subgraphFetch = createSubgraphFetch(config.SUBGRAPH_TIMEOUT_MS, { dedupe: config.SUBGRAPH_DEDUPE });
+  const subgraphFetch = createSubgraphFetch({ dedupe: config.SUBGRAPH_DEDUPE });
   const limits = queryLimits(config);
   const http = await startGraphQLService<GatewayContext>({
     name: 'gateway',
@@ -94,7 +95,7 @@ export async function startGateway(
     maxTokens: config.MAX_TOKENS,
     drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8),
     validationRules: limits.validationRules,
-    plugins: limits.plugins,
+    plugins: [operationResolutionPlugin(), ...limits.plugins],
     routes: await ideRoutes({ distDir: IDE_DIST, operationsDir: config.OPERATIONS_DIR, logger }),
   });
   logger.info(

@@ -6,7 +6,8 @@ import { ConfigError, envVar, parseEnv, type Env } from '@potluck/service';
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', import.meta.url));
 
-const count = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
+const wholeNumber = () => z.coerce.number().int('must be a whole number').min(1);
+const count = (fallback: number) => wholeNumber().default(fallback);
 
 const schema = z.object({
   POTLUCK_MODE: envVar.mode(),
@@ -24,6 +25,8 @@ const schema = z.object({
   RECIPES_URL: envVar.url(['http', 'https']).optional(),
   COMMENTS_URL: envVar.url(['http', 'https']).optional(),
   SUBGRAPH_TIMEOUT_MS: envVar.milliseconds(5000),
+  RECIPES_TIMEOUT_MS: wholeNumber().optional(),
+  COMMENTS_TIMEOUT_MS: wholeNumber().optional(),
   SUBGRAPH_DEDUPE: envVar.boolean(true),
   INTROSPECTION: z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
@@ -32,7 +35,8 @@ const schema = z.object({
   STACKTRACES: envVar.boolean(false),
   MAX_DEPTH: count(12),
   MAX_ALIASES: count(30),
-  MAX_COST: count(50_000),
+  // graphql-armor's cost at real page sizes: a full page of 100 recipes with 20 comments each passes, 100 × 100 does not.
+  MAX_COST: count(500_000),
   MAX_TOKENS: count(1000),
   MAX_DIRECTIVES: count(50),
   MAX_PAGE_SIZE: count(100),
@@ -63,4 +67,16 @@ export function urlOverrides(config: GatewayConfig): Record<string, string> {
       (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   );
+}
+
+/**
+ * The deadline of one subgraph's calls: its own override, else SUBGRAPH_TIMEOUT_MS, which
+ * is also what a subgraph added by a reloaded supergraph gets.
+ */
+export function subgraphTimeoutMs(config: GatewayConfig, name: string): number {
+  const overrides = new Map([
+    ['recipes', config.RECIPES_TIMEOUT_MS],
+    ['comments', config.COMMENTS_TIMEOUT_MS],
+  ]);
+  return overrides.get(name) ?? config.SUBGRAPH_TIMEOUT_MS;
 }

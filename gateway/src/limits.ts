@@ -4,6 +4,7 @@ import { RequestRefusedError } from '@potluck/service';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { GatewayConfig } from './config.js';
 import { pageSizePlugin } from './pageSize.js';
+import { costLimitPlugin } from './queryCost.js';
 
 type Limits = Pick<
   GatewayConfig,
@@ -27,25 +28,43 @@ function refuseAs(code: string) {
   };
 }
 
+const OFF = { enabled: false };
+
+/** The validation rules and plugins of only the armor protections `config` names. */
+function armorOnly(config: NonNullable<ConstructorParameters<typeof ApolloArmor>[0]>) {
+  const { validationRules, plugins } = new ApolloArmor({
+    maxDepth: OFF,
+    maxAliases: OFF,
+    costLimit: OFF,
+    maxDirectives: OFF,
+    maxTokens: OFF,
+    blockFieldSuggestion: OFF,
+    ...config,
+  }).protect();
+  return { validationRules: validationRules as ValidationRule[], plugins: plugins as ApolloServerPlugin[] };
+}
+
+/** graphql-armor's cost rule alone: it runs per request, once the page sizes are known (see queryCost.ts). */
+export function costRules(maxCost: number): ValidationRule[] {
+  return armorOnly({ costLimit: { maxCost, ...refuseAs('QUERY_TOO_COSTLY') } }).validationRules;
+}
+
 /**
- * What the gateway refuses before planning a query: too deep, too many aliases, too
- * costly, too many directives (graphql-armor), or a `first` above the page size. Token
- * count is Apollo's own parser limit (see MAX_TOKENS); body size is the HTTP layer's.
- * Field suggestions in errors are blocked when introspection is off, so they cannot
- * reveal the schema.
+ * What the gateway refuses before planning a query: too deep, too many aliases, too many
+ * directives (graphql-armor validation rules), a `first` above the page size, or too
+ * costly with the page sizes the request's variables give. Token count is Apollo's own
+ * parser limit (see MAX_TOKENS); body size is the HTTP layer's. Field suggestions in
+ * errors are blocked when introspection is off, so they cannot reveal the schema.
  */
 export function queryLimits(limits: Limits): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[] } {
-  const armor = new ApolloArmor({
+  const { validationRules, plugins } = armorOnly({
     maxDepth: { n: limits.MAX_DEPTH, ...refuseAs('QUERY_TOO_DEEP') },
     maxAliases: { n: limits.MAX_ALIASES, ...refuseAs('TOO_MANY_ALIASES') },
-    costLimit: { maxCost: limits.MAX_COST, ...refuseAs('QUERY_TOO_COSTLY') },
     maxDirectives: { n: limits.MAX_DIRECTIVES, ...refuseAs('TOO_MANY_DIRECTIVES') },
-    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: !limits.INTROSPECTION },
   });
-  const { validationRules, plugins } = armor.protect();
   return {
-    validationRules: validationRules as ValidationRule[],
-    plugins: [...(plugins as ApolloServerPlugin[]), pageSizePlugin(limits.MAX_PAGE_SIZE)],
+    validationRules,
+    plugins: [...plugins, pageSizePlugin(limits.MAX_PAGE_SIZE), costLimitPlugin(costRules(limits.MAX_COST))],
   };
 }

@@ -1,11 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
-
-function valueOf(node: ValueNode, variables: Record<string, unknown>, defaults: Map<string, unknown>): unknown {
-  if (node.kind === Kind.INT) return Number(node.value);
-  if (node.kind === Kind.VARIABLE) return variables[node.name.value] ?? defaults.get(node.name.value);
-  return undefined;
-}
+import { GraphQLError, visit, type DocumentNode } from 'graphql';
+import { argumentReader } from './argumentValues.js';
 
 /**
  * Every `first` argument the document asks for, literal or from a variable (or its
@@ -16,18 +11,12 @@ export function pageSizeViolations(
   variables: Record<string, unknown>,
   max: number,
 ): Array<{ value: unknown; message: string }> {
-  const defaults = new Map<string, unknown>();
-  visit(document, {
-    VariableDefinition(definition) {
-      const fallback = definition.defaultValue;
-      if (fallback?.kind === Kind.INT) defaults.set(definition.variable.name.value, Number(fallback.value));
-    },
-  });
+  const valueOf = argumentReader(document, variables);
   const violations: Array<{ value: unknown; message: string }> = [];
   visit(document, {
     Argument(argument) {
       if (argument.name.value !== 'first') return;
-      const value = valueOf(argument.value, variables, defaults);
+      const value = valueOf(argument.value);
       if (typeof value !== 'number') return;
       if (!Number.isInteger(value) || value < 1 || value > max) {
         violations.push({ value, message: `first must be between 1 and ${max}, got ${value}` });

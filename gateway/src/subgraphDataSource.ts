@@ -9,23 +9,43 @@ import { subgraphCall, toResponse, type SubgraphRequestInit } from './subgraphCa
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
 export interface SubgraphFetch {
-  fetcher: Fetcher;
+  /** The fetcher for subgraph calls with this deadline. */
+  fetcherFor(timeoutMs: number): Fetcher;
   /** Closes the pooled keep-alive connections (at shutdown). */
   close(): Promise<void>;
 }
 
-/**
- * One keep-alive connection pool for all subgraph calls, and a deadline on each call
- * (connect, headers and body) so a slow or silent subgraph can never hold a request.
- * With `dedupe`, concurrent identical queries share one call (see `dedupeInflight`).
- */
-export function createSubgraphFetch(timeoutMs: number, { dedupe = true } = {}): SubgraphFetch {
+function pooledFetcher(timeoutMs: number, dedupe: boolean) {
   const agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: timeoutMs } });
   const direct = subgraphCall(agent, timeoutMs);
   const call = dedupe ? dedupeInflight(direct) : direct;
   const fetcher = (async (url: string, init?: SubgraphRequestInit) =>
     toResponse(await call(url, init))) as unknown as Fetcher;
-  return { fetcher, close: () => agent.close() };
+  return { agent, fetcher };
+}
+
+/**
+ * Keep-alive connection pools for subgraph calls, and a deadline on each call (connect,
+ * headers and body) so a slow or silent subgraph can never hold a request. The connect
+ * timeout belongs to a pool, so there is one pool per deadline; a subgraph's calls always
+ * share its deadline, hence its pool, also across supergraph reloads. With `dedupe`,
+ * concurrent identical queries share one call (see `dedupeInflight`).
+ */
+export function createSubgraphFetch({ dedupe = true } = {}): SubgraphFetch {
+  const pools = new Map<number, ReturnType<typeof pooledFetcher>>();
+  return {
+    fetcherFor(timeoutMs) {
+      let pool = pools.get(timeoutMs);
+      if (!pool) {
+        pool = pooledFetcher(timeoutMs, dedupe);
+        pools.set(timeoutMs, pool);
+      }
+      return pool.fetcher;
+    },
+    async close() {
+      await Promise.all([...pools.values()].map(({ agent }) => agent.close()));
+    },
+  };
 }
 
 function isTimeout(error: unknown): boolean {
@@ -54,7 +74,7 @@ export interface SubgraphDataSourceOptions {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphDataSourceOptions) {
-    super({ url: options.url, fetcher: options.fetch.fetcher });
+    super({ url: options.url, fetcher: options.fetch.fetcherFor(options.timeoutMs) });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {

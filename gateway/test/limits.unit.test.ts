@@ -1,27 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, parse, specifiedRules, validate } from 'graphql';
+import { buildSchema, getOperationAST, GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import { RequestRefusedError } from '@potluck/service';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { exampleTabs } from '../src/ide/exampleTabs.js';
-import { queryLimits } from '../src/limits.js';
+import { costRules, queryLimits } from '../src/limits.js';
 import { pageSizeViolations } from '../src/pageSize.js';
+import { costLimitPlugin, costRefusal } from '../src/queryCost.js';
 
 const read = (file: string) => readFileSync(fileURLToPath(new URL(`../../schema/${file}`, import.meta.url)), 'utf8');
 const schema = buildSchema(read('api.graphql'));
-const { validationRules } = queryLimits(loadConfig({}));
+const config = loadConfig({});
+const limits = queryLimits(config);
+const cost = costRules(config.MAX_COST);
 
-/** The codes the limits give a query (empty when it may run). */
-function refusals(query: string): string[] {
-  return validate(schema, parse(query), [...specifiedRules, ...validationRules]).map((error) =>
-    error.originalError instanceof RequestRefusedError ? error.originalError.code : `other: ${error.message}`,
-  );
+/** What a refused request's errors show: the limit's code, or the message of any other error. */
+const codeOf = (error: GraphQLError) =>
+  error.originalError instanceof RequestRefusedError ? error.originalError.code : `other: ${error.message}`;
+
+/** The codes the limits give a query with these variables (empty when it may run). */
+function refusals(query: string, variables: Record<string, unknown> = {}): string[] {
+  const document = parse(query);
+  const invalid = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
+  const operation = getOperationAST(document);
+  if (invalid.length > 0 || !operation) return invalid.map(codeOf);
+  const refusal = costRefusal({ schema, document, operation, variables }, cost);
+  return refusal ? [codeOf(refusal)] : [];
 }
 
 const CYCLE = [
   ['recipe', 'id'],
-  ['comments', 'totalCount'],
+  ['comments(first: 1)', 'totalCount'], // one comment per page: this query tests depth, not cost
   ['edges', 'cursor'],
   ['node', 'id'],
 ] as const;
@@ -33,6 +43,10 @@ function deepQuery(depth: number): string {
   for (const [field] of chain.reverse()) selection = `${field} { ${selection} }`;
   return `{ comment(id: "x") { ${selection} } }`;
 }
+
+/** A page of recipes with a page of each one's comments, page sizes as given (literal or variable). */
+const recipesWithComments = (recipes: string, comments: string) =>
+  `recipes(first: ${recipes}) { edges { node { id title comments(first: ${comments}) { edges { node { id text } } } } } }`;
 
 const aliases = (count: number) =>
   `{ ${Array.from({ length: count }, (_, index) => `r${index}: recipe(id: "x") { id }`).join(' ')} }`;
@@ -55,13 +69,64 @@ describe('query limits (defaults)', () => {
   });
 
   it('refuse a query whose cost is over the limit', () => {
-    expect(
-      refusals('{ recipes(first: 100) { edges { node { comments(first: 100) { edges { node { id text } } } } } } }'),
-    ).toEqual(['QUERY_TOO_COSTLY']);
+    expect(refusals(`{ ${recipesWithComments('100', '100')} }`)).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
+  it('cost page sizes given by variables at their values, or their defaults', () => {
+    const query = `query($a: Int, $b: Int) { ${recipesWithComments('$a', '$b')} }`;
+    expect(refusals(query, { a: 100, b: 100 })).toEqual(['QUERY_TOO_COSTLY']);
+    expect(refusals(query, { a: 10, b: 10 })).toEqual([]);
+    const withDefaults = `query($a: Int = 100, $b: Int = 100) { ${recipesWithComments('$a', '$b')} }`;
+    expect(refusals(withDefaults)).toEqual(['QUERY_TOO_COSTLY']);
+    expect(refusals(withDefaults, { b: 5 })).toEqual([]);
+  });
+
+  it('cost a page size left out at the schema’s default (20), like the subgraphs serve it', () => {
+    const found = (query: string) => {
+      const document = parse(query);
+      const operation = getOperationAST(document)!;
+      return costRefusal({ schema, document, operation, variables: {} }, costRules(1))?.message.match(
+        /found ([\d.]+)/,
+      )?.[1];
+    };
+    const page = (comments: string) =>
+      `{ recipes { edges { node { id comments${comments} { edges { node { text } } } } } } }`;
+    expect(found(page(''))).toBe(found(page('(first: 20)')));
+    expect(found(page(''))).not.toBe(found(page('(first: 1)')));
+    expect(found(`{ recipes(first: 20) { totalCount } }`)).toBe(found(`{ recipes { totalCount } }`));
+  });
+
+  it('cost a page size given by a variable inside a fragment', () => {
+    const query = `query($b: Int) { recipes(first: 100) { edges { node { id title ...Discussion } } } }
+      fragment Discussion on Recipe { comments(first: $b) { edges { node { id text } } } }`;
+    expect(refusals(query, { b: 100 })).toEqual(['QUERY_TOO_COSTLY']);
+    expect(refusals(query, { b: 5 })).toEqual([]);
   });
 
   it('refuse more than 50 directives', () => {
     expect(refusals(`{ ${'__typename @include(if: true) '.repeat(51)}}`)).toEqual(['TOO_MANY_DIRECTIVES']);
+  });
+});
+
+describe('costLimitPlugin', () => {
+  /** What the plugin does once Apollo has resolved the operation: nothing, or throw the refusal. */
+  async function resolved(query: string, variables: Record<string, unknown>) {
+    const document = parse(query);
+    const hooks = await costLimitPlugin(cost).requestDidStart?.({} as never);
+    const context = { schema, document, operation: getOperationAST(document), request: { variables } };
+    return hooks?.didResolveOperation?.(context as never);
+  }
+
+  it('refuses with the rule’s error and status 400 once the variables are known', async () => {
+    const query = `query($a: Int, $b: Int) { ${recipesWithComments('$a', '$b')} }`;
+    await expect(resolved(query, { a: 5, b: 5 })).resolves.toBeUndefined();
+    const refused = await resolved(query, { a: 100, b: 100 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GraphQLError);
+    expect(refused).toMatchObject({
+      message: expect.stringMatching(/^Query Cost limit of 500000 exceeded, found [\d.]+\.$/),
+      originalError: { code: 'QUERY_TOO_COSTLY' },
+      extensions: { http: { status: 400 } },
+    });
   });
 });
 

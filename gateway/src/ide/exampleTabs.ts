@@ -13,7 +13,9 @@ interface Example {
   variables: Record<string, unknown>;
 }
 
-const RECIPE_ID = 'paste a recipe id from RecipesWithComments';
+/** Replaced in the browser by the newest recipe's id when there is one (see gateway/ide/main.tsx). */
+export const RECIPE_ID_PLACEHOLDER = 'paste a recipe id from RecipesWithComments';
+const RECIPE_ID = RECIPE_ID_PLACEHOLDER;
 
 /** The order the tabs open in, what each says about itself, and variables to start from. */
 const EXAMPLES: Record<string, Example> = {

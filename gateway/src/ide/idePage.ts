@@ -1,4 +1,4 @@
-import type { ExampleTab } from './exampleTabs.js';
+import { RECIPE_ID_PLACEHOLDER, type ExampleTab } from './exampleTabs.js';
 
 export interface IdePageOptions {
   endpoint: string;
@@ -20,7 +20,11 @@ function scriptSafeJson(value: unknown): string {
  * script element), not code, so the page runs under a CSP that allows only 'self'.
  */
 export function idePage({ endpoint, assets, tabs }: IdePageOptions): string {
-  const config = { endpoint, tabs: tabs.map(({ query, variables, headers }) => ({ query, variables, headers })) };
+  const config = {
+    endpoint,
+    tabs: tabs.map(({ query, variables, headers }) => ({ query, variables, headers })),
+    recipeIdPlaceholder: RECIPE_ID_PLACEHOLDER,
+  };
   return `<!doctype html>
 <html lang="en">
   <head>
