@@ -128,6 +128,29 @@ describe('costLimitPlugin', () => {
       extensions: { http: { status: 400 } },
     });
   });
+
+  it('remembers a document’s cost per page size, never across them', async () => {
+    const plugin = costLimitPlugin(cost);
+    const document = parse(`query($a: Int, $b: Int) { ${recipesWithComments('$a', '$b')} }`);
+    const run = async (variables: Record<string, unknown>) => {
+      const hooks = await plugin.requestDidStart?.({} as never);
+      const context = { schema, document, operation: getOperationAST(document), request: { variables } };
+      return hooks?.didResolveOperation?.(context as never).then(
+        () => 'runs',
+        (error: GraphQLError) => (error.originalError as RequestRefusedError).code,
+      );
+    };
+    const sizes = [
+      { a: 5, b: 5 },
+      { a: 100, b: 100 },
+      { a: 5, b: 5 },
+      { a: 100, b: 100 },
+      { a: 100, b: 5 },
+    ];
+    const outcomes = [];
+    for (const variables of sizes) outcomes.push(await run(variables));
+    expect(outcomes).toEqual(['runs', 'QUERY_TOO_COSTLY', 'runs', 'QUERY_TOO_COSTLY', 'runs']);
+  });
 });
 
 describe('pageSizeViolations', () => {
