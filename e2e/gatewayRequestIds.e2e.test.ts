@@ -103,3 +103,47 @@ describe('request ids', () => {
     expect(stack.logs.join('\n')).not.toContain('secret-token');
   });
 });
+
+/** The "event consumed" line a service wrote for an event of this type caused by this request id. */
+function consumedLine(service: string, type: string, correlationId: string) {
+  return waitFor(
+    () =>
+      jsonLines(stack.logs.filter((line) => line.startsWith(`[${service}]`))).find(
+        (line) => line.msg === 'event consumed' && line.type === type && line.correlationId === correlationId,
+      ),
+    { what: `${service} consuming ${type} caused by ${correlationId}` },
+  );
+}
+
+describe('request ids across events', () => {
+  async function send(requestId: string, query: string, variables: Record<string, unknown>) {
+    const response = await graphqlRequest<Record<string, { id: string } | string>>(stack.gatewayUrl, query, variables, {
+      'x-request-id': requestId,
+    });
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  }
+
+  it('follow a write into the other service’s log, also through the events its handling causes', async () => {
+    const created = `e2e-create-${randomUUID()}`;
+    const { createRecipe } = await send(
+      created,
+      'mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }',
+      { input: { title: 'Pho', timeMinutes: 90, price: 9 } },
+    );
+    const recipeId = (createRecipe as { id: string }).id;
+    expect(await consumedLine('comments', 'recipe.created', created)).toMatchObject({ outcome: 'applied' });
+
+    const commented = `e2e-comment-${randomUUID()}`;
+    await send(commented, 'mutation($input: AddCommentInput!) { addComment(input: $input) { id } }', {
+      input: { recipeId, text: 'Rich broth' },
+    });
+    await consumedLine('recipes', 'comment.added', commented);
+
+    // Deleting the recipe makes comments delete its comment and announce that: same id throughout.
+    const deleted = `e2e-delete-${randomUUID()}`;
+    await send(deleted, 'mutation($id: ID!) { deleteRecipe(id: $id) }', { id: recipeId });
+    await consumedLine('comments', 'recipe.deleted', deleted);
+    await consumedLine('recipes', 'comment.deleted', deleted);
+  });
+});

@@ -47,6 +47,7 @@ const envelopeSchema = z.object({
   occurredAt: isoDate,
   aggregateId: uuid,
   aggregateVersion: z.number().int().min(1),
+  correlationId: z.string().min(1).max(128).optional(),
   data: z.unknown(),
 });
 

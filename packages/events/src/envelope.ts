@@ -13,6 +13,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * The message every Potluck event travels in. `data` holds the aggregate's full new
  * state (a delete holds its id), so a consumer never calls the producer back.
  * `aggregateVersion` rises on every change and lets consumers drop stale events.
+ * `correlationId`, when present, names what caused the event: the id of the HTTP request,
+ * or the correlation id of the event whose handling produced it. It is for logs only.
  */
 export interface EventEnvelope<Data = unknown> {
   id: string;
@@ -21,6 +23,7 @@ export interface EventEnvelope<Data = unknown> {
   occurredAt: string;
   aggregateId: string;
   aggregateVersion: number;
+  correlationId?: string;
   data: Data;
 }
 
@@ -32,6 +35,7 @@ export interface NewEvent<Data> {
   occurredAt: Date;
   aggregateId: string;
   aggregateVersion: number;
+  correlationId?: string | undefined;
   data: Data;
 }
 
@@ -43,6 +47,7 @@ export function createEnvelope<Data>(event: NewEvent<Data>): EventEnvelope<Data>
     occurredAt: event.occurredAt.toISOString(),
     aggregateId: event.aggregateId,
     aggregateVersion: event.aggregateVersion,
+    ...(event.correlationId && { correlationId: event.correlationId }),
     data: event.data,
   };
 }

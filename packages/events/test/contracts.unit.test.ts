@@ -23,6 +23,13 @@ describe('validateEvent', () => {
     expect(validateEvent(deleted())).toMatchObject({ type: 'recipe.deleted', aggregateVersion: 2, data: { id } });
   });
 
+  it('keeps an optional correlation id, and leaves it out when there is none', () => {
+    expect(validateEvent(deleted({ correlationId: 'req-1' }))).toMatchObject({ correlationId: 'req-1' });
+    expect(validateEvent(deleted())).not.toHaveProperty('correlationId');
+    expect(() => validateEvent(deleted({ correlationId: '' }))).toThrow(/correlationId/);
+    expect(() => validateEvent(deleted({ correlationId: 'x'.repeat(129) }))).toThrow(/correlationId/);
+  });
+
   it('names what is wrong', () => {
     expect(() => validateEvent(deleted({ type: 'recipe.exploded' }))).toThrow(/invalid envelope: type/);
     expect(() => validateEvent(deleted({ schemaVersion: 2 }))).toThrow(/schemaVersion/);

@@ -121,7 +121,10 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       this.options.failpoint('consumer:after-commit-before-ack');
       for (const [index, { channel, message, event }] of batch.entries()) {
         settle(() => channel.ack(message));
-        this.options.logger.debug({ eventId: event.id, type: event.type, outcome: outcomes[index] }, 'event consumed');
+        this.options.logger.info(
+          { eventId: event.id, type: event.type, correlationId: event.correlationId, outcome: outcomes[index] },
+          'event consumed',
+        );
       }
     } catch (error) {
       if (batch.length === 1) {
@@ -176,7 +179,10 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       return;
     }
     const delay = retryDelayMs(attempts, retryBaseDelayMs);
-    logger.warn({ eventId: event.id, type: event.type, attempts, delay, err: error }, 'handler failed; retrying later');
+    logger.warn(
+      { eventId: event.id, type: event.type, correlationId: event.correlationId, attempts, delay, err: error },
+      'handler failed; retrying later',
+    );
     await this.forward(
       channel,
       message,
@@ -196,7 +202,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     error: unknown,
     attempts?: number,
   ) {
-    this.options.logger.error({ reason, messageId: message.properties.messageId, err: error }, 'parking message');
+    const { messageId, correlationId } = message.properties;
+    this.options.logger.error({ reason, messageId, correlationId, err: error }, 'parking message');
     await this.forward(channel, message, this.options.topology.parkingQueue, {
       'x-parked-reason': reason,
       'x-parked-error': errorText(error),

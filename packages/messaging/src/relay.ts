@@ -26,7 +26,7 @@ interface OutboxRow {
   attempts: number;
   type: string;
   aggregate_version: number;
-  payload: { schemaVersion?: number };
+  payload: { schemaVersion?: number; correlationId?: string };
   created_at: Date;
 }
 
@@ -182,6 +182,7 @@ export class OutboxRelay {
       timestamp: Math.floor(row.created_at.getTime() / 1000),
       persistent: true,
       appId: this.options.appId,
+      ...(row.payload.correlationId && { correlationId: row.payload.correlationId }),
       headers: { 'x-schema-version': row.payload.schemaVersion ?? 1, 'x-aggregate-version': row.aggregate_version },
     });
   }

@@ -113,8 +113,16 @@ describe('outbox relay', () => {
       appId: 'recipes',
     });
     expect(received[0]?.properties.headers).toMatchObject({ 'x-schema-version': 1, 'x-aggregate-version': 1 });
+    expect(received[0]?.properties.correlationId).toBeUndefined();
     await waitFor(async () => ((await unsent(ids)).length === 0 ? true : undefined), { what: 'rows marked sent' });
     expect(await relay.stats()).toEqual({ backlog: 0, oldestAgeMs: 0 });
+  });
+
+  it('publishes an event’s correlation id as the message’s correlationId', async () => {
+    const event = { ...recipeEvent('recipe.created', crypto.randomUUID(), 1), correlationId: 'req-42' };
+    await pgTransactions(pool)(async (tx) => appendToOutbox(tx, event));
+    const message = await waitFor(() => received.find((candidate) => candidate.id === event.id));
+    expect(message.properties.correlationId).toBe('req-42');
   });
 
   it('keeps rows through a broker outage, without counting it against them, and sends them when the link returns', async () => {

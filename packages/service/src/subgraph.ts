@@ -10,6 +10,7 @@ import { envVar } from './config.js';
 import { startGraphQLService, type RunningService } from './graphqlService.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
+import { currentRequest } from './requestScope.js';
 import { eventSyncEnv, startEventSync, type SubgraphEvents } from './eventSync.js';
 import type { InboxTransaction, OutboxStats } from '@potluck/messaging';
 
@@ -51,6 +52,8 @@ export interface OperationDeps<Db> {
   prisma: Db;
   clock: () => Date;
   newId: () => string;
+  /** The id of the request being served (undefined outside one): events it causes carry it. */
+  correlationId: () => string | undefined;
 }
 
 export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Database<Tx>, Context> {
@@ -95,6 +98,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     prisma: db,
     clock: overrides.clock ?? (() => new Date()),
     newId: overrides.newId ?? (() => uuidv7()),
+    correlationId: () => currentRequest()?.requestId,
   };
   const databaseCheck: ReadinessCheck = { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) };
   const eventSync = await startEventSync<Tx>({

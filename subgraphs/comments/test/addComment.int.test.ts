@@ -84,6 +84,8 @@ describe('addComment', () => {
       occurredAt: '2026-03-03T09:30:00.000Z',
       aggregateId: comment.id,
       aggregateVersion: 1,
+      // The id of the HTTP request that caused it (generated: the test sends none).
+      correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       data: {
         id: comment.id,
         recipeId,

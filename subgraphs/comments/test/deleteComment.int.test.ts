@@ -44,6 +44,8 @@ describe('deleteComment', () => {
       occurredAt: '2026-04-02T07:45:00.000Z',
       aggregateId: comment.id,
       aggregateVersion: 2,
+      // The id of the HTTP request that caused it (generated: the test sends none).
+      correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       data: { id: comment.id, recipeId },
     });
   });

@@ -87,6 +87,8 @@ describe('createRecipe', () => {
       occurredAt: at.toISOString(),
       aggregateId: created.id,
       aggregateVersion: 1,
+      // The id of the HTTP request that caused it (generated: the test sends none).
+      correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       data: stateOf({ ...created, price: '9.50' }, 1),
     });
   });

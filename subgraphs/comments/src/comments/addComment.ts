@@ -34,7 +34,7 @@ function insertIfRecipeKnown(deps: CommentDeps, draft: CommentDraft): Promise<Co
     if (status === 'deleted') throw new NotFoundError('recipe', draft.recipeId);
     const now = deps.clock();
     const comment = await tx.comment.create({ data: { ...draft, id: deps.newId(), createdAt: now, version: 1 } });
-    await appendToOutbox(tx, commentAdded(comment, deps.newId(), now));
+    await appendToOutbox(tx, commentAdded(comment, deps.newId(), now, deps.correlationId()));
     return comment;
   });
 }

@@ -11,13 +11,19 @@ export interface CommentState {
   version: number;
 }
 
-export function commentAdded(comment: Comment, eventId: string, now: Date): EventEnvelope<CommentState> {
+export function commentAdded(
+  comment: Comment,
+  eventId: string,
+  now: Date,
+  correlationId?: string,
+): EventEnvelope<CommentState> {
   return createEnvelope({
     id: eventId,
     type: 'comment.added',
     occurredAt: now,
     aggregateId: comment.id,
     aggregateVersion: comment.version,
+    correlationId,
     data: {
       id: comment.id,
       recipeId: comment.recipeId,
@@ -33,6 +39,7 @@ export function commentDeleted(
   removed: { id: string; recipeId: string; version: number },
   eventId: string,
   now: Date,
+  correlationId?: string,
 ): EventEnvelope<{ id: string; recipeId: string }> {
   return createEnvelope({
     id: eventId,
@@ -40,6 +47,7 @@ export function commentDeleted(
     occurredAt: now,
     aggregateId: removed.id,
     aggregateVersion: removed.version,
+    correlationId,
     data: { id: removed.id, recipeId: removed.recipeId },
   });
 }

@@ -13,7 +13,7 @@ export async function deleteComment(deps: CommentDeps, id: string): Promise<stri
     if (!removed) throw new NotFoundError('comment', id);
     // The stored (lowercase) id, so the event names the comment exactly as comment.added did.
     const deleted = { id: removed.id, recipeId: removed.recipe_id, version: removed.version + 1 };
-    await appendToOutbox(tx, commentDeleted(deleted, deps.newId(), now));
+    await appendToOutbox(tx, commentDeleted(deleted, deps.newId(), now, deps.correlationId()));
     return removed.id;
   });
 }

@@ -19,7 +19,7 @@ export function createRecipeEventHandler(deps: Pick<OperationDeps<PrismaClient>,
         return;
       case 'recipe.deleted':
         if (await applyRecipeFact(tx, { id: event.aggregateId, version: event.aggregateVersion, deleted: true })) {
-          await deleteCommentsOf(tx, event.aggregateId, deps);
+          await deleteCommentsOf(tx, event, deps);
         }
         return;
       default:
@@ -28,18 +28,25 @@ export function createRecipeEventHandler(deps: Pick<OperationDeps<PrismaClient>,
   };
 }
 
+/** The deletions carry the recipe event's correlation id: one request's effects stay traceable. */
 async function deleteCommentsOf(
   tx: Transaction,
-  recipeId: string,
+  recipeEvent: ValidEvent,
   deps: Pick<OperationDeps<PrismaClient>, 'clock' | 'newId'>,
 ) {
+  const recipeId = recipeEvent.aggregateId;
   const removed = await tx.$queryRaw<Array<{ id: string; version: number }>>`
     DELETE FROM comments WHERE recipe_id = ${recipeId}::uuid RETURNING id::text, version`;
   const now = deps.clock();
   for (const comment of removed) {
     await appendToOutbox(
       tx,
-      commentDeleted({ id: comment.id, recipeId, version: comment.version + 1 }, deps.newId(), now),
+      commentDeleted(
+        { id: comment.id, recipeId, version: comment.version + 1 },
+        deps.newId(),
+        now,
+        recipeEvent.correlationId,
+      ),
     );
   }
 }

@@ -12,7 +12,7 @@ export async function createRecipe(deps: RecipeDeps, input: object): Promise<Rec
     const recipe = await tx.recipe.create({
       data: { ...draft, id: deps.newId(), createdAt: now, updatedAt: now, version: 1 },
     });
-    await appendToOutbox(tx, recipeChanged('recipe.created', recipe, deps.newId(), now));
+    await appendToOutbox(tx, recipeChanged('recipe.created', recipe, deps.newId(), now, deps.correlationId()));
     return recipe;
   });
 }

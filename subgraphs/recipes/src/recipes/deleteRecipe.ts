@@ -12,7 +12,7 @@ export async function deleteRecipe(deps: RecipeDeps, id: string): Promise<string
     const [deleted] = await tx.$queryRaw<Array<{ id: string; version: number }>>`
       DELETE FROM recipes WHERE id = ${id}::uuid RETURNING id::text AS id, version`;
     if (!deleted) throw new NotFoundError('recipe', id);
-    await appendToOutbox(tx, recipeDeleted(deleted.id, deleted.version + 1, deps.newId(), now));
+    await appendToOutbox(tx, recipeDeleted(deleted.id, deleted.version + 1, deps.newId(), now, deps.correlationId()));
     return deleted.id;
   });
 }

@@ -33,6 +33,7 @@ export function recipeChanged(
   recipe: Recipe,
   eventId: string,
   now: Date,
+  correlationId?: string,
 ): EventEnvelope<RecipeState> {
   return createEnvelope({
     id: eventId,
@@ -40,6 +41,7 @@ export function recipeChanged(
     occurredAt: now,
     aggregateId: recipe.id,
     aggregateVersion: recipe.version,
+    correlationId,
     data: recipeState(recipe),
   });
 }
@@ -49,6 +51,7 @@ export function recipeDeleted(
   version: number,
   eventId: string,
   now: Date,
+  correlationId?: string,
 ): EventEnvelope<{ id: string }> {
   return createEnvelope({
     id: eventId,
@@ -56,6 +59,7 @@ export function recipeDeleted(
     occurredAt: now,
     aggregateId: recipeId,
     aggregateVersion: version,
+    correlationId,
     data: { id: recipeId },
   });
 }

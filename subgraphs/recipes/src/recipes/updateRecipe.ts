@@ -25,7 +25,7 @@ export async function updateRecipe(deps: RecipeDeps, id: string, input: object):
     });
     if (count === 0) throw new NotFoundError('recipe', id);
     const recipe = await tx.recipe.findUniqueOrThrow({ where: { id } });
-    await appendToOutbox(tx, recipeChanged('recipe.updated', recipe, deps.newId(), now));
+    await appendToOutbox(tx, recipeChanged('recipe.updated', recipe, deps.newId(), now, deps.correlationId()));
     return recipe;
   });
 }
