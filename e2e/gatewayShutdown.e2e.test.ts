@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { createTestDatabase, graphqlRequest, waitFor, type TestDatabase } from '@potluck/testing';
 import { startGatewayProcess, startStandInSubgraph, type StandInSubgraph } from './gatewayHelpers.js';
 import { startStack, type TestStack } from './stack.js';
+import { lockTable } from './tableLock.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 
@@ -55,25 +55,16 @@ describe('SIGTERM', () => {
     const stack: TestStack = await startStack({ recipes: { DATABASE_URL: database.url } });
     cleanups.push(() => stack.stop());
     const recipesProcess = stack.processes.find((service) => service.name === 'recipes')!;
-    const lock = new pg.Client({ connectionString: database.url });
-    await lock.connect();
-    cleanups.push(() => lock.end());
+    const lock = await lockTable(database.url, 'recipes');
+    cleanups.push(() => lock.release());
 
-    await lock.query('BEGIN');
-    await lock.query('LOCK TABLE recipes IN ACCESS EXCLUSIVE MODE');
     const inFlight = graphqlRequest(stack.recipesUrl, '{ recipes(first: 1) { totalCount } }');
-    await waitFor(
-      async () => {
-        const { rows } = await lock.query(
-          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-        );
-        return rows.length > 0 ? true : undefined;
-      },
-      { what: 'the subgraph’s query to wait on the lock' },
-    );
+    await waitFor(async () => ((await lock.waiters()) > 0 ? true : undefined), {
+      what: 'the subgraph’s query to wait on the lock',
+    });
     recipesProcess.child.kill('SIGTERM');
     await refusesConnections(stack.recipesUrl.replace('/graphql', '/health/live'));
-    await lock.query('COMMIT');
+    await lock.release();
 
     const response = await inFlight;
     expect(response.errors).toBeUndefined();

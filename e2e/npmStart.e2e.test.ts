@@ -1,58 +1,125 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { afterAll, expect, it } from 'vitest';
-import { createClient, CreateRecipeDocument } from '@potluck/client';
+import { afterAll, expect, it, onTestFinished } from 'vitest';
+import { createClient, CreateRecipeDocument, RecipesWithCommentsDocument } from '@potluck/client';
 import { dropDatabase, withDatabase } from '@potluck/db';
 import { deleteBrokerTopology, freePort, randomName, testServerUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
-import { REPO_ROOT } from '../scripts/stack.js';
+import { runNpmStart, stillRunning } from './npmStartProcess.js';
+import { lockTable, type TableLock } from './tableLock.js';
 
 const recipesUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_recipes'));
 const commentsUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_comments'));
 const amqpPrefix = uniqueAmqpPrefix();
+const locks: TableLock[] = [];
 
 afterAll(async () => {
+  for (const lock of locks) await lock.release();
   await Promise.all([dropDatabase(recipesUrl), dropDatabase(commentsUrl)]);
   await deleteBrokerTopology(amqpPrefix);
 });
 
-it('`npm start` creates missing databases, serves through the gateway, and Ctrl-C stops all three cleanly', async () => {
+async function startOnFreePorts() {
   const [gatewayPort, recipesPort, commentsPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const child = spawn('npm', ['start'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      RECIPES_DATABASE_URL: recipesUrl,
-      AMQP_PREFIX: amqpPrefix,
-      COMMENTS_DATABASE_URL: commentsUrl,
-      GATEWAY_PORT: String(gatewayPort),
-      RECIPES_PORT: String(recipesPort),
-      COMMENTS_PORT: String(commentsPort),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  const stack = await runNpmStart({
+    RECIPES_DATABASE_URL: recipesUrl,
+    COMMENTS_DATABASE_URL: commentsUrl,
+    AMQP_PREFIX: amqpPrefix,
+    GATEWAY_PORT: String(gatewayPort),
+    RECIPES_PORT: String(recipesPort),
+    COMMENTS_PORT: String(commentsPort),
   });
-  const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr])
-    createInterface({ input: stream }).on('line', (line) => lines.push(line));
-  const outputClosed = Promise.all(
-    [child.stdout, child.stderr].map((stream) => new Promise((resolve) => stream.once('close', resolve))),
-  );
+  onTestFinished(() => stack.kill());
+  const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
+  return { ...stack, gatewayOrigin, client: createClient({ url: `${gatewayOrigin}/graphql` }) };
+}
 
-  await waitFor(() => (lines.some((line) => line.includes('Potluck is up')) ? true : undefined), {
-    timeoutMs: 90_000,
-    what: `"Potluck is up" in:\n${lines.join('\n')}`,
-  });
-  const client = createClient({ url: `http://127.0.0.1:${gatewayPort}/graphql` });
-  const { createRecipe } = await client.request(CreateRecipeDocument, {
+async function lockRecipesTable(): Promise<TableLock> {
+  const lock = await lockTable(recipesUrl, 'recipes');
+  locks.push(lock);
+  return lock;
+}
+
+/** Sends each request once the previous one waits on the lock; resolves with their outcomes to come. */
+async function sendWaitingOnLock(
+  lock: TableLock,
+  sends: Array<() => Promise<unknown>>,
+): Promise<Array<Promise<string>>> {
+  const outcomes: Array<Promise<string>> = [];
+  for (const send of sends) {
+    const before = await lock.waiters();
+    outcomes.push(send().then(() => 'ok', describeFailure));
+    await waitFor(async () => ((await lock.waiters()) > before ? true : undefined), {
+      what: `request ${outcomes.length} to wait on the lock (${before} waiting before it)`,
+    });
+  }
+  return outcomes;
+}
+
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Resolves once the gateway refuses connections: it is draining or gone. */
+async function gatewayRefuses(gatewayOrigin: string): Promise<void> {
+  await waitFor(
+    () =>
+      fetch(`${gatewayOrigin}/health/live`, { signal: AbortSignal.timeout(1000) }).then(
+        () => undefined,
+        () => true,
+      ),
+    { what: 'the gateway to refuse connections' },
+  );
+}
+
+const logged = (lines: string[], service: RegExp, msg: string) =>
+  lines.findIndex((line) => service.test(line) && line.includes(`"msg":"${msg}"`));
+
+it('`npm start` serves through the gateway, and Ctrl-C stops the gateway before the subgraphs, finishing requests in flight', async () => {
+  const stack = await startOnFreePorts();
+  const { createRecipe } = await stack.client.request(CreateRecipeDocument, {
     input: { title: 'Started', timeMinutes: 5, price: '1' },
   });
   expect(createRecipe.title).toBe('Started');
 
-  // Ctrl-C in a terminal signals the whole foreground process group.
-  process.kill(-child.pid!, 'SIGINT');
-  await outputClosed;
-  expect(lines).toContain('all services stopped');
+  const lock = await lockRecipesTable();
+  const outcomes = await sendWaitingOnLock(lock, [
+    // After recipes answers, the gateway still needs comments for each recipe.
+    ...[1, 2, 3].map((first) => () => stack.client.request(RecipesWithCommentsDocument, { first })),
+    ...[1, 2].map(
+      (n) => () =>
+        stack.client.request(CreateRecipeDocument, { input: { title: `In flight ${n}`, timeMinutes: 5, price: '1' } }),
+    ),
+  ]);
+  stack.ctrlC();
+  await gatewayRefuses(stack.gatewayOrigin);
+  await lock.release();
+
+  expect(await Promise.all(outcomes)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+  await stack.ended;
+  // Printed only on the way to exit code 0 (npm itself then ends by the SIGINT its shell got).
+  expect(stack.lines).toContain('all services stopped');
   for (const service of ['recipes', 'comments', 'gateway']) {
-    expect(lines.some((line) => line.startsWith(`[${service}]`) && line.includes('"msg":"stopped"'))).toBe(true);
+    expect(logged(stack.lines, new RegExp(`^\\[${service}\\]`), 'stopped')).toBeGreaterThan(-1);
   }
+  const gatewayStopped = logged(stack.lines, /^\[gateway\]/, 'stopped');
+  expect(logged(stack.lines, /^\[(recipes|comments)\]/, 'shutting down')).toBeGreaterThan(gatewayStopped);
+  expect(stack.servicePids).toHaveLength(3);
+  expect(stillRunning(stack.servicePids)).toEqual([]);
+}, 120_000);
+
+it('a second Ctrl-C while the gateway drains kills the services at once', async () => {
+  const stack = await startOnFreePorts();
+  const lock = await lockRecipesTable();
+  await sendWaitingOnLock(lock, [() => stack.client.request(RecipesWithCommentsDocument, { first: 1 })]);
+
+  stack.ctrlC();
+  await gatewayRefuses(stack.gatewayOrigin);
+  stack.ctrlC();
+  // Well under the gateway's own drain bound (8 s), while the request still waits on the lock.
+  await waitFor(() => (stillRunning(stack.servicePids).length === 0 ? true : undefined), {
+    timeoutMs: 4000,
+    what: 'the services to be killed',
+  });
+  await stack.ended;
+  expect(stack.lines).toContain('SIGINT again: killing the services');
+  expect(stack.lines).not.toContain('all services stopped');
+  expect(stack.servicePids).toHaveLength(3);
 }, 120_000);

@@ -28,10 +28,13 @@ function npmRunSeed(gatewayUrl: string): Promise<{ code: number | null; output: 
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }
 
-/** Every recipe the gateway serves, with its comments, in one request per page of 100. */
+/**
+ * Every recipe the gateway serves, with its comments, in one request: the 12 demo recipes fit
+ * one page of 20 with 20 comments each (100 × 100 would be refused as too costly).
+ */
 async function recipesWithComments() {
   const client = createClient({ url: stack.gatewayUrl });
-  const { recipes } = await client.request(RecipesWithCommentsDocument, { first: 100, commentsFirst: 100 });
+  const { recipes } = await client.request(RecipesWithCommentsDocument, { first: 20, commentsFirst: 20 });
   expect(recipes.pageInfo.hasNextPage).toBe(false);
   return recipes.edges
     .map(({ node }) => ({

@@ -6,7 +6,14 @@ import {
   uniqueAmqpPrefix,
   type TestDatabase,
 } from '@potluck/testing';
-import { spawnService, stopService, waitForHttpOk, type ServiceName, type ServiceProcess } from '../scripts/stack.js';
+import {
+  spawnService,
+  stopInOrder,
+  stopService,
+  waitForHttpOk,
+  type ServiceName,
+  type ServiceProcess,
+} from '../scripts/stack.js';
 
 type ServiceEnv = Record<string, string>;
 
@@ -65,7 +72,7 @@ export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEn
   const service = (name: ServiceName) => processes.find((candidate) => candidate.name === name)!;
 
   const stop = async () => {
-    const codes = await Promise.all(processes.map((running) => stopService(running)));
+    const codes = await stopInOrder(processes);
     await Promise.all(databases.map((database) => database.drop()));
     await deleteBrokerTopology(amqpPrefix);
     return codes;

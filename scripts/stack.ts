@@ -21,21 +21,34 @@ export interface ServiceProcess {
 
 const COLORS: Record<ServiceName, string> = { recipes: '\u001b[32m', comments: '\u001b[35m', gateway: '\u001b[36m' };
 
+export interface SpawnOptions {
+  /**
+   * A process group (and session) of its own, out of reach of the terminal's Ctrl-C: the
+   * spawner alone decides when and in which order the service stops, and must kill it when
+   * it exits first. Off by default, so a test run or benchmark interrupted by Ctrl-C takes
+   * its services with it.
+   */
+  detached?: boolean;
+}
+
 /** Starts one service with tsx; each output line is passed to `onLine` (prefixing, capture). */
 export function spawnService(
   name: ServiceName,
   env: Record<string, string>,
   onLine: (name: ServiceName, line: string) => void,
+  { detached = false }: SpawnOptions = {},
 ): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVICES[name].entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => onLine(name, line));
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' rather than 'exit': by then every line the service printed has reached `onLine`.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { name, child, exited };
 }
 
@@ -44,9 +57,13 @@ export function prefixedLine(name: ServiceName, line: string, color = process.st
   return color ? `${COLORS[name]}${label}\u001b[0m ${line}` : `${label} ${line}`;
 }
 
+export function hasExited(service: ServiceProcess): boolean {
+  return service.child.exitCode !== null || service.child.signalCode !== null;
+}
+
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves with the exit code. */
 export async function stopService(service: ServiceProcess, timeoutMs = 15_000): Promise<number | null> {
-  if (service.child.exitCode !== null || service.child.signalCode !== null) return service.child.exitCode;
+  if (hasExited(service)) return service.child.exitCode;
   service.child.kill('SIGTERM');
   const timer = setTimeout(() => service.child.kill('SIGKILL'), timeoutMs);
   try {
@@ -54,6 +71,17 @@ export async function stopService(service: ServiceProcess, timeoutMs = 15_000): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Stops the gateway first, then the subgraphs: the gateway drains its requests in flight,
+ * which still need the subgraphs. Resolves with the exit codes in the order of `services`.
+ */
+export async function stopInOrder(services: ServiceProcess[]): Promise<Array<number | null>> {
+  const isGateway = (service: ServiceProcess) => service.name === 'gateway';
+  await Promise.all(services.filter(isGateway).map((service) => stopService(service)));
+  await Promise.all(services.filter((service) => !isGateway(service)).map((service) => stopService(service)));
+  return Promise.all(services.map((service) => service.exited));
 }
 
 /** Polls a URL until it answers 200 or the deadline passes. */

@@ -4,21 +4,25 @@ import { loadStackConfig } from './stackConfig.js';
 import {
   REPO_ROOT,
   SERVICES,
+  hasExited,
   prefixedLine,
   spawnService,
-  stopService,
+  stopInOrder,
   waitForHttpOk,
+  type ServiceName,
   type ServiceProcess,
 } from './stack.js';
 
 /**
  * `npm start`: the whole stack on a machine that already runs Postgres (and RabbitMQ):
  * creates the databases when missing, applies migrations, runs the three services with
- * prefixed logs, and stops them all cleanly on Ctrl-C.
+ * prefixed logs, and stops them all cleanly on Ctrl-C: the gateway first, then the subgraphs.
  */
 const config = loadStackConfig(process.env);
 
-const print = (name: Parameters<typeof prefixedLine>[0], line: string) => console.log(prefixedLine(name, line));
+let stopping = false;
+
+const print = (name: ServiceName, line: string) => console.log(prefixedLine(name, line));
 
 async function prepareDatabases(): Promise<void> {
   for (const [name, url, service] of [
@@ -43,34 +47,35 @@ async function main(): Promise<void> {
   };
   const recipesUrl = `http://127.0.0.1:${config.RECIPES_PORT}/graphql`;
   const commentsUrl = `http://127.0.0.1:${config.COMMENTS_PORT}/graphql`;
+  const run = (name: ServiceName, env: Record<string, string>) =>
+    spawnService(name, { ...shared, ...env }, print, { detached: true });
   const services: ServiceProcess[] = [
-    spawnService(
-      'recipes',
-      { ...shared, PORT: String(config.RECIPES_PORT), DATABASE_URL: config.RECIPES_DATABASE_URL },
-      print,
-    ),
-    spawnService(
-      'comments',
-      { ...shared, PORT: String(config.COMMENTS_PORT), DATABASE_URL: config.COMMENTS_DATABASE_URL },
-      print,
-    ),
-    spawnService(
-      'gateway',
-      { ...shared, PORT: String(config.GATEWAY_PORT), RECIPES_URL: recipesUrl, COMMENTS_URL: commentsUrl },
-      print,
-    ),
+    run('recipes', { PORT: String(config.RECIPES_PORT), DATABASE_URL: config.RECIPES_DATABASE_URL }),
+    run('comments', { PORT: String(config.COMMENTS_PORT), DATABASE_URL: config.COMMENTS_DATABASE_URL }),
+    run('gateway', { PORT: String(config.GATEWAY_PORT), RECIPES_URL: recipesUrl, COMMENTS_URL: commentsUrl }),
   ];
-  let stopping = false;
+  superviseUntilStopped(services);
+  await waitForHttpOk(`http://127.0.0.1:${config.GATEWAY_PORT}/health/ready`, 60_000);
+  console.log(`\nPotluck is up: http://localhost:${config.GATEWAY_PORT}/graphql (Ctrl-C stops everything)\n`);
+}
+
+/**
+ * The services run in their own process groups, so the terminal's Ctrl-C reaches only this
+ * process. A first signal stops them in order; a second one, or Ctrl-\ (SIGQUIT), kills
+ * them; whatever else ends this process (an error, `process.exit`) kills any still running.
+ */
+function superviseUntilStopped(services: ServiceProcess[]): void {
+  process.on('exit', () => killRunning(services));
   const stopAll = async (exitCode: number) => {
-    if (stopping) return;
     stopping = true;
-    const codes = await Promise.all(services.map((service) => stopService(service)));
+    const codes = await stopInOrder(services);
     const clean = codes.every((code) => code === 0);
     console.log(clean ? 'all services stopped' : `services stopped with exit codes ${codes.join(', ')}`);
     process.exit(clean ? exitCode : 1);
   };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  const onSignal = (signal: NodeJS.Signals) => void (stopping ? killAll(services, `${signal} again`) : stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  process.on('SIGQUIT', () => void killAll(services, 'SIGQUIT'));
   for (const service of services) {
     void service.exited.then((code) => {
       if (stopping) return;
@@ -78,11 +83,22 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
   }
-  await waitForHttpOk(`http://127.0.0.1:${config.GATEWAY_PORT}/health/ready`, 60_000);
-  console.log(`\nPotluck is up: http://localhost:${config.GATEWAY_PORT}/graphql (Ctrl-C stops everything)\n`);
+}
+
+function killRunning(services: ServiceProcess[]): void {
+  for (const service of services) if (!hasExited(service)) service.child.kill('SIGKILL');
+}
+
+async function killAll(services: ServiceProcess[], reason: string): Promise<never> {
+  stopping = true;
+  console.error(`${reason}: killing the services`);
+  killRunning(services);
+  await Promise.all(services.map((service) => service.exited));
+  process.exit(1);
 }
 
 main().catch((error: unknown) => {
+  if (stopping) return;
   console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
