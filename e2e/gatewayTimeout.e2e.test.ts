@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, graphqlRequest } from '@potluck/testing';
-import { startStandInSubgraph, type StandInSubgraph } from './gatewayHelpers.js';
+import { errorCodes, graphqlRequest, waitFor } from '@potluck/testing';
+import { jsonLines, startStandInSubgraph, type StandInSubgraph } from './gatewayHelpers.js';
 import { startStack, type TestStack } from './stack.js';
 
 /**
@@ -38,6 +38,13 @@ afterAll(async () => {
   await stack?.stop();
   await comments?.close();
 });
+
+/** A service's log line with this message for this request id, once written. */
+function logLine(service: string, requestId: string, msg: string) {
+  return jsonLines(stack.logs.filter((line) => line.startsWith(`[${service}]`))).find(
+    (line) => line.requestId === requestId && line.msg === msg,
+  );
+}
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -91,6 +98,34 @@ describe('a subgraph that answers', () => {
       expect(response.data?.comment).toEqual({ id: 'c1', text: 'from the stand-in' });
     }
     expect(comments.connections() - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('identical queries in flight at once', () => {
+  it('share one subgraph call, and each joiner’s log line names the request whose call it shared', async () => {
+    comments.behave({ kind: 'hold' });
+    const before = comments.received.length;
+    const variables = { r: recipeId, c: randomUUID() };
+    const send = (requestId: string) =>
+      graphqlRequest(stack.gatewayUrl, BOTH_SUBGRAPHS, variables, { 'x-request-id': requestId });
+    const lead = send('shared-lead');
+    await waitFor(() => (comments.received.length > before ? true : undefined), { what: 'the first call' });
+    const joiner = send('shared-joiner');
+    // The gateway calls both subgraphs at once: when recipes has answered the joiner, its
+    // comments call has been made, and joined the one held.
+    await waitFor(() => logLine('recipes', 'shared-joiner', 'request completed'), { what: 'the joiner’s calls' });
+    comments.release({ data: { comment: { id: 'c2', text: 'once' } } });
+
+    for (const response of await Promise.all([lead, joiner])) {
+      expect(response.data?.comment).toEqual({ id: 'c2', text: 'once' });
+    }
+    expect(comments.received.length - before).toBe(1);
+    expect(await waitFor(() => logLine('gateway', 'shared-joiner', 'request completed'))).toMatchObject({
+      sharedCallsOf: ['shared-lead'],
+    });
+    expect(await waitFor(() => logLine('gateway', 'shared-lead', 'request completed'))).not.toHaveProperty(
+      'sharedCallsOf',
+    );
   });
 });
 

@@ -17,24 +17,36 @@ export function dedupeKeyOf(url: string, init: SubgraphRequestInit = {}): string
   return `${url}\n${headers.join('\n')}\n${init.body}`;
 }
 
+function requestIdOf(init: SubgraphRequestInit): string | undefined {
+  return Object.entries(init.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-request-id')?.[1];
+}
+
+export interface DedupeOptions {
+  /** Told, in the joining caller's context, the request id of the call it joined. */
+  onJoin?: (requestIdOfCall: string | undefined) => void;
+}
+
 /**
  * Shares one subgraph call among concurrent identical ones: while a query with the same
  * URL, body and credentials is in flight, later callers wait for its answer instead of
  * sending their own (Hive Gateway's HTTP executor does the same by default). The answer is
  * plain text that each caller parses for itself, so no two client requests ever share
  * objects. It is not a cache: the next call after the answer goes to the subgraph again.
- * The shared call carries the request id of the request that sent it.
+ * The shared call carries the request id of the request that sent it; `onJoin` tells the
+ * others which one that was.
  */
-export function dedupeInflight(call: SubgraphCall): SubgraphCall {
-  const inflight = new Map<string, ReturnType<SubgraphCall>>();
+export function dedupeInflight(call: SubgraphCall, { onJoin }: DedupeOptions = {}): SubgraphCall {
+  const inflight = new Map<string, { answer: ReturnType<SubgraphCall>; requestId: string | undefined }>();
   return (url, init) => {
     const key = dedupeKeyOf(url, init);
     if (key === undefined) return call(url, init);
-    let answer = inflight.get(key);
-    if (!answer) {
-      answer = call(url, init).finally(() => inflight.delete(key));
-      inflight.set(key, answer);
+    const shared = inflight.get(key);
+    if (shared) {
+      onJoin?.(shared.requestId);
+      return shared.answer;
     }
+    const answer = call(url, init).finally(() => inflight.delete(key));
+    inflight.set(key, { answer, requestId: requestIdOf(init ?? {}) });
     return answer;
   };
 }

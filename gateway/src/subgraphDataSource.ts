@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Logger } from '@potluck/service';
+import { currentRequest, type Logger } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import type { GatewayContext } from './context.js';
@@ -15,10 +15,17 @@ export interface SubgraphFetch {
   close(): Promise<void>;
 }
 
+/** Puts on this request's log line whose subgraph call it shared, so its id stays traceable. */
+function noteSharedCall(requestIdOfCall: string | undefined): void {
+  const facts = currentRequest();
+  if (!facts || !requestIdOfCall || requestIdOfCall === facts.requestId) return;
+  facts.sharedCallsOf = [...new Set([...(facts.sharedCallsOf ?? []), requestIdOfCall])];
+}
+
 function pooledFetcher(timeoutMs: number, dedupe: boolean) {
   const agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: timeoutMs } });
   const direct = subgraphCall(agent, timeoutMs);
-  const call = dedupe ? dedupeInflight(direct) : direct;
+  const call = dedupe ? dedupeInflight(direct, { onJoin: noteSharedCall }) : direct;
   const fetcher = (async (url: string, init?: SubgraphRequestInit) =>
     toResponse(await call(url, init))) as unknown as Fetcher;
   return { agent, fetcher };

@@ -38,6 +38,23 @@ describe('dedupeInflight', () => {
     expect(bodyB).not.toBe(bodyA);
   });
 
+  it('tells each caller that joins a call the request id that call carries', async () => {
+    const joined: Array<string | undefined> = [];
+    const calls: Array<(body: string) => void> = [];
+    const fetch = dedupeInflight(
+      () => new Promise<SubgraphAnswer>((resolve) => calls.push((body) => resolve({ status: 200, headers: [], body }))),
+      { onJoin: (requestId) => joined.push(requestId) },
+    );
+    const answers = [
+      fetch(URL, post(QUERY, { 'X-Request-Id': 'lead' })),
+      fetch(URL, post(QUERY, { 'x-request-id': 'second' })),
+      fetch(URL, post(QUERY, { 'x-request-id': 'third' })),
+    ];
+    expect(joined).toEqual(['lead', 'lead']);
+    calls[0]!('{"data":{}}');
+    await Promise.all(answers);
+  });
+
   it('never shares a call between different credentials, and never shares mutations', async () => {
     const subgraph = controlledSubgraph();
     void subgraph.fetch(URL, post(QUERY, { authorization: 'Bearer ana' }));

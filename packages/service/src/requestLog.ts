@@ -44,8 +44,12 @@ export function requestLogger(logger: Logger): RequestHandler {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customProps: (req) => {
-      const { operationName, errors } = factsOf(req);
-      return { ...(operationName && { operationName }), ...(errors && { errors }) };
+      const { operationName, errors, sharedCallsOf } = factsOf(req);
+      return {
+        ...(operationName && { operationName }),
+        ...(errors && { errors }),
+        ...(sharedCallsOf && { sharedCallsOf }),
+      };
     },
     quietReqLogger: true,
   }) as unknown as RequestHandler;

@@ -5,6 +5,8 @@ export interface RequestFacts {
   requestId: string;
   operationName?: string;
   errors?: Array<{ code: string; message: string }>;
+  /** Requests whose subgraph calls this one shared (the gateway's identical queries in flight). */
+  sharedCallsOf?: string[];
 }
 
 const scope = new AsyncLocalStorage<RequestFacts>();
