@@ -11,6 +11,7 @@ import {
 } from '@potluck/client';
 import { waitFor } from '@potluck/testing';
 import { stopService } from '../scripts/stack.js';
+import { jsonLines } from './gatewayHelpers.js';
 import { startStack, type TestStack } from './stack.js';
 
 let stack: TestStack;
@@ -55,6 +56,13 @@ it('goes not ready naming the subgraph that stopped, and still serves what the o
     status: 'not_ready',
     checks: { comments: { status: 'down' }, recipes: { status: 'up' }, supergraph: { status: 'up' } },
   });
+  const probeLine = await waitFor(() =>
+    jsonLines(stack.logs.filter((line) => line.startsWith('[gateway]'))).find(
+      (line) => (line.res as { statusCode?: number } | undefined)?.statusCode === 503,
+    ),
+  );
+  expect(probeLine).toMatchObject({ level: 40, msg: 'request completed', req: { url: '/health/ready' } });
+  expect(probeLine).not.toHaveProperty('err');
 
   const { recipe } = await client.request(RecipeSummaryDocument, { id: createRecipe.id });
   expect(recipe).toMatchObject({ id: createRecipe.id, title: 'Flatbread', timeMinutes: 20, price: '2.00' });

@@ -18,12 +18,14 @@ function factsOf(req: IncomingMessage): RequestFacts {
   return facts;
 }
 
+const isHealthProbe = (req: IncomingMessage) => req.url?.startsWith('/health/') ?? false;
+
 /**
  * Health probes arrive every few seconds from orchestrators: a passing one is logged at
  * debug, a failing one at warn (its body names the dependency; it is not this request's fault).
  */
 function levelOf(req: IncomingMessage, res: ServerResponse, error?: Error) {
-  if (req.url?.startsWith('/health/') && !error) return res.statusCode < 400 ? 'debug' : 'warn';
+  if (isHealthProbe(req) && !error) return res.statusCode < 400 ? 'debug' : 'warn';
   if (error || res.statusCode >= 500) return 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
 }
@@ -42,6 +44,12 @@ export function requestLogger(logger: Logger): RequestHandler {
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    // A 503 from a health probe is an answer, not a failure: no invented error with a stack.
+    customErrorMessage: (req, res) => (isHealthProbe(req) && !res.err ? 'request completed' : 'request errored'),
+    customErrorObject: (req, res, _error, line: Record<string, unknown>) => {
+      if (!isHealthProbe(req) || res.err) return line;
+      return Object.fromEntries(Object.entries(line).filter(([key]) => key !== 'err'));
     },
     customProps: (req) => {
       const { operationName, errors, sharedCallsOf } = factsOf(req);
