@@ -1,8 +1,17 @@
+import net from 'node:net';
 import { afterAll, expect, it, onTestFinished } from 'vitest';
 import { createClient, CreateRecipeDocument, RecipesWithCommentsDocument } from '@potluck/client';
 import { dropDatabase, withDatabase } from '@potluck/db';
-import { deleteBrokerTopology, freePort, randomName, testServerUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
-import { runNpmStart, stillRunning } from './npmStartProcess.js';
+import {
+  deleteBrokerTopology,
+  freePort,
+  queryRows,
+  randomName,
+  testServerUrl,
+  uniqueAmqpPrefix,
+  waitFor,
+} from '@potluck/testing';
+import { npmStartRefusal, runNpmStart, stillRunning } from './npmStartProcess.js';
 import { lockTable, type TableLock } from './tableLock.js';
 
 const recipesUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_recipes'));
@@ -16,24 +25,34 @@ afterAll(async () => {
   await deleteBrokerTopology(amqpPrefix);
 });
 
-async function startOnFreePorts() {
+async function freePorts() {
   const [gatewayPort, recipesPort, commentsPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const stack = await runNpmStart({
-    RECIPES_DATABASE_URL: recipesUrl,
-    COMMENTS_DATABASE_URL: commentsUrl,
-    AMQP_PREFIX: amqpPrefix,
-    GATEWAY_PORT: String(gatewayPort),
-    RECIPES_PORT: String(recipesPort),
-    COMMENTS_PORT: String(commentsPort),
-  });
+  return { GATEWAY_PORT: String(gatewayPort), RECIPES_PORT: String(recipesPort), COMMENTS_PORT: String(commentsPort) };
+}
+
+async function startOnFreePorts(env: Record<string, string> = {}, until?: string) {
+  const ports = await freePorts();
+  const stack = await runNpmStart(
+    {
+      RECIPES_DATABASE_URL: recipesUrl,
+      COMMENTS_DATABASE_URL: commentsUrl,
+      AMQP_PREFIX: amqpPrefix,
+      ...ports,
+      ...env,
+    },
+    until,
+  );
+  const gatewayPort = ports.GATEWAY_PORT;
   onTestFinished(() => stack.kill());
   const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
   return { ...stack, gatewayOrigin, client: createClient({ url: `${gatewayOrigin}/graphql` }) };
 }
 
+/** Locks the recipes table until the end of the test (the database outlives it). */
 async function lockRecipesTable(): Promise<TableLock> {
   const lock = await lockTable(recipesUrl, 'recipes');
   locks.push(lock);
+  onTestFinished(() => lock.release());
   return lock;
 }
 
@@ -123,3 +142,53 @@ it('a second Ctrl-C while the gateway drains kills the services at once', async 
   expect(stack.lines).not.toContain('all services stopped');
   expect(stack.servicePids).toHaveLength(3);
 }, 120_000);
+
+it('keeps serving while RabbitMQ is unreachable, says what is not ready, and still stops cleanly', async () => {
+  const nothingListens = await freePort();
+  const stack = await startOnFreePorts(
+    { AMQP_URL: `amqp://guest:guest@127.0.0.1:${nothingListens}` },
+    'but is not ready',
+  );
+  expect(stack.lines.find((line) => line.includes('but is not ready'))).toMatch(/not ready: .*recipes/);
+  const { createRecipe } = await stack.client.request(CreateRecipeDocument, {
+    input: { title: 'Written while the broker is away', timeMinutes: 5, price: '1' },
+  });
+  expect(createRecipe.id).toEqual(expect.any(String));
+
+  stack.ctrlC();
+  await stack.ended;
+  expect(stack.lines).toContain('all services stopped');
+  expect(stillRunning(stack.servicePids)).toEqual([]);
+}, 120_000);
+
+it('refuses ports already in use, naming them, before it touches a database', async () => {
+  const squatter = net.createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const taken = (squatter.address() as net.AddressInfo).port;
+  const untouched = withDatabase(testServerUrl(), randomName('potluck_test_start_untouched'));
+
+  const { code, output } = await npmStartRefusal({
+    ...(await freePorts()),
+    GATEWAY_PORT: String(taken),
+    RECIPES_DATABASE_URL: untouched,
+    COMMENTS_DATABASE_URL: untouched,
+  });
+  expect(code).toBe(1);
+  expect(output).toContain(`port(s) already in use: GATEWAY_PORT=${taken}`);
+  expect(output).not.toContain('Potluck is up');
+  expect(
+    await queryRows(testServerUrl(), 'SELECT 1 FROM pg_database WHERE datname = $1', [
+      new URL(untouched).pathname.slice(1),
+    ]),
+  ).toEqual([]);
+});
+
+it('names every bad variable and exits 2, without a stack trace', async () => {
+  const { code, output } = await npmStartRefusal({ GATEWAY_PORT: 'abc', LOG_LEVEL: 'loud' });
+  expect(code).toBe(2);
+  expect(output).toContain('npm start: invalid configuration');
+  expect(output).toMatch(/GATEWAY_PORT/);
+  expect(output).toMatch(/LOG_LEVEL/);
+  expect(output).not.toMatch(/^\s+at /m);
+});

@@ -16,8 +16,11 @@ export interface NpmStart {
   kill(): void;
 }
 
-/** Runs `npm start` in its own process group, as a terminal would, and waits until it is up. */
-export async function runNpmStart(env: Record<string, string>): Promise<NpmStart> {
+/**
+ * Runs `npm start` in its own process group, as a terminal would, and waits until it prints
+ * `until` (by default, that it is up).
+ */
+export async function runNpmStart(env: Record<string, string>, until = 'Potluck is up'): Promise<NpmStart> {
   const child = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
@@ -38,9 +41,9 @@ export async function runNpmStart(env: Record<string, string>): Promise<NpmStart
     }
   };
   try {
-    await waitFor(() => (lines.some((line) => line.includes('Potluck is up')) ? true : undefined), {
+    await waitFor(() => (lines.some((line) => line.includes(until)) ? true : undefined), {
       timeoutMs: 90_000,
-      what: `"Potluck is up" in:\n${lines.join('\n')}`,
+      what: `"${until}" in:\n${lines.join('\n')}`,
     });
   } catch (error) {
     signal([-child.pid!], 'SIGTERM');
@@ -88,4 +91,16 @@ function descendants(pid: number): ProcessEntry[] {
 export function stillRunning(pids: number[]): number[] {
   const running = processTable().filter((entry) => !entry.state.startsWith('Z'));
   return pids.filter((pid) => running.some((entry) => entry.pid === pid));
+}
+
+/** Runs `npm start` to its end, for the ways it refuses to start: its exit code and output. */
+export function npmStartRefusal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn('npm', ['start'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }

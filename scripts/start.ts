@@ -1,5 +1,7 @@
+import net from 'node:net';
 import path from 'node:path';
 import { ensureDatabase, migrate } from '@potluck/db';
+import { ConfigError } from '@potluck/service';
 import { loadStackConfig } from './stackConfig.js';
 import {
   REPO_ROOT,
@@ -18,7 +20,17 @@ import {
  * creates the databases when missing, applies migrations, runs the three services with
  * prefixed logs, and stops them all cleanly on Ctrl-C: the gateway first, then the subgraphs.
  */
-const config = loadStackConfig(process.env);
+const config = loadConfigOrExit();
+
+function loadConfigOrExit() {
+  try {
+    return loadStackConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+}
 
 let stopping = false;
 
@@ -36,7 +48,77 @@ async function prepareDatabases(): Promise<void> {
   }
 }
 
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** Refuses to start next to something else on our ports: its health routes would answer for us. */
+async function checkPortsFree(): Promise<void> {
+  const ports = {
+    GATEWAY_PORT: config.GATEWAY_PORT,
+    RECIPES_PORT: config.RECIPES_PORT,
+    COMMENTS_PORT: config.COMMENTS_PORT,
+  };
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(ports)) if (!(await isPortFree(port))) busy.push(`${name}=${port}`);
+  if (busy.length > 0) {
+    throw new Error(
+      `port(s) already in use: ${busy.join(', ')} (another npm start?); choose others, e.g. GATEWAY_PORT=4100 RECIPES_PORT=4101 COMMENTS_PORT=4102 npm start`,
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long a serving stack may stay not ready (dependencies still connecting) before we say why. */
+const NOT_READY_NOTICE_MS = 10_000;
+
+/** The checks a readiness report says are down, e.g. `broker (not connected to RabbitMQ)`. */
+async function downChecks(readyUrl: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(readyUrl, { signal: AbortSignal.timeout(3000) });
+    if (response.ok) return undefined;
+    const report = (await response.json()) as { checks?: Record<string, { status: string; error?: string }> };
+    const down = Object.entries(report.checks ?? {}).filter(([, check]) => check.status !== 'up');
+    return (
+      down.map(([name, check]) => `${name}${check.error ? ` (${check.error})` : ''}`).join(', ') ||
+      `status ${response.status}`
+    );
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Says "up" once the gateway is ready. A stack that serves but is not ready (RabbitMQ down,
+ * say) keeps running, as the services are built to: it says what is down and waits.
+ */
+async function announceWhenReady(): Promise<void> {
+  const origin = `http://127.0.0.1:${config.GATEWAY_PORT}`;
+  await waitForHttpOk(`${origin}/health/live`, 60_000);
+  const startedWaiting = Date.now();
+  let warned = false;
+  while (!stopping) {
+    const down = await downChecks(`${origin}/health/ready`);
+    if (down === undefined) {
+      console.log(`\nPotluck is up: http://localhost:${config.GATEWAY_PORT}/graphql (Ctrl-C stops everything)\n`);
+      return;
+    }
+    if (!warned && Date.now() - startedWaiting > NOT_READY_NOTICE_MS) {
+      warned = true;
+      console.warn(
+        `\nPotluck serves at http://localhost:${config.GATEWAY_PORT}/graphql but is not ready: ${down}. Waiting for it (Ctrl-C stops everything).\n`,
+      );
+    }
+    await sleep(warned ? 5000 : 500);
+  }
+}
+
 async function main(): Promise<void> {
+  await checkPortsFree();
   await prepareDatabases();
   const shared = {
     AMQP_URL: config.AMQP_URL,
@@ -55,8 +137,7 @@ async function main(): Promise<void> {
     run('gateway', { PORT: String(config.GATEWAY_PORT), RECIPES_URL: recipesUrl, COMMENTS_URL: commentsUrl }),
   ];
   superviseUntilStopped(services);
-  await waitForHttpOk(`http://127.0.0.1:${config.GATEWAY_PORT}/health/ready`, 60_000);
-  console.log(`\nPotluck is up: http://localhost:${config.GATEWAY_PORT}/graphql (Ctrl-C stops everything)\n`);
+  await announceWhenReady();
 }
 
 /**
@@ -70,7 +151,8 @@ function superviseUntilStopped(services: ServiceProcess[]): void {
     stopping = true;
     const codes = await stopInOrder(services);
     const clean = codes.every((code) => code === 0);
-    console.log(clean ? 'all services stopped' : `services stopped with exit codes ${codes.join(', ')}`);
+    const outcomes = services.map((service, index) => `${service.name} ${codes[index] ?? service.child.signalCode}`);
+    console.log(clean ? 'all services stopped' : `services stopped: ${outcomes.join(', ')}`);
     process.exit(clean ? exitCode : 1);
   };
   const onSignal = (signal: NodeJS.Signals) => void (stopping ? killAll(services, `${signal} again`) : stopAll(0));
@@ -79,7 +161,7 @@ function superviseUntilStopped(services: ServiceProcess[]): void {
   for (const service of services) {
     void service.exited.then((code) => {
       if (stopping) return;
-      console.error(`${service.name} exited with code ${code}; stopping the others`);
+      console.error(`${service.name} exited with ${code ?? service.child.signalCode}; stopping the others`);
       void stopAll(1);
     });
   }
