@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { exampleTabs } from '../src/ide/exampleTabs.js';
+import { exampleTabs, RECIPE_ID_PLACEHOLDER } from '../src/ide/exampleTabs.js';
 import { IDE_CONTENT_SECURITY_POLICY, idePage } from '../src/ide/idePage.js';
 
 const operations = ['recipes.graphql', 'comments.graphql'].map((file) =>
@@ -21,6 +21,12 @@ describe('exampleTabs', () => {
       'AddComment',
     ]);
     expect(tabs.map((tab) => tab.name)).toEqual(expect.arrayContaining(['DeleteRecipe', 'Comment', 'DeleteComment']));
+  });
+
+  it('marks the recipe id the browser fills in with the newest recipe, in every tab that reads or changes one', () => {
+    const placeholder = JSON.stringify(RECIPE_ID_PLACEHOLDER);
+    const filled = tabs.filter((tab) => tab.variables.includes(placeholder)).map((tab) => tab.name);
+    expect(filled.sort()).toEqual(['AddComment', 'Recipe', 'RecipeSummary', 'UpdateRecipe']);
   });
 
   it('gives every tab one runnable operation, JSON variables and JSON headers', () => {

@@ -44,6 +44,10 @@ const EXAMPLES: Record<string, Example> = {
     about: 'Comments on a recipe; author defaults to "anonymous".',
     variables: { input: { recipeId: RECIPE_ID, text: 'Made it twice this week!', author: 'ana' } },
   },
+  RecipeSummary: {
+    about: 'One recipe without its comments: only the recipes subgraph answers, so it works while comments is down.',
+    variables: { id: RECIPE_ID },
+  },
 };
 
 const DEFAULT_HEADERS = '{}';
