@@ -199,4 +199,25 @@ describe('npm run parked', () => {
       Date.parse(String(first.entries[0]!.parkedAt)),
     );
   });
+
+  it('--discard deletes one parked message by id and leaves the others in order', async () => {
+    const [kept, discarded] = [randomUUID(), randomUUID()];
+    const before = (await listParked()).entries.length;
+    await publishMalformed(discarded);
+    await publishMalformed(kept);
+    await waitFor(async () => ((await parkedCount()) === before + 2 ? true : undefined), {
+      what: 'both messages to be parked',
+    });
+
+    const { lines } = await runNpmCommand(stack, 'comments', 'parked', ['--discard', discarded]);
+    expect(lines).toEqual([`comments: discarded parked message ${discarded} from ${stack.amqpPrefix}.comments.parked`]);
+    const ids = (await listParked()).entries.map((entry) => entry.messageId);
+    expect(ids).not.toContain(discarded);
+    expect(ids.at(-1)).toBe(kept);
+    expect(ids).toHaveLength(before + 1);
+
+    await expect(runNpmCommand(stack, 'comments', 'parked', ['--discard', discarded])).rejects.toThrow(
+      new RegExp(`no parked message ${discarded}`),
+    );
+  });
 });

@@ -13,4 +13,4 @@ export {
   deleteConsumerTopology,
   type ConsumerTopology,
 } from './topology.js';
-export { listParked, requeueParked, type ParkedMessage } from './parked.js';
+export { discardParked, listParked, requeueParked, type ParkedMessage } from './parked.js';

@@ -66,6 +66,26 @@ export async function listParked(url: string, topology: ConsumerTopology): Promi
 }
 
 /**
+ * Deletes the parked message with this id (after an operator has read it and decided it can
+ * never be applied). Takes the others unacknowledged, so closing the channel puts them back
+ * in order. Resolves with how many were deleted: 0 when no parked message has that id.
+ */
+export async function discardParked(url: string, topology: ConsumerTopology, messageId: string): Promise<number> {
+  return withChannel(url, async (channel) => {
+    const { messageCount } = await channel.checkQueue(topology.parkingQueue);
+    let discarded = 0;
+    for (let index = 0; index < messageCount; index += 1) {
+      const message = await channel.get(topology.parkingQueue, { noAck: false });
+      if (!message) break;
+      if (message.properties.messageId !== messageId) continue;
+      channel.ack(message);
+      discarded += 1;
+    }
+    return discarded;
+  });
+}
+
+/**
  * Sends the messages parked now back to the work queue with a fresh attempt count. Takes
  * at most the count seen at the start: one that fails again is re-parked (at the tail)
  * while this runs, and taking it again would loop for as long as the consumer keeps up.

@@ -1,4 +1,4 @@
-import { consumerTopology, listParked, requeueParked, type ConsumerTopology } from '@potluck/messaging';
+import { consumerTopology, discardParked, listParked, requeueParked, type ConsumerTopology } from '@potluck/messaging';
 import type { EventType } from '@potluck/events';
 
 /**
@@ -52,7 +52,9 @@ export async function runParkedCommand(options: {
     deliveryLimit: 1,
   });
   try {
-    await reportOrRequeue(options.argv.includes('--requeue'), options.service, options.amqpUrl, topology);
+    const discard = options.argv.indexOf('--discard');
+    if (discard >= 0) await discardOne(options.argv[discard + 1], options.service, options.amqpUrl, topology);
+    else await reportOrRequeue(options.argv.includes('--requeue'), options.service, options.amqpUrl, topology);
   } catch (error) {
     if ((error as { code?: number }).code !== 404) throw error;
     console.error(
@@ -60,6 +62,21 @@ export async function runParkedCommand(options: {
     );
     process.exitCode = 1;
   }
+}
+
+async function discardOne(messageId: string | undefined, service: string, amqpUrl: string, topology: ConsumerTopology) {
+  if (!messageId) {
+    console.error(`${service}: --discard needs the messageId of a parked message (the listing shows it)`);
+    process.exitCode = 2;
+    return;
+  }
+  const discarded = await discardParked(amqpUrl, topology, messageId);
+  if (discarded === 0) {
+    console.error(`${service}: no parked message ${messageId} in ${topology.parkingQueue}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`${service}: discarded parked message ${messageId} from ${topology.parkingQueue}`);
 }
 
 async function reportOrRequeue(requeue: boolean, service: string, amqpUrl: string, topology: ConsumerTopology) {
