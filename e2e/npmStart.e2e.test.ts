@@ -131,6 +131,7 @@ it('a second Ctrl-C while the gateway drains kills the services at once', async 
 
   stack.ctrlC();
   await gatewayRefuses(stack.gatewayOrigin);
+  await new Promise((resolve) => setTimeout(resolve, 700)); // a person's second keypress, not the same one twice
   stack.ctrlC();
   // Well under the gateway's own drain bound (8 s), while the request still waits on the lock.
   await waitFor(() => (stillRunning(stack.servicePids).length === 0 ? true : undefined), {
@@ -141,6 +142,18 @@ it('a second Ctrl-C while the gateway drains kills the services at once', async 
   expect(stack.lines).toContain('SIGINT again: killing the services');
   expect(stack.lines).not.toContain('all services stopped');
   expect(stack.servicePids).toHaveLength(3);
+}, 120_000);
+
+it('takes one Ctrl-C that arrives twice at once (npm passing it on) as one: a graceful stop', async () => {
+  const stack = await startOnFreePorts();
+  stack.ctrlC();
+  // npm relays the signal it got a moment later (back to back, the kernel would merge the two).
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  stack.forwardCtrlC();
+  await stack.ended;
+  expect(stack.lines).toContain('all services stopped');
+  expect(stack.lines.join('\n')).not.toContain('killing the services');
+  expect(stillRunning(stack.servicePids)).toEqual([]);
 }, 120_000);
 
 it('keeps serving while RabbitMQ is unreachable, says what is not ready, and still stops cleanly', async () => {

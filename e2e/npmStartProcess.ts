@@ -10,6 +10,8 @@ export interface NpmStart {
   servicePids: number[];
   /** Ctrl-C in a terminal signals the whole foreground process group. */
   ctrlC(): void;
+  /** The same Ctrl-C passed on by npm to its script (what a shell that execs it delivers). */
+  forwardCtrlC(): void;
   /** Resolves once npm has exited and nothing holds its output open any more. */
   ended: Promise<void>;
   /** SIGKILL to npm's process group and the services: cleanup after a failed test. */
@@ -49,13 +51,15 @@ export async function runNpmStart(env: Record<string, string>, until = 'Potluck 
     signal([-child.pid!], 'SIGTERM');
     throw error;
   }
-  const servicePids = descendants(child.pid!)
-    .filter((entry) => entry.command.includes('src/main.ts'))
-    .map((entry) => entry.pid);
+  const services = descendants(child.pid!).filter((entry) => entry.command.includes('src/main.ts'));
+  const servicePids = services.map((entry) => entry.pid);
+  // scripts/start.ts is the services' parent (npm's shell, above it, names start.ts too).
+  const startPid = services[0]?.ppid;
   return {
     lines,
     servicePids,
     ctrlC: () => process.kill(-child.pid!, 'SIGINT'),
+    forwardCtrlC: () => process.kill(startPid!, 'SIGINT'),
     ended,
     kill: () => signal([-child.pid!, ...servicePids], 'SIGKILL'),
   };

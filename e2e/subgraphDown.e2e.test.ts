@@ -5,6 +5,7 @@ import {
   createClient,
   CreateRecipeDocument,
   GraphQLRequestError,
+  RecipeDocument,
   RecipeSummaryDocument,
   RecipesWithCommentsDocument,
   type GraphQLClient,
@@ -45,6 +46,10 @@ it('goes not ready naming the subgraph that stopped, and still serves what the o
     input: { title: 'Flatbread', timeMinutes: 20, price: '2' },
   });
   await client.request(AddCommentDocument, { input: { recipeId: createRecipe.id, text: 'Crisp' } });
+  // The count comes to recipes by event: let it arrive before comments, which sends it, stops.
+  await waitFor(async () =>
+    (await client.request(RecipeDocument, { id: createRecipe.id })).recipe?.commentCount === 1 ? true : undefined,
+  );
   await stop('comments');
 
   const readyUrl = stack.gatewayUrl.replace('/graphql', '/health/ready');

@@ -73,6 +73,11 @@ async function checkPortsFree(): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Signals this close together are one Ctrl-C: the terminal signals this process, and npm
+ * passes the same Ctrl-C on to its script, which is this process when the shell execs it.
+ */
+const SAME_KEYPRESS_MS = 500;
 /** How long a serving stack may stay not ready (dependencies still connecting) before we say why. */
 const NOT_READY_NOTICE_MS = 10_000;
 
@@ -113,7 +118,8 @@ async function announceWhenReady(): Promise<void> {
         `\nPotluck serves at http://localhost:${config.GATEWAY_PORT}/graphql but is not ready: ${down}. Waiting for it (Ctrl-C stops everything).\n`,
       );
     }
-    await sleep(warned ? 5000 : 500);
+    // Each failing probe is a warn line in every service's log: ask rarely once we have said why.
+    await sleep(warned ? 15_000 : 500);
   }
 }
 
@@ -155,7 +161,15 @@ function superviseUntilStopped(services: ServiceProcess[]): void {
     console.log(clean ? 'all services stopped' : `services stopped: ${outcomes.join(', ')}`);
     process.exit(clean ? exitCode : 1);
   };
-  const onSignal = (signal: NodeJS.Signals) => void (stopping ? killAll(services, `${signal} again`) : stopAll(0));
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      void stopAll(0);
+    } else if (Date.now() - firstSignalAt > SAME_KEYPRESS_MS) {
+      void killAll(services, `${signal} again`);
+    }
+  };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   process.on('SIGQUIT', () => void killAll(services, 'SIGQUIT'));
   for (const service of services) {

@@ -1,7 +1,7 @@
 /**
- * The codes Potluck puts in `extensions.code` (the services' own, the gateway's for a subgraph
- * it could not reach in time, then Apollo's for requests it refuses before they run). Any other
- * string is still accepted: codes are open-ended in GraphQL.
+ * The codes Potluck puts in `extensions.code`: the services' own, the gateway's for a subgraph
+ * it could not reach in time and for requests over a limit, then Apollo's for requests it
+ * refuses before they run. Any other string is still accepted: codes are open-ended in GraphQL.
  */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -9,6 +9,12 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   | 'SUBGRAPH_UNAVAILABLE'
   | 'SUBGRAPH_TIMEOUT'
+  | 'QUERY_TOO_DEEP'
+  | 'TOO_MANY_ALIASES'
+  | 'QUERY_TOO_COSTLY'
+  | 'TOO_MANY_DIRECTIVES'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'OPERATION_RESOLUTION_FAILURE'
   | 'GRAPHQL_PARSE_FAILED'
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'BAD_REQUEST'

@@ -44,6 +44,8 @@ async function withNewestRecipeId(config: IdeConfig): Promise<IdeConfig['tabs']>
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: NEWEST_RECIPE }),
+      // The page renders after this: a slow recipes subgraph must not leave it blank.
+      signal: AbortSignal.timeout(1500),
     });
     const body = (await response.json()) as { data?: { recipes?: { edges: Array<{ node: { id: string } }> } } };
     const id = body.data?.recipes?.edges[0]?.node.id;

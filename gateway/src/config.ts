@@ -6,8 +6,7 @@ import { ConfigError, envVar, parseEnv, type Env } from '@potluck/service';
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', import.meta.url));
 
-const wholeNumber = () => z.coerce.number().int('must be a whole number').min(1);
-const count = (fallback: number) => wholeNumber().default(fallback);
+const count = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
 
 const schema = z.object({
   POTLUCK_MODE: envVar.mode(),
@@ -25,8 +24,8 @@ const schema = z.object({
   RECIPES_URL: envVar.url(['http', 'https']).optional(),
   COMMENTS_URL: envVar.url(['http', 'https']).optional(),
   SUBGRAPH_TIMEOUT_MS: envVar.milliseconds(5000),
-  RECIPES_TIMEOUT_MS: wholeNumber().optional(),
-  COMMENTS_TIMEOUT_MS: wholeNumber().optional(),
+  RECIPES_TIMEOUT_MS: envVar.optionalMilliseconds(),
+  COMMENTS_TIMEOUT_MS: envVar.optionalMilliseconds(),
   SUBGRAPH_DEDUPE: envVar.boolean(true),
   INTROSPECTION: z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })

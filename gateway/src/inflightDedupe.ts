@@ -17,7 +17,7 @@ export function dedupeKeyOf(url: string, init: SubgraphRequestInit = {}): string
   return `${url}\n${headers.join('\n')}\n${init.body}`;
 }
 
-function requestIdOf(init: SubgraphRequestInit): string | undefined {
+function requestIdHeaderOf(init: SubgraphRequestInit): string | undefined {
   return Object.entries(init.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-request-id')?.[1];
 }
 
@@ -46,7 +46,7 @@ export function dedupeInflight(call: SubgraphCall, { onJoin }: DedupeOptions = {
       return shared.answer;
     }
     const answer = call(url, init).finally(() => inflight.delete(key));
-    inflight.set(key, { answer, requestId: requestIdOf(init ?? {}) });
+    inflight.set(key, { answer, requestId: requestIdHeaderOf(init ?? {}) });
     return answer;
   };
 }

@@ -62,7 +62,8 @@ function withPageSizes(
       Field: (field) => withDefaultPageSizes(field, typeInfo),
       Argument(argument) {
         if (!PAGE_SIZE_ARGUMENTS.has(argument.name.value) || argument.value.kind !== Kind.VARIABLE) return undefined;
-        const value = valueOf(argument.value);
+        // A variable neither sent nor defaulted leaves the argument at the schema's default.
+        const value = valueOf(argument.value) ?? typeInfo.getArgument()?.defaultValue;
         return Number.isInteger(value) ? intArgument(argument.name.value, value as number) : undefined;
       },
     }),

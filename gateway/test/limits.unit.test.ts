@@ -94,6 +94,9 @@ describe('query limits (defaults)', () => {
     expect(found(page(''))).toBe(found(page('(first: 20)')));
     expect(found(page(''))).not.toBe(found(page('(first: 1)')));
     expect(found(`{ recipes(first: 20) { totalCount } }`)).toBe(found(`{ recipes { totalCount } }`));
+    // A page-size variable that is declared but not sent also runs at the default.
+    const unsent = `query($n: Int) { recipes(first: $n) { edges { node { id comments(first: $n) { edges { node { text } } } } } } }`;
+    expect(found(unsent)).toBe(found(page('(first: 20)')));
   });
 
   it('cost a page size given by a variable inside a fragment', () => {

@@ -15,7 +15,6 @@ interface Example {
 
 /** Replaced in the browser by the newest recipe's id when there is one (see gateway/ide/main.tsx). */
 export const RECIPE_ID_PLACEHOLDER = 'paste a recipe id from RecipesWithComments';
-const RECIPE_ID = RECIPE_ID_PLACEHOLDER;
 
 /** The order the tabs open in, what each says about itself, and variables to start from. */
 const EXAMPLES: Record<string, Example> = {
@@ -23,7 +22,7 @@ const EXAMPLES: Record<string, Example> = {
     about: 'The newest recipes with their latest comments: one request, two subgraphs.',
     variables: { first: 10, orderBy: 'NEWEST', commentsFirst: 5 },
   },
-  Recipe: { about: 'One recipe with all its fields and comments.', variables: { id: RECIPE_ID } },
+  Recipe: { about: 'One recipe with all its fields and comments.', variables: { id: RECIPE_ID_PLACEHOLDER } },
   CreateRecipe: {
     about: 'Creates a recipe (price is a decimal string or a number).',
     variables: {
@@ -38,15 +37,15 @@ const EXAMPLES: Record<string, Example> = {
   },
   UpdateRecipe: {
     about: 'Changes only the fields given.',
-    variables: { id: RECIPE_ID, input: { timeMinutes: 25 } },
+    variables: { id: RECIPE_ID_PLACEHOLDER, input: { timeMinutes: 25 } },
   },
   AddComment: {
     about: 'Comments on a recipe; author defaults to "anonymous".',
-    variables: { input: { recipeId: RECIPE_ID, text: 'Made it twice this week!', author: 'ana' } },
+    variables: { input: { recipeId: RECIPE_ID_PLACEHOLDER, text: 'Made it twice this week!', author: 'ana' } },
   },
   RecipeSummary: {
     about: 'One recipe without its comments: only the recipes subgraph answers, so it works while comments is down.',
-    variables: { id: RECIPE_ID },
+    variables: { id: RECIPE_ID_PLACEHOLDER },
   },
 };
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { EVENT_TYPES, SCHEMA_VERSION, type EventEnvelope, type EventType } from './envelope.js';
+import {
+  CORRELATION_ID_MAX_LENGTH,
+  EVENT_TYPES,
+  SCHEMA_VERSION,
+  type EventEnvelope,
+  type EventType,
+} from './envelope.js';
 
 const uuid = z.uuid();
 const isoDate = z.iso.datetime({ offset: true });
@@ -47,7 +53,7 @@ const envelopeSchema = z.object({
   occurredAt: isoDate,
   aggregateId: uuid,
   aggregateVersion: z.number().int().min(1),
-  correlationId: z.string().min(1).max(128).optional(),
+  correlationId: z.string().min(1).max(CORRELATION_ID_MAX_LENGTH).optional(),
   data: z.unknown(),
 });
 

@@ -29,6 +29,9 @@ export interface EventEnvelope<Data = unknown> {
 
 export const SCHEMA_VERSION = 1;
 
+/** The longest correlation id an envelope carries: request ids are accepted up to this length. */
+export const CORRELATION_ID_MAX_LENGTH = 128;
+
 export interface NewEvent<Data> {
   id: string;
   type: EventType;

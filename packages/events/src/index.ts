@@ -1,4 +1,4 @@
-export { EVENT_TYPES, SCHEMA_VERSION, createEnvelope } from './envelope.js';
+export { CORRELATION_ID_MAX_LENGTH, EVENT_TYPES, SCHEMA_VERSION, createEnvelope } from './envelope.js';
 export type { EventEnvelope, EventType, NewEvent } from './envelope.js';
 export { appendToOutbox, type OutboxTransaction } from './outbox.js';
 export {

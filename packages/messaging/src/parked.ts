@@ -66,9 +66,10 @@ export async function listParked(url: string, topology: ConsumerTopology): Promi
 }
 
 /**
- * Deletes the parked message with this id (after an operator has read it and decided it can
- * never be applied). Takes the others unacknowledged, so closing the channel puts them back
- * in order. Resolves with how many were deleted: 0 when no parked message has that id.
+ * Deletes the parked message with this id, every copy of it (a redelivered duplicate can be
+ * parked twice), after an operator has read it and decided it can never be applied. Takes the
+ * others unacknowledged, so closing the channel puts them back in order. Resolves with how
+ * many were deleted: 0 when no parked message has that id.
  */
 export async function discardParked(url: string, topology: ConsumerTopology, messageId: string): Promise<number> {
   return withChannel(url, async (channel) => {

@@ -40,7 +40,8 @@ beforeEach(async () => {
   prefix = uniqueAmqpPrefix();
   exchange = exchangeName(prefix, 'recipes');
   proxy = await startTcpProxy(5672);
-  broker = new Broker({ url: proxy.url(testAmqpUrl()), logger: silent, heartbeatSeconds: 1 });
+  // Heartbeats well above what a test holds the broker's replies for (they are held too).
+  broker = new Broker({ url: proxy.url(testAmqpUrl()), logger: silent, heartbeatSeconds: 10 });
   const publisher = new Publisher(broker, (channel) => declareExchange(channel, exchange));
   // A slow poll, so prompt delivery proves the LISTEN/NOTIFY wake-up.
   relay = new OutboxRelay({

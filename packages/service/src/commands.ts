@@ -65,7 +65,7 @@ export async function runParkedCommand(options: {
 }
 
 async function discardOne(messageId: string | undefined, service: string, amqpUrl: string, topology: ConsumerTopology) {
-  if (!messageId) {
+  if (!messageId || messageId.startsWith('--')) {
     console.error(`${service}: --discard needs the messageId of a parked message (the listing shows it)`);
     process.exitCode = 2;
     return;
@@ -76,7 +76,8 @@ async function discardOne(messageId: string | undefined, service: string, amqpUr
     process.exitCode = 1;
     return;
   }
-  console.log(`${service}: discarded parked message ${messageId} from ${topology.parkingQueue}`);
+  const copies = discarded === 1 ? '' : ` (${discarded} copies)`;
+  console.log(`${service}: discarded parked message ${messageId}${copies} from ${topology.parkingQueue}`);
 }
 
 async function reportOrRequeue(requeue: boolean, service: string, amqpUrl: string, topology: ConsumerTopology) {

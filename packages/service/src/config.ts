@@ -50,6 +50,8 @@ export const envVar = {
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
   milliseconds: (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback),
+  /** A duration with no default of its own, e.g. one that falls back to another variable. */
+  optionalMilliseconds: () => z.coerce.number().int('must be a whole number').min(1).optional(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   mode: () => z.enum(['development', 'production']).default('development'),
 };

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CORRELATION_ID_MAX_LENGTH } from '@potluck/events';
 
 /** The header that carries a request's id from the client through the gateway to every subgraph. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-const ACCEPTABLE = /^[\w.:-]{1,128}$/;
+// Events carry the request id as their correlation id, so the two bounds are one.
+const ACCEPTABLE = new RegExp(`^[\\w.:-]{1,${CORRELATION_ID_MAX_LENGTH}}$`);
 
 /**
  * A caller's id when it is safe to log and forward (letters, digits, `_ . : -`, at most
