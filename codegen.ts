@@ -73,6 +73,7 @@ const config: CodegenConfig = {
           Comment: './prisma/client.js#Comment',
           // Another service owns recipes: this one knows a recipe by its id alone.
           Recipe: "{ __typename?: 'Recipe'; id: string }",
+          CommentConnection: '../comments/recipeComments.js#CommentPage',
         },
       },
     },

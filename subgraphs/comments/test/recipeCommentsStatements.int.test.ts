@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { graphqlRequest } from '@potluck/testing';
 import { dataOf, requestRecipeComments, type PageArgs } from './commentsClient.js';
 import { startCommentsForTest } from './harness.js';
 
-/** A page query and a count query, however many recipes the gateway asks about. */
+/** A page query and a count query (for `totalCount`), however many recipes the gateway asks about. */
 const STATEMENTS_PER_ENTITIES_REQUEST = 2;
 const COMMENTS_PER_RECIPE = 3;
 
@@ -67,4 +68,18 @@ it('reads comments in those statements, not one query per recipe', async () => {
   const recipeIds = await recipesWithComments(5);
   const { statements: ran } = await measure(recipeIds);
   expect(ran.every((sql) => /FROM comments/.test(sql) && /ANY\(/.test(sql))).toBe(true);
+});
+
+it('runs only the page query when totalCount is not asked for', async () => {
+  const recipeIds = await recipesWithComments(20);
+  statements.length = 0;
+  const response = await graphqlRequest<{ _entities: Array<{ comments: { edges: unknown[] } }> }>(
+    service.url,
+    'query($r: [_Any!]!) { _entities(representations: $r) { ... on Recipe { comments(first: 2) { edges { node { id } } } } } }',
+    { r: recipeIds.map((id) => ({ __typename: 'Recipe', id })) },
+  );
+  expect(response.errors).toBeUndefined();
+  expect(response.data?._entities.map((entity) => entity.comments.edges.length)).toEqual(Array(20).fill(2));
+  expect(statements).toHaveLength(1);
+  expect(statements[0]).not.toMatch(/count\(/i);
 });

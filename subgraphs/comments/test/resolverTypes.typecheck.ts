@@ -10,7 +10,8 @@ export const mismatched: Resolvers = {
     recipe: () => ({ __typename: 'Recipe' }),
   },
   Recipe: {
-    // @ts-expect-error Recipe.comments takes `first` and `after`, not `last`
-    comments: (recipe, args, ctx) => ctx.commentPages(args.last, null).load(recipe.id),
+    comments: (recipe, args, ctx) =>
+      // @ts-expect-error Recipe.comments takes `first` and `after`, not `last`
+      ctx.commentPages({ first: args.last, after: null, countTotal: true }).load(recipe.id),
   },
 };

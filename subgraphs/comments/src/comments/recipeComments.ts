@@ -1,5 +1,6 @@
 import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid } from '@potluck/service';
 import { Prisma, type Comment } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../db.js';
 import type { CommentDeps } from './commentDeps.js';
 
 const CURSOR_TAG = 'COMMENTS';
@@ -7,7 +8,15 @@ const CURSOR_TAG = 'COMMENTS';
 export interface CommentPage {
   edges: Array<{ cursor: string; node: Comment }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  /** How many comments the recipe has: counted only for a client that asks. */
+  totalCount: () => Promise<number>;
+}
+
+export interface CommentPageRequest {
+  first: number;
+  after?: string | null;
+  /** Count every recipe's comments in the same batch, because the operation selects `totalCount`. */
+  countTotal: boolean;
 }
 
 interface CommentRow {
@@ -39,21 +48,26 @@ function afterCondition(after: string | null | undefined): Prisma.Sql {
   return Prisma.sql`AND (created_at, id) < (${new Date(createdAt)}::timestamptz, ${id}::uuid)`;
 }
 
+async function countComments(prisma: PrismaClient, ids: string[]): Promise<Map<string, number>> {
+  const counts = await prisma.$queryRaw<Array<{ recipe_id: string; total: number }>>`
+    SELECT recipe_id, count(*)::int AS total FROM comments WHERE recipe_id = ANY(${ids}::uuid[]) GROUP BY recipe_id`;
+  return new Map(counts.map((count) => [count.recipe_id, count.total]));
+}
+
 /**
- * Newest-first comment pages for many recipes at once: two statements however many
- * recipes a gateway page holds (a windowed page query and a grouped count).
+ * Newest-first comment pages for many recipes at once: one windowed page query however many
+ * recipes a gateway page holds, plus one grouped count when `totalCount` is asked for.
  */
 export async function loadCommentPages(
   deps: Pick<CommentDeps, 'prisma'>,
   recipeIds: readonly string[],
-  first: number,
-  after: string | null | undefined,
+  { first, after, countTotal }: CommentPageRequest,
 ): Promise<CommentPage[]> {
   checkPageSize(first);
   const condition = afterCondition(after);
   const ids = recipeIds.filter(isUuid);
   if (ids.length === 0) return recipeIds.map(() => emptyPage());
-  const [rows, counts] = await Promise.all([
+  const [rows, totals] = await Promise.all([
     deps.prisma.$queryRaw<CommentRow[]>`
       SELECT id, recipe_id, text, author, created_at, version FROM (
         SELECT *, row_number() OVER (PARTITION BY recipe_id ORDER BY created_at DESC, id DESC) AS position
@@ -62,19 +76,20 @@ export async function loadCommentPages(
       ) ranked
       WHERE position <= ${first + 1}
       ORDER BY recipe_id, created_at DESC, id DESC`,
-    deps.prisma.$queryRaw<Array<{ recipe_id: string; total: number }>>`
-      SELECT recipe_id, count(*)::int AS total FROM comments WHERE recipe_id = ANY(${ids}::uuid[]) GROUP BY recipe_id`,
+    countTotal ? countComments(deps.prisma, ids) : undefined,
   ]);
   const rowsByRecipe = Map.groupBy(rows, (row) => row.recipe_id);
-  const totals = new Map(counts.map((count) => [count.recipe_id, count.total]));
   // Postgres answers with lowercase UUIDs; a representation may carry uppercase ones.
   return recipeIds.map((recipeId) => {
     const key = recipeId.toLowerCase();
-    return toPage(rowsByRecipe.get(key) ?? [], first, totals.get(key) ?? 0);
+    const totalCount = totals
+      ? async () => totals.get(key) ?? 0
+      : async () => (isUuid(key) ? ((await countComments(deps.prisma, [key])).get(key) ?? 0) : 0);
+    return toPage(rowsByRecipe.get(key) ?? [], first, totalCount);
   });
 }
 
-function toPage(rows: CommentRow[], first: number, totalCount: number): CommentPage {
+function toPage(rows: CommentRow[], first: number, totalCount: () => Promise<number>): CommentPage {
   const edges = rows.slice(0, first).map((row) => ({
     cursor: encodeCursor(CURSOR_TAG, [row.created_at.toISOString(), row.id]),
     node: toComment(row),
@@ -87,5 +102,5 @@ function toPage(rows: CommentRow[], first: number, totalCount: number): CommentP
 }
 
 function emptyPage(): CommentPage {
-  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: async () => 0 };
 }

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Comment as CommentModel } from './prisma/client.js';
+import type { CommentPage as CommentPageModel } from '../comments/recipeComments.js';
 import type { CommentsContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -208,7 +209,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Comment: ResolverTypeWrapper<CommentModel>;
-  CommentConnection: ResolverTypeWrapper<Omit<CommentConnection, 'edges'> & { edges: Array<ResolversTypes['CommentEdge']> }>;
+  CommentConnection: ResolverTypeWrapper<CommentPageModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CommentEdge: ResolverTypeWrapper<Omit<CommentEdge, 'node'> & { node: ResolversTypes['Comment'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -225,7 +226,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Comment: CommentModel;
-  CommentConnection: Omit<CommentConnection, 'edges'> & { edges: Array<ResolversParentTypes['CommentEdge']> };
+  CommentConnection: CommentPageModel;
   Int: Scalars['Int']['output'];
   CommentEdge: Omit<CommentEdge, 'node'> & { node: ResolversParentTypes['Comment'] };
   DateTime: Scalars['DateTime']['output'];

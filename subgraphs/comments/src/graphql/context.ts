@@ -2,13 +2,13 @@ import DataLoader from 'dataloader';
 import type { Comment } from '../generated/prisma/client.js';
 import type { CommentDeps } from '../comments/commentDeps.js';
 import { getCommentsByIds } from '../comments/getComments.js';
-import { loadCommentPages, type CommentPage } from '../comments/recipeComments.js';
+import { loadCommentPages, type CommentPage, type CommentPageRequest } from '../comments/recipeComments.js';
 
 export interface CommentsContext {
   deps: CommentDeps;
   commentById: DataLoader<string, Comment | null>;
-  /** One loader per (first, after): every recipe in a gateway batch shares one query. */
-  commentPages(first: number, after: string | null | undefined): DataLoader<string, CommentPage>;
+  /** One loader per page request: every recipe in a gateway batch shares one query. */
+  commentPages(request: CommentPageRequest): DataLoader<string, CommentPage>;
 }
 
 export function createContext(deps: CommentDeps): CommentsContext {
@@ -16,11 +16,11 @@ export function createContext(deps: CommentDeps): CommentsContext {
   return {
     deps,
     commentById: new DataLoader((ids) => getCommentsByIds(deps, ids)),
-    commentPages(first, after) {
-      const key = JSON.stringify([first, after ?? null]);
+    commentPages(request) {
+      const key = JSON.stringify([request.first, request.after ?? null, request.countTotal]);
       let loader = pageLoaders.get(key);
       if (!loader) {
-        loader = new DataLoader((recipeIds) => loadCommentPages(deps, recipeIds, first, after));
+        loader = new DataLoader((recipeIds) => loadCommentPages(deps, recipeIds, request));
         pageLoaders.set(key, loader);
       }
       return loader;

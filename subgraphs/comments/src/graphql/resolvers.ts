@@ -1,4 +1,4 @@
-import { DateTimeScalar } from '@potluck/service';
+import { DateTimeScalar, selectsField } from '@potluck/service';
 import { addComment } from '../comments/addComment.js';
 import { deleteComment } from '../comments/deleteComment.js';
 import type { Resolvers } from '../generated/graphql.js';
@@ -13,7 +13,11 @@ export const resolvers: Resolvers = {
     deleteComment: (_parent, args, ctx) => deleteComment(ctx.deps, args.id),
   },
   Recipe: {
-    comments: (recipe, args, ctx) => ctx.commentPages(args.first, args.after).load(recipe.id),
+    comments: (recipe, args, ctx, info) =>
+      ctx.commentPages({ ...args, countTotal: selectsField(info, 'totalCount') }).load(recipe.id),
+  },
+  CommentConnection: {
+    totalCount: (page) => page.totalCount(),
   },
   Comment: {
     __resolveReference: (reference, ctx) => ctx.commentById.load(reference.id),
