@@ -18,7 +18,7 @@ let stack: TestStack;
 let client: GraphQLClient;
 
 beforeAll(async () => {
-  stack = await startStack({ comments: { LOG_LEVEL: 'debug' } });
+  stack = await startStack();
   client = createClient({ url: stack.gatewayUrl });
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, freePort, graphqlRequest, waitFor } from '@potluck/testing';
 import { REPO_ROOT, stopService } from '../scripts/stack.js';
-import { jsonLines } from './gatewayHelpers.js';
+import { logEntries } from './stackProbes.js';
 import { startStack, type TestStack } from './stack.js';
 
 /**
@@ -42,7 +42,7 @@ async function ready(): Promise<{ status: number; body: ReadyReport }> {
   return { status: response.status, body: (await response.json()) as ReadyReport };
 }
 
-const gatewayLogs = () => jsonLines(stack.logs.filter((line) => line.startsWith('[gateway]')));
+const gatewayLogs = () => logEntries(stack, 'gateway');
 
 beforeAll(async () => {
   expect(WITHOUT_DESCRIPTION).not.toBe(FULL);

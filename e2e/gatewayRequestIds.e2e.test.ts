@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlRequest, waitFor } from '@potluck/testing';
-import { jsonLines } from './gatewayHelpers.js';
+import type { ServiceName } from '../scripts/stack.js';
+import { logEntries } from './stackProbes.js';
 import { startStack, type TestStack } from './stack.js';
 
 const LIST =
@@ -23,13 +24,11 @@ afterAll(async () => {
 });
 
 /** The request log line ("request completed") each service wrote for one request id. */
-async function requestLines(requestId: string, services: string[]) {
+async function requestLines(requestId: string, services: ServiceName[]) {
   return waitFor(
     () => {
       const lines = services.map((service) =>
-        jsonLines(stack.logs.filter((line) => line.startsWith(`[${service}]`))).find(
-          (line) => line.requestId === requestId && line.msg === 'request completed',
-        ),
+        logEntries(stack, service).find((line) => line.requestId === requestId && line.msg === 'request completed'),
       );
       return lines.every(Boolean) ? (lines as Array<Record<string, unknown>>) : undefined;
     },
@@ -105,10 +104,10 @@ describe('request ids', () => {
 });
 
 /** The "event consumed" line a service wrote for an event of this type caused by this request id. */
-function consumedLine(service: string, type: string, correlationId: string) {
+function consumedLine(service: ServiceName, type: string, correlationId: string) {
   return waitFor(
     () =>
-      jsonLines(stack.logs.filter((line) => line.startsWith(`[${service}]`))).find(
+      logEntries(stack, service).find(
         (line) => line.msg === 'event consumed' && line.type === type && line.correlationId === correlationId,
       ),
     { what: `${service} consuming ${type} caused by ${correlationId}` },

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, graphqlRequest, waitFor } from '@potluck/testing';
-import { jsonLines, startStandInSubgraph, type StandInSubgraph } from './gatewayHelpers.js';
+import type { ServiceName } from '../scripts/stack.js';
+import { startStandInSubgraph, type StandInSubgraph } from './gatewayHelpers.js';
 import { startStack, type TestStack } from './stack.js';
+import { logEntries } from './stackProbes.js';
 
 /**
  * The real stack, but the gateway's comments URL points at a stand-in that holds every
@@ -40,10 +42,8 @@ afterAll(async () => {
 });
 
 /** A service's log line with this message for this request id, once written. */
-function logLine(service: string, requestId: string, msg: string) {
-  return jsonLines(stack.logs.filter((line) => line.startsWith(`[${service}]`))).find(
-    (line) => line.requestId === requestId && line.msg === msg,
-  );
+function logLine(service: ServiceName, requestId: string, msg: string) {
+  return logEntries(stack, service).find((line) => line.requestId === requestId && line.msg === msg);
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { testAmqpUrl } from '@potluck/testing';
 import { REPO_ROOT } from '../scripts/stack.js';
@@ -38,4 +38,19 @@ export async function runNpmCommand(
       cause: error,
     });
   }
+}
+
+/** Runs `npm <args>` to its end with these extra variables, whatever its exit code: the code and all it printed. */
+export function runNpmToEnd(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn('npm', args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }

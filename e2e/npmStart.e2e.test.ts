@@ -11,7 +11,8 @@ import {
   uniqueAmqpPrefix,
   waitFor,
 } from '@potluck/testing';
-import { npmStartRefusal, runNpmStart, stillRunning } from './npmStartProcess.js';
+import { runNpmToEnd } from './npmCommand.js';
+import { runNpmStart, stillRunning } from './npmStartProcess.js';
 import { lockTable, type TableLock } from './tableLock.js';
 
 const recipesUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_recipes'));
@@ -181,7 +182,7 @@ it('refuses ports already in use, naming them, before it touches a database', as
   const taken = (squatter.address() as net.AddressInfo).port;
   const untouched = withDatabase(testServerUrl(), randomName('potluck_test_start_untouched'));
 
-  const { code, output } = await npmStartRefusal({
+  const { code, output } = await runNpmToEnd(['start'], {
     ...(await freePorts()),
     GATEWAY_PORT: String(taken),
     RECIPES_DATABASE_URL: untouched,
@@ -198,7 +199,7 @@ it('refuses ports already in use, naming them, before it touches a database', as
 });
 
 it('names every bad variable and exits 2, without a stack trace', async () => {
-  const { code, output } = await npmStartRefusal({ GATEWAY_PORT: 'abc', LOG_LEVEL: 'loud' });
+  const { code, output } = await runNpmToEnd(['start'], { GATEWAY_PORT: 'abc', LOG_LEVEL: 'loud' });
   expect(code).toBe(2);
   expect(output).toContain('npm start: invalid configuration');
   expect(output).toMatch(/GATEWAY_PORT/);

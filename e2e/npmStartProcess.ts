@@ -96,15 +96,3 @@ export function stillRunning(pids: number[]): number[] {
   const running = processTable().filter((entry) => !entry.state.startsWith('Z'));
   return pids.filter((pid) => running.some((entry) => entry.pid === pid));
 }
-
-/** Runs `npm start` to its end, for the ways it refuses to start: its exit code and output. */
-export function npmStartRefusal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn('npm', ['start'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
-}

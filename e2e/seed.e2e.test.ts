@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient, RecipesWithCommentsDocument } from '@potluck/client';
 import { SEED_RECIPES } from '../scripts/seedData.js';
-import { REPO_ROOT } from '../scripts/stack.js';
+import { runNpmToEnd } from './npmCommand.js';
 import { startStack, type TestStack } from './stack.js';
 
 let stack: TestStack;
@@ -17,15 +16,8 @@ afterAll(async () => {
 });
 
 /** Runs `npm run seed` exactly as a user does, against the test stack's gateway. */
-function npmRunSeed(gatewayUrl: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn('npm', ['run', 'seed'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, GATEWAY_URL: gatewayUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+function npmRunSeed(gatewayUrl: string) {
+  return runNpmToEnd(['run', 'seed'], { GATEWAY_URL: gatewayUrl });
 }
 
 /**

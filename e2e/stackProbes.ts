@@ -32,8 +32,8 @@ export function logEntries(stack: TestStack, name: ServiceName): Array<Record<st
 }
 
 /**
- * What a service's consumer did with one message, in order, read from its debug log
- * ("event consumed" with outcome `applied` or `duplicate`). Needs LOG_LEVEL=debug on it.
+ * What a service's consumer did with one message, in order, read from its log ("event
+ * consumed" with outcome `applied` or `duplicate`, logged at info).
  */
 export function consumedOutcomes(stack: TestStack, name: ServiceName, eventId: string): string[] {
   return logEntries(stack, name)

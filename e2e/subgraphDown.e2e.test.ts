@@ -12,8 +12,8 @@ import {
 } from '@potluck/client';
 import { waitFor } from '@potluck/testing';
 import { stopService } from '../scripts/stack.js';
-import { jsonLines } from './gatewayHelpers.js';
 import { startStack, type TestStack } from './stack.js';
+import { logEntries } from './stackProbes.js';
 
 let stack: TestStack;
 let client: GraphQLClient;
@@ -62,9 +62,7 @@ it('goes not ready naming the subgraph that stopped, and still serves what the o
     checks: { comments: { status: 'down' }, recipes: { status: 'up' }, supergraph: { status: 'up' } },
   });
   const probeLine = await waitFor(() =>
-    jsonLines(stack.logs.filter((line) => line.startsWith('[gateway]'))).find(
-      (line) => (line.res as { statusCode?: number } | undefined)?.statusCode === 503,
-    ),
+    logEntries(stack, 'gateway').find((line) => (line.res as { statusCode?: number } | undefined)?.statusCode === 503),
   );
   expect(probeLine).toMatchObject({ level: 40, msg: 'request completed', req: { url: '/health/ready' } });
   expect(probeLine).not.toHaveProperty('err');

@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from '@potluck/service';
 import type { SubgraphCall, SubgraphRequestInit } from './subgraphCall.js';
 
 /**
@@ -11,14 +12,14 @@ const QUERY = /^\{"query":"(?:query\b|\{)/;
 export function dedupeKeyOf(url: string, init: SubgraphRequestInit = {}): string | undefined {
   if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY.test(init.body)) return undefined;
   const headers = Object.entries(init.headers ?? {})
-    .filter(([name]) => name.toLowerCase() !== 'x-request-id')
+    .filter(([name]) => name.toLowerCase() !== REQUEST_ID_HEADER)
     .map(([name, value]) => `${name.toLowerCase()}:${value}`)
     .sort();
   return `${url}\n${headers.join('\n')}\n${init.body}`;
 }
 
 function requestIdHeaderOf(init: SubgraphRequestInit): string | undefined {
-  return Object.entries(init.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-request-id')?.[1];
+  return Object.entries(init.headers ?? {}).find(([name]) => name.toLowerCase() === REQUEST_ID_HEADER)?.[1];
 }
 
 export interface DedupeOptions {

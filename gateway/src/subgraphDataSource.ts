@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { currentRequest, type Logger } from '@potluck/service';
+import { currentRequest, REQUEST_ID_HEADER, type Logger } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import type { GatewayContext } from './context.js';
@@ -86,7 +86,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (!context.requestId) return;
-    request.http?.headers.set('x-request-id', context.requestId);
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
   }
 
