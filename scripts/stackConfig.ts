@@ -15,6 +15,8 @@ const schema = z.object({
   LOG_LEVEL: envVar.logLevel(),
 });
 
+export type StackConfig = ReturnType<typeof loadStackConfig>;
+
 export function loadStackConfig(env: Env) {
   return parseEnv(schema, env);
 }

@@ -1,11 +1,8 @@
 import net from 'node:net';
-import path from 'node:path';
-import { ensureDatabase, migrate } from '@potluck/db';
 import { ConfigError } from '@potluck/service';
+import { prepareDatabases } from './databases.js';
 import { loadStackConfig } from './stackConfig.js';
 import {
-  REPO_ROOT,
-  SERVICES,
   hasExited,
   prefixedLine,
   spawnService,
@@ -36,14 +33,8 @@ let stopping = false;
 
 const print = (name: ServiceName, line: string) => console.log(prefixedLine(name, line));
 
-async function prepareDatabases(): Promise<void> {
-  for (const [name, url, service] of [
-    ['recipes', config.RECIPES_DATABASE_URL, SERVICES.recipes],
-    ['comments', config.COMMENTS_DATABASE_URL, SERVICES.comments],
-  ] as const) {
-    const created = await ensureDatabase(url);
-    const { applied } = await migrate(url, path.join(REPO_ROOT, service.migrations));
-    const database = new URL(url).pathname.slice(1);
+async function reportDatabases(): Promise<void> {
+  for (const { name, database, created, applied } of await prepareDatabases(config)) {
     print(name, `database "${database}" ${created ? 'created' : 'found'}, ${applied.length} migration(s) applied`);
   }
 }
@@ -125,7 +116,7 @@ async function announceWhenReady(): Promise<void> {
 
 async function main(): Promise<void> {
   await checkPortsFree();
-  await prepareDatabases();
+  await reportDatabases();
   const shared = {
     AMQP_URL: config.AMQP_URL,
     AMQP_PREFIX: config.AMQP_PREFIX,

@@ -23,11 +23,12 @@ async function readOperations(dir: string): Promise<string[]> {
 /**
  * `GET /` answers a browser (Accept: text/html) with the GraphQL IDE and anything else
  * with a JSON pointer to the API; `/ide/*` serves the bundle; a browser opening
- * `/graphql` is sent to the IDE. The example operations are read once, at start.
+ * `/graphql` is sent to the IDE. The example operations are read once, at start; whether the
+ * bundle is built is asked per page view, so `npm run build:ide` and a reload are enough.
  */
 export async function ideRoutes({ distDir, operationsDir, logger }: IdeRouteOptions): Promise<(app: Express) => void> {
-  const built = existsSync(path.join(distDir, 'ide.js'));
-  if (!built) logger.warn({ distDir }, 'the GraphQL IDE is not built; run `npm run build:ide`');
+  const isBuilt = () => existsSync(path.join(distDir, 'ide.js'));
+  if (!isBuilt()) logger.warn({ distDir }, 'the GraphQL IDE is not built; run `npm run build:ide`');
   const page = idePage({
     endpoint: '/graphql',
     assets: ASSETS,
@@ -45,7 +46,7 @@ export async function ideRoutes({ distDir, operationsDir, logger }: IdeRouteOpti
         return;
       }
       res.set('content-security-policy', IDE_CONTENT_SECURITY_POLICY).set('cache-control', 'no-cache');
-      if (built) res.type('html').send(page);
+      if (isBuilt()) res.type('html').send(page);
       else res.status(503).type('html').send(IDE_MISSING_PAGE);
     });
     app.get('/graphql', (req, res, next) => {

@@ -8,8 +8,8 @@ const CURSOR_TAG = 'COMMENTS';
 export interface CommentPage {
   edges: Array<{ cursor: string; node: Comment }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /** How many comments the recipe has: counted only for a client that asks. */
-  totalCount: () => Promise<number>;
+  /** How many comments the recipe has: counted only for a client that asks (see `RecipePage` in recipes). */
+  totalCount?: number;
 }
 
 export interface CommentPageRequest {
@@ -82,14 +82,11 @@ export async function loadCommentPages(
   // Postgres answers with lowercase UUIDs; a representation may carry uppercase ones.
   return recipeIds.map((recipeId) => {
     const key = recipeId.toLowerCase();
-    const totalCount = totals
-      ? async () => totals.get(key) ?? 0
-      : async () => (isUuid(key) ? ((await countComments(deps.prisma, [key])).get(key) ?? 0) : 0);
-    return toPage(rowsByRecipe.get(key) ?? [], first, totalCount);
+    return toPage(rowsByRecipe.get(key) ?? [], first, totals && (totals.get(key) ?? 0));
   });
 }
 
-function toPage(rows: CommentRow[], first: number, totalCount: () => Promise<number>): CommentPage {
+function toPage(rows: CommentRow[], first: number, totalCount: number | undefined): CommentPage {
   const edges = rows.slice(0, first).map((row) => ({
     cursor: encodeCursor(CURSOR_TAG, [row.created_at.toISOString(), row.id]),
     node: toComment(row),
@@ -97,10 +94,10 @@ function toPage(rows: CommentRow[], first: number, totalCount: () => Promise<num
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
+    ...(totalCount !== undefined && { totalCount }),
   };
 }
 
 function emptyPage(): CommentPage {
-  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: async () => 0 };
+  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
 }

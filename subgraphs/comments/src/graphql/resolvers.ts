@@ -16,9 +16,6 @@ export const resolvers: Resolvers = {
     comments: (recipe, args, ctx, info) =>
       ctx.commentPages({ ...args, countTotal: selectsField(info, 'totalCount') }).load(recipe.id),
   },
-  CommentConnection: {
-    totalCount: (page) => page.totalCount(),
-  },
   Comment: {
     __resolveReference: (reference, ctx) => ctx.commentById.load(reference.id),
     recipe: (comment) => ({ __typename: 'Recipe', id: comment.recipeId }),

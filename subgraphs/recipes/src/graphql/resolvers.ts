@@ -19,9 +19,6 @@ export const resolvers: Resolvers = {
     updateRecipe: (_parent, args, ctx) => updateRecipe(ctx.deps, args.id, args.input),
     deleteRecipe: (_parent, args, ctx) => deleteRecipe(ctx.deps, args.id),
   },
-  RecipeConnection: {
-    totalCount: (page) => page.totalCount(),
-  },
   Recipe: {
     __resolveReference: (reference, ctx) => ctx.recipeById.load(reference.id),
   },

@@ -6,16 +6,11 @@ import { applyCommentFact, recountComments } from './commentReplica.js';
 /** The comments service's events, applied to the comment replica and the recipes' counts. */
 export async function onCommentEvent(event: ValidEvent, tx: Transaction): Promise<void> {
   switch (event.type) {
-    case 'comment.added': {
-      const { id, recipeId } = event.data;
-      if (await applyCommentFact(tx, { id, recipeId, version: event.aggregateVersion, deleted: false })) {
-        await recountComments(tx, recipeId);
-      }
-      return;
-    }
+    case 'comment.added':
     case 'comment.deleted': {
       const { id, recipeId } = event.data;
-      if (await applyCommentFact(tx, { id, recipeId, version: event.aggregateVersion, deleted: true })) {
+      const deleted = event.type === 'comment.deleted';
+      if (await applyCommentFact(tx, { id, recipeId, version: event.aggregateVersion, deleted })) {
         await recountComments(tx, recipeId);
       }
       return;

@@ -21,8 +21,11 @@ export interface ListRecipesArgs {
 export interface RecipePage {
   edges: Array<{ cursor: string; node: Recipe }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /** How many recipes match the filter: counted only for a client that asks (`count(*)` is not free). */
-  totalCount: () => Promise<number>;
+  /**
+   * How many recipes match the filter: counted only for a client that asks (`count(*)` is not
+   * free). Left out otherwise, so a selection the resolver failed to see fails loudly (`Int!`).
+   */
+  totalCount?: number;
 }
 
 export interface ListRecipesOptions {
@@ -52,23 +55,19 @@ function afterWhere(order: RecipeOrderName, after: string): Prisma.RecipeWhereIn
   return afterCursorWhere(order, values);
 }
 
-/**
- * A Relay page of recipes: keyset pagination (one row extra to learn hasNextPage). The filtered
- * total is counted in parallel when asked for up front, and on demand otherwise.
- */
+/** A Relay page of recipes: keyset pagination (one row extra to learn hasNextPage), and the filtered total when asked. */
 export async function listRecipes(
   deps: Pick<RecipeDeps, 'prisma'>,
   args: ListRecipesArgs,
-  { countTotal }: ListRecipesOptions = { countTotal: true },
+  { countTotal }: ListRecipesOptions,
 ): Promise<RecipePage> {
   const first = checkPageSize(args.first);
   const order = args.orderBy ?? 'NEWEST';
   const matching = filterWhere(validateRecipeFilter(args.filter));
   const page = args.after ? { AND: [matching, afterWhere(order, args.after)] } : matching;
-  const count = () => deps.prisma.recipe.count({ where: matching });
-  const [rows, counted] = await Promise.all([
+  const [rows, totalCount] = await Promise.all([
     deps.prisma.recipe.findMany({ where: page, orderBy: orderByOf(order), take: first + 1 }),
-    countTotal ? count() : undefined,
+    countTotal ? deps.prisma.recipe.count({ where: matching }) : undefined,
   ]);
   const edges = rows.slice(0, first).map((node) => ({
     cursor: encodeCursor(order, cursorValuesOf(order, node)),
@@ -77,6 +76,6 @@ export async function listRecipes(
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount: counted === undefined ? count : async () => counted,
+    ...(totalCount !== undefined && { totalCount }),
   };
 }

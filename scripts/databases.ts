@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { ensureDatabase, migrate, type MigrateResult } from '@potluck/db';
+import { REPO_ROOT, SERVICES, type ServiceName } from './stack.js';
+import type { StackConfig } from './stackConfig.js';
+
+export interface PreparedDatabase extends MigrateResult {
+  name: ServiceName;
+  database: string;
+  created: boolean;
+}
+
+/** Creates each subgraph's database when missing and applies its pending migrations (`npm start`, `npm run migrate`). */
+export async function prepareDatabases(config: StackConfig): Promise<PreparedDatabase[]> {
+  const prepared: PreparedDatabase[] = [];
+  for (const [name, url] of [
+    ['recipes', config.RECIPES_DATABASE_URL],
+    ['comments', config.COMMENTS_DATABASE_URL],
+  ] as const) {
+    const created = await ensureDatabase(url);
+    const result = await migrate(url, path.join(REPO_ROOT, SERVICES[name].migrations));
+    prepared.push({ name, database: new URL(url).pathname.slice(1), created, ...result });
+  }
+  return prepared;
+}
