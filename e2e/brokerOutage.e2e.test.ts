@@ -11,6 +11,7 @@ import {
 import { startTcpProxy, testAmqpUrl, waitFor, type TcpProxy } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
 import { startStack, type TestStack } from './stack.js';
+import { waitForGatewayReady } from './stackProbes.js';
 
 let proxy: TcpProxy;
 let stack: TestStack;
@@ -68,12 +69,8 @@ it('keeps taking mutations while RabbitMQ is unreachable, goes not ready, and de
   await new Promise((resolve) => setTimeout(resolve, 3000));
 
   proxy.restore();
-  for (const url of [stack.recipesUrl, stack.commentsUrl, stack.gatewayUrl]) {
-    await waitFor(async () => ((await readiness(url)).status === 200 ? true : undefined), {
-      timeoutMs: 30_000,
-      what: `${url} to be ready again`,
-    });
-  }
+  // The gateway is ready only when both subgraphs are (broker, consumer, outbox).
+  await waitForGatewayReady(stack, 30_000);
   await waitForConvergence(stack);
   expect(during).toHaveLength(3);
   const after = (await client.request(RecipeDocument, { id: recipe.id })).recipe;

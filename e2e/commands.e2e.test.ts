@@ -14,7 +14,7 @@ import {
 import { testAmqpUrl, waitFor } from '@potluck/testing';
 import { convergenceProblems, waitForConvergence } from './convergence.js';
 import { runNpmCommand } from './npmCommand.js';
-import { queryRows } from './stackProbes.js';
+import { parkedCount, queryRows } from './stackProbes.js';
 import { startStack, type TestStack } from './stack.js';
 
 let stack: TestStack;
@@ -145,16 +145,6 @@ async function publishMalformed(messageId: string): Promise<void> {
   }
 }
 
-async function parkedCount(): Promise<number> {
-  const connection = await amqp.connect(testAmqpUrl());
-  try {
-    const channel = await connection.createChannel();
-    return (await channel.checkQueue(`${stack.amqpPrefix}.comments.parked`)).messageCount;
-  } finally {
-    await connection.close();
-  }
-}
-
 /** The parked listing: its headline and the parsed JSON line of each message. */
 async function listParked() {
   const { lines } = await runNpmCommand(stack, 'comments', 'parked');
@@ -168,7 +158,9 @@ describe('npm run parked', () => {
   it('lists a malformed message with its reason, and --requeue sends it back (where it is parked again)', async () => {
     const messageId = randomUUID();
     await publishMalformed(messageId);
-    await waitFor(async () => ((await parkedCount()) === 1 ? true : undefined), { what: 'the message to be parked' });
+    await waitFor(async () => ((await parkedCount(stack, ['comments'])) === 1 ? true : undefined), {
+      what: 'the message to be parked',
+    });
 
     const first = await listParked();
     expect(first.headline).toBe(`comments: 1 parked message(s) in ${stack.amqpPrefix}.comments.parked`);
@@ -181,9 +173,10 @@ describe('npm run parked', () => {
       }),
     ]);
     expect(first.lines).toContain('  body: {"id": "half a message');
-    expect(await waitFor(async () => ((await parkedCount()) === 1 ? 1 : undefined)), 'listing leaves it parked').toBe(
-      1,
-    );
+    expect(
+      await waitFor(async () => ((await parkedCount(stack, ['comments'])) === 1 ? 1 : undefined)),
+      'listing leaves it parked',
+    ).toBe(1);
 
     const { lines } = await runNpmCommand(stack, 'comments', 'parked', ['--requeue']);
     expect(lines).toEqual([`comments: moved 1 parked message(s) back to ${stack.amqpPrefix}.comments.work`]);
@@ -205,7 +198,7 @@ describe('npm run parked', () => {
     const before = (await listParked()).entries.length;
     await publishMalformed(discarded);
     await publishMalformed(kept);
-    await waitFor(async () => ((await parkedCount()) === before + 2 ? true : undefined), {
+    await waitFor(async () => ((await parkedCount(stack, ['comments'])) === before + 2 ? true : undefined), {
       what: 'both messages to be parked',
     });
 

@@ -1,21 +1,6 @@
-import amqp from 'amqplib';
-import { queryRows as rows, testAmqpUrl, waitFor, type Row } from '@potluck/testing';
+import { queryRows as rows, waitFor, type Row } from '@potluck/testing';
 import type { TestStack } from './stack.js';
-
-async function parkedCount(prefix: string): Promise<number> {
-  const connection = await amqp.connect(testAmqpUrl());
-  connection.on('error', () => undefined);
-  try {
-    const channel = await connection.createChannel();
-    let total = 0;
-    for (const service of ['recipes', 'comments']) {
-      total += (await channel.checkQueue(`${prefix}.${service}.parked`)).messageCount;
-    }
-    return total;
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
+import { parkedCount } from './stackProbes.js';
 
 function byId(list: Row[]): Map<string, Row> {
   return new Map(list.map((row) => [String(row.id), row]));
@@ -81,7 +66,7 @@ export async function convergenceProblems(stack: TestStack): Promise<string[]> {
     const unsent = Number(outbox[0]?.unsent ?? 0);
     if (unsent > 0) problems.push(`${service} outbox still holds ${unsent} unsent event(s)`);
   }
-  const parked = await parkedCount(stack.amqpPrefix);
+  const parked = await parkedCount(stack);
   if (parked > 0) problems.push(`${parked} message(s) parked`);
   return problems;
 }

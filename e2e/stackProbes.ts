@@ -1,4 +1,5 @@
-import { waitFor } from '@potluck/testing';
+import amqp from 'amqplib';
+import { testAmqpUrl, waitFor } from '@potluck/testing';
 import type { ServiceName } from '../scripts/stack.js';
 import { jsonLines } from './gatewayHelpers.js';
 import type { TestStack } from './stack.js';
@@ -39,4 +40,23 @@ export function consumedOutcomes(stack: TestStack, name: ServiceName, eventId: s
   return logEntries(stack, name)
     .filter((entry) => entry.msg === 'event consumed' && entry.eventId === eventId)
     .map((entry) => String(entry.outcome));
+}
+
+/** How many messages wait in these services' parking queues (for the stack's broker prefix). */
+export async function parkedCount(
+  stack: TestStack,
+  services: ServiceName[] = ['recipes', 'comments'],
+): Promise<number> {
+  const connection = await amqp.connect(testAmqpUrl());
+  connection.on('error', () => undefined);
+  try {
+    const channel = await connection.createChannel();
+    let total = 0;
+    for (const service of services) {
+      total += (await channel.checkQueue(`${stack.amqpPrefix}.${service}.parked`)).messageCount;
+    }
+    return total;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 }

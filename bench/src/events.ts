@@ -1,22 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { dropDatabase, ensureDatabase, migrate, withDatabase } from '@potluck/db';
-import {
-  deleteBrokerTopology,
-  freePort,
-  randomName,
-  testAmqpUrl,
-  testServerUrl,
-  uniqueAmqpPrefix,
-} from '@potluck/testing';
-import {
-  REPO_ROOT,
-  SERVICES,
-  spawnService,
-  stopService,
-  waitForHttpOk,
-  type ServiceProcess,
-} from '../../scripts/stack.js';
+import { freePort, testAmqpUrl, testServerUrl } from '@potluck/testing';
+import { REPO_ROOT, spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../../scripts/stack.js';
+import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
 import { measureLatency } from './eventLatency.js';
 import { measureStages } from './eventStages.js';
@@ -38,44 +24,31 @@ interface Stack {
   services: ServiceProcess[];
 }
 
-async function startServices(prefix: string): Promise<Stack> {
-  const [recipesDb, commentsDb] = ['recipes', 'comments'].map((name) =>
-    withDatabase(testServerUrl(), randomName(`potluck_bench_${name}`)),
-  );
-  for (const [url, service] of [
-    [recipesDb!, SERVICES.recipes],
-    [commentsDb!, SERVICES.comments],
-  ] as const) {
-    await ensureDatabase(url);
-    await migrate(url, path.join(REPO_ROOT, service.migrations));
-  }
+async function startServices(workspace: BenchWorkspace): Promise<Stack> {
+  const { recipes: recipesDb, comments: commentsDb } = workspace.databases;
   const [recipesPort, commentsPort] = await Promise.all([freePort(), freePort()]);
   const common = {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     AMQP_URL: testAmqpUrl(),
-    AMQP_PREFIX: prefix,
+    AMQP_PREFIX: workspace.amqpPrefix,
     MIGRATE_ON_START: 'false',
     OUTBOX_BATCH_SIZE: '500',
   };
   const print = (name: string, line: string) => process.stderr.write(`[${name}] ${line}\n`);
   const services = [
-    spawnService('recipes', { ...common, PORT: String(recipesPort), DATABASE_URL: recipesDb! }, print),
-    spawnService('comments', { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb! }, print),
+    spawnService('recipes', { ...common, PORT: String(recipesPort), DATABASE_URL: recipesDb }, print),
+    spawnService('comments', { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb }, print),
   ];
   for (const port of [recipesPort, commentsPort]) await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
-  return {
-    recipesUrl: `http://127.0.0.1:${recipesPort}/graphql`,
-    recipesDb: recipesDb!,
-    commentsDb: commentsDb!,
-    services,
-  };
+  return { recipesUrl: `http://127.0.0.1:${recipesPort}/graphql`, recipesDb, commentsDb, services };
 }
 
 async function main(): Promise<void> {
-  const prefix = uniqueAmqpPrefix();
-  const stack = await startServices(prefix);
+  const workspace = await createWorkspace({ DATABASE_SERVER_URL: testServerUrl(), AMQP_URL: testAmqpUrl() });
+  let stack: Stack | undefined;
   try {
+    stack = await startServices(workspace);
     const latency = await measureLatency(stack, SECONDS, RATE);
     const stages = await measureStages(stack.recipesDb, stack.commentsDb);
     const backlog = await measureBacklog(stack, BACKLOG);
@@ -109,9 +82,8 @@ async function main(): Promise<void> {
       `${JSON.stringify(result, null, 2)}\n`,
     );
   } finally {
-    await Promise.all(stack.services.map((service) => stopService(service)));
-    await Promise.all([dropDatabase(stack.recipesDb), dropDatabase(stack.commentsDb)]);
-    await deleteBrokerTopology(prefix);
+    await Promise.all((stack?.services ?? []).map((service) => stopService(service)));
+    await workspace.cleanUp();
   }
 }
 

@@ -14,7 +14,7 @@ import { queryLimits } from './limits.js';
 import { operationResolutionPlugin } from './operationResolution.js';
 import { createSubgraphFetch, SubgraphDataSource, type SubgraphFetch } from './subgraphDataSource.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
-import { watchedSupergraph, type SupergraphSource } from './supergraphSource.js';
+import { watchedSupergraph, type LoadedSupergraph, type SupergraphSource } from './supergraphSource.js';
 
 export interface RunningGateway extends RunningService {
   logger: Logger;
@@ -30,7 +30,7 @@ function subgraphReadiness(subgraph: SubgraphEndpoint): ReadinessCheck {
   };
 }
 
-/** The supergraph in force and every subgraph it names, re-derived on each probe so a reload is seen. */
+/** The supergraph in force and every subgraph it names, re-derived when a reload brings a new one. */
 function readinessChecks(source: SupergraphSource, overrides: Record<string, string>): () => ReadinessCheck[] {
   const supergraph: ReadinessCheck = {
     name: 'supergraph',
@@ -46,9 +46,15 @@ function readinessChecks(source: SupergraphSource, overrides: Record<string, str
       };
     },
   };
+  let derivedFrom: LoadedSupergraph | undefined;
+  let checks: ReadinessCheck[] = [supergraph];
   return () => {
     const loaded = source.current();
-    return [supergraph, ...(loaded ? subgraphsOf(loaded.sdl, overrides).map(subgraphReadiness) : [])];
+    if (loaded !== derivedFrom) {
+      derivedFrom = loaded;
+      checks = [supergraph, ...(loaded ? subgraphsOf(loaded.sdl, overrides).map(subgraphReadiness) : [])];
+    }
+    return checks;
   };
 }
 

@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { BadUserInputError, checkPageSize } from '@potluck/service';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import { argumentReader } from './argumentValues.js';
 
 /**
  * Every `first` argument the document asks for, literal or from a variable (or its
- * default), that is not a whole number from 1 to `max`.
+ * default), that breaks the subgraphs' own page-size rule (`checkPageSize`) with `max`.
  */
 export function pageSizeViolations(
   document: DocumentNode,
@@ -18,8 +19,10 @@ export function pageSizeViolations(
       if (argument.name.value !== 'first') return;
       const value = valueOf(argument.value);
       if (typeof value !== 'number') return;
-      if (!Number.isInteger(value) || value < 1 || value > max) {
-        violations.push({ value, message: `first must be between 1 and ${max}, got ${value}` });
+      try {
+        checkPageSize(value, max);
+      } catch (error) {
+        violations.push({ value, message: (error as Error).message });
       }
     },
   });
@@ -34,8 +37,10 @@ export function pageSizePlugin(max: number): ApolloServerPlugin {
         async didResolveOperation({ document, request }) {
           const [violation] = pageSizeViolations(document, request.variables ?? {}, max);
           if (violation) {
+            // The error formatter gives it its code and field, like the subgraphs' own refusal.
             throw new GraphQLError(violation.message, {
-              extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: 400 } },
+              originalError: new BadUserInputError(violation.message, 'first'),
+              extensions: { http: { status: 400 } },
             });
           }
         },

@@ -19,7 +19,10 @@ export interface BenchWorkspace {
   cleanUp(): Promise<void>;
 }
 
-export async function createWorkspace(config: BenchConfig): Promise<BenchWorkspace> {
+/** Throwaway, migrated databases for both subgraphs and a broker prefix, with the clean-up that removes them. */
+export async function createWorkspace(
+  config: Pick<BenchConfig, 'DATABASE_SERVER_URL' | 'AMQP_URL'>,
+): Promise<BenchWorkspace> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'potluck-bench-'));
   const databases = {
     recipes: withDatabase(config.DATABASE_SERVER_URL, randomName('potluck_bench_recipes')),

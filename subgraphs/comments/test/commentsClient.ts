@@ -1,9 +1,8 @@
+import { isUuid } from '@potluck/service';
 import { graphqlRequest, type GraphQLResponse, type SubgraphUnderTest } from '@potluck/testing';
 import type { PrismaClient } from '../src/db.js';
 
 type CommentsUnderTest = Pick<SubgraphUnderTest<PrismaClient>, 'url' | 'prisma'>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Puts a recipe in the replica, as if its recipe.created event had arrived. */
 export async function announceRecipe(prisma: PrismaClient, id: string, deleted = false): Promise<void> {
@@ -60,7 +59,7 @@ const RECIPE_COMMENTS = `query RecipeComments($r: [_Any!]!, $first: Int, $after:
 
 /** Adds a comment to a recipe the replica knows (it is announced first when its id is a UUID). */
 export async function requestAddComment(service: CommentsUnderTest, input: Record<string, unknown>) {
-  if (typeof input.recipeId === 'string' && UUID.test(input.recipeId))
+  if (typeof input.recipeId === 'string' && isUuid(input.recipeId))
     await announceRecipe(service.prisma, input.recipeId);
   return requestAddCommentAsIs(service.url, input);
 }
