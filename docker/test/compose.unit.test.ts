@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isAllowedHost } from '@potluck/service';
 import { loadConfig as loadGatewayConfig } from '../../gateway/src/config.js';
 import { loadSeedConfig } from '../../scripts/seedConfig.js';
 import { loadConfig as loadCommentsConfig } from '../../subgraphs/comments/src/config.js';
@@ -156,6 +157,18 @@ describe('docker-compose.yml: configuration', () => {
         expect(Number(url.port), `${name} ${variable}`).toBe(portOf(url.hostname));
       }
     }
+  });
+
+  it('lets whoever calls the gateway through its host check: the seed job by service name, a browser at localhost', () => {
+    const allowed = configOf('gateway', compose.services.gateway!).ALLOWED_HOSTS as string[];
+    const callers = services.flatMap(([name, service]) =>
+      Object.entries(environmentOf(service))
+        .filter(([, value]) => /^[a-z]+:\/\//.test(value) && new URL(value).hostname === 'gateway')
+        .map(([variable, value]) => ({ caller: `${name} ${variable}`, host: new URL(value).host })),
+    );
+    expect(callers.length, 'the seed job calls the gateway').toBeGreaterThan(0);
+    for (const { caller, host } of callers) expect(isAllowedHost(host, allowed), caller).toBe(true);
+    expect(isAllowedHost('localhost:4000', allowed), 'the published port').toBe(true);
   });
 
   it('applies migrations before a subgraph serves (no separate migration job)', () => {

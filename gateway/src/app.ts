@@ -1,6 +1,10 @@
 import { ApolloGateway } from '@apollo/gateway';
 import {
   createLogger,
+  httpLimitsOf,
+  queryLimits,
+  scalarLiteralsRule,
+  scalarVariablesPlugin,
   startGraphQLService,
   type Logger,
   type ReadinessCheck,
@@ -10,7 +14,6 @@ import { subgraphTimeoutMs, urlOverrides, type GatewayConfig } from './config.js
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { IDE_DIST } from './ide/ideDist.js';
 import { ideRoutes } from './ide/ideRoutes.js';
-import { queryLimits } from './limits.js';
 import { operationResolutionPlugin } from './operationResolution.js';
 import { createSubgraphFetch, SubgraphDataSource, type SubgraphFetch } from './subgraphDataSource.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
@@ -61,6 +64,8 @@ function readinessChecks(source: SupergraphSource, overrides: Record<string, str
 /** Apollo Gateway over the watched supergraph, calling each subgraph through the shared pools with its own deadline. */
 function createGateway(config: GatewayConfig, source: SupergraphSource, subgraphFetch: SubgraphFetch, logger: Logger) {
   const overrides = urlOverrides(config);
+  // @apollo/gateway has no option for its usage telemetry: its constructor reads only this variable.
+  if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   return new ApolloGateway({
     supergraphSdl: source.hook,
     logger,
@@ -100,9 +105,12 @@ export async function startGateway(
     bodyLimitBytes: config.MAX_BODY_BYTES,
     maxTokens: config.MAX_TOKENS,
     drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8),
-    validationRules: limits.validationRules,
-    plugins: [operationResolutionPlugin(), ...limits.plugins],
+    validationRules: [...limits.validationRules, scalarLiteralsRule()],
+    plugins: [operationResolutionPlugin(), scalarVariablesPlugin(), ...limits.plugins],
     routes: await ideRoutes({ distDir: IDE_DIST, operationsDir: config.OPERATIONS_DIR, logger }),
+    httpLimits: httpLimitsOf(config),
+    allowedHosts: config.ALLOWED_HOSTS,
+    corsOrigins: config.CORS_ORIGINS,
   });
   logger.info(
     { supergraph: config.SUPERGRAPH_PATH, hash: source.current()?.hash, mode: config.POTLUCK_MODE },

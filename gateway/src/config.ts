@@ -1,7 +1,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ConfigError, envVar, parseEnv, type Env } from '@potluck/service';
+import {
+  allowedHostsVar,
+  ConfigError,
+  corsOriginsVar,
+  envVar,
+  httpLimitsOf,
+  httpServerEnv,
+  parseEnv,
+  type Env,
+} from '@potluck/service';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', import.meta.url));
@@ -42,6 +51,10 @@ const schema = z.object({
   MAX_BODY_BYTES: count(1024 * 1024),
   LOG_LEVEL: envVar.logLevel(),
   SHUTDOWN_TIMEOUT_MS: envVar.milliseconds(10_000),
+  ALLOWED_HOSTS: allowedHostsVar(),
+  CORS_ORIGINS: corsOriginsVar(),
+  APOLLO_TELEMETRY: envVar.boolean(false),
+  ...httpServerEnv,
 });
 
 /**
@@ -54,6 +67,7 @@ export function loadConfig(env: Env) {
   if (parsed.POTLUCK_MODE === 'production' && parsed.STACKTRACES) {
     throw new ConfigError([`STACKTRACES: must be false when POTLUCK_MODE is production (got "${env.STACKTRACES}")`]);
   }
+  httpLimitsOf(parsed); // refuses inconsistent HTTP timeouts now, not when the server starts
   return Object.freeze({ ...parsed, INTROSPECTION: parsed.INTROSPECTION ?? parsed.POTLUCK_MODE === 'development' });
 }
 

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { currentRequest, REQUEST_ID_HEADER, type Logger } from '@potluck/service';
+import { currentRequest, REQUEST_ID_HEADER, withShortQuotes, type Logger } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import type { GatewayContext } from './context.js';
@@ -7,6 +7,19 @@ import { dedupeInflight } from './inflightDedupe.js';
 import { subgraphCall, toResponse, type SubgraphRequestInit } from './subgraphCall.js';
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+type FetcherResponse = Awaited<ReturnType<NonNullable<Fetcher>>>;
+
+/** Codes that mean a subgraph broke, not that the client asked for something it refuses. */
+const SERVER_CODES = new Set(['INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
+
+/** The first error of a subgraph's 4xx GraphQL body, when it carries a client-facing code. */
+function clientRefusalIn(body: unknown): { message: string; code: string } | undefined {
+  const [first] = (body as { errors?: unknown[] } | null)?.errors ?? [];
+  const { message, extensions } = (first ?? {}) as { message?: unknown; extensions?: { code?: unknown } };
+  const code = extensions?.code;
+  if (typeof message !== 'string' || typeof code !== 'string' || SERVER_CODES.has(code)) return undefined;
+  return { message: withShortQuotes(message), code };
+}
 
 export interface SubgraphFetch {
   /** The fetcher for subgraph calls with this deadline. */
@@ -88,6 +101,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!context.requestId) return;
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  }
+
+  /**
+   * A subgraph that refuses a request with a 4xx and a coded GraphQL error (input its own
+   * rules refuse) is answering the client, not failing: its message and code reach the client
+   * instead of Apollo's "400: Bad Request", which the gateway could only report as internal.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
+    const refusal = response.status < 500 ? clientRefusalIn(body) : undefined;
+    if (!refusal) return error;
+    return new GraphQLError(refusal.message, { extensions: { code: refusal.code, serviceName: this.options.name } });
   }
 
   override didEncounterError(error: Error, _request: unknown, response: unknown, context?: GatewayContext): void {

@@ -51,4 +51,52 @@ describe('gateway config', () => {
       /POTLUCK_MODE[\s\S]*SUBGRAPH_TIMEOUT_MS[\s\S]*MAX_DEPTH|POTLUCK_MODE[\s\S]*MAX_DEPTH[\s\S]*SUBGRAPH_TIMEOUT_MS/,
     );
   });
+
+  it('closes browser access and telemetry by default, and bounds HTTP sockets', () => {
+    expect(loadConfig({})).toMatchObject({
+      ALLOWED_HOSTS: ['localhost', '127.0.0.1', '[::1]'],
+      CORS_ORIGINS: [],
+      APOLLO_TELEMETRY: false,
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 35_000,
+      HTTP_MAX_CONNECTIONS: 1000,
+    });
+  });
+
+  it('reads ALLOWED_HOSTS as host names without ports, as a browser writes them, or *', () => {
+    expect(loadConfig({ ALLOWED_HOSTS: ' Potluck.Example.com, gateway,[0:0::1],127.1 ' }).ALLOWED_HOSTS).toEqual([
+      'potluck.example.com',
+      'gateway',
+      '[::1]',
+      '127.0.0.1',
+    ]);
+    expect(loadConfig({ ALLOWED_HOSTS: '*' }).ALLOWED_HOSTS).toEqual(['*']);
+    for (const bad of ['example.com:4000', 'http://example.com', '::1', ',']) {
+      expect(() => loadConfig({ ALLOWED_HOSTS: bad }), bad).toThrow(/ALLOWED_HOSTS: must be host names without ports/);
+    }
+  });
+
+  it('reads CORS_ORIGINS as exact origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).CORS_ORIGINS).toEqual([
+      'https://app.example.com',
+      'http://localhost:3000',
+    ]);
+    for (const bad of ['https://app.example.com/', '*', 'app.example.com', 'https://APP.example.com']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS: must be origins/);
+    }
+  });
+
+  it('refuses HTTP timeouts Node would refuse, or that would end keep-alive to the gateway', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '2000' })).toThrow(
+      /HTTP_KEEP_ALIVE_TIMEOUT_MS: must be at least 5000/,
+    );
+    expect(loadConfig({ HTTP_MAX_CONNECTIONS: '20', APOLLO_TELEMETRY: 'true' })).toMatchObject({
+      HTTP_MAX_CONNECTIONS: 20,
+      APOLLO_TELEMETRY: true,
+    });
+  });
 });

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, getOperationAST, GraphQLError, parse, specifiedRules, validate } from 'graphql';
-import { RequestRefusedError } from '@potluck/service';
+import {
+  costLimitPlugin,
+  costRefusal,
+  costRules,
+  pageSizeViolations,
+  queryLimits,
+  RequestRefusedError,
+} from '@potluck/service';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { exampleTabs } from '../src/ide/exampleTabs.js';
-import { costRules, queryLimits } from '../src/limits.js';
-import { pageSizeViolations } from '../src/pageSize.js';
-import { costLimitPlugin, costRefusal } from '../src/queryCost.js';
 
 const read = (file: string) => readFileSync(fileURLToPath(new URL(`../../schema/${file}`, import.meta.url)), 'utf8');
 const schema = buildSchema(read('api.graphql'));

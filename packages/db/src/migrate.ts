@@ -18,6 +18,9 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+/** Postgres' SQLSTATE for "canceling statement due to lock timeout". */
+const LOCK_NOT_AVAILABLE = '55P03';
+
 export interface MigrationFile {
   name: string;
   sql: string;
@@ -28,6 +31,21 @@ export interface MigrateResult {
   applied: string[];
   alreadyApplied: string[];
 }
+
+/**
+ * Limits for each migration's transaction, so a migration queued behind a long-held lock
+ * (or one that runs away) fails the deploy instead of hanging it and every query queued behind it.
+ */
+export interface MigrateOptions {
+  /** Longest wait for any one lock (Postgres `lock_timeout`); default 10 s. */
+  lockTimeoutMs?: number;
+  /** Longest run of any one statement (Postgres `statement_timeout`); default 5 min. */
+  statementTimeoutMs?: number;
+}
+
+type Timeouts = Required<MigrateOptions>;
+
+const DEFAULT_TIMEOUTS: Timeouts = { lockTimeoutMs: 10_000, statementTimeoutMs: 5 * 60_000 };
 
 interface AppliedRow {
   migration_name: string;
@@ -62,11 +80,27 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
 
 /**
  * Applies pending migrations following `prisma migrate deploy`: one runner at a time
- * (advisory lock), each migration recorded in `_prisma_migrations` with its checksum,
- * a failed migration recorded with its error and blocking later runs until resolved.
+ * (advisory lock), each migration recorded in `_prisma_migrations` with its checksum.
  * Unlike deploy, an applied migration whose file changed is an error, not a warning.
+ *
+ * Every migration runs inside one transaction together with its `_prisma_migrations`
+ * row, so an SQL error, a timeout or a lost connection leaves neither a row nor partial
+ * schema, and the next start simply retries it. Statements that cannot run in a
+ * transaction (`CREATE INDEX CONCURRENTLY`, `VACUUM`) are therefore not supported, and
+ * an enum value added with `ALTER TYPE … ADD VALUE` cannot be used in the same migration.
+ * Timeouts apply per statement of that transaction (see {@link MigrateOptions}). An
+ * unfinished row written by an older runner still blocks every later start until it is
+ * resolved, because that database may be half-applied.
  */
-export async function migrate(databaseUrl: string, migrationsDir: string): Promise<MigrateResult> {
+export async function migrate(
+  databaseUrl: string,
+  migrationsDir: string,
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
+  const timeouts: Timeouts = {
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_TIMEOUTS.lockTimeoutMs,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_TIMEOUTS.statementTimeoutMs,
+  };
   const migrations = await readMigrations(migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', () => undefined);
@@ -75,16 +109,21 @@ export async function migrate(databaseUrl: string, migrationsDir: string): Promi
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
     try {
       await client.query(CREATE_MIGRATIONS_TABLE);
-      return await applyPending(client, migrations);
+      return await applyPending(client, migrations, timeouts);
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
+      // A lost connection has released the session's lock already; keep the original error.
+      await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK_KEY]).catch(() => undefined);
     }
   } finally {
     await client.end();
   }
 }
 
-async function applyPending(client: pg.Client, migrations: MigrationFile[]): Promise<MigrateResult> {
+async function applyPending(
+  client: pg.Client,
+  migrations: MigrationFile[],
+  timeouts: Timeouts,
+): Promise<MigrateResult> {
   const { rows } = await client.query<AppliedRow>(
     'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
   );
@@ -106,26 +145,49 @@ async function applyPending(client: pg.Client, migrations: MigrationFile[]): Pro
       result.alreadyApplied.push(migration.name);
       continue;
     }
-    await applyOne(client, migration);
+    await applyOne(client, migration, timeouts);
     result.applied.push(migration.name);
   }
   return result;
 }
 
-async function applyOne(client: pg.Client, migration: MigrationFile): Promise<void> {
+async function applyOne(client: pg.Client, migration: MigrationFile, timeouts: Timeouts): Promise<void> {
   const id = randomUUID();
-  await client.query(
-    'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',
-    [id, migration.checksum, migration.name],
-  );
+  await client.query('BEGIN');
   try {
+    await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
+      `${timeouts.lockTimeoutMs}ms`,
+      `${timeouts.statementTimeoutMs}ms`,
+    ]);
+    await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)', [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
     await client.query(migration.sql);
+    await client.query(
+      'UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1',
+      [id],
+    );
+    await client.query('COMMIT');
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, message]);
-    throw new MigrationError(`migration ${migration.name} failed: ${message}`);
+    // On a lost connection Postgres has rolled the transaction back itself.
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw failureOf(migration, error, timeouts);
   }
-  await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
-    id,
-  ]);
+}
+
+function failureOf(migration: MigrationFile, error: unknown, timeouts: Timeouts): MigrationError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (isLockTimeout(error)) {
+    return new MigrationError(
+      `migration ${migration.name} timed out waiting for a lock (lock_timeout ${timeouts.lockTimeoutMs} ms) and was rolled back: ${message}`,
+      { cause: error },
+    );
+  }
+  return new MigrationError(`migration ${migration.name} failed and was rolled back: ${message}`, { cause: error });
+}
+
+function isLockTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
 }

@@ -2,13 +2,19 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from '@potluck/events';
 import type { Broker } from './broker.js';
-import { classify, retryDelayMs, shouldPark } from './classify.js';
+import { classify } from './classify.js';
+import { failureHistory } from './failureHistory.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { recordInInbox, type InboxTransaction } from './inbox.js';
+import { MessageMover, settle } from './messageMover.js';
+import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
 
 /** Applies one validated event inside the consumer's transaction. A handler never acks. */
 export type EventHandler<Tx> = (event: ValidEvent, tx: Tx) => Promise<void>;
+
+/** The largest message body a consumer takes by default (256 KiB); larger ones are parked unread. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 export interface ConsumerOptions<Tx extends InboxTransaction> {
   broker: Broker;
@@ -21,12 +27,14 @@ export interface ConsumerOptions<Tx extends InboxTransaction> {
   prefetch?: number;
   /** Messages applied in one transaction when several are waiting. */
   batchSize?: number;
-  /** Failed handling attempts before a message is parked. */
+  /** Failed attempts with an unknown error before a message is parked; transient failures never count. */
   maxAttempts?: number;
   retryBaseDelayMs?: number;
+  /** The longest delay between two retries (30 s by default): how soon a recovered database is noticed. */
+  retryMaxDelayMs?: number;
+  /** Bodies larger than this are parked as `too-large` without being parsed. */
+  maxBodyBytes?: number;
 }
-
-const ATTEMPTS_HEADER = 'x-potluck-attempts';
 
 type Outcome = 'applied' | 'duplicate';
 
@@ -43,8 +51,10 @@ interface Admitted extends Delivery {
  * Consumes a work queue with manual acks and a bounded prefetch, in arrival order: the
  * inbox inserts and the handler's changes commit together (several waiting messages share
  * one transaction), and the acks follow the commit.
- * Duplicates are acked and skipped. Malformed or unknown messages are parked at once;
- * a failing handler is retried with delay, then parked with its last error.
+ * Duplicates are acked and skipped. Oversized, malformed or unknown messages are parked at
+ * once; a failing handler is retried with delay (for as long as the failure is transient,
+ * such as a database outage), and a message that keeps failing otherwise is parked with
+ * its last error.
  */
 export class InboxConsumer<Tx extends InboxTransaction> {
   private channel: ConfirmChannel | undefined;
@@ -52,8 +62,10 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly buffer: Delivery[] = [];
   private draining: Promise<void> | undefined;
   private stopping = false;
+  private readonly mover: MessageMover;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
+    this.mover = new MessageMover(options.topology, options.logger);
     options.broker.use((connection) => this.attach(connection));
   }
 
@@ -127,34 +139,41 @@ export class InboxConsumer<Tx extends InboxTransaction> {
         );
       }
     } catch (error) {
-      if (batch.length === 1) {
-        const [{ channel, message, event }] = batch as [Admitted];
-        await this.fail(channel, message, event, error);
+      // A transient failure is nobody's fault: the whole batch waits. Otherwise one
+      // transaction each, so only the culprit is retried.
+      if (batch.length === 1 || classify(error) === 'transient') {
+        for (const { channel, message, event } of batch) await this.fail(channel, message, event, error);
         return;
       }
-      // Something in the batch failed: one transaction each, so only the culprit is retried.
       for (const delivery of batch) await this.applyBatch([delivery]);
     }
   }
 
-  /** Parks what can never be handled (not JSON, a type this consumer does not take, a broken contract). */
+  /** Parks what can never be handled (too large, not JSON, a type this consumer does not take, a broken contract). */
   private async admit(channel: ConfirmChannel, message: ConsumeMessage): Promise<ValidEvent | undefined> {
+    const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = this.options;
+    if (message.content.length > maxBodyBytes) {
+      const error = new Error(`body of ${message.content.length} bytes is over the limit of ${maxBodyBytes}`);
+      await this.mover.park(channel, message, 'too-large', error);
+      return undefined;
+    }
     let body: unknown;
     try {
       body = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      await this.park(channel, message, 'malformed-json', error);
+      await this.mover.park(channel, message, 'malformed-json', error);
       return undefined;
     }
     const type = (body as { type?: unknown } | null)?.type;
     if (!this.options.topology.bindings.includes(type as EventType)) {
-      await this.park(channel, message, 'unknown-type', new Error(`no handler for type ${JSON.stringify(type)}`));
+      const error = new Error(`no handler for type ${JSON.stringify(type)}`);
+      await this.mover.park(channel, message, 'unknown-type', error);
       return undefined;
     }
     try {
       return validateEvent(body);
     } catch (error) {
-      await this.park(channel, message, 'contract-violation', error);
+      await this.mover.park(channel, message, 'contract-violation', error);
       return undefined;
     }
   }
@@ -165,90 +184,33 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     return 'applied';
   }
 
-  private async fail(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    event: ValidEvent,
-    error: unknown,
-  ): Promise<void> {
-    const attempts = Number(message.properties.headers?.[ATTEMPTS_HEADER] ?? 0) + 1;
+  private async fail(channel: ConfirmChannel, message: ConsumeMessage, event: ValidEvent, error: unknown) {
+    const { maxAttempts = 5, retryBaseDelayMs = 1000, retryMaxDelayMs = 30_000, logger, topology } = this.options;
     const kind = classify(error);
-    const { maxAttempts = 5, retryBaseDelayMs = 1000, logger } = this.options;
-    if (shouldPark(kind, attempts, maxAttempts)) {
-      await this.park(channel, message, kind === 'poison' ? 'poison' : `failed ${attempts} times`, error, attempts);
+    const history = failureHistory(message.properties.headers, topology.retryQueue);
+    const decision = decideFailure(kind, history, {
+      maxAttempts,
+      baseDelayMs: retryBaseDelayMs,
+      maxDelayMs: retryMaxDelayMs,
+    });
+    if (decision.action === 'park') {
+      await this.mover.park(channel, message, decision.reason, error, decision.attempts);
       return;
     }
-    const delay = retryDelayMs(attempts, retryBaseDelayMs);
+    const { attempts, retries, delayMs } = decision;
     logger.warn(
-      { eventId: event.id, type: event.type, correlationId: event.correlationId, attempts, delay, err: error },
+      {
+        eventId: event.id,
+        type: event.type,
+        correlationId: event.correlationId,
+        kind,
+        attempts,
+        retries,
+        delayMs,
+        err: error,
+      },
       'handler failed; retrying later',
     );
-    await this.forward(
-      channel,
-      message,
-      this.options.topology.retryQueue,
-      {
-        [ATTEMPTS_HEADER]: attempts,
-        'x-potluck-last-error': errorText(error),
-      },
-      String(delay),
-    );
+    await this.mover.retry(channel, message, decision, error);
   }
-
-  private async park(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    reason: string,
-    error: unknown,
-    attempts?: number,
-  ) {
-    const { messageId, correlationId } = message.properties;
-    this.options.logger.error({ reason, messageId, correlationId, err: error }, 'parking message');
-    await this.forward(channel, message, this.options.topology.parkingQueue, {
-      'x-parked-reason': reason,
-      'x-parked-error': errorText(error),
-      'x-parked-at': new Date().toISOString(),
-      'x-original-exchange': message.fields.exchange,
-      'x-original-routing-key': message.fields.routingKey,
-      ...(attempts !== undefined && { [ATTEMPTS_HEADER]: attempts }),
-    });
-  }
-
-  /** Copies the message to a queue, waits for the broker's confirm, then acks the original. */
-  private async forward(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    queue: string,
-    headers: Record<string, unknown>,
-    expiration?: string,
-  ): Promise<void> {
-    const { properties } = message;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        channel.sendToQueue(
-          queue,
-          message.content,
-          { ...properties, headers: { ...properties.headers, ...headers }, persistent: true, expiration },
-          (error) => (error ? reject(new Error(String(error))) : resolve()),
-        );
-      });
-      settle(() => channel.ack(message));
-    } catch (error) {
-      // Not acked: the broker redelivers it after the channel recovers.
-      this.options.logger.warn({ err: error, queue }, 'could not move message; it will be redelivered');
-    }
-  }
-}
-
-/** Acks on a channel that died in the meantime throw; the broker redelivers, the inbox dedupes. */
-function settle(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // Intentionally ignored: see above.
-  }
-}
-
-function errorText(error: unknown): string {
-  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
 }

@@ -1,9 +1,12 @@
 export { Broker, type BrokerOptions, type BrokerParticipant } from './broker.js';
 export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
-export { InboxConsumer, type ConsumerOptions, type EventHandler } from './consumer.js';
+export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions, type EventHandler } from './consumer.js';
 export { recordInInbox, type InboxTransaction } from './inbox.js';
-export { classify, retryDelayMs, shouldPark, PoisonMessage, type FailureKind } from './classify.js';
+export { classify, PoisonMessage, type FailureKind } from './classify.js';
+export { decideFailure, retryDelayMs, type FailureDecision, type RetryLimits } from './retryPolicy.js';
+export { failureHistory, type FailureHistory } from './failureHistory.js';
+export { printable } from './printable.js';
 export { createFailpoints, FAILPOINTS, type Failpoint, type FailpointTrigger } from './failpoints.js';
 export {
   consumerTopology,
@@ -13,4 +16,12 @@ export {
   deleteConsumerTopology,
   type ConsumerTopology,
 } from './topology.js';
-export { discardParked, listParked, requeueParked, type ParkedMessage } from './parked.js';
+export {
+  countParked,
+  discardParked,
+  listParked,
+  requeueParked,
+  type ListParkedOptions,
+  type ParkedMessage,
+} from './parked.js';
+export { Unroutable } from './publisher.js';

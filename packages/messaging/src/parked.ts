@@ -1,6 +1,8 @@
 import amqp from 'amqplib';
+import { LAST_ERROR_HEADER, parkedAttempts, UNTRUSTED_HEADERS } from './failureHistory.js';
 import type { ConsumerTopology } from './topology.js';
 
+/** A parked message as read for an operator: header values checked for type and length, the body cut short. */
 export interface ParkedMessage {
   messageId: string | undefined;
   type: string | undefined;
@@ -8,15 +10,30 @@ export interface ParkedMessage {
   error: string;
   parkedAt: string | undefined;
   attempts: number | undefined;
+  /** The start of the body, at most `maxBodyBytes` of it, decoded as UTF-8 (not escaped: see `printable`). */
   body: string;
+  /** The whole body's size, so a reader knows when `body` is cut short. */
+  bodyBytes: number;
 }
 
-const PARKING_HEADERS = [
+export interface ListParkedOptions {
+  /** At most this many messages are read (50 by default). */
+  limit?: number;
+  /** Each body is cut to this many bytes (1000 by default). */
+  maxBodyBytes?: number;
+}
+
+/** Header values longer than this are cut: they come from whoever published the message. */
+const MAX_HEADER_CHARS = 1000;
+
+/** Dropped when a message is requeued, so it starts over: our parking notes, and the counts and broker records it carried. */
+const REQUEUE_DROPS = [
   'x-parked-reason',
   'x-parked-error',
   'x-parked-at',
-  'x-potluck-attempts',
   'x-potluck-last-error',
+  LAST_ERROR_HEADER,
+  ...UNTRUSTED_HEADERS,
 ];
 
 async function withChannel<T>(url: string, work: (channel: amqp.ConfirmChannel) => Promise<T>): Promise<T> {
@@ -33,36 +50,53 @@ async function withChannel<T>(url: string, work: (channel: amqp.ConfirmChannel) 
   }
 }
 
-function describeParked(message: amqp.GetMessage): ParkedMessage {
-  const headers = message.properties.headers ?? {};
-  const firstDeath = headers['x-first-death-reason'] as string | undefined;
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.slice(0, MAX_HEADER_CHARS);
+  if (Buffer.isBuffer(value)) return value.subarray(0, MAX_HEADER_CHARS).toString('utf8');
+  return undefined;
+}
+
+function describeParked(message: amqp.GetMessage, maxBodyBytes: number): ParkedMessage {
+  const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
   return {
-    messageId: message.properties.messageId as string | undefined,
-    type: message.properties.type as string | undefined,
+    messageId: text(message.properties.messageId),
+    type: text(message.properties.type),
     // Messages the broker dead-lettered itself (delivery limit) carry its reason instead of ours.
-    reason: (headers['x-parked-reason'] as string | undefined) ?? `broker: ${firstDeath ?? 'unknown'}`,
-    error: (headers['x-parked-error'] as string | undefined) ?? '',
-    parkedAt: headers['x-parked-at'] as string | undefined,
-    attempts: headers['x-potluck-attempts'] as number | undefined,
-    body: message.content.toString('utf8'),
+    reason: text(headers['x-parked-reason']) ?? `broker: ${text(headers['x-first-death-reason']) ?? 'unknown'}`,
+    error: text(headers['x-parked-error']) ?? '',
+    parkedAt: text(headers['x-parked-at']),
+    attempts: parkedAttempts(headers),
+    body: message.content.subarray(0, maxBodyBytes).toString('utf8'),
+    bodyBytes: message.content.length,
   };
 }
 
 /**
- * Lists what is parked without removing it: takes every message unacknowledged, then
- * closes the channel so the broker puts them all back in order.
+ * Lists the first `limit` parked messages without removing them: takes them
+ * unacknowledged, then closes the channel so the broker puts them all back in order.
+ * Memory stays bounded however long the queue is.
  */
-export async function listParked(url: string, topology: ConsumerTopology): Promise<ParkedMessage[]> {
+export async function listParked(
+  url: string,
+  topology: ConsumerTopology,
+  options: ListParkedOptions = {},
+): Promise<ParkedMessage[]> {
+  const { limit = 50, maxBodyBytes = 1000 } = options;
   return withChannel(url, async (channel) => {
     const { messageCount } = await channel.checkQueue(topology.parkingQueue);
     const parked: ParkedMessage[] = [];
-    for (let index = 0; index < messageCount; index += 1) {
+    while (parked.length < Math.min(limit, messageCount)) {
       const message = await channel.get(topology.parkingQueue, { noAck: false });
       if (!message) break;
-      parked.push(describeParked(message));
+      parked.push(describeParked(message, maxBodyBytes));
     }
     return parked;
   });
+}
+
+/** How many messages are parked now. */
+export async function countParked(url: string, topology: ConsumerTopology): Promise<number> {
+  return withChannel(url, async (channel) => (await channel.checkQueue(topology.parkingQueue)).messageCount);
 }
 
 /**
@@ -99,7 +133,7 @@ export async function requeueParked(url: string, topology: ConsumerTopology): Pr
       const message = await channel.get(topology.parkingQueue, { noAck: false });
       if (!message) return moved;
       const headers = Object.fromEntries(
-        Object.entries(message.properties.headers ?? {}).filter(([name]) => !PARKING_HEADERS.includes(name)),
+        Object.entries(message.properties.headers ?? {}).filter(([name]) => !REQUEUE_DROPS.includes(name)),
       );
       channel.sendToQueue(topology.workQueue, message.content, { ...message.properties, headers, persistent: true });
       await channel.waitForConfirms();

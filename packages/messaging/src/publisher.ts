@@ -1,4 +1,4 @@
-import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { Broker } from './broker.js';
 
 export class BrokerUnavailable extends Error {
@@ -6,12 +6,41 @@ export class BrokerUnavailable extends Error {
 }
 
 /**
+ * A mandatory message that no queue took: nothing is bound to its routing key on the
+ * exchange (a consumer not deployed yet, a queue an operator deleted). The broker still
+ * confirms such a message, so without this error it would count as delivered and be lost.
+ */
+export class Unroutable extends Error {
+  override name = 'Unroutable';
+
+  constructor(
+    readonly exchange: string,
+    readonly routingKey: string,
+    readonly messageId: string,
+  ) {
+    super(`unroutable: no queue is bound to exchange "${exchange}" for routing key "${routingKey}"`);
+  }
+}
+
+interface Link {
+  channel: ConfirmChannel;
+  /** Mandatory publishes awaiting their confirm, by message id; the error is set when the broker returns one. */
+  awaiting: Map<string, Unroutable | undefined>;
+  /** Set while the write buffer is full: one wait shared by every publish that found it full. */
+  draining?: Promise<void>;
+}
+
+/**
  * Publishes on a confirm channel that is recreated after every reconnect. `publish`
  * resolves only when the broker has confirmed the message, and waits for the channel
- * to drain when its write buffer is full.
+ * to drain when its write buffer is full. It rejects when the broker nacks the message,
+ * when the channel closes before the confirm, and, for a `mandatory` publish, with
+ * `Unroutable` when the broker returned the message. A mandatory publish needs a
+ * `messageId` unique among those in flight: a basic.return carries no delivery tag, so
+ * the id is what matches it to its publish.
  */
 export class Publisher {
-  private channel: ConfirmChannel | undefined;
+  private link: Link | undefined;
   private drained: Promise<void> = Promise.resolve();
 
   constructor(
@@ -22,31 +51,68 @@ export class Publisher {
   }
 
   get ready(): boolean {
-    return this.channel !== undefined;
+    return this.link !== undefined;
   }
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
     await this.drained;
-    const channel = this.channel;
-    if (!channel) throw new BrokerUnavailable('not connected to the broker');
-    await new Promise<void>((resolve, reject) => {
-      const flowing = channel.publish(exchange, routingKey, content, options, (error) =>
-        error
-          ? reject(error instanceof Error ? error : new Error(`broker refused the message: ${String(error)}`))
-          : resolve(),
-      );
-      if (!flowing) this.drained = new Promise((resume) => channel.once('drain', resume));
-    });
+    const link = this.link;
+    if (!link) throw new BrokerUnavailable('not connected to the broker');
+    const tracked = options.mandatory ? track(link, options.messageId) : undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const flowing = link.channel.publish(exchange, routingKey, content, options, (error) => {
+          // RabbitMQ sends basic.return before the basic.ack of the same message, on the same channel.
+          const returned = tracked === undefined ? undefined : link.awaiting.get(tracked);
+          if (error) reject(error instanceof Error ? error : new Error(`broker refused the message: ${String(error)}`));
+          else if (returned) reject(returned);
+          else resolve();
+        });
+        if (!flowing) this.drained = drainedOrClosed(link);
+      });
+    } finally {
+      if (tracked !== undefined) link.awaiting.delete(tracked);
+    }
   }
 
   private async attach(connection: ChannelModel): Promise<void> {
     const channel = await connection.createConfirmChannel();
+    const link: Link = { channel, awaiting: new Map() };
     channel.on('error', () => undefined);
+    channel.on('return', (message: Message) => noteReturn(link, message));
+    // amqplib fails every unconfirmed publish of a closing channel with "channel closed".
     channel.on('close', () => {
-      if (this.channel === channel) this.channel = undefined;
-      this.drained = Promise.resolve();
+      if (this.link === link) this.link = undefined;
     });
     await this.prepare(channel);
-    this.channel = channel;
+    this.link = link;
   }
+}
+
+function track(link: Link, messageId: string | undefined): string {
+  if (!messageId) throw new TypeError('a mandatory publish needs a messageId to match a returned message to it');
+  if (link.awaiting.has(messageId)) throw new Error(`message ${messageId} is already awaiting its confirm`);
+  link.awaiting.set(messageId, undefined);
+  return messageId;
+}
+
+function noteReturn(link: Link, message: Message): void {
+  const messageId: unknown = message.properties.messageId;
+  if (typeof messageId !== 'string' || !link.awaiting.has(messageId)) return;
+  link.awaiting.set(messageId, new Unroutable(message.fields.exchange, message.fields.routingKey, messageId));
+}
+
+/** A closed channel never drains: publishes waiting for it must go on (and fail), not hang. */
+function drainedOrClosed(link: Link): Promise<void> {
+  link.draining ??= new Promise((resume) => {
+    const done = () => {
+      link.channel.off('drain', done);
+      link.channel.off('close', done);
+      link.draining = undefined;
+      resume();
+    };
+    link.channel.on('drain', done);
+    link.channel.on('close', done);
+  });
+  return link.draining;
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Broker } from './broker.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { OutboxListener } from './outboxListener.js';
-import type { Publisher } from './publisher.js';
+import { Unroutable, type Publisher } from './publisher.js';
 
 export interface RelayOptions {
   databaseUrl: string;
@@ -38,16 +38,39 @@ export interface OutboxStats {
 
 const CLEANUP_EVERY_MS = 60_000;
 
-/** Per-row backoff after a failed publish: doubling from 500 ms, at most 30 s. */
+/**
+ * Due rows in order, except those behind a row of the same type that is backing off:
+ * once a missing queue appears, the held rows must reach it before newer ones.
+ */
+const DUE_ROWS = `
+  WITH waiting AS (
+    SELECT type, min(position) AS position FROM outbox
+     WHERE sent_at IS NULL AND next_attempt_at > now()
+     GROUP BY type)
+  SELECT id, type, attempts, aggregate_version, payload, created_at FROM outbox
+   WHERE sent_at IS NULL AND next_attempt_at <= now()
+     AND NOT EXISTS (SELECT 1 FROM waiting WHERE waiting.type = outbox.type AND waiting.position < outbox.position)
+   ORDER BY position
+   LIMIT $1 FOR UPDATE OF outbox SKIP LOCKED`;
+
+/**
+ * Per-row backoff after a failed publish: doubling from 500 ms, at most 30 s. The cap is
+ * also how long events can wait after their missing queue appears (rows no queue took
+ * fail as `Unroutable`). That is acceptable: a missing queue is a deploy-order or operator
+ * event, not the steady state, the rows keep their order meanwhile, and every retry sends
+ * the whole held backlog of that routing key to the broker only to come back, so a lower
+ * cap would multiply that traffic for a long outage.
+ */
 export function publishBackoffMs(attempts: number): number {
   return Math.min(30_000, 500 * 2 ** attempts);
 }
 
 /**
  * Moves committed outbox rows to the broker: due rows in order, locked with
- * FOR UPDATE SKIP LOCKED (so replicas can run side by side), published on a confirm
- * channel, marked sent only after the broker confirmed them. A row that fails is
- * retried later with backoff; none is ever dropped.
+ * FOR UPDATE SKIP LOCKED (so replicas can run side by side), published as mandatory on a
+ * confirm channel, marked sent only after the broker confirmed them and a queue took them.
+ * A row that fails is retried later with backoff, and later rows of its type wait for it,
+ * so they do not overtake it; none is ever dropped.
  */
 export class OutboxRelay {
   private readonly pool: pg.Pool;
@@ -147,13 +170,7 @@ export class OutboxRelay {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, type, attempts, aggregate_version, payload, created_at FROM outbox
-          WHERE sent_at IS NULL AND next_attempt_at <= now()
-          ORDER BY position
-          LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
-      );
+      const { rows } = await client.query<OutboxRow>(DUE_ROWS, [this.batchSize]);
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
@@ -181,6 +198,7 @@ export class OutboxRelay {
       contentType: 'application/json',
       timestamp: Math.floor(row.created_at.getTime() / 1000),
       persistent: true,
+      mandatory: true,
       appId: this.options.appId,
       ...(row.payload.correlationId && { correlationId: row.payload.correlationId }),
       headers: { 'x-schema-version': row.payload.schemaVersion ?? 1, 'x-aggregate-version': row.aggregate_version },
@@ -198,13 +216,25 @@ export class OutboxRelay {
       if (outcome.status === 'fulfilled') continue;
       const row = rows[index]!;
       const message = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
-      this.options.logger.warn({ outboxId: row.id, err: outcome.reason }, 'publish failed; will retry the row');
+      this.logFailure(row, outcome.reason);
       await client.query(
         `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
                 next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
           WHERE id = $1`,
         [row.id, message, publishBackoffMs(row.attempts)],
       );
+    }
+  }
+
+  private logFailure(row: OutboxRow, reason: unknown): void {
+    if (reason instanceof Unroutable) {
+      const { exchange, routingKey } = reason;
+      this.options.logger.warn(
+        { outboxId: row.id, exchange, routingKey },
+        'no queue took the event; will retry the row',
+      );
+    } else {
+      this.options.logger.warn({ outboxId: row.id, err: reason }, 'publish failed; will retry the row');
     }
   }
 }

@@ -7,22 +7,14 @@ import {
   exchangeName,
   publishBackoffMs,
   retryDelayMs,
-  shouldPark,
 } from '../src/index.js';
 
 describe('classify', () => {
-  it('parks contract violations and declared poison at once, retries everything else', () => {
+  it('parks contract violations and declared poison at once; other errors are transient or unknown', () => {
     expect(classify(new ContractViolation('bad'))).toBe('poison');
     expect(classify(new PoisonMessage('broken invariant'))).toBe('poison');
-    expect(classify(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBe('retry');
-    expect(classify(new Error('connect ECONNREFUSED'))).toBe('retry');
-    expect(classify('a string thrown by someone')).toBe('retry');
-  });
-
-  it('parks a retryable failure only when the attempts are used up', () => {
-    expect(shouldPark('retry', 4, 5)).toBe(false);
-    expect(shouldPark('retry', 5, 5)).toBe(true);
-    expect(shouldPark('poison', 1, 5)).toBe(true);
+    expect(classify(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBe('transient');
+    expect(classify('a string thrown by someone')).toBe('unknown');
   });
 });
 

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import amqp from 'amqplib';
 import type pg from 'pg';
 import { pino } from 'pino';
@@ -42,11 +43,53 @@ export async function openTestChannel() {
   const channel = await connection.createConfirmChannel();
   return {
     channel,
-    async publish(exchange: string, routingKey: string, body: unknown, messageId: string = crypto.randomUUID()) {
+    /** `properties` (headers, say) are added to the usual ones: what any publisher could send. */
+    async publish(
+      exchange: string,
+      routingKey: string,
+      body: unknown,
+      messageId: string = crypto.randomUUID(),
+      properties: amqp.Options.Publish = {},
+    ) {
       const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-      channel.publish(exchange, routingKey, content, { messageId, persistent: true, contentType: 'application/json' });
+      const options = { messageId, persistent: true, contentType: 'application/json', ...properties };
+      channel.publish(exchange, routingKey, content, options);
       await channel.waitForConfirms();
     },
     close: () => connection.close().catch(() => undefined),
+  };
+}
+
+/**
+ * A TCP proxy to RabbitMQ whose `stall` stops reading what the client sends, as a congested
+ * link would: the client's socket and channel write buffers fill up and stop draining.
+ */
+export async function startStallingProxy(targetPort = 5672) {
+  const clients = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    clients.add(client);
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clients.delete(client);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const cut = () => clients.forEach((client) => client.destroy());
+  return {
+    url: (target: string) => Object.assign(new URL(target), { hostname: '127.0.0.1', port: String(port) }).toString(),
+    stall: () => clients.forEach((client) => client.unpipe().pause()),
+    cut,
+    close: async () => {
+      cut();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

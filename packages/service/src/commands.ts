@@ -1,4 +1,13 @@
-import { consumerTopology, discardParked, listParked, requeueParked, type ConsumerTopology } from '@potluck/messaging';
+import {
+  consumerTopology,
+  countParked,
+  discardParked,
+  listParked,
+  printable,
+  requeueParked,
+  type ConsumerTopology,
+  type ParkedMessage,
+} from '@potluck/messaging';
 import type { EventType } from '@potluck/events';
 
 /**
@@ -35,7 +44,10 @@ export async function replayAll<Row extends { id: string }>(
   }
 }
 
-/** `npm run parked -w <service> [-- --requeue]`: lists parked messages with reasons, or sends them back. */
+/**
+ * `npm run parked -w <service> [-- --limit N | --requeue | --discard <messageId>]`: lists the
+ * first N (50) parked messages with their reasons, or sends them all back, or deletes one.
+ */
 export async function runParkedCommand(options: {
   service: string;
   consumesFrom: string;
@@ -52,9 +64,11 @@ export async function runParkedCommand(options: {
     deliveryLimit: 1,
   });
   try {
-    const discard = options.argv.indexOf('--discard');
-    if (discard >= 0) await discardOne(options.argv[discard + 1], options.service, options.amqpUrl, topology);
-    else await reportOrRequeue(options.argv.includes('--requeue'), options.service, options.amqpUrl, topology);
+    const { argv, service, amqpUrl } = options;
+    const discard = argv.indexOf('--discard');
+    if (discard >= 0) await discardOne(argv[discard + 1], service, amqpUrl, topology);
+    else if (argv.includes('--requeue')) await requeueAll(service, amqpUrl, topology);
+    else await report(argv, service, amqpUrl, topology);
   } catch (error) {
     if ((error as { code?: number }).code !== 404) throw error;
     console.error(
@@ -80,25 +94,44 @@ async function discardOne(messageId: string | undefined, service: string, amqpUr
   console.log(`${service}: discarded parked message ${messageId}${copies} from ${topology.parkingQueue}`);
 }
 
-async function reportOrRequeue(requeue: boolean, service: string, amqpUrl: string, topology: ConsumerTopology) {
-  if (requeue) {
-    const moved = await requeueParked(amqpUrl, topology);
-    console.log(`${service}: moved ${moved} parked message(s) back to ${topology.workQueue}`);
+async function requeueAll(service: string, amqpUrl: string, topology: ConsumerTopology) {
+  const moved = await requeueParked(amqpUrl, topology);
+  console.log(`${service}: moved ${moved} parked message(s) back to ${topology.workQueue}`);
+}
+
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_LIST_LIMIT = 10_000;
+const BODY_BYTES_SHOWN = 500;
+
+/** The `--limit N` argument: undefined when it is there but not a whole number from 1 to 10 000. */
+function listLimit(argv: string[]): number | undefined {
+  const at = argv.indexOf('--limit');
+  if (at < 0) return DEFAULT_LIST_LIMIT;
+  const value = argv[at + 1] ?? '';
+  const limit = /^\d{1,5}$/.test(value) ? Number(value) : 0;
+  return limit >= 1 && limit <= MAX_LIST_LIMIT ? limit : undefined;
+}
+
+/** Lists parked messages; everything they carry is passed through `printable`, as a publisher chose it. */
+async function report(argv: string[], service: string, amqpUrl: string, topology: ConsumerTopology) {
+  const limit = listLimit(argv);
+  if (limit === undefined) {
+    console.error(`${service}: --limit needs a whole number from 1 to ${MAX_LIST_LIMIT}`);
+    process.exitCode = 2;
     return;
   }
-  const parked = await listParked(amqpUrl, topology);
-  console.log(`${service}: ${parked.length} parked message(s) in ${topology.parkingQueue}`);
-  for (const message of parked) {
-    console.log(
-      JSON.stringify({
-        messageId: message.messageId,
-        type: message.type,
-        reason: message.reason,
-        error: message.error,
-        parkedAt: message.parkedAt,
-        attempts: message.attempts,
-      }),
-    );
-    console.log(`  body: ${message.body.slice(0, 500)}`);
-  }
+  const total = await countParked(amqpUrl, topology);
+  const parked = await listParked(amqpUrl, topology, { limit, maxBodyBytes: BODY_BYTES_SHOWN });
+  console.log(`${service}: ${total} parked message(s) in ${topology.parkingQueue}`);
+  for (const message of parked) console.log(describe(message));
+  const more = total - parked.length;
+  if (more > 0)
+    console.log(`${service}: ${more} more not shown; --limit ${Math.min(total, MAX_LIST_LIMIT)} lists them`);
+}
+
+function describe(message: ParkedMessage): string {
+  const { messageId, type, reason, error, parkedAt, attempts, body, bodyBytes } = message;
+  const facts = printable(JSON.stringify({ messageId, type, reason, error, parkedAt, attempts }));
+  const cut = bodyBytes > BODY_BYTES_SHOWN ? ` … (${bodyBytes} bytes in all)` : '';
+  return `${facts}\n  body: ${printable(body)}${cut}`;
 }

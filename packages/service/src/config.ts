@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayValue } from './secretValues.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -12,7 +13,8 @@ export type Env = Record<string, string | undefined>;
 /**
  * Parses environment variables against a zod object schema and returns a frozen, typed
  * config. Every bad variable is reported at once, each by name, so an operator fixes
- * them in one go. `process.env` is passed in by the composition root, never read here.
+ * them in one go, with the value it got, except secrets: URL passwords and variables named
+ * as secrets show as `***`. `process.env` is passed in by the composition root, never read here.
  */
 export function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: Env): Readonly<z.infer<Schema>> {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -23,7 +25,7 @@ export function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: Env): 
         const variable = issue.path.join('.');
         return issue.code === 'invalid_type' && present[variable] === undefined
           ? `${variable} is required`
-          : `${variable}: ${issue.message} (got "${String(present[variable])}")`;
+          : `${variable}: ${issue.message} (got "${displayValue(variable, present[variable])}")`;
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { shortened, withShortQuotes } from './echo.js';
 import type { Logger } from './logger.js';
 import { currentRequest } from './requestScope.js';
 
@@ -26,8 +27,8 @@ export class NotFoundError extends DomainError {
   override name = 'NotFoundError';
   readonly code = 'NOT_FOUND';
   constructor(entity: string, id: string) {
-    super(`${entity} ${id} was not found`);
-    this.details.id = id;
+    super(`${entity} ${shortened(id)} was not found`);
+    this.details.id = shortened(id);
   }
 }
 
@@ -80,6 +81,7 @@ export interface ErrorFormatterOptions {
  * variables, a subgraph's own errors at the gateway) pass through, without stack traces
  * outside development; anything else is logged with the request id and becomes
  * INTERNAL_SERVER_ERROR with a generic message and that request id, so nothing leaks.
+ * Input a message quotes is cut to a short prefix (see `withShortQuotes`).
  */
 export function createErrorFormatter(
   logger: Logger,
@@ -88,11 +90,13 @@ export function createErrorFormatter(
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const domain = domainErrorOf(error);
     if (domain) {
-      return { ...formatted, message: domain.message, extensions: { ...domain.details, code: domain.code } };
+      const message = withShortQuotes(domain.message);
+      return { ...formatted, message, extensions: { ...domain.details, code: domain.code } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && !INTERNAL_CODES.has(code)) {
-      return exposeInternals ? formatted : withoutInternals(formatted);
+      const shown = { ...formatted, message: withShortQuotes(formatted.message) };
+      return exposeInternals ? shown : withoutInternals(shown);
     }
     const requestId = currentRequest()?.requestId;
     logger.error(
@@ -100,7 +104,7 @@ export function createErrorFormatter(
       'unexpected error while resolving',
     );
     return {
-      message: exposeInternals ? formatted.message : INTERNAL_MESSAGE,
+      message: exposeInternals ? withShortQuotes(formatted.message) : INTERNAL_MESSAGE,
       ...(formatted.locations && { locations: formatted.locations }),
       ...(formatted.path && { path: formatted.path }),
       extensions: {

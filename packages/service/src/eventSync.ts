@@ -27,6 +27,13 @@ export const eventSyncEnv = {
   EVENT_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   EVENT_RETRY_DELAY_MS: envVar.milliseconds(1000),
+  /** Larger message bodies are parked as `too-large` unread. */
+  EVENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(256 * 1024),
   EVENT_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   OUTBOX_POLL_MS: envVar.milliseconds(1000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
@@ -103,6 +110,7 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
     batchSize: config.EVENT_BATCH_SIZE,
     maxAttempts: config.EVENT_MAX_ATTEMPTS,
     retryBaseDelayMs: config.EVENT_RETRY_DELAY_MS,
+    maxBodyBytes: config.EVENT_MAX_BYTES,
   });
   await broker.start();
   await relay.start();

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -6,9 +6,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import type { ValidationRule } from 'graphql';
+import { allowedHostsOnly } from './allowedHosts.js';
+import { corsPolicy } from './corsPolicy.js';
 import type { Logger } from './logger.js';
 import { createErrorFormatter } from './errors.js';
 import { graphqlHttpErrors } from './httpErrors.js';
+import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpServerLimits } from './httpServer.js';
 import { checkReadiness, type ReadinessChecks } from './readiness.js';
 import { requestFactsPlugin, requestLogger, requestScope } from './requestLog.js';
 
@@ -40,6 +43,15 @@ export interface GraphQLServiceOptions<Context extends BaseContext> {
   validationRules?: ValidationRule[];
   /** Extra routes, mounted before `/graphql` (the gateway's IDE). */
   routes?: (app: Express) => void;
+  /** Socket timeouts and the connection cap. Default `DEFAULT_HTTP_LIMITS`. */
+  httpLimits?: HttpServerLimits;
+  /**
+   * Host names (any port; `*` for any) that every route but the health routes answers for,
+   * against DNS rebinding. Leave out for a service no browser reaches: then any Host is served.
+   */
+  allowedHosts?: readonly string[];
+  /** Origins whose pages may call `/graphql` across origins; none when empty or left out. */
+  corsOrigins?: readonly string[];
 }
 
 export interface RunningService {
@@ -59,6 +71,8 @@ function createApollo<Context extends BaseContext>(
     includeStacktraceInErrorResponses: options.includeStacktrace,
     formatError: createErrorFormatter(options.logger, { exposeInternals: options.includeStacktrace }),
     csrfPrevention: true,
+    // Automatic persisted queries would let any client store any query under a hash; no client here uses them.
+    persistedQueries: false,
     // Signals are handled by onShutdownSignal, which stops Apollo and everything else in order.
     stopOnTerminationSignals: false,
     validationRules: options.validationRules ?? [],
@@ -72,20 +86,12 @@ function createApollo<Context extends BaseContext>(
   } as ApolloServerOptions<Context>);
 }
 
-/**
- * The HTTP shell every Potluck process shares: Apollo Server on express 5 at
- * `POST /graphql`, `GET /health/live` and `GET /health/ready`, with a request id and one
- * log line per request, body-size and CSRF protection, and a graceful stop.
- */
-export async function startGraphQLService<Context extends BaseContext>(
+/** Health routes open to any Host (probes use the pod's IP), then the host check, CORS, extra routes and GraphQL. */
+function mountRoutes<Context extends BaseContext>(
+  app: Express,
+  apollo: ApolloServer<Context>,
   options: GraphQLServiceOptions<Context>,
-): Promise<RunningService> {
-  const app = express();
-  app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
-  const apollo = createApollo(options, httpServer);
-  await apollo.start();
-
+): void {
   app.use(requestLogger(options.logger));
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'live', service: options.name });
@@ -94,6 +100,8 @@ export async function startGraphQLService<Context extends BaseContext>(
     const report = await checkReadiness(options.readinessChecks, options.readinessTimeoutMs ?? 2000);
     res.status(report.status === 'ready' ? 200 : 503).json({ service: options.name, ...report });
   });
+  if (options.allowedHosts) app.use(allowedHostsOnly(options.allowedHosts));
+  if (options.corsOrigins?.length) app.use('/graphql', corsPolicy(options.corsOrigins));
   options.routes?.(app);
   app.use(
     '/graphql',
@@ -102,6 +110,23 @@ export async function startGraphQLService<Context extends BaseContext>(
     expressMiddleware(apollo, { context: options.context }),
   );
   app.use(graphqlHttpErrors(options.logger));
+}
+
+/**
+ * The HTTP shell every Potluck process shares: Apollo Server on express 5 at
+ * `POST /graphql`, `GET /health/live` and `GET /health/ready`, with a request id and one
+ * log line per request, body-size and CSRF protection, socket timeouts and a connection
+ * cap, an optional host check and CORS policy, and a graceful stop.
+ */
+export async function startGraphQLService<Context extends BaseContext>(
+  options: GraphQLServiceOptions<Context>,
+): Promise<RunningService> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createHttpServer(app, options.httpLimits ?? DEFAULT_HTTP_LIMITS);
+  const apollo = createApollo(options, httpServer);
+  await apollo.start();
+  mountRoutes(app, apollo, options);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

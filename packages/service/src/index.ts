@@ -9,6 +9,8 @@ export {
   type ErrorFormatterOptions,
 } from './errors.js';
 export { DateTimeScalar, DecimalScalar } from './scalars.js';
+export { parseTimestamp } from './timestamp.js';
+export { quoted, shortened, withShortQuotes, ECHO_LIMIT, MESSAGE_LIMIT } from './echo.js';
 export {
   checkReadiness,
   type ReadinessCheck,
@@ -23,6 +25,17 @@ export {
   type GraphQLServiceOptions,
   type RunningService,
 } from './graphqlService.js';
+export {
+  createHttpServer,
+  httpLimitsOf,
+  httpServerEnv,
+  DEFAULT_HTTP_LIMITS,
+  type HttpServerLimits,
+  type HttpServerConfig,
+} from './httpServer.js';
+export { allowedHostsOnly, allowedHostsVar, isAllowedHost, DEFAULT_ALLOWED_HOSTS } from './allowedHosts.js';
+export { corsOriginsVar, corsPolicy } from './corsPolicy.js';
+export { displayValue, isSecretName, maskUrlPasswords } from './secretValues.js';
 export { REQUEST_ID_HEADER, acceptRequestId, assignRequestId, requestIdOf } from './requestId.js';
 export { currentRequest, type RequestFacts } from './requestScope.js';
 export { onShutdownSignal, exitOnStartupError } from './shutdown.js';
@@ -38,3 +51,7 @@ export {
   type OperationDeps,
 } from './subgraph.js';
 export { commandEnv, replayAll, runParkedCommand } from './commands.js';
+export { queryLimits, costRules, type QueryLimits } from './limits/queryLimits.js';
+export { costLimitPlugin, costRefusal } from './limits/queryCost.js';
+export { pageSizeViolations } from './limits/pageSize.js';
+export { scalarLiteralsRule, scalarVariablesPlugin, POTLUCK_SCALARS } from './scalarInputs.js';

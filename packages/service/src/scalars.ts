@@ -1,4 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { quoted } from './echo.js';
+import { parseTimestamp } from './timestamp.js';
 
 const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
 
@@ -7,8 +9,8 @@ function invalid(message: string): GraphQLError {
 }
 
 function parseDateTime(value: unknown): Date {
-  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw invalid(`DateTime must be an ISO-8601 string, got ${JSON.stringify(value)}`);
+  const date = parseTimestamp(value);
+  if (!date) throw invalid(`DateTime must be an ISO-8601 timestamp in years 1–9999, got ${quoted(value)}`);
   return date;
 }
 
@@ -32,7 +34,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
 function parseDecimal(value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string' && DECIMAL_PATTERN.test(value.trim())) return value.trim();
-  throw invalid(`Decimal must be a number or a decimal string such as "45.00", got ${JSON.stringify(value)}`);
+  throw invalid(`Decimal must be a number or a decimal string such as "45.00", got ${quoted(value)}`);
 }
 
 /** Prisma's Decimal (decimal.js) and anything else that formats itself exactly. */

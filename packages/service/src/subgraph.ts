@@ -8,11 +8,15 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { envVar } from './config.js';
 import { startGraphQLService, type RunningService } from './graphqlService.js';
+import { httpLimitsOf, httpServerEnv } from './httpServer.js';
+import { queryLimits } from './limits/queryLimits.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
 import { currentRequest } from './requestScope.js';
 import { eventSyncEnv, startEventSync, type SubgraphEvents } from './eventSync.js';
 import type { InboxTransaction, OutboxStats } from '@potluck/messaging';
+
+const limit = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
 
 /** The variables every subgraph reads; each subgraph extends this with its own. */
 export function subgraphEnvSchema(defaultPort: number) {
@@ -26,11 +30,21 @@ export function subgraphEnvSchema(defaultPort: number) {
     STACKTRACES: envVar.boolean(false),
     LOG_LEVEL: envVar.logLevel(),
     SHUTDOWN_TIMEOUT_MS: envVar.milliseconds(10_000),
+    // A subgraph applies limits of its own to whoever reaches its port; a few levels more than
+    // the gateway's, because a planned fetch wraps the client's selection in `_entities`.
+    MAX_DEPTH: limit(16),
+    MAX_ALIASES: limit(60),
+    MAX_COST: limit(500_000),
+    MAX_DIRECTIVES: limit(100),
+    ...httpServerEnv,
     ...eventSyncEnv,
   });
 }
 
 export type SubgraphConfig = Readonly<z.infer<ReturnType<typeof subgraphEnvSchema>>>;
+
+/** The connections' own bound (see `checkPageSize`), applied before a query runs as well. */
+const MAX_PAGE_SIZE = 100;
 
 /** What a subgraph needs of its Prisma client; `Tx` is the client inside `$transaction`. */
 interface Database<Tx> {
@@ -108,6 +122,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     events: definition.events(deps),
     logger,
   });
+  const limits = queryLimits({ ...config, MAX_PAGE_SIZE });
   let http: RunningService;
   try {
     http = await startGraphQLService<Context>({
@@ -118,9 +133,12 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
       apollo: { schema },
       context: async () => definition.createContext(deps),
       readinessChecks: [databaseCheck, ...eventSync.readinessChecks],
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      validationRules: limits.validationRules,
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ...limits.plugins],
       introspection: config.INTROSPECTION,
       includeStacktrace: config.STACKTRACES,
+      httpLimits: httpLimitsOf(config),
+      // No allowedHosts and no CORS: no browser calls a subgraph, only the gateway, by service name or IP.
       // Half the bound for requests in flight; the rest is for the consumer, the relay's confirms and the pools.
       drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, envVar, parseEnv, subgraphEnvSchema } from '@potluck/service';
+import { ConfigError, envVar, httpLimitsOf, parseEnv, subgraphEnvSchema } from '@potluck/service';
 
 describe('parseEnv', () => {
   const schema = subgraphEnvSchema(4001);
@@ -41,6 +41,17 @@ describe('parseEnv', () => {
     }
   });
 
+  it("bounds every subgraph's HTTP sockets by default", () => {
+    const config = parseEnv(schema, { DATABASE_URL: 'postgres://x/y', AMQP_URL: 'amqp://x' });
+    expect(config).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 35_000,
+      HTTP_MAX_CONNECTIONS: 1000,
+    });
+    expect(() => httpLimitsOf({ ...config, HTTP_HEADERS_TIMEOUT_MS: 60_000 })).toThrow(ConfigError);
+  });
+
   it('says a required variable is missing, treating an empty value as missing', () => {
     expect(() => parseEnv(schema, { DATABASE_URL: '', AMQP_URL: 'amqp://x' })).toThrow(/DATABASE_URL is required/);
     expect(() => parseEnv(schema, { DATABASE_URL: 'postgres://x/y' })).toThrow(/AMQP_URL is required/);
@@ -48,5 +59,79 @@ describe('parseEnv', () => {
 
   it('rejects ports out of range', () => {
     expect(() => parseEnv(z.object({ PORT: envVar.port(1) }), { PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  describe('never prints a secret in a config error', () => {
+    const problemsOf = (schema: z.ZodObject, env: Record<string, string>) => {
+      try {
+        parseEnv(schema, env);
+      } catch (error) {
+        return (error as ConfigError).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('masks the password of a URL with a bad port or a wrong scheme', () => {
+      const message = problemsOf(schema, {
+        DATABASE_URL: 'postgres://recipes:db-secret-1@db:99999/recipes',
+        AMQP_URL: 'http://potluck:amqp-secret-2@rabbitmq:5672',
+        PORT: 'eighty',
+      });
+      expect(message).toContain('postgres://recipes:***@db:99999/recipes');
+      expect(message).toContain('http://potluck:***@rabbitmq:5672');
+      expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
+      expect(message).not.toMatch(/db-secret-1|amqp-secret-2/);
+    });
+
+    it('masks a password that makes the URL unparsable, "/", "#" and "@" included', () => {
+      const urls = z.object({ A: envVar.url(['amqp']), B: envVar.url(['amqp']), C: envVar.url(['amqp']) });
+      const message = problemsOf(urls, {
+        A: 'amqp://potluck:pa/ss#wo@rd@rabbitmq:5672',
+        B: 'amqp://potluck:s3cret@',
+        C: '  amqp://:only-secret@rabbitmq:notaport',
+      });
+      expect(message).toContain('amqp://potluck:***@rabbitmq:5672');
+      expect(message).toContain('amqp://potluck:***@');
+      expect(message).toContain('amqp://:***@rabbitmq:notaport');
+      expect(message).not.toMatch(/pa\/ss|wo@rd|s3cret|only-secret/);
+    });
+
+    it('shows only *** for a variable named as a secret, but the value of MAX_TOKENS and the like', () => {
+      const count = () => z.enum(['1', '2'], { message: 'must be 1 or 2' });
+      const secrets = z.object({
+        DB_PASSWORD: count(),
+        JWT_SECRET: count(),
+        ACCESS_TOKEN: count(),
+        APOLLO_KEY: count(),
+        api_key: count(),
+        MAX_TOKENS: count(),
+        MONKEY_COUNT: count(),
+        KEEP_ALIVE_MS: count(),
+      });
+      const message = problemsOf(secrets, {
+        DB_PASSWORD: 'hunter2',
+        JWT_SECRET: 'jwt-value',
+        ACCESS_TOKEN: 'token-value',
+        APOLLO_KEY: 'service:graph:key-value',
+        api_key: 'lower-case-value',
+        MAX_TOKENS: 'many',
+        MONKEY_COUNT: 'lots',
+        KEEP_ALIVE_MS: 'long',
+      });
+      for (const name of ['DB_PASSWORD', 'JWT_SECRET', 'ACCESS_TOKEN', 'APOLLO_KEY', 'api_key']) {
+        expect(message).toContain(`${name}: must be 1 or 2 (got "***")`);
+      }
+      expect(message).not.toMatch(/hunter2|jwt-value|token-value|key-value|lower-case-value/);
+      expect(message).toContain('MAX_TOKENS: must be 1 or 2 (got "many")');
+      expect(message).toContain('MONKEY_COUNT: must be 1 or 2 (got "lots")');
+      expect(message).toContain('KEEP_ALIVE_MS: must be 1 or 2 (got "long")');
+    });
+
+    it('keeps a URL without a password as it is, so the operator sees what is wrong', () => {
+      const message = problemsOf(schema, { DATABASE_URL: 'mysql://db:5432/x?user=a@b', AMQP_URL: 'amqp//x' });
+      expect(message).toContain('(got "mysql://db:5432/x?user=a@b")');
+      expect(message).toContain('(got "amqp//x")');
+      expect(message).not.toContain('***');
+    });
   });
 });

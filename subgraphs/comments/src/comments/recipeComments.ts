@@ -1,4 +1,4 @@
-import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid } from '@potluck/service';
+import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid, parseTimestamp } from '@potluck/service';
 import { Prisma, type Comment } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../db.js';
 import type { CommentDeps } from './commentDeps.js';
@@ -42,10 +42,11 @@ function toComment(row: CommentRow): Comment {
 function afterCondition(after: string | null | undefined): Prisma.Sql {
   if (!after) return Prisma.empty;
   const [createdAt, id] = decodeCursor(after, CURSOR_TAG);
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) {
+  const cursorTime = parseTimestamp(createdAt);
+  if (!cursorTime || typeof id !== 'string' || !isUuid(id)) {
     throw new BadUserInputError('after is not a valid cursor', 'after');
   }
-  return Prisma.sql`AND (created_at, id) < (${new Date(createdAt)}::timestamptz, ${id}::uuid)`;
+  return Prisma.sql`AND (created_at, id) < (${cursorTime}::timestamptz, ${id}::uuid)`;
 }
 
 async function countComments(prisma: PrismaClient, ids: string[]): Promise<Map<string, number>> {

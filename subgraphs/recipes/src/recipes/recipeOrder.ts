@@ -1,3 +1,4 @@
+import { parseTimestamp } from '@potluck/service';
 import type { Prisma, Recipe } from '../generated/prisma/client.js';
 
 export const RECIPE_ORDERS = ['NEWEST', 'OLDEST', 'TITLE', 'QUICKEST', 'CHEAPEST', 'MOST_COMMENTED'] as const;
@@ -54,7 +55,7 @@ export function isValidCursorValues(order: RecipeOrderName, values: CursorValue[
   const { field } = ORDERS[order];
   const [key, id] = values;
   if (values.length !== 2 || typeof id !== 'string') return false;
-  if (field === 'createdAt') return typeof key === 'string' && !Number.isNaN(Date.parse(key));
+  if (field === 'createdAt') return parseTimestamp(key) !== undefined;
   if (field === 'timeMinutes' || field === 'commentCount')
     return Number.isInteger(key) && Math.abs(Number(key)) <= INT4_MAX;
   if (field === 'price') return typeof key === 'string' && PRICE_KEY.test(key);

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BadUserInputError, checkPageSize } from '@potluck/service';
+import { checkPageSize } from '../cursor.js';
+import { BadUserInputError } from '../errors.js';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import { argumentReader } from './argumentValues.js';
 

@@ -1,15 +1,19 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { RequestRefusedError } from '@potluck/service';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
-import type { GatewayConfig } from './config.js';
+import { RequestRefusedError } from '../errors.js';
 import { pageSizePlugin } from './pageSize.js';
 import { costLimitPlugin } from './queryCost.js';
 
-type Limits = Pick<
-  GatewayConfig,
-  'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_COST' | 'MAX_DIRECTIVES' | 'MAX_PAGE_SIZE' | 'INTROSPECTION'
->;
+/** The limits a process applies to every operation, as its configuration names them. */
+export interface QueryLimits {
+  MAX_DEPTH: number;
+  MAX_ALIASES: number;
+  MAX_COST: number;
+  MAX_DIRECTIVES: number;
+  MAX_PAGE_SIZE: number;
+  INTROSPECTION: boolean;
+}
 
 /**
  * graphql-armor reports a refusal as a validation error; this gives it a code that names
@@ -50,13 +54,13 @@ export function costRules(maxCost: number): ValidationRule[] {
 }
 
 /**
- * What the gateway refuses before planning a query: too deep, too many aliases, too many
+ * What a process refuses before it plans or runs a query: too deep, too many aliases, too many
  * directives (graphql-armor validation rules), a `first` above the page size, or too
  * costly with the page sizes the request's variables give. Token count is Apollo's own
  * parser limit (see MAX_TOKENS); body size is the HTTP layer's. Field suggestions in
  * errors are blocked when introspection is off, so they cannot reveal the schema.
  */
-export function queryLimits(limits: Limits): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[] } {
+export function queryLimits(limits: QueryLimits): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[] } {
   const { validationRules, plugins } = armorOnly({
     maxDepth: { n: limits.MAX_DEPTH, ...refuseAs('QUERY_TOO_DEEP') },
     maxAliases: { n: limits.MAX_ALIASES, ...refuseAs('TOO_MANY_ALIASES') },

@@ -100,6 +100,14 @@ function pageSizeVariables(document: DocumentNode): string[] {
   return [...names];
 }
 
+/**
+ * A page-size variable as a memo key: only a whole number changes the cost, so anything else a
+ * client sends (a megabyte string, an object) is one key, and nothing of it outlives the request.
+ */
+function pageSizeKey(value: unknown): number | null {
+  return Number.isInteger(value) ? (value as number) : null;
+}
+
 /** Distinct page-size combinations remembered per document before its memo starts over. */
 const MEMO_LIMIT = 256;
 
@@ -116,7 +124,10 @@ function memoizedCostRefusal(costRules: ValidationRule[]) {
       entry = { variables: pageSizeVariables(request.document), refusals: new Map() };
       memo.set(request.document, entry);
     }
-    const key = JSON.stringify([request.operation.name?.value, entry.variables.map((name) => request.variables[name])]);
+    const key = JSON.stringify([
+      request.operation.name?.value,
+      entry.variables.map((name) => pageSizeKey(request.variables[name])),
+    ]);
     if (entry.refusals.has(key)) return entry.refusals.get(key);
     const refusal = costRefusal(request, costRules);
     if (entry.refusals.size >= MEMO_LIMIT) entry.refusals.clear();

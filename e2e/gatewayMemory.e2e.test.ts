@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  startGatewayProcess,
+  startStandInSubgraph,
+  type GatewayProcess,
+  type StandInSubgraph,
+} from './gatewayHelpers.js';
+
+/**
+ * A refused request costs nothing that outlives it: hundreds of anonymous requests, each a new
+ * document with a ~0.9 MB string where a page size belongs, leave the gateway's memory flat.
+ * (The cost check once remembered each request's raw variables: about 1 MB kept per request.)
+ */
+let gateway: GatewayProcess;
+let subgraph: StandInSubgraph;
+
+beforeAll(async () => {
+  subgraph = await startStandInSubgraph({ kind: 'answer', body: () => ({ data: null }) });
+  gateway = await startGatewayProcess({ RECIPES_URL: subgraph.url, COMMENTS_URL: subgraph.url });
+});
+
+afterAll(async () => {
+  expect(await gateway?.stop()).toBe(0);
+  await subgraph?.close();
+});
+
+async function residentMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kiB = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  return kiB / 1024;
+}
+
+const HUGE = 'x'.repeat(900_000);
+
+async function abusiveRequests(from: number, count: number, concurrency = 4): Promise<void> {
+  let next = from;
+  const worker = async () => {
+    while (next < from + count) {
+      const n = next++;
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: `query Q${n}($n: Int) { recipes(first: $n) { totalCount } }`,
+          variables: { n: HUGE },
+        }),
+      });
+      expect(response.status).toBe(400);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+it('stays flat under a few hundred abusive requests', { timeout: 120_000 }, async () => {
+  const pid = gateway.process.child.pid!;
+  await abusiveRequests(0, 100); // the heap grows to its working size first
+  const before = await residentMiB(pid);
+  await abusiveRequests(100, 400);
+  const after = await residentMiB(pid);
+  expect(after - before, `RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB`).toBeLessThan(100);
+});
