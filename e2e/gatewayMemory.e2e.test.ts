@@ -53,11 +53,12 @@ async function abusiveRequests(from: number, count: number, concurrency = 4): Pr
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-it('stays flat under a few hundred abusive requests', { timeout: 120_000 }, async () => {
+it('stays flat under a few hundred abusive requests', { timeout: 180_000 }, async () => {
   const pid = gateway.process.child.pid!;
-  await abusiveRequests(0, 100); // the heap grows to its working size first
+  await abusiveRequests(0, 150); // the heap grows to its working size first
   const before = await residentMiB(pid);
-  await abusiveRequests(100, 400);
+  await abusiveRequests(150, 400);
   const after = await residentMiB(pid);
-  expect(after - before, `RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB`).toBeLessThan(100);
+  // Each request once kept about 1.8 MiB (its variables, twice): 400 of them, some 700 MiB.
+  expect(after - before, `RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB`).toBeLessThan(150);
 });
