@@ -14,6 +14,7 @@ const schema = z.object({
   COMMENTS_PORT: envVar.port(4002),
   LOG_LEVEL: envVar.logLevel(),
 });
+export { schema as stackEnvSchema };
 
 export type StackConfig = ReturnType<typeof loadStackConfig>;
 

@@ -56,6 +56,7 @@ const schema = z.object({
   APOLLO_TELEMETRY: envVar.boolean(false),
   ...httpServerEnv,
 });
+export { schema as gatewayEnvSchema };
 
 /**
  * The gateway's settings. `POTLUCK_MODE` (development or production) only picks defaults:

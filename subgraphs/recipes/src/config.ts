@@ -1,6 +1,7 @@
 import { parseEnv, subgraphEnvSchema, type Env } from '@potluck/service';
 
 const schema = subgraphEnvSchema(4001);
+export { schema as recipesEnvSchema };
 
 export type RecipesConfig = ReturnType<typeof loadConfig>;
 
