@@ -1,101 +1,47 @@
-import type amqp from 'amqplib';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendToOutbox } from '@potluck/events';
-import {
-  createTestDatabase,
-  deleteBrokerTopology,
-  startTcpProxy,
-  testAmqpUrl,
-  uniqueAmqpPrefix,
-  waitFor,
-  type TcpProxy,
-  type TestDatabase,
-} from '@potluck/testing';
-import { Broker, OutboxRelay, Publisher, declareExchange, exchangeName } from '../src/index.js';
-import { noFailpoints, openTestChannel, pgTransactions, recipeEvent, silent } from './support.js';
+import { startTcpProxy, testAmqpUrl, waitFor, type TcpProxy } from '@potluck/testing';
+import { commitToOutbox, startTestRelay, type Received, type TestRelay } from './relayHarness.js';
+import { openTestPool, pgTransactions, recipeEvent, type TestPool } from './support.js';
 
-let database: TestDatabase;
-let pool: pg.Pool;
+let database: TestPool;
+let proxy: TcpProxy;
+let run: TestRelay;
+let received: Received[];
 
 beforeAll(async () => {
-  database = await createTestDatabase('recipes');
-  pool = new pg.Pool({ connectionString: database.url });
+  database = await openTestPool('recipes');
 });
 
-afterAll(async () => {
-  await pool.end();
-  await database.drop();
-});
-
-let prefix: string;
-let exchange: string;
-let proxy: TcpProxy;
-let broker: Broker;
-let relay: OutboxRelay;
-let test: Awaited<ReturnType<typeof openTestChannel>>;
-let received: Array<{ id: string; type: string; properties: amqp.MessageProperties }>;
+afterAll(() => database.close());
 
 beforeEach(async () => {
-  prefix = uniqueAmqpPrefix();
-  exchange = exchangeName(prefix, 'recipes');
   proxy = await startTcpProxy(5672);
   // Heartbeats well above what a test holds the broker's replies for (they are held too).
-  broker = new Broker({ url: proxy.url(testAmqpUrl()), logger: silent, heartbeatSeconds: 10 });
-  const publisher = new Publisher(broker, (channel) => declareExchange(channel, exchange));
   // A slow poll, so prompt delivery proves the LISTEN/NOTIFY wake-up.
-  relay = new OutboxRelay({
+  run = await startTestRelay({
     databaseUrl: database.url,
-    broker,
-    publisher,
-    exchange,
-    appId: 'recipes',
-    logger: silent,
-    failpoint: noFailpoints,
+    brokerUrl: proxy.url(testAmqpUrl()),
+    heartbeatSeconds: 10,
     pollIntervalMs: 60_000,
   });
-  test = await openTestChannel();
-  await declareExchange(test.channel, exchange);
-  const { queue } = await test.channel.assertQueue('', { exclusive: true });
-  await test.channel.bindQueue(queue, exchange, '#');
-  received = [];
-  await test.channel.consume(
-    queue,
-    (message) => {
-      if (!message) return;
-      received.push({
-        id: message.properties.messageId,
-        type: message.fields.routingKey,
-        properties: message.properties,
-      });
-    },
-    { noAck: true },
-  );
-  await broker.start();
-  await relay.start();
-  await waitFor(() => (broker.connected ? true : undefined), { what: 'the broker connection' });
+  received = await run.receive();
 });
 
 afterEach(async () => {
-  await relay.stop();
-  await broker.close();
+  await run.stop();
   await proxy.close();
-  await test.close();
-  await deleteBrokerTopology(prefix);
 });
 
-async function commitEvents(count: number): Promise<string[]> {
+function commitEvents(count: number): Promise<string[]> {
   const events = Array.from({ length: count }, (_, index) =>
     recipeEvent('recipe.created', crypto.randomUUID(), 1 + index),
   );
-  await pgTransactions(pool)(async (tx) => {
-    for (const event of events) await appendToOutbox(tx, event);
-  });
-  return events.map((event) => event.id);
+  return commitToOutbox(database.pool, events);
 }
 
 async function unsent(ids: string[]) {
-  const { rows } = await pool.query(
+  const { rows } = await database.pool.query(
     'SELECT id::text, attempts FROM outbox WHERE sent_at IS NULL AND id = ANY($1::uuid[])',
     [ids],
   );
@@ -116,23 +62,23 @@ describe('outbox relay', () => {
     expect(received[0]?.properties.headers).toMatchObject({ 'x-schema-version': 1, 'x-aggregate-version': 1 });
     expect(received[0]?.properties.correlationId).toBeUndefined();
     await waitFor(async () => ((await unsent(ids)).length === 0 ? true : undefined), { what: 'rows marked sent' });
-    expect(await relay.stats()).toEqual({ backlog: 0, oldestAgeMs: 0 });
+    expect(await run.relay.stats()).toEqual({ backlog: 0, oldestAgeMs: 0 });
   });
 
   it('publishes an event’s correlation id as the message’s correlationId', async () => {
     const event = { ...recipeEvent('recipe.created', crypto.randomUUID(), 1), correlationId: 'req-42' };
-    await pgTransactions(pool)(async (tx) => appendToOutbox(tx, event));
+    await pgTransactions(database.pool)(async (tx) => appendToOutbox(tx, event));
     const message = await waitFor(() => received.find((candidate) => candidate.id === event.id));
     expect(message.properties.correlationId).toBe('req-42');
   });
 
   it('keeps rows through a broker outage, without counting it against them, and sends them when the link returns', async () => {
     proxy.cut();
-    await waitFor(() => (broker.connected ? undefined : true), { what: 'the broker to be seen as down' });
+    await waitFor(() => (run.broker.connected ? undefined : true), { what: 'the broker to be seen as down' });
     const ids = await commitEvents(3);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await unsent(ids)).map((row) => row.attempts)).toEqual([0, 0, 0]);
-    expect((await relay.stats()).backlog).toBeGreaterThanOrEqual(3);
+    expect((await run.relay.stats()).backlog).toBeGreaterThanOrEqual(3);
 
     proxy.restore();
     await waitFor(() => (ids.every((id) => received.some((message) => message.id === id)) ? true : undefined), {
@@ -149,7 +95,7 @@ describe('outbox relay', () => {
     expect(await unsent(ids)).toHaveLength(3);
 
     let stopped = false;
-    const stopping = relay.stop().then(() => (stopped = true));
+    const stopping = run.relay.stop().then(() => (stopped = true));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(stopped).toBe(false);
 
@@ -161,9 +107,9 @@ describe('outbox relay', () => {
   it('deletes sent rows and inbox rows past the retention, and keeps unsent ones', async () => {
     const [old] = await commitEvents(1);
     await waitFor(async () => ((await unsent([old!])).length === 0 ? true : undefined));
-    await pool.query("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE id = $1", [old]);
-    await pool.query("UPDATE outbox SET next_attempt_at = now() + interval '1 hour'");
-    const [waiting] = await pgTransactions(pool)(async (tx) => {
+    await database.pool.query("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE id = $1", [old]);
+    await database.pool.query("UPDATE outbox SET next_attempt_at = now() + interval '1 hour'");
+    const [waiting] = await pgTransactions(database.pool)(async (tx) => {
       const event = recipeEvent('recipe.updated', crypto.randomUUID(), 2);
       await tx.query(
         "INSERT INTO outbox (id, type, aggregate_id, aggregate_version, payload, next_attempt_at) VALUES ($1, $2, $3, 2, $4, now() + interval '1 hour')",
@@ -173,17 +119,19 @@ describe('outbox relay', () => {
     });
 
     const [oldSeen, newSeen] = [crypto.randomUUID(), crypto.randomUUID()];
-    await pool.query(
+    await database.pool.query(
       "INSERT INTO inbox (message_id, type, received_at) VALUES ($1, 't', now() - interval '8 days'), ($2, 't', now())",
       [oldSeen, newSeen],
     );
 
-    expect(await relay.deleteOldRows()).toBeGreaterThanOrEqual(2);
-    const inbox = await pool.query('SELECT message_id::text FROM inbox WHERE message_id = ANY($1::uuid[])', [
+    expect(await run.relay.deleteOldRows()).toBeGreaterThanOrEqual(2);
+    const inbox = await database.pool.query('SELECT message_id::text FROM inbox WHERE message_id = ANY($1::uuid[])', [
       [oldSeen, newSeen],
     ]);
     expect(inbox.rows.map((row) => row.message_id)).toEqual([newSeen]);
-    const { rows } = await pool.query('SELECT id::text FROM outbox WHERE id = ANY($1::uuid[])', [[old, waiting]]);
+    const { rows } = await database.pool.query('SELECT id::text FROM outbox WHERE id = ANY($1::uuid[])', [
+      [old, waiting],
+    ]);
     expect(rows.map((row) => row.id)).toEqual([waiting]);
   });
 });

@@ -1,16 +1,32 @@
 import net from 'node:net';
 import amqp from 'amqplib';
-import type pg from 'pg';
+import pg from 'pg';
 import { pino } from 'pino';
-import { recipeEventFixture, testAmqpUrl } from '@potluck/testing';
+import { createTestDatabase, recipeEventFixture, testAmqpUrl } from '@potluck/testing';
 import type { InboxTransaction } from '../src/index.js';
 
 export const silent = pino({ level: 'silent' });
 export const noFailpoints = () => undefined;
 
-/** A transaction runner over node-postgres with Prisma's `$executeRaw` shape, for the generic consumer. */
+/** A throwaway copy of the service's migrated database, with a pool on it; `close` ends the pool and drops the copy. */
+export async function openTestPool(service: string) {
+  const database = await createTestDatabase(service);
+  const pool = new pg.Pool({ connectionString: database.url });
+  const close = async () => {
+    await pool.end();
+    await database.drop();
+  };
+  return { url: database.url, pool, close };
+}
+
+export type TestPool = Awaited<ReturnType<typeof openTestPool>>;
+
+/** A node-postgres transaction with Prisma's `$executeRaw` shape, and `query` for the test's own statements. */
+export type PgTransaction = InboxTransaction & { query: pg.PoolClient['query'] };
+
+/** A transaction runner over node-postgres, for the generic consumer and for appending to the outbox. */
 export function pgTransactions(pool: pg.Pool) {
-  return async <T>(work: (tx: InboxTransaction & { query: pg.PoolClient['query'] }) => Promise<T>): Promise<T> => {
+  return async <T>(work: (tx: PgTransaction) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -59,6 +75,8 @@ export async function openTestChannel() {
     close: () => connection.close().catch(() => undefined),
   };
 }
+
+export type TestChannel = Awaited<ReturnType<typeof openTestChannel>>;
 
 /**
  * A TCP proxy to RabbitMQ whose `stall` stops reading what the client sends, as a congested

@@ -1,0 +1,127 @@
+import type amqp from 'amqplib';
+import type { Logger } from 'pino';
+import type { EventType, ValidEvent } from '@potluck/events';
+import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
+import { Broker, InboxConsumer, consumerTopology, type ConsumerOptions } from '../src/index.js';
+import {
+  noFailpoints,
+  openTestChannel,
+  openTestPool,
+  pgTransactions,
+  silent,
+  type PgTransaction,
+  type TestChannel,
+} from './support.js';
+
+/** The recipe events a test consumer binds. */
+export const BINDINGS: readonly EventType[] = ['recipe.created', 'recipe.updated'];
+
+/** A comments database for one test file, with an `applied` table where the test handler records each event. */
+export async function openInboxDatabase() {
+  const { pool, close } = await openTestPool('comments');
+  await pool.query('CREATE TABLE applied (event_id uuid)');
+  return {
+    pool,
+    close,
+    async appliedCount(eventId: string): Promise<number> {
+      const { rows } = await pool.query('SELECT count(*)::int AS n FROM applied WHERE event_id = $1', [eventId]);
+      return rows[0].n;
+    },
+    /** How many times each of these events was applied; one never applied is missing. */
+    async appliedCounts(eventIds: string[]): Promise<Map<string, number>> {
+      const { rows } = await pool.query<{ id: string; n: number }>(
+        'SELECT event_id::text AS id, count(*)::int AS n FROM applied WHERE event_id = ANY($1::uuid[]) GROUP BY 1',
+        [eventIds],
+      );
+      return new Map(rows.map((row) => [row.id, row.n]));
+    },
+  };
+}
+
+export type InboxDatabase = Awaited<ReturnType<typeof openInboxDatabase>>;
+
+type Limits = 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxBodyBytes';
+
+export interface TestConsumerOptions extends Pick<ConsumerOptions<PgTransaction>, Limits> {
+  /** What the handler does with an event before recording it as applied; throwing fails the handling. */
+  behaviour: (event: ValidEvent) => void;
+  /** For the broker and the consumer; silent by default. */
+  logger?: Logger;
+}
+
+function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
+  const { behaviour, logger = silent, ...limits } = options;
+  const prefix = uniqueAmqpPrefix();
+  const topology = consumerTopology({
+    prefix,
+    consumer: 'comments',
+    producer: 'recipes',
+    bindings: BINDINGS,
+    deliveryLimit: 5,
+  });
+  const broker = new Broker({ url: testAmqpUrl(), logger });
+  const consumer = new InboxConsumer({
+    broker,
+    topology,
+    transaction: pgTransactions(database.pool),
+    handle: async (event, tx) => {
+      behaviour(event);
+      await tx.query('INSERT INTO applied VALUES ($1)', [event.id]);
+    },
+    logger,
+    failpoint: noFailpoints,
+    ...limits,
+  });
+  return { prefix, topology, broker, consumer };
+}
+
+/**
+ * An inbox consumer on a broker prefix of its own, started as the comments service starts it,
+ * with a plain channel for publishing to its exchange. `stop` removes all it declared.
+ */
+export async function startTestConsumer(database: InboxDatabase, options: TestConsumerOptions) {
+  const { prefix, topology, broker, consumer } = createConsumer(database, options);
+  let connects = 0;
+  broker.onConnect(() => (connects += 1));
+  let test: TestChannel | undefined;
+  const stop = async () => {
+    await consumer.stop();
+    await broker.close();
+    await test?.close();
+    await deleteBrokerTopology(prefix);
+  };
+  try {
+    await broker.start();
+    await waitFor(() => (consumer.running ? true : undefined), { what: 'the consumer to start' });
+    test = await openTestChannel();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    topology,
+    broker,
+    consumer,
+    test,
+    stop,
+    /** Broker connections made so far: more than one means something reset the connection. */
+    get connects() {
+      return connects;
+    },
+    ...probes(database, test, topology.exchange),
+  };
+}
+
+function probes(database: InboxDatabase, test: TestChannel, exchange: string) {
+  const { appliedCount } = database;
+  return {
+    appliedCount,
+    waitApplied: (eventId: string) =>
+      waitFor(async () => ((await appliedCount(eventId)) > 0 ? true : undefined), { what: `event ${eventId} applied` }),
+    /** Publishes to the consumer's exchange as any publisher could (see `openTestChannel`). */
+    publish: (routingKey: string, body: unknown, messageId?: string, properties?: amqp.Options.Publish) =>
+      test.publish(exchange, routingKey, body, messageId, properties),
+  };
+}
+
+export type TestConsumer = Awaited<ReturnType<typeof startTestConsumer>>;
