@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { brokerNames } from '@potluck/messaging';
 import { testAmqpUrl, waitFor } from '@potluck/testing';
 import type { ServiceName } from '../scripts/stack.js';
 import { jsonLines } from './gatewayHelpers.js';
@@ -51,9 +52,10 @@ export async function parkedCount(
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
+    const names = brokerNames(stack.amqpPrefix);
     let total = 0;
     for (const service of services) {
-      total += (await channel.checkQueue(`${stack.amqpPrefix}.${service}.parked`)).messageCount;
+      total += (await channel.checkQueue(names.queues(service).parkingQueue)).messageCount;
     }
     return total;
   } finally {

@@ -8,7 +8,7 @@ const schema = z.object({
     .url(['postgres', 'postgresql'])
     .default('postgresql://postgres@127.0.0.1:5432/comments'),
   AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
-  AMQP_PREFIX: z.string().default('potluck'),
+  AMQP_PREFIX: envVar.amqpPrefix(),
   GATEWAY_PORT: envVar.port(4000),
   RECIPES_PORT: envVar.port(4001),
   COMMENTS_PORT: envVar.port(4002),

@@ -10,6 +10,7 @@ const FIXTURES = [
   CLIENT_FIXTURE,
   path.join(ROOT, 'subgraphs/recipes/test/resolverTypes.typecheck.ts'),
   path.join(ROOT, 'subgraphs/comments/test/resolverTypes.typecheck.ts'),
+  path.join(ROOT, 'subgraphs/comments/test/outboxTransaction.typecheck.ts'),
 ];
 const DIRECTIVE = /\/\/ @ts-expect-error (.*)$/;
 

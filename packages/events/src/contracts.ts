@@ -23,6 +23,9 @@ export const recipeStateSchema = z.object({
   version: z.number().int().min(1),
 });
 
+/** A recipe's full state as recipe events carry it (inferred from the contract). */
+export type RecipeState = z.infer<typeof recipeStateSchema>;
+
 /** The full comment state that comment.added carries. */
 export const commentStateSchema = z.object({
   id: uuid,
@@ -32,6 +35,9 @@ export const commentStateSchema = z.object({
   createdAt: isoDate,
   version: z.number().int().min(1),
 });
+
+/** A comment's full state as comment.added carries it (inferred from the contract). */
+export type CommentState = z.infer<typeof commentStateSchema>;
 
 const DATA_SCHEMAS = {
   'recipe.created': recipeStateSchema,
@@ -45,6 +51,9 @@ export type EventData = { [Type in EventType]: z.output<(typeof DATA_SCHEMAS)[Ty
 
 /** An envelope whose `data` matches its `type`: what handlers receive. */
 export type ValidEvent = { [Type in EventType]: EventEnvelope<EventData[Type]> & { type: Type } }[EventType];
+
+/** The validated event of one type, e.g. `EventOf<'comment.added'>`: what its handler receives. */
+export type EventOf<Type extends EventType> = Extract<ValidEvent, { type: Type }>;
 
 const envelopeSchema = z.object({
   id: uuid,

@@ -7,5 +7,8 @@ export {
   recipeStateSchema,
   commentStateSchema,
   type ValidEvent,
+  type EventOf,
+  type RecipeState,
+  type CommentState,
   type EventData,
 } from './contracts.js';

@@ -2,11 +2,15 @@ import { validateEvent } from './contracts.js';
 import type { EventEnvelope } from './envelope.js';
 
 /**
- * The one thing the outbox needs from a Prisma transaction client. Accepting only a
- * transaction (never the root client) is what keeps an event and its change atomic.
+ * What the outbox needs from a Prisma transaction client. Accepting only a transaction
+ * (never the root client) is what keeps an event and its change atomic, so the type
+ * refuses anything with `$connect`: Prisma's `TransactionClient` omits it (with
+ * `$disconnect`, `$on` and `$extends`), the root client has it
+ * (see subgraphs/comments/test/outboxTransaction.typecheck.ts).
  */
 export interface OutboxTransaction {
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+  $connect?: never;
 }
 
 /**

@@ -4,14 +4,12 @@ import { validateEvent, type EventType, type ValidEvent } from '@potluck/events'
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
+import type { EventHandler } from './handlers.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { recordInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle } from './messageMover.js';
 import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
-
-/** Applies one validated event inside the consumer's transaction. A handler never acks. */
-export type EventHandler<Tx> = (event: ValidEvent, tx: Tx) => Promise<void>;
 
 /** The largest message body a consumer takes by default (256 KiB); larger ones are parked unread. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;

@@ -1,7 +1,8 @@
 export { Broker, type BrokerOptions, type BrokerParticipant } from './broker.js';
 export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
-export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions, type EventHandler } from './consumer.js';
+export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
+export { dispatchByType, handledTypes, type EventHandler, type EventHandlers } from './handlers.js';
 export { recordInInbox, type InboxTransaction } from './inbox.js';
 export { classify, PoisonMessage, type FailureKind } from './classify.js';
 export { decideFailure, retryDelayMs, type FailureDecision, type RetryLimits } from './retryPolicy.js';
@@ -9,11 +10,15 @@ export { failureHistory, type FailureHistory } from './failureHistory.js';
 export { printable } from './printable.js';
 export { createFailpoints, FAILPOINTS, type Failpoint, type FailpointTrigger } from './failpoints.js';
 export {
+  AMQP_PREFIX_PATTERN,
+  AMQP_PREFIX_RULE,
+  brokerNames,
   consumerTopology,
   exchangeName,
   declareExchange,
   declareConsumerTopology,
-  deleteConsumerTopology,
+  type BrokerNames,
+  type ConsumerQueues,
   type ConsumerTopology,
 } from './topology.js';
 export {

@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import { LAST_ERROR_HEADER, parkedAttempts, UNTRUSTED_HEADERS } from './failureHistory.js';
-import type { ConsumerTopology } from './topology.js';
+import type { ConsumerQueues } from './topology.js';
 
 /** A parked message as read for an operator: header values checked for type and length, the body cut short. */
 export interface ParkedMessage {
@@ -78,15 +78,15 @@ function describeParked(message: amqp.GetMessage, maxBodyBytes: number): ParkedM
  */
 export async function listParked(
   url: string,
-  topology: ConsumerTopology,
+  queues: ConsumerQueues,
   options: ListParkedOptions = {},
 ): Promise<ParkedMessage[]> {
   const { limit = 50, maxBodyBytes = 1000 } = options;
   return withChannel(url, async (channel) => {
-    const { messageCount } = await channel.checkQueue(topology.parkingQueue);
+    const { messageCount } = await channel.checkQueue(queues.parkingQueue);
     const parked: ParkedMessage[] = [];
     while (parked.length < Math.min(limit, messageCount)) {
-      const message = await channel.get(topology.parkingQueue, { noAck: false });
+      const message = await channel.get(queues.parkingQueue, { noAck: false });
       if (!message) break;
       parked.push(describeParked(message, maxBodyBytes));
     }
@@ -95,8 +95,8 @@ export async function listParked(
 }
 
 /** How many messages are parked now. */
-export async function countParked(url: string, topology: ConsumerTopology): Promise<number> {
-  return withChannel(url, async (channel) => (await channel.checkQueue(topology.parkingQueue)).messageCount);
+export async function countParked(url: string, queues: ConsumerQueues): Promise<number> {
+  return withChannel(url, async (channel) => (await channel.checkQueue(queues.parkingQueue)).messageCount);
 }
 
 /**
@@ -105,12 +105,12 @@ export async function countParked(url: string, topology: ConsumerTopology): Prom
  * others unacknowledged, so closing the channel puts them back in order. Resolves with how
  * many were deleted: 0 when no parked message has that id.
  */
-export async function discardParked(url: string, topology: ConsumerTopology, messageId: string): Promise<number> {
+export async function discardParked(url: string, queues: ConsumerQueues, messageId: string): Promise<number> {
   return withChannel(url, async (channel) => {
-    const { messageCount } = await channel.checkQueue(topology.parkingQueue);
+    const { messageCount } = await channel.checkQueue(queues.parkingQueue);
     let discarded = 0;
     for (let index = 0; index < messageCount; index += 1) {
-      const message = await channel.get(topology.parkingQueue, { noAck: false });
+      const message = await channel.get(queues.parkingQueue, { noAck: false });
       if (!message) break;
       if (message.properties.messageId !== messageId) continue;
       channel.ack(message);
@@ -125,17 +125,17 @@ export async function discardParked(url: string, topology: ConsumerTopology, mes
  * at most the count seen at the start: one that fails again is re-parked (at the tail)
  * while this runs, and taking it again would loop for as long as the consumer keeps up.
  */
-export async function requeueParked(url: string, topology: ConsumerTopology): Promise<number> {
+export async function requeueParked(url: string, queues: ConsumerQueues): Promise<number> {
   return withChannel(url, async (channel) => {
-    const { messageCount } = await channel.checkQueue(topology.parkingQueue);
+    const { messageCount } = await channel.checkQueue(queues.parkingQueue);
     let moved = 0;
     while (moved < messageCount) {
-      const message = await channel.get(topology.parkingQueue, { noAck: false });
+      const message = await channel.get(queues.parkingQueue, { noAck: false });
       if (!message) return moved;
       const headers = Object.fromEntries(
         Object.entries(message.properties.headers ?? {}).filter(([name]) => !REQUEUE_DROPS.includes(name)),
       );
-      channel.sendToQueue(topology.workQueue, message.content, { ...message.properties, headers, persistent: true });
+      channel.sendToQueue(queues.workQueue, message.content, { ...message.properties, headers, persistent: true });
       await channel.waitForConfirms();
       channel.ack(message);
       moved += 1;

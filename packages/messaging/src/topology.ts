@@ -20,15 +20,40 @@ export interface ConsumerTopology {
   deliveryLimit: number;
 }
 
-function checkPrefix(prefix: string): string {
-  if (!/^[A-Za-z0-9][\w.-]{0,99}$/.test(prefix)) {
-    throw new Error(`AMQP prefix "${prefix}" must be 1–100 letters, digits, ".", "_" or "-"`);
-  }
-  return prefix;
+/**
+ * The one rule for a broker name prefix (`AMQP_PREFIX`): it starts every exchange and queue
+ * name, so it may not be empty, hold spaces or run past what RabbitMQ accepts as a name.
+ */
+export const AMQP_PREFIX_PATTERN = /^[A-Za-z0-9][\w.-]{0,99}$/;
+/** What a prefix must be, for error messages (completes "AMQP prefix … "). */
+export const AMQP_PREFIX_RULE = 'must be 1–100 letters, digits, ".", "_" or "-"';
+
+/** The three queues a consumer owns under one prefix. */
+export type ConsumerQueues = Pick<ConsumerTopology, 'workQueue' | 'retryQueue' | 'parkingQueue'>;
+
+/** Name makers for everything Potluck declares under one prefix. */
+export interface BrokerNames {
+  /** The producer's durable topic exchange: `<prefix>.<producer>.events`. */
+  exchange(producer: string): string;
+  /** The consumer's queues: `<prefix>.<consumer>.work`, `.retry` and `.parked`. */
+  queues(consumer: string): ConsumerQueues;
+}
+
+/** Derives every broker name from a prefix (checked against `AMQP_PREFIX_PATTERN`; throws otherwise). */
+export function brokerNames(prefix: string): BrokerNames {
+  if (!AMQP_PREFIX_PATTERN.test(prefix)) throw new Error(`AMQP prefix "${prefix}" ${AMQP_PREFIX_RULE}`);
+  return {
+    exchange: (producer) => `${prefix}.${producer}.events`,
+    queues: (consumer) => ({
+      workQueue: `${prefix}.${consumer}.work`,
+      retryQueue: `${prefix}.${consumer}.retry`,
+      parkingQueue: `${prefix}.${consumer}.parked`,
+    }),
+  };
 }
 
 export function exchangeName(prefix: string, producer: string): string {
-  return `${checkPrefix(prefix)}.${producer}.events`;
+  return brokerNames(prefix).exchange(producer);
 }
 
 export function consumerTopology(options: {
@@ -38,12 +63,10 @@ export function consumerTopology(options: {
   bindings: readonly EventType[];
   deliveryLimit: number;
 }): ConsumerTopology {
-  const base = `${checkPrefix(options.prefix)}.${options.consumer}`;
+  const names = brokerNames(options.prefix);
   return {
-    exchange: exchangeName(options.prefix, options.producer),
-    workQueue: `${base}.work`,
-    retryQueue: `${base}.retry`,
-    parkingQueue: `${base}.parked`,
+    exchange: names.exchange(options.producer),
+    ...names.queues(options.consumer),
     bindings: options.bindings,
     deliveryLimit: options.deliveryLimit,
   };
@@ -81,12 +104,4 @@ export async function declareConsumerTopology(channel: Channel, topology: Consum
   for (const routingKey of topology.bindings) {
     await channel.bindQueue(topology.workQueue, topology.exchange, routingKey);
   }
-}
-
-/** Removes a consumer's queues and the exchange: for tests and teardown, never for production data. */
-export async function deleteConsumerTopology(channel: Channel, topology: ConsumerTopology): Promise<void> {
-  for (const queue of [topology.workQueue, topology.retryQueue, topology.parkingQueue]) {
-    await channel.deleteQueue(queue);
-  }
-  await channel.deleteExchange(topology.exchange);
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ContractViolation } from '@potluck/events';
 import {
   PoisonMessage,
+  brokerNames,
   classify,
+  dispatchByType,
+  handledTypes,
   consumerTopology,
   exchangeName,
   publishBackoffMs,
@@ -47,8 +50,36 @@ describe('topology names', () => {
     });
   });
 
+  it('come from one function, for producers and consumers alike', () => {
+    const names = brokerNames('team-a.potluck');
+    expect(names.exchange('comments')).toBe('team-a.potluck.comments.events');
+    expect(names.queues('recipes')).toEqual({
+      workQueue: 'team-a.potluck.recipes.work',
+      retryQueue: 'team-a.potluck.recipes.retry',
+      parkingQueue: 'team-a.potluck.recipes.parked',
+    });
+    expect(() => brokerNames('-leading-dash')).toThrow(/AMQP prefix "-leading-dash"/);
+  });
+
   it('refuse a prefix that would make odd or clashing names', () => {
     expect(() => exchangeName('', 'recipes')).toThrow(/AMQP prefix/);
     expect(() => exchangeName('has space', 'recipes')).toThrow(/AMQP prefix "has space"/);
+  });
+});
+
+describe('handler maps', () => {
+  it('bind the types they have handlers for, and pass each event to its own', async () => {
+    const seen: string[] = [];
+    const handlers = {
+      'recipe.created': async (event: { type: string }) => void seen.push(`created ${event.type}`),
+      'recipe.deleted': async (event: { type: string }) => void seen.push(`deleted ${event.type}`),
+    };
+    expect(handledTypes(handlers)).toEqual(['recipe.created', 'recipe.deleted']);
+    const handle = dispatchByType(handlers);
+    const event = (type: string) => ({ type }) as Parameters<typeof handle>[0];
+    await handle(event('recipe.deleted'), undefined);
+    await handle(event('recipe.created'), undefined);
+    expect(seen).toEqual(['deleted recipe.deleted', 'created recipe.created']);
+    await expect(handle(event('recipe.updated'), undefined)).rejects.toThrow(PoisonMessage);
   });
 });

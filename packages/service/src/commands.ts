@@ -1,14 +1,13 @@
 import {
-  consumerTopology,
+  brokerNames,
   countParked,
   discardParked,
   listParked,
   printable,
   requeueParked,
-  type ConsumerTopology,
+  type ConsumerQueues,
   type ParkedMessage,
 } from '@potluck/messaging';
-import type { EventType } from '@potluck/events';
 
 /**
  * Defaults that match `npm start`, so the commands work on a local stack without any
@@ -50,53 +49,45 @@ export async function replayAll<Row extends { id: string }>(
  */
 export async function runParkedCommand(options: {
   service: string;
-  consumesFrom: string;
-  bindings: readonly EventType[];
   amqpUrl: string;
   prefix: string;
   argv: string[];
 }): Promise<void> {
-  const topology = consumerTopology({
-    prefix: options.prefix,
-    consumer: options.service,
-    producer: options.consumesFrom,
-    bindings: options.bindings,
-    deliveryLimit: 1,
-  });
+  const queues = brokerNames(options.prefix).queues(options.service);
   try {
     const { argv, service, amqpUrl } = options;
     const discard = argv.indexOf('--discard');
-    if (discard >= 0) await discardOne(argv[discard + 1], service, amqpUrl, topology);
-    else if (argv.includes('--requeue')) await requeueAll(service, amqpUrl, topology);
-    else await report(argv, service, amqpUrl, topology);
+    if (discard >= 0) await discardOne(argv[discard + 1], service, amqpUrl, queues);
+    else if (argv.includes('--requeue')) await requeueAll(service, amqpUrl, queues);
+    else await report(argv, service, amqpUrl, queues);
   } catch (error) {
     if ((error as { code?: number }).code !== 404) throw error;
     console.error(
-      `${options.service}: there is no queue ${topology.parkingQueue} on this broker; check AMQP_URL and AMQP_PREFIX (now "${options.prefix}")`,
+      `${options.service}: there is no queue ${queues.parkingQueue} on this broker; check AMQP_URL and AMQP_PREFIX (now "${options.prefix}")`,
     );
     process.exitCode = 1;
   }
 }
 
-async function discardOne(messageId: string | undefined, service: string, amqpUrl: string, topology: ConsumerTopology) {
+async function discardOne(messageId: string | undefined, service: string, amqpUrl: string, queues: ConsumerQueues) {
   if (!messageId || messageId.startsWith('--')) {
     console.error(`${service}: --discard needs the messageId of a parked message (the listing shows it)`);
     process.exitCode = 2;
     return;
   }
-  const discarded = await discardParked(amqpUrl, topology, messageId);
+  const discarded = await discardParked(amqpUrl, queues, messageId);
   if (discarded === 0) {
-    console.error(`${service}: no parked message ${messageId} in ${topology.parkingQueue}`);
+    console.error(`${service}: no parked message ${messageId} in ${queues.parkingQueue}`);
     process.exitCode = 1;
     return;
   }
   const copies = discarded === 1 ? '' : ` (${discarded} copies)`;
-  console.log(`${service}: discarded parked message ${messageId}${copies} from ${topology.parkingQueue}`);
+  console.log(`${service}: discarded parked message ${messageId}${copies} from ${queues.parkingQueue}`);
 }
 
-async function requeueAll(service: string, amqpUrl: string, topology: ConsumerTopology) {
-  const moved = await requeueParked(amqpUrl, topology);
-  console.log(`${service}: moved ${moved} parked message(s) back to ${topology.workQueue}`);
+async function requeueAll(service: string, amqpUrl: string, queues: ConsumerQueues) {
+  const moved = await requeueParked(amqpUrl, queues);
+  console.log(`${service}: moved ${moved} parked message(s) back to ${queues.workQueue}`);
 }
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -113,16 +104,16 @@ function listLimit(argv: string[]): number | undefined {
 }
 
 /** Lists parked messages; everything they carry is passed through `printable`, as a publisher chose it. */
-async function report(argv: string[], service: string, amqpUrl: string, topology: ConsumerTopology) {
+async function report(argv: string[], service: string, amqpUrl: string, queues: ConsumerQueues) {
   const limit = listLimit(argv);
   if (limit === undefined) {
     console.error(`${service}: --limit needs a whole number from 1 to ${MAX_LIST_LIMIT}`);
     process.exitCode = 2;
     return;
   }
-  const total = await countParked(amqpUrl, topology);
-  const parked = await listParked(amqpUrl, topology, { limit, maxBodyBytes: BODY_BYTES_SHOWN });
-  console.log(`${service}: ${total} parked message(s) in ${topology.parkingQueue}`);
+  const total = await countParked(amqpUrl, queues);
+  const parked = await listParked(amqpUrl, queues, { limit, maxBodyBytes: BODY_BYTES_SHOWN });
+  console.log(`${service}: ${total} parked message(s) in ${queues.parkingQueue}`);
   for (const message of parked) console.log(describe(message));
   const more = total - parked.length;
   if (more > 0)

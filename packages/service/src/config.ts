@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AMQP_PREFIX_PATTERN, AMQP_PREFIX_RULE } from '@potluck/messaging';
 import { displayValue } from './secretValues.js';
 
 export class ConfigError extends Error {
@@ -56,4 +57,6 @@ export const envVar = {
   optionalMilliseconds: () => z.coerce.number().int('must be a whole number').min(1).optional(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   mode: () => z.enum(['development', 'production']).default('development'),
+  /** The broker name prefix, by messaging's own rule (`brokerNames` would refuse anything else). */
+  amqpPrefix: () => z.string().regex(AMQP_PREFIX_PATTERN, AMQP_PREFIX_RULE).default('potluck'),
 };

@@ -1,14 +1,15 @@
-import type { EventType } from '@potluck/events';
 import {
   Broker,
   createFailpoints,
   consumerTopology,
   declareExchange,
+  dispatchByType,
   exchangeName,
+  handledTypes,
   InboxConsumer,
   OutboxRelay,
   Publisher,
-  type EventHandler,
+  type EventHandlers,
   type InboxTransaction,
 } from '@potluck/messaging';
 import { z } from 'zod';
@@ -19,10 +20,7 @@ import type { ReadinessCheck } from './readiness.js';
 /** The event-sync variables every subgraph reads. */
 export const eventSyncEnv = {
   AMQP_URL: envVar.url(['amqp', 'amqps']),
-  AMQP_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9][\w.-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-"')
-    .default('potluck'),
+  AMQP_PREFIX: envVar.amqpPrefix(),
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(100),
   EVENT_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
@@ -56,8 +54,8 @@ export type EventSyncConfig = z.infer<z.ZodObject<typeof eventSyncEnv>> & { DATA
 export interface SubgraphEvents<Tx extends InboxTransaction> {
   /** The service whose exchange this subgraph's queue binds to. */
   consumesFrom: string;
-  bindings: readonly EventType[];
-  handler: EventHandler<Tx>;
+  /** One handler per consumed event type; the queue is bound to exactly these types. */
+  handlers: EventHandlers<Tx>;
 }
 
 export interface RunningEventSync {
@@ -99,11 +97,11 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
       prefix: config.AMQP_PREFIX,
       consumer: service,
       producer: events.consumesFrom,
-      bindings: events.bindings,
+      bindings: handledTypes(events.handlers),
       deliveryLimit: config.EVENT_DELIVERY_LIMIT,
     }),
     transaction: options.transaction,
-    handle: events.handler,
+    handle: dispatchByType(events.handlers),
     logger,
     failpoint,
     prefetch: config.AMQP_PREFETCH,

@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { brokerNames } from '@potluck/messaging';
 import { randomName } from './databases.js';
 
 /** The broker tests use; override with TEST_AMQP_URL. */
@@ -12,7 +13,6 @@ export function uniqueAmqpPrefix(): string {
 }
 
 const SERVICES = ['recipes', 'comments'];
-const QUEUE_KINDS = ['work', 'retry', 'parked'];
 
 /**
  * Deletes every exchange and queue Potluck declares under `prefix`. Quorum queues are
@@ -23,9 +23,10 @@ export async function deleteBrokerTopology(prefix: string, url = testAmqpUrl()):
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
+    const names = brokerNames(prefix);
     for (const service of SERVICES) {
-      for (const kind of QUEUE_KINDS) await channel.deleteQueue(`${prefix}.${service}.${kind}`);
-      await channel.deleteExchange(`${prefix}.${service}.events`);
+      for (const queue of Object.values(names.queues(service))) await channel.deleteQueue(queue);
+      await channel.deleteExchange(names.exchange(service));
     }
   } finally {
     await connection.close().catch(() => undefined);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, validateEvent, type EventType, type ValidEvent } from '@potluck/events';
+import { createEnvelope, validateEvent, type EventOf, type EventType } from '@potluck/events';
 
 /** A valid recipe event as the recipes service would publish it (full state, or the id for a delete). */
-export function recipeEventFixture(
-  type: EventType,
+export function recipeEventFixture<Type extends EventType>(
+  type: Type,
   recipeId: string,
   version: number,
   id: string = randomUUID(),
-): ValidEvent {
+): EventOf<Type> {
   const at = new Date().toISOString();
   const data =
     type === 'recipe.deleted'
@@ -25,16 +25,16 @@ export function recipeEventFixture(
         };
   return validateEvent(
     createEnvelope({ id, type, occurredAt: new Date(), aggregateId: recipeId, aggregateVersion: version, data }),
-  );
+  ) as EventOf<Type>;
 }
 
 /** A valid comment.added or comment.deleted event as the comments service would publish it. */
-export function commentEventFixture(
-  type: 'comment.added' | 'comment.deleted',
+export function commentEventFixture<Type extends 'comment.added' | 'comment.deleted'>(
+  type: Type,
   recipeId: string,
   commentId: string = randomUUID(),
   version = type === 'comment.added' ? 1 : 2,
-): ValidEvent {
+): EventOf<Type> {
   const data =
     type === 'comment.deleted'
       ? { id: commentId, recipeId }
@@ -48,5 +48,5 @@ export function commentEventFixture(
       aggregateVersion: version,
       data,
     }),
-  );
+  ) as EventOf<Type>;
 }

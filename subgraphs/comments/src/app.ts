@@ -3,9 +3,8 @@ import { startSubgraph, type SubgraphOverrides } from '@potluck/service';
 import type { CommentsConfig } from './config.js';
 import { createPrisma } from './db.js';
 import { createContext } from './graphql/context.js';
-import { BINDINGS, CONSUMES_FROM } from './events.js';
+import { CONSUMES_FROM, recipeEventHandlers } from './events.js';
 import { resolvers } from './graphql/resolvers.js';
-import { createRecipeEventHandler } from './handlers/onRecipeEvent.js';
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/comments.graphql', import.meta.url));
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -21,10 +20,6 @@ export function startCommentsService(config: CommentsConfig, overrides: Subgraph
     openDatabase: createPrisma,
     resolvers,
     createContext: (deps) => createContext({ ...deps, recipeWaitMs: config.RECIPE_WAIT_MS }),
-    events: (deps) => ({
-      consumesFrom: CONSUMES_FROM,
-      bindings: BINDINGS,
-      handler: createRecipeEventHandler(deps),
-    }),
+    events: (deps) => ({ consumesFrom: CONSUMES_FROM, handlers: recipeEventHandlers(deps) }),
   });
 }

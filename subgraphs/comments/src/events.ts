@@ -1,5 +1,16 @@
-import type { EventType } from '@potluck/events';
+import type { EventHandlers } from '@potluck/messaging';
+import type { OperationDeps } from '@potluck/service';
+import type { PrismaClient, Transaction } from './db.js';
+import { onRecipeChanged, onRecipeDeleted } from './handlers/onRecipeEvents.js';
 
 /** The recipes service's events this service keeps its recipe replica from. */
 export const CONSUMES_FROM = 'recipes';
-export const BINDINGS: readonly EventType[] = ['recipe.created', 'recipe.updated', 'recipe.deleted'];
+
+/** What this service consumes, and how: the queue's bindings are these keys. */
+export function recipeEventHandlers(deps: Pick<OperationDeps<PrismaClient>, 'clock' | 'newId'>) {
+  return {
+    'recipe.created': onRecipeChanged,
+    'recipe.updated': onRecipeChanged,
+    'recipe.deleted': (event, tx) => onRecipeDeleted(event, tx, deps),
+  } satisfies EventHandlers<Transaction>;
+}

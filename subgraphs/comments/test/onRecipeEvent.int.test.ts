@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType } from '@potluck/events';
 import { recipeEventFixture } from '@potluck/testing';
-import { createRecipeEventHandler } from '../src/handlers/onRecipeEvent.js';
+import { dispatchByType } from '@potluck/messaging';
+import { recipeEventHandlers } from '../src/events.js';
 import { addComment } from './commentsClient.js';
 import { startCommentsForTest } from './harness.js';
 
 let service: Awaited<ReturnType<typeof startCommentsForTest>>;
-const onRecipeEvent = createRecipeEventHandler({ clock: () => new Date(), newId: randomUUID });
+const onRecipeEvent = dispatchByType(recipeEventHandlers({ clock: () => new Date(), newId: randomUUID }));
 
 beforeAll(async () => {
   service = await startCommentsForTest();

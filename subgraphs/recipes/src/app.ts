@@ -3,9 +3,8 @@ import { startSubgraph, type SubgraphOverrides } from '@potluck/service';
 import type { RecipesConfig } from './config.js';
 import { createPrisma } from './db.js';
 import { createContext } from './graphql/context.js';
-import { BINDINGS, CONSUMES_FROM } from './events.js';
+import { CONSUMES_FROM, commentEventHandlers } from './events.js';
 import { resolvers } from './graphql/resolvers.js';
-import { onCommentEvent } from './handlers/onCommentEvent.js';
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/recipes.graphql', import.meta.url));
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -21,10 +20,6 @@ export function startRecipesService(config: RecipesConfig, overrides: SubgraphOv
     openDatabase: createPrisma,
     resolvers,
     createContext,
-    events: () => ({
-      consumesFrom: CONSUMES_FROM,
-      bindings: BINDINGS,
-      handler: onCommentEvent,
-    }),
+    events: () => ({ consumesFrom: CONSUMES_FROM, handlers: commentEventHandlers }),
   });
 }

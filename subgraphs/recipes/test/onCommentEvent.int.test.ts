@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidEvent } from '@potluck/events';
-import { onCommentEvent } from '../src/handlers/onCommentEvent.js';
+import { PoisonMessage, dispatchByType } from '@potluck/messaging';
+import { commentEventHandlers } from '../src/events.js';
 import { commentAddedEvent, commentDeletedEvent } from './commentEvents.js';
 import { startRecipesForTest } from './harness.js';
 import { createRecipe } from './recipeApi.js';
@@ -13,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => service?.stop());
 
-const apply = (event: ValidEvent) => service.prisma.$transaction((tx) => onCommentEvent(event, tx));
+const handle = dispatchByType(commentEventHandlers);
+const apply = (event: ValidEvent) => service.prisma.$transaction((tx) => handle(event, tx));
 
 async function commentCount(recipeId: string): Promise<number> {
   return (await service.prisma.recipe.findUniqueOrThrow({ where: { id: recipeId } })).commentCount;
@@ -57,6 +59,7 @@ describe('comment events applied to the recipes service', () => {
 
   it('refuses events this service does not handle as poison', async () => {
     const stray = { ...commentAddedEvent(randomUUID()), type: 'recipe.deleted' } as unknown as ValidEvent;
-    await expect(apply(stray)).rejects.toThrow(/does not handle recipe.deleted/);
+    await expect(apply(stray)).rejects.toThrow(PoisonMessage);
+    await expect(apply(stray)).rejects.toThrow(/no handler for recipe.deleted/);
   });
 });

@@ -1,22 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import type { RecipeState } from '@potluck/events';
 import { graphqlRequest, type GraphQLResponse } from '@potluck/testing';
 
 /** Test helpers that talk to the recipes subgraph the way a client would: GraphQL over HTTP. */
 
 export const RECIPE_FIELDS = 'id title description ingredients timeMinutes price createdAt updatedAt commentCount';
 
-export interface RecipeJson {
-  id: string;
-  title: string;
-  description: string;
-  ingredients: string[];
-  timeMinutes: number;
-  price: string;
-  createdAt: string;
-  updatedAt: string;
-  commentCount: number;
-}
+/** A recipe as the API returns it: the state its events carry, without the version, plus its comment count. */
+export type RecipeJson = Omit<RecipeState, 'version'> & { commentCount: number };
 
 export const CREATE = `mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { ${RECIPE_FIELDS} } }`;
 export const UPDATE = `mutation($id: ID!, $input: UpdateRecipeInput!) {

@@ -1,16 +1,7 @@
-import { createEnvelope, type EventEnvelope } from '@potluck/events';
+import { createEnvelope, type CommentState, type EventData, type EventEnvelope } from '@potluck/events';
 import type { Comment } from '../generated/prisma/client.js';
 
-/** The full state a comment event carries, so consumers never call back. */
-export interface CommentState {
-  id: string;
-  recipeId: string;
-  text: string;
-  author: string;
-  createdAt: string;
-  version: number;
-}
-
+/** comment.added carries the comment's full state, so consumers never call back. */
 export function commentAdded(
   comment: Comment,
   eventId: string,
@@ -40,7 +31,7 @@ export function commentDeleted(
   eventId: string,
   now: Date,
   correlationId?: string,
-): EventEnvelope<{ id: string; recipeId: string }> {
+): EventEnvelope<EventData['comment.deleted']> {
   return createEnvelope({
     id: eventId,
     type: 'comment.deleted',

@@ -1,19 +1,7 @@
-import { createEnvelope, type EventEnvelope } from '@potluck/events';
+import { createEnvelope, type EventData, type EventEnvelope, type RecipeState } from '@potluck/events';
 import type { Recipe } from '../generated/prisma/client.js';
 
 /** The full state a recipe event carries, so consumers never call back. */
-export interface RecipeState {
-  id: string;
-  title: string;
-  description: string;
-  ingredients: string[];
-  timeMinutes: number;
-  price: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
 export function recipeState(recipe: Recipe): RecipeState {
   return {
     id: recipe.id,
@@ -52,7 +40,7 @@ export function recipeDeleted(
   eventId: string,
   now: Date,
   correlationId?: string,
-): EventEnvelope<{ id: string }> {
+): EventEnvelope<EventData['recipe.deleted']> {
   return createEnvelope({
     id: eventId,
     type: 'recipe.deleted',

@@ -1,0 +1,40 @@
+import { appendToOutbox, type EventOf } from '@potluck/events';
+import type { OperationDeps } from '@potluck/service';
+import { commentDeleted } from '../comments/commentEvents.js';
+import type { PrismaClient, Transaction } from '../db.js';
+import { applyRecipeFact } from './recipeReplica.js';
+
+type HandlerDeps = Pick<OperationDeps<PrismaClient>, 'clock' | 'newId'>;
+
+export async function onRecipeChanged(event: EventOf<'recipe.created' | 'recipe.updated'>, tx: Transaction) {
+  await applyRecipeFact(tx, { id: event.aggregateId, version: event.aggregateVersion, deleted: false });
+}
+
+/**
+ * A deleted recipe takes its comments with it: each is deleted and announced as
+ * `comment.deleted`, in the same transaction as the tombstone.
+ */
+export async function onRecipeDeleted(event: EventOf<'recipe.deleted'>, tx: Transaction, deps: HandlerDeps) {
+  if (await applyRecipeFact(tx, { id: event.aggregateId, version: event.aggregateVersion, deleted: true })) {
+    await deleteCommentsOf(tx, event, deps);
+  }
+}
+
+/** The deletions carry the recipe event's correlation id: one request's effects stay traceable. */
+async function deleteCommentsOf(tx: Transaction, recipeEvent: EventOf<'recipe.deleted'>, deps: HandlerDeps) {
+  const recipeId = recipeEvent.aggregateId;
+  const removed = await tx.$queryRaw<Array<{ id: string; version: number }>>`
+    DELETE FROM comments WHERE recipe_id = ${recipeId}::uuid RETURNING id::text, version`;
+  const now = deps.clock();
+  for (const comment of removed) {
+    await appendToOutbox(
+      tx,
+      commentDeleted(
+        { id: comment.id, recipeId, version: comment.version + 1 },
+        deps.newId(),
+        now,
+        recipeEvent.correlationId,
+      ),
+    );
+  }
+}
