@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '@potluck/db';
+import { migrateSubgraph } from '@potluck/service';
 import { freePort } from '@potluck/testing';
 import { environmentOf, loadCompose, REPO_ROOT } from './stackFiles.js';
 
@@ -92,7 +92,7 @@ describe.skipIf(!runnable)('Postgres at its first start', () => {
   it.each(SUBGRAPHS)('gives %s its own database, owned by its own role, which migrates it', async (name) => {
     const url = localUrl(environmentOf(compose.services[name]!).DATABASE_URL!);
     const migrations = path.join(REPO_ROOT, 'subgraphs', name, 'prisma/migrations');
-    const { applied } = await migrate(url, migrations);
+    const { applied } = await migrateSubgraph(url, migrations);
     expect(applied.length).toBeGreaterThan(0);
     const client = new pg.Client({ connectionString: url });
     await client.connect();

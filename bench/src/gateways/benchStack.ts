@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { dropDatabase, ensureDatabase, migrate, withDatabase } from '@potluck/db';
+import { dropDatabase, ensureDatabase, withDatabase } from '@potluck/db';
+import { migrateSubgraph } from '@potluck/service';
 import { deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@potluck/testing';
 import { REPO_ROOT, SERVICES, waitForHttpOk } from '../../../scripts/stack.js';
 import type { BenchConfig } from './config.js';
@@ -37,7 +38,7 @@ export async function createWorkspace(
   try {
     for (const name of ['recipes', 'comments'] as const) {
       await ensureDatabase(databases[name]);
-      await migrate(databases[name], path.join(REPO_ROOT, SERVICES[name].migrations));
+      await migrateSubgraph(databases[name], path.join(REPO_ROOT, SERVICES[name].migrations));
     }
   } catch (error) {
     await cleanUp();

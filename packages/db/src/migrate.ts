@@ -27,6 +27,17 @@ export interface MigrationFile {
   checksum: string;
 }
 
+/**
+ * One folder of `<timestamp>_<name>/migration.sql` migrations. Its migrations are recorded
+ * under `prefix` + folder name, so a package's migrations (say `messaging_…`) share the
+ * `_prisma_migrations` table with a subgraph's without colliding; Prisma's CLI would only
+ * see rows it does not know.
+ */
+export interface MigrationSource {
+  dir: string;
+  prefix?: string;
+}
+
 export interface MigrateResult {
   applied: string[];
   alreadyApplied: string[];
@@ -63,8 +74,8 @@ export function checksumOf(sql: string): string {
   return createHash('sha256').update(sql, 'utf8').digest('hex');
 }
 
-/** Reads `<dir>/<timestamp>_<name>/migration.sql` folders in name order, as Prisma does. */
-export async function readMigrations(migrationsDir: string): Promise<MigrationFile[]> {
+/** Reads `<dir>/<timestamp>_<name>/migration.sql` folders in name order, as Prisma does, naming each `prefix` + folder. */
+export async function readMigrations(migrationsDir: string, prefix = ''): Promise<MigrationFile[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
   const folders = entries
     .filter((entry) => entry.isDirectory())
@@ -73,7 +84,7 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
   return Promise.all(
     folders.map(async (name) => {
       const sql = await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: checksumOf(sql) };
+      return { name: prefix + name, sql, checksum: checksumOf(sql) };
     }),
   );
 }
@@ -97,11 +108,27 @@ export async function migrate(
   migrationsDir: string,
   options: MigrateOptions = {},
 ): Promise<MigrateResult> {
+  return migrateAll(databaseUrl, [{ dir: migrationsDir }], options);
+}
+
+/**
+ * {@link migrate} over several sources in one run and under one lock: every source's
+ * migrations in name order, source after source (a subgraph's, then a package's that
+ * adopts or extends tables the subgraph may already have).
+ */
+export async function migrateAll(
+  databaseUrl: string,
+  sources: readonly MigrationSource[],
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
   const timeouts: Timeouts = {
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_TIMEOUTS.lockTimeoutMs,
     statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_TIMEOUTS.statementTimeoutMs,
   };
-  const migrations = await readMigrations(migrationsDir);
+  const migrations: MigrationFile[] = [];
+  for (const source of sources) migrations.push(...(await readMigrations(source.dir, source.prefix)));
+  const names = new Set(migrations.map((migration) => migration.name));
+  if (names.size !== migrations.length) throw new MigrationError('two migration sources share a migration name');
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', () => undefined);
   await client.connect();

@@ -4,7 +4,7 @@ import { validateEvent, type EventType, type ValidEvent } from '@potluck/events'
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
-import type { EventHandler } from './handlers.js';
+import { dispatchByType, handledTypes, type EventHandler, type EventHandlers } from './handlers.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { recordInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle } from './messageMover.js';
@@ -19,7 +19,8 @@ export interface ConsumerOptions<Tx extends InboxTransaction> {
   topology: ConsumerTopology;
   /** Runs work in one database transaction (e.g. `prisma.$transaction`). */
   transaction: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
-  handle: EventHandler<Tx>;
+  /** One handler per consumed event type: the work queue is bound to exactly these types, and any other type is parked. */
+  handlers: EventHandlers<Tx>;
   logger: Logger;
   failpoint: FailpointTrigger;
   prefetch?: number;
@@ -61,9 +62,13 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private draining: Promise<void> | undefined;
   private stopping = false;
   private readonly mover: MessageMover;
+  private readonly bindings: readonly EventType[];
+  private readonly handle: EventHandler<Tx>;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     this.mover = new MessageMover(options.topology, options.logger);
+    this.bindings = handledTypes(options.handlers);
+    this.handle = dispatchByType(options.handlers);
     options.broker.use((connection) => this.attach(connection));
   }
 
@@ -91,7 +96,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       this.consumerTag = undefined;
       if (!this.stopping) void this.options.broker.reset(new Error('consumer channel closed'));
     });
-    await declareConsumerTopology(channel, this.options.topology);
+    await declareConsumerTopology(channel, this.options.topology, this.bindings);
     await channel.prefetch(this.options.prefetch ?? 20);
     this.channel = channel;
     const { consumerTag } = await channel.consume(
@@ -163,7 +168,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       return undefined;
     }
     const type = (body as { type?: unknown } | null)?.type;
-    if (!this.options.topology.bindings.includes(type as EventType)) {
+    if (!this.bindings.includes(type as EventType)) {
       const error = new Error(`no handler for type ${JSON.stringify(type)}`);
       await this.mover.park(channel, message, 'unknown-type', error);
       return undefined;
@@ -178,7 +183,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
 
   private async applyIn(tx: Tx, event: ValidEvent): Promise<Outcome> {
     if (!(await recordInInbox(tx, event.id, event.type))) return 'duplicate';
-    await this.options.handle(event, tx);
+    await this.handle(event, tx);
     return 'applied';
   }
 

@@ -1,8 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-
-/** The channel the outbox trigger notifies on every insert (see the services' migrations). */
-export const OUTBOX_CHANNEL = 'outbox_inserted';
+import { OUTBOX_CHANNEL } from './storage.js';
 
 /**
  * A dedicated connection that LISTENs for outbox inserts and calls `onNotify`. It

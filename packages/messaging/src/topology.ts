@@ -15,7 +15,6 @@ export interface ConsumerTopology {
   retryQueue: string;
   /** Messages that can never succeed or failed too often, with the reason in their headers. */
   parkingQueue: string;
-  bindings: readonly EventType[];
   /** Redeliveries (crashes mid-handling) after which the broker dead-letters to parking. */
   deliveryLimit: number;
 }
@@ -60,14 +59,12 @@ export function consumerTopology(options: {
   prefix: string;
   consumer: string;
   producer: string;
-  bindings: readonly EventType[];
   deliveryLimit: number;
 }): ConsumerTopology {
   const names = brokerNames(options.prefix);
   return {
     exchange: names.exchange(options.producer),
     ...names.queues(options.consumer),
-    bindings: options.bindings,
     deliveryLimit: options.deliveryLimit,
   };
 }
@@ -77,11 +74,16 @@ export async function declareExchange(channel: Channel, exchange: string): Promi
 }
 
 /**
- * Declares the consumer's queues and bindings (idempotent). Arguments are fixed per
- * queue: retry delays travel as per-message expirations, so changing them needs no
- * redeclaration. Works on RabbitMQ 3.10 and 4.x.
+ * Declares the consumer's queues and binds the work queue to `bindings`, the event types
+ * its handler map takes (idempotent). Arguments are fixed per queue: retry delays travel
+ * as per-message expirations, so changing them needs no redeclaration. Works on RabbitMQ
+ * 3.10 and 4.x.
  */
-export async function declareConsumerTopology(channel: Channel, topology: ConsumerTopology): Promise<void> {
+export async function declareConsumerTopology(
+  channel: Channel,
+  topology: ConsumerTopology,
+  bindings: readonly EventType[],
+): Promise<void> {
   await declareExchange(channel, topology.exchange);
   await channel.assertQueue(topology.parkingQueue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
   await channel.assertQueue(topology.workQueue, {
@@ -101,7 +103,7 @@ export async function declareConsumerTopology(channel: Channel, topology: Consum
       'x-dead-letter-routing-key': topology.workQueue,
     },
   });
-  for (const routingKey of topology.bindings) {
+  for (const routingKey of bindings) {
     await channel.bindQueue(topology.workQueue, topology.exchange, routingKey);
   }
 }

@@ -7,7 +7,7 @@ import { classify } from '../src/index.js';
 let database: TestDatabase;
 
 beforeAll(async () => {
-  database = await createTestDatabase('comments');
+  database = await createTestDatabase('messaging');
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type amqp from 'amqplib';
 import type { Logger } from 'pino';
 import type { EventType, ValidEvent } from '@potluck/events';
 import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
-import { Broker, InboxConsumer, consumerTopology, type ConsumerOptions } from '../src/index.js';
+import { Broker, InboxConsumer, consumerTopology, type ConsumerOptions, type EventHandlers } from '../src/index.js';
 import {
   noFailpoints,
   openTestChannel,
@@ -16,9 +16,9 @@ import {
 /** The recipe events a test consumer binds. */
 export const BINDINGS: readonly EventType[] = ['recipe.created', 'recipe.updated'];
 
-/** A comments database for one test file, with an `applied` table where the test handler records each event. */
+/** A messaging database for one test file, with an `applied` table where the test handler records each event. */
 export async function openInboxDatabase() {
-  const { pool, close } = await openTestPool('comments');
+  const { pool, close } = await openTestPool();
   await pool.query('CREATE TABLE applied (event_id uuid)');
   return {
     pool,
@@ -56,18 +56,19 @@ function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
     prefix,
     consumer: 'comments',
     producer: 'recipes',
-    bindings: BINDINGS,
     deliveryLimit: 5,
   });
+  const apply = async (event: ValidEvent, tx: PgTransaction) => {
+    behaviour(event);
+    await tx.query('INSERT INTO applied VALUES ($1)', [event.id]);
+  };
+  const handlers: EventHandlers<PgTransaction> = Object.fromEntries(BINDINGS.map((type) => [type, apply]));
   const broker = new Broker({ url: testAmqpUrl(), logger });
   const consumer = new InboxConsumer({
     broker,
     topology,
     transaction: pgTransactions(database.pool),
-    handle: async (event, tx) => {
-      behaviour(event);
-      await tx.query('INSERT INTO applied VALUES ($1)', [event.id]);
-    },
+    handlers,
     logger,
     failpoint: noFailpoints,
     ...limits,

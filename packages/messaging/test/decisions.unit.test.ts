@@ -37,7 +37,6 @@ describe('topology names', () => {
         prefix: 'potluck',
         consumer: 'comments',
         producer: 'recipes',
-        bindings: ['recipe.created'],
         deliveryLimit: 10,
       }),
     ).toEqual({
@@ -45,7 +44,6 @@ describe('topology names', () => {
       workQueue: 'potluck.comments.work',
       retryQueue: 'potluck.comments.retry',
       parkingQueue: 'potluck.comments.parked',
-      bindings: ['recipe.created'],
       deliveryLimit: 10,
     });
   });

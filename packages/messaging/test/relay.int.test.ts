@@ -10,7 +10,7 @@ let run: TestRelay;
 let received: Received[];
 
 beforeAll(async () => {
-  database = await openTestPool('recipes');
+  database = await openTestPool();
 });
 
 afterAll(() => database.close());

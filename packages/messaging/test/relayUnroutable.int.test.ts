@@ -10,7 +10,7 @@ let appended: string[];
 let warnings: Array<Record<string, unknown>>;
 
 beforeAll(async () => {
-  database = await openTestPool('recipes');
+  database = await openTestPool();
 });
 
 afterAll(() => database.close());

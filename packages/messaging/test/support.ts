@@ -8,9 +8,12 @@ import type { InboxTransaction } from '../src/index.js';
 export const silent = pino({ level: 'silent' });
 export const noFailpoints = () => undefined;
 
-/** A throwaway copy of the service's migrated database, with a pool on it; `close` ends the pool and drops the copy. */
-export async function openTestPool(service: string) {
-  const database = await createTestDatabase(service);
+/**
+ * A throwaway database with only messaging's migrations applied (its outbox, inbox and
+ * trigger, no subgraph's tables), with a pool on it; `close` ends the pool and drops it.
+ */
+export async function openTestPool() {
+  const database = await createTestDatabase('messaging');
   const pool = new pg.Pool({ connectionString: database.url });
   const close = async () => {
     await pool.end();

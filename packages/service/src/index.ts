@@ -50,6 +50,7 @@ export {
   type SubgraphOverrides,
   type OperationDeps,
 } from './subgraph.js';
+export { migrateSubgraph } from './migrations.js';
 export { commandEnv, replayAll, runParkedCommand } from './commands.js';
 export { queryLimits, costRules, type QueryLimits } from './limits/queryLimits.js';
 export { costLimitPlugin, costRefusal } from './limits/queryCost.js';

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { migrate } from '@potluck/db';
 import { parse } from 'graphql';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -14,6 +13,7 @@ import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
 import { currentRequest } from './requestScope.js';
 import { eventSyncEnv, startEventSync, type SubgraphEvents } from './eventSync.js';
+import { migrateSubgraph } from './migrations.js';
 import type { InboxTransaction, OutboxStats } from '@potluck/messaging';
 
 const limit = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
@@ -73,6 +73,7 @@ export interface OperationDeps<Db> {
 export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Database<Tx>, Context> {
   name: string;
   schemaFile: string;
+  /** The subgraph's own migrations; messaging's outbox and inbox migrations follow them. */
   migrationsDir: string;
   config: SubgraphConfig;
   overrides?: SubgraphOverrides;
@@ -99,7 +100,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
   const { config, name, overrides = {} } = definition;
   const logger = overrides.logger ?? createLogger(name, config.LOG_LEVEL);
   if (config.MIGRATE_ON_START) {
-    const { applied } = await migrate(config.DATABASE_URL, definition.migrationsDir);
+    const { applied } = await migrateSubgraph(config.DATABASE_URL, definition.migrationsDir);
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
   }
   const typeDefs = parse(await readFile(definition.schemaFile, 'utf8'));

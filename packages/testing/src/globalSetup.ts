@@ -1,23 +1,32 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dropDatabase, ensureDatabase, migrate, withDatabase } from '@potluck/db';
+import { dropDatabase, ensureDatabase, migrateAll, withDatabase, type MigrationSource } from '@potluck/db';
+import { MESSAGING_MIGRATIONS, subgraphMigrations } from '@potluck/messaging';
 import { randomName, testServerUrl } from './databases.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const SERVICES = ['recipes', 'comments'] as const;
+const migrations = (service: string) => path.join(REPO_ROOT, 'subgraphs', service, 'prisma', 'migrations');
+
+/** Each template's migrations: a subgraph's as its service applies them, messaging's alone for its own tests. */
+const TEMPLATES: Record<string, readonly MigrationSource[]> = {
+  recipes: subgraphMigrations(migrations('recipes')),
+  comments: subgraphMigrations(migrations('comments')),
+  messaging: [MESSAGING_MIGRATIONS],
+};
 
 const created: string[] = [];
 
 /**
- * Vitest global setup: migrates one template database per service for this run. Test
- * files copy it with CREATE DATABASE … TEMPLATE, which is far faster than migrating.
+ * Vitest global setup: migrates one template database per service, and one with only
+ * messaging's tables, for this run. Test files copy it with CREATE DATABASE … TEMPLATE,
+ * which is far faster than migrating.
  */
 export async function setup(): Promise<void> {
-  for (const service of SERVICES) {
+  for (const [service, sources] of Object.entries(TEMPLATES)) {
     const url = withDatabase(testServerUrl(), randomName(`potluck_tpl_${service}`));
     await ensureDatabase(url);
     created.push(url);
-    await migrate(url, path.join(REPO_ROOT, 'subgraphs', service, 'prisma', 'migrations'));
+    await migrateAll(url, sources);
     process.env[`POTLUCK_TEST_TEMPLATE_${service.toUpperCase()}`] = new URL(url).pathname.slice(1);
   }
 }
