@@ -42,14 +42,13 @@ describe('input a scalar refuses', () => {
     expect(await recipeCount()).toBe(before);
   });
 
-  it('a Decimal that is not a scalar at all is refused by the subgraph as a coded error, not a 500', async () => {
-    // Object literals for a scalar pass the gateway's own checks untouched; the subgraph's validation refuses them.
+  it('an object where a Decimal belongs is BAD_USER_INPUT naming the field, at the gateway', async () => {
     const response = await graphqlRequest(
       stack.gatewayUrl,
       '{ recipes(filter: { maxPrice: { a: 1 } }) { totalCount } }',
     );
-    expect(errorCodes(response)).not.toContain('INTERNAL_SERVER_ERROR');
-    expect(response.errors?.length).toBeGreaterThan(0);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors?.[0]?.extensions?.field).toBe('filter.maxPrice');
   });
 });
 

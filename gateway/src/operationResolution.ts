@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { quoted } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -13,7 +14,7 @@ export function operationResolutionPlugin(): ApolloServerPlugin {
         async didResolveOperation({ operation, request }) {
           if (operation) return;
           const message = request.operationName
-            ? `Unknown operation named "${request.operationName}".`
+            ? `Unknown operation named ${quoted(request.operationName)}.`
             : 'Must provide operation name if query contains multiple operations.';
           throw new GraphQLError(message, {
             extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },

@@ -9,8 +9,16 @@ import { subgraphCall, toResponse, type SubgraphRequestInit } from './subgraphCa
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 type FetcherResponse = Awaited<ReturnType<NonNullable<Fetcher>>>;
 
-/** Codes that mean a subgraph broke, not that the client asked for something it refuses. */
-const SERVER_CODES = new Set(['INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
+/**
+ * Codes that mean a subgraph broke, not that the client asked for something it refuses: a
+ * subgraph that cannot parse or validate what the gateway planned disagrees with the supergraph.
+ */
+const SERVER_CODES = new Set([
+  'INTERNAL_SERVER_ERROR',
+  'DOWNSTREAM_SERVICE_ERROR',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+]);
 
 /** The first error of a subgraph's 4xx GraphQL body, when it carries a client-facing code. */
 function clientRefusalIn(body: unknown): { message: string; code: string } | undefined {

@@ -158,6 +158,23 @@ describe('costLimitPlugin', () => {
     for (const variables of sizes) outcomes.push(await run(variables));
     expect(outcomes).toEqual(['runs', 'QUERY_TOO_COSTLY', 'runs', 'QUERY_TOO_COSTLY', 'runs']);
   });
+
+  it('cannot be taught a low cost by a request whose page sizes are not numbers', async () => {
+    const plugin = costLimitPlugin(cost);
+    const document = parse(`query($n: Int = 100) { ${recipesWithComments('$n', '$n')} }`);
+    const run = async (variables: Record<string, unknown>) => {
+      const hooks = await plugin.requestDidStart?.({} as never);
+      const context = { schema, document, operation: getOperationAST(document), request: { variables } };
+      return hooks?.didResolveOperation?.(context as never).then(
+        () => 'runs',
+        (error: GraphQLError) => (error.originalError as RequestRefusedError).code,
+      );
+    };
+    // A garbage value is costed at the variable's default, like a value left out, and shares its memo entry.
+    expect(await run({ n: 'x' })).toBe('QUERY_TOO_COSTLY');
+    expect(await run({})).toBe('QUERY_TOO_COSTLY');
+    expect(await run({ n: null })).toBe('QUERY_TOO_COSTLY');
+  });
 });
 
 describe('pageSizeViolations', () => {

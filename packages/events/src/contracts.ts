@@ -86,6 +86,13 @@ export function validateEvent(message: unknown): ValidEvent {
   return { ...envelope.data, data: data.data } as ValidEvent;
 }
 
+/** Issues named in a violation: a hostile body can break thousands of fields, and the text is logged. */
+const ISSUES_SHOWN = 5;
+
 function describe(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  const shown = error.issues
+    .slice(0, ISSUES_SHOWN)
+    .map((issue) => `${issue.path.join('.').slice(0, 100) || '(root)'}: ${issue.message.slice(0, 200)}`);
+  const more = error.issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }

@@ -169,7 +169,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     }
     const type = (body as { type?: unknown } | null)?.type;
     if (!this.bindings.includes(type as EventType)) {
-      const error = new Error(`no handler for type ${JSON.stringify(type)}`);
+      const error = new Error(`no handler for type ${JSON.stringify(type)?.slice(0, 100)}`);
       await this.mover.park(channel, message, 'unknown-type', error);
       return undefined;
     }

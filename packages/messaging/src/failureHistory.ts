@@ -22,6 +22,12 @@ export const UNTRUSTED_HEADERS = [
   'x-potluck-attempts',
   ATTEMPTS_HEADER,
   RETRIES_HEADER,
+  // Sender-selected distribution: on our re-publish through the default exchange the broker
+  // would copy the message into every queue these name, the other service's included.
+  'CC',
+  'BCC',
+  'cc',
+  'bcc',
 ];
 
 /** Counts never grow past this; at the backoff cap long before. */

@@ -88,7 +88,8 @@ export class MessageMover {
 
 function fullCopy(properties: MessageProperties, headers: Record<string, unknown>): Options.Publish {
   const kept = Object.entries(properties.headers ?? {}).filter(([name]) => !UNTRUSTED_HEADERS.includes(name));
-  return { ...properties, headers: { ...Object.fromEntries(kept), ...headers } };
+  // The publisher's user id is not ours to claim: a broker that validates it refuses the copy.
+  return { ...properties, userId: undefined, headers: { ...Object.fromEntries(kept), ...headers } };
 }
 
 /** Only the string properties (short strings the broker sent us, so they encode again) and our headers. */

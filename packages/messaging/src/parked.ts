@@ -135,7 +135,8 @@ export async function requeueParked(url: string, queues: ConsumerQueues): Promis
       const headers = Object.fromEntries(
         Object.entries(message.properties.headers ?? {}).filter(([name]) => !REQUEUE_DROPS.includes(name)),
       );
-      channel.sendToQueue(queues.workQueue, message.content, { ...message.properties, headers, persistent: true });
+      const properties = { ...message.properties, userId: undefined, headers, persistent: true };
+      channel.sendToQueue(queues.workQueue, message.content, properties);
       await channel.waitForConfirms();
       channel.ack(message);
       moved += 1;

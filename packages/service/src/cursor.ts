@@ -1,3 +1,4 @@
+import { quoted } from './echo.js';
 import { BadUserInputError } from './errors.js';
 
 /**
@@ -26,7 +27,7 @@ export function decodeCursor(cursor: string, tag: string, argument = 'after'): A
   const [cursorTag, ...values] = decoded as Array<string | number>;
   if (cursorTag !== tag) {
     throw new BadUserInputError(
-      `${argument} is a cursor for another ordering (${String(cursorTag)}), not ${tag}`,
+      `${argument} is a cursor for another ordering (${quoted(cursorTag)}), not ${tag}`,
       argument,
     );
   }

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { Kind, type DocumentNode } from 'graphql';
 import { pinoHttp } from 'pino-http';
+import { shortened } from './echo.js';
 import type { Logger } from './logger.js';
 import { assignRequestId, requestIdOf } from './requestId.js';
 import { currentRequest, runInRequestScope, type RequestFacts } from './requestScope.js';
@@ -81,7 +82,7 @@ export function requestFactsPlugin<Context extends BaseContext>(): ApolloServerP
           const facts = currentRequest();
           if (!facts) return;
           const name = operationName ?? request.operationName ?? soleOperationName(document);
-          if (name) facts.operationName = name;
+          if (name) facts.operationName = shortened(name);
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           if (errors?.length) {
             facts.errors = errors.map((error) => ({

@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { argumentReader } from './argumentValues.js';
+import { argumentReader, intVariableDefaults, variablePageSize } from './argumentValues.js';
 
 /** The arguments graphql-armor's cost rule multiplies a list's cost by. */
 const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
@@ -87,8 +87,8 @@ export function costRefusal(request: CostedRequest, costRules: ValidationRule[])
   return refusal;
 }
 
-/** The variables a document passes as page sizes: the only ones that can change its cost. */
-function pageSizeVariables(document: DocumentNode): string[] {
+/** The variables a document passes as page sizes, with their defaults: the only ones that can change its cost. */
+function pageSizeVariables(document: DocumentNode): Array<{ name: string; fallback: number | undefined }> {
   const names = new Set<string>();
   visit(document, {
     Argument(argument) {
@@ -97,15 +97,8 @@ function pageSizeVariables(document: DocumentNode): string[] {
       }
     },
   });
-  return [...names];
-}
-
-/**
- * A page-size variable as a memo key: only a whole number changes the cost, so anything else a
- * client sends (a megabyte string, an object) is one key, and nothing of it outlives the request.
- */
-function pageSizeKey(value: unknown): number | null {
-  return Number.isInteger(value) ? (value as number) : null;
+  const defaults = intVariableDefaults(document);
+  return [...names].map((name) => ({ name, fallback: defaults.get(name) }));
 }
 
 /** Distinct page-size combinations remembered per document before its memo starts over. */
@@ -117,7 +110,8 @@ const MEMO_LIMIT = 256;
  * takes a fraction of a millisecond, which every request would otherwise pay.
  */
 function memoizedCostRefusal(costRules: ValidationRule[]) {
-  const memo = new WeakMap<DocumentNode, { variables: string[]; refusals: Map<string, GraphQLError | undefined> }>();
+  type Entry = { variables: ReturnType<typeof pageSizeVariables>; refusals: Map<string, GraphQLError | undefined> };
+  const memo = new WeakMap<DocumentNode, Entry>();
   return (request: CostedRequest): GraphQLError | undefined => {
     let entry = memo.get(request.document);
     if (!entry) {
@@ -126,7 +120,8 @@ function memoizedCostRefusal(costRules: ValidationRule[]) {
     }
     const key = JSON.stringify([
       request.operation.name?.value,
-      entry.variables.map((name) => pageSizeKey(request.variables[name])),
+      // The page sizes the cost is checked at, and nothing else a client sent (see `variablePageSize`).
+      entry.variables.map(({ name, fallback }) => variablePageSize(request.variables[name], fallback) ?? null),
     ]);
     if (entry.refusals.has(key)) return entry.refusals.get(key);
     const refusal = costRefusal(request, costRules);
