@@ -3,7 +3,7 @@ import { CreateRecipeDocument, createClient, type GraphQLClient } from '@potluck
 import { startTcpProxy, waitFor, type TcpProxy } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
 import { startStack, type TestStack } from './stack.js';
-import { parkedCount, queryRows, waitForGatewayReady } from './stackProbes.js';
+import { logEntries, parkedCount, queryRows, waitForGatewayReady } from './stackProbes.js';
 
 const OUTAGE_MS = 60_000;
 
@@ -56,6 +56,10 @@ it(
     expect(created.length).toBeGreaterThan(30);
     expect(await parkedCount(stack, ['comments']), 'parked during the outage').toBe(0);
     expect(await readyStatus(stack.commentsUrl)).toBe(503);
+    // The consumer kept handling, and failing, rather than pausing: each failure was transient and retried.
+    const retried = logEntries(stack, 'comments').filter((entry) => entry.msg === 'handler failed; retrying later');
+    expect(retried.length).toBeGreaterThan(0);
+    expect(retried.every((entry) => entry.kind === 'transient')).toBe(true);
 
     proxy.restore();
     await waitForGatewayReady(stack, 60_000);
