@@ -124,6 +124,20 @@ describe('costLimitPlugin', () => {
     return hooks?.didResolveOperation?.(context as never);
   }
 
+  /** Requests of one document through one plugin (so one memo): 'runs', or the refusal's code. */
+  function requestsOf(query: string) {
+    const plugin = costLimitPlugin(cost);
+    const document = parse(query);
+    return async (variables: Record<string, unknown>) => {
+      const hooks = await plugin.requestDidStart?.({} as never);
+      const context = { schema, document, operation: getOperationAST(document), request: { variables } };
+      return hooks?.didResolveOperation?.(context as never).then(
+        () => 'runs',
+        (error: GraphQLError) => (error.originalError as RequestRefusedError).code,
+      );
+    };
+  }
+
   it('refuses with the rule’s error and status 400 once the variables are known', async () => {
     const query = `query($a: Int, $b: Int) { ${recipesWithComments('$a', '$b')} }`;
     await expect(resolved(query, { a: 5, b: 5 })).resolves.toBeUndefined();
@@ -137,16 +151,7 @@ describe('costLimitPlugin', () => {
   });
 
   it('remembers a document’s cost per page size, never across them', async () => {
-    const plugin = costLimitPlugin(cost);
-    const document = parse(`query($a: Int, $b: Int) { ${recipesWithComments('$a', '$b')} }`);
-    const run = async (variables: Record<string, unknown>) => {
-      const hooks = await plugin.requestDidStart?.({} as never);
-      const context = { schema, document, operation: getOperationAST(document), request: { variables } };
-      return hooks?.didResolveOperation?.(context as never).then(
-        () => 'runs',
-        (error: GraphQLError) => (error.originalError as RequestRefusedError).code,
-      );
-    };
+    const run = requestsOf(`query($a: Int, $b: Int) { ${recipesWithComments('$a', '$b')} }`);
     const sizes = [
       { a: 5, b: 5 },
       { a: 100, b: 100 },
@@ -160,16 +165,7 @@ describe('costLimitPlugin', () => {
   });
 
   it('cannot be taught a low cost by a request whose page sizes are not numbers', async () => {
-    const plugin = costLimitPlugin(cost);
-    const document = parse(`query($n: Int = 100) { ${recipesWithComments('$n', '$n')} }`);
-    const run = async (variables: Record<string, unknown>) => {
-      const hooks = await plugin.requestDidStart?.({} as never);
-      const context = { schema, document, operation: getOperationAST(document), request: { variables } };
-      return hooks?.didResolveOperation?.(context as never).then(
-        () => 'runs',
-        (error: GraphQLError) => (error.originalError as RequestRefusedError).code,
-      );
-    };
+    const run = requestsOf(`query($n: Int = 100) { ${recipesWithComments('$n', '$n')} }`);
     // A garbage value is costed at the variable's default, like a value left out, and shares its memo entry.
     expect(await run({ n: 'x' })).toBe('QUERY_TOO_COSTLY');
     expect(await run({})).toBe('QUERY_TOO_COSTLY');
