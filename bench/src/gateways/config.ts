@@ -22,15 +22,7 @@ const schema = z.object({
   /** Hive Gateway's worker count (`--fork`); 1 is its default outside NODE_ENV=production. */
   BENCH_HIVE_FORK: whole(1),
   /** Only these scenarios (comma-separated ids, e.g. `page:potluck,floor`); all when unset. */
-  BENCH_ONLY: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .optional(),
+  BENCH_ONLY: envVar.list().optional(),
   AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
   DATABASE_SERVER_URL: envVar.url(['postgres', 'postgresql']).default('postgresql://postgres@127.0.0.1:5432/postgres'),
 });

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { z } from 'zod';
+import { envVar } from './config.js';
 
 /** Where a browser reaches a process run on a developer's machine. */
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
@@ -17,21 +17,13 @@ function canonicalHost(name: string): string | undefined {
   }
 }
 
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 /**
  * `ALLOWED_HOSTS`: a comma-separated list of host names without ports, or `*` for any host
  * (behind a proxy that checks Host itself).
  */
 export const allowedHostsVar = () =>
-  z
-    .string()
-    .transform(splitList)
+  envVar
+    .list()
     .refine(
       (items) => items.length > 0 && items.every((item) => item === '*' || canonicalHost(item)),
       'must be host names without ports, separated by commas (e.g. "localhost,potluck.example.com"), or *',

@@ -57,6 +57,14 @@ export const envVar = {
   optionalMilliseconds: () => z.coerce.number().int('must be a whole number').min(1).optional(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   mode: () => z.enum(['development', 'production']).default('development'),
+  /** A comma-separated list, items trimmed, empty items dropped: `a, b,,c` is `['a', 'b', 'c']`. */
+  list: () =>
+    z.string().transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
   /** The broker name prefix, by messaging's own rule (`brokerNames` would refuse anything else). */
   amqpPrefix: () => z.string().regex(AMQP_PREFIX_PATTERN, AMQP_PREFIX_RULE).default('potluck'),
 };

@@ -1,6 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { z } from 'zod';
+import { envVar } from './config.js';
 import { REQUEST_ID_HEADER } from './requestId.js';
 
 function isOrigin(value: string): boolean {
@@ -12,14 +12,8 @@ function isOrigin(value: string): boolean {
  * whose pages may call `/graphql` from a browser; none by default.
  */
 export const corsOriginsVar = () =>
-  z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    )
+  envVar
+    .list()
     .refine(
       (origins) => origins.every(isOrigin),
       'must be origins such as https://app.example.com (scheme, host and port; no path, no trailing slash), separated by commas',

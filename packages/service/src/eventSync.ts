@@ -35,15 +35,7 @@ export const eventSyncEnv = {
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
   OUTBOX_MAX_AGE_MS: envVar.milliseconds(30_000),
   MESSAGE_RETENTION_MS: envVar.milliseconds(7 * 24 * 3600 * 1000),
-  FAILPOINTS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((name) => name.trim())
-        .filter(Boolean),
-    ),
+  FAILPOINTS: envVar.list().default([]),
 };
 
 export type EventSyncConfig = z.infer<z.ZodObject<typeof eventSyncEnv>> & { DATABASE_URL: string };
