@@ -6,8 +6,9 @@ import { runGatewayBench } from '../bench/src/gateways/runGatewayBench.js';
 
 /**
  * `npm run bench` in miniature (about a second per scenario) so the harness keeps working:
- * every scenario answers without errors, and SQL statements per request stay flat from a
- * page of 10 to a page of 100. The figures themselves are not judged here.
+ * the three gateways answer the page queries alike (the run checks it before measuring, and
+ * stops otherwise), every scenario answers without errors, and SQL statements per request
+ * stay flat from a page of 10 to a page of 100. The figures themselves are not judged here.
  */
 it('runs every benchmark scenario without errors and counts SQL statements per request', async () => {
   const config = loadBenchConfig({

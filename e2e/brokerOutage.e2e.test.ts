@@ -5,7 +5,6 @@ import {
   DeleteCommentDocument,
   RecipeDocument,
   UpdateRecipeDocument,
-  createClient,
   type GraphQLClient,
 } from '@potluck/client';
 import { startTcpProxy, testAmqpUrl, waitFor, type TcpProxy } from '@potluck/testing';
@@ -21,7 +20,7 @@ beforeAll(async () => {
   proxy = await startTcpProxy(5672);
   const throughProxy = { AMQP_URL: proxy.url(testAmqpUrl()) };
   stack = await startStack({ recipes: throughProxy, comments: throughProxy });
-  client = createClient({ url: stack.gatewayUrl });
+  client = await stack.client();
 });
 
 afterAll(async () => {

@@ -92,11 +92,11 @@ describe('cursors', () => {
 describe('echoed input', () => {
   const huge = 'x'.repeat(900_000);
 
-  /** The response body as sent, unparsed: its size is what is under test. */
+  /** The response body as sent (signed in, so a mutation gets as far as its argument), unparsed: its size is what is under test. */
   async function rawAnswer(query: string, variables: Record<string, unknown>): Promise<string> {
     const response = await fetch(stack.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await stack.identities.bearer()) },
       body: JSON.stringify({ query, variables }),
     });
     return response.text();

@@ -8,10 +8,10 @@ import {
   DeleteRecipeDocument,
   RecipeDocument,
   UpdateRecipeDocument,
-  createClient,
   type GraphQLClient,
 } from '@potluck/client';
 import { testAmqpUrl, waitFor } from '@potluck/testing';
+import { amqpUser } from '@potluck/messaging';
 import { convergenceProblems, waitForConvergence } from './convergence.js';
 import { runNpmCommand } from './npmCommand.js';
 import { parkedCount, queryRows } from './stackProbes.js';
@@ -23,7 +23,7 @@ let busyRecipeId: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  client = createClient({ url: stack.gatewayUrl });
+  client = await stack.client();
   busyRecipeId = await seedData();
   await waitForConvergence(stack);
 });
@@ -138,6 +138,7 @@ async function publishMalformed(messageId: string): Promise<void> {
       type: 'recipe.created',
       contentType: 'application/json',
       persistent: true,
+      userId: amqpUser(testAmqpUrl()),
     });
     await channel.waitForConfirms();
   } finally {

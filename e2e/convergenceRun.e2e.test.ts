@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient } from '@potluck/client';
 import { startTcpProxy, testAmqpUrl, type TcpProxy } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
 import { FaultTimeline } from './faultTimeline.js';
@@ -100,7 +99,7 @@ it(
       `convergence run: seed ${seed} (CONVERGENCE_SEED=${seed} replays its random draws; timing still varies), ${seconds} s`,
     );
     const timeline = new FaultTimeline();
-    const driver = new MutationDriver(createClient({ url: stack.gatewayUrl }), timeline);
+    const driver = new MutationDriver(await stack.client(), timeline);
     const started = Date.now();
     const deadline = started + seconds * 1000;
     await Promise.all([

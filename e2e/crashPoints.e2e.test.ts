@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AddCommentDocument,
-  CreateRecipeDocument,
-  DeleteRecipeDocument,
-  createClient,
-  type GraphQLClient,
-} from '@potluck/client';
+import { AddCommentDocument, CreateRecipeDocument, DeleteRecipeDocument, type GraphQLClient } from '@potluck/client';
 import { waitFor } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
 import { consumedOutcomes, howItEnded, queryRows, waitForGatewayReady } from './stackProbes.js';
@@ -19,7 +13,7 @@ let client: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startStack();
-  client = createClient({ url: stack.gatewayUrl });
+  client = await stack.client();
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CreateRecipeDocument, createClient, type GraphQLClient } from '@potluck/client';
+import { CreateRecipeDocument, type GraphQLClient } from '@potluck/client';
 import { startTcpProxy, waitFor, type TcpProxy } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
 import { startStack, type TestStack } from './stack.js';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   // The database is created by startStack, so the comments service is moved behind the proxy afterwards.
   await stack.restart('comments', { DATABASE_URL: proxy.url(stack.databaseUrls.comments) });
   await waitForGatewayReady(stack);
-  client = createClient({ url: stack.gatewayUrl });
+  client = await stack.client();
 });
 
 afterAll(async () => {

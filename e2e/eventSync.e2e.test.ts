@@ -8,7 +8,6 @@ import {
   RecipeDocument,
   RecipesWithCommentsDocument,
   UpdateRecipeDocument,
-  createClient,
   isGraphQLRequestError,
   type GraphQLClient,
 } from '@potluck/client';
@@ -21,7 +20,7 @@ let client: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startStack({ comments: { RECIPE_WAIT_MS: '1500' } });
-  client = createClient({ url: stack.gatewayUrl });
+  client = await stack.client();
 });
 
 afterAll(async () => {

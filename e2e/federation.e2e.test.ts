@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AddCommentDocument,
   CommentDocument,
-  createClient,
   CreateRecipeDocument,
   DeleteCommentDocument,
   DeleteRecipeDocument,
@@ -19,6 +18,7 @@ import {
   type RecipesWithCommentsQuery,
 } from '@potluck/client';
 import { CLIENT_FILE, clientOutput } from '../codegen.js';
+import { TEST_USER, testUsers } from '@potluck/testing';
 import { REPO_ROOT } from '../scripts/stack.js';
 import { startStack, type TestStack } from './stack.js';
 
@@ -29,7 +29,7 @@ let client: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startStack();
-  client = createClient({ url: stack.gatewayUrl });
+  client = await stack.client();
 });
 
 afterAll(async () => {
@@ -42,9 +42,8 @@ async function createRecipe(input: Partial<CreateRecipeInput> & { title: string 
   return data.createRecipe.id;
 }
 
-async function addComment(recipeId: string, text: string, author?: string): Promise<string> {
-  const input = { recipeId, text, ...(author === undefined ? {} : { author }) };
-  return (await client.request(AddCommentDocument, { input })).addComment.id;
+async function addComment(recipeId: string, text: string, as = client): Promise<string> {
+  return (await as.request(AddCommentDocument, { input: { recipeId, text } })).addComment.id;
 }
 
 /** The typed error a request failed with; fails the test if it succeeded or failed otherwise. */
@@ -60,9 +59,9 @@ async function failure(request: Promise<unknown>): Promise<GraphQLRequestError> 
 describe('one request through the gateway', () => {
   it('returns a recipe with its comments, newest first', async () => {
     const recipeId = await createRecipe({ title: 'Shakshuka', price: '12.5', ingredients: ['eggs', 'tomatoes'] });
-    await addComment(recipeId, 'Lovely', 'ana');
+    await addComment(recipeId, 'Lovely', await stack.client(testUsers.ana));
     await addComment(recipeId, 'Too spicy');
-    const last = await addComment(recipeId, 'Made it twice', 'li');
+    const last = await addComment(recipeId, 'Made it twice', await stack.client(testUsers.joe));
 
     const { recipe } = await client.request(RecipeDocument, { id: recipeId });
 
@@ -74,8 +73,9 @@ describe('one request through the gateway', () => {
     });
     expect(recipe?.comments?.totalCount).toBe(3);
     expect(recipe?.comments?.edges.map((edge) => edge.node.text)).toEqual(['Made it twice', 'Too spicy', 'Lovely']);
-    expect(recipe?.comments?.edges[0]?.node).toMatchObject({ id: last, author: 'li' });
-    expect(recipe?.comments?.edges[1]?.node.author).toBe('anonymous');
+    expect(recipe?.comments?.edges[0]?.node).toMatchObject({ id: last, author: { id: 'joe', name: 'Joe' } });
+    expect(recipe?.comments?.edges[1]?.node.author).toEqual({ id: TEST_USER.id, name: TEST_USER.name });
+    expect(recipe?.comments?.edges[2]?.node.author).toEqual({ id: 'ana', name: 'Ana' });
   });
 
   it('pages through filtered recipes with their comments, in every page', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, graphqlRequest, waitFor } from '@potluck/testing';
+import { errorCodes, graphqlRequest, testIdentityProvider, waitFor } from '@potluck/testing';
 import {
   jsonLines,
   startGatewayProcess,
@@ -19,6 +19,7 @@ const INTROSPECTION = '{ __schema { queryType { name } } }';
 let recipes: StandInSubgraph;
 let comments: StandInSubgraph;
 const gateways: GatewayProcess[] = [];
+const identities = testIdentityProvider();
 
 async function gateway(env: Record<string, string>): Promise<GatewayProcess> {
   const started = await startGatewayProcess({ RECIPES_URL: recipes.url, COMMENTS_URL: comments.url, ...env });
@@ -50,13 +51,14 @@ beforeAll(async () => {
 afterAll(async () => {
   const codes = await Promise.all(gateways.map((started) => started.stop()));
   await Promise.all([recipes?.close(), comments?.close()]);
+  identities.remove();
   expect(codes.every((code) => code === 0)).toBe(true);
 });
 
 describe('production mode', () => {
   let production: GatewayProcess;
   beforeAll(async () => {
-    production = await gateway({ POTLUCK_MODE: 'production' });
+    production = await gateway(identities.productionEnv());
   });
 
   it('masks an internal error: generic message, INTERNAL_SERVER_ERROR, the request id, no stack trace', async () => {
@@ -122,13 +124,13 @@ describe('production mode', () => {
   });
 
   it('allows introspection when INTROSPECTION=true says so', async () => {
-    const open = await gateway({ POTLUCK_MODE: 'production', INTROSPECTION: 'true' });
+    const open = await gateway({ ...identities.productionEnv(), INTROSPECTION: 'true' });
     const response = await graphqlRequest(open.url, INTROSPECTION);
     expect(response.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
   it('refuses to start with STACKTRACES=true', async () => {
-    await expect(gateway({ POTLUCK_MODE: 'production', STACKTRACES: 'true' })).rejects.toThrow(
+    await expect(gateway({ ...identities.productionEnv(), STACKTRACES: 'true' })).rejects.toThrow(
       /STACKTRACES: must be false when POTLUCK_MODE is production/,
     );
   });

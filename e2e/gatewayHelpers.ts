@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { freePort } from '@potluck/testing';
+import { freePort, testIdentityProvider } from '@potluck/testing';
 import { spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../scripts/stack.js';
 
 /** What a stand-in subgraph does with one GraphQL POST. */
@@ -79,15 +79,17 @@ export interface GatewayProcess {
   stop(): Promise<number | null>;
 }
 
-/** One gateway process (as `npm start` runs it) in front of the given subgraph URLs. */
+/** One gateway process (as `npm start` runs it, with development keys of its own) in front of the given subgraph URLs. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
   const logs: string[] = [];
+  const identities = testIdentityProvider();
   const service = spawnService(
     'gateway',
-    { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUTH_DEV_FILE: identities.devFile, ...env },
     (_name, line) => void logs.push(line),
   );
+  void service.exited.finally(() => identities.remove());
   const origin = `http://127.0.0.1:${port}`;
   try {
     const exited = service.exited.then((code) => {

@@ -59,7 +59,12 @@ describe('the gateway answers only for its own host names', () => {
   });
 
   it('leaves a subgraph without a host check: the gateway reaches it by any name', async () => {
-    const response = await postGraphQL(recipesPort, { query: '{ __typename }' }, { host: 'recipes:4001' });
+    const asGateway = await stack.gatewayCredential('recipes');
+    const response = await postGraphQL(
+      recipesPort,
+      { query: '{ __typename }' },
+      { host: 'recipes:4001', ...asGateway },
+    );
     expect(response.status).toBe(200);
   });
 });
@@ -101,11 +106,15 @@ describe('CORS and persisted queries', () => {
   it('refuses automatic persisted queries at the gateway and at a subgraph', async () => {
     const query = '{ __typename }';
     const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
-    for (const port of [gatewayPort, recipesPort]) {
-      expect(codesOf(await postGraphQL(port, { query, extensions: { persistedQuery } }))).toEqual([
+    const asGateway = await stack.gatewayCredential('recipes');
+    for (const [port, headers] of [
+      [gatewayPort, {}],
+      [recipesPort, asGateway],
+    ] as const) {
+      expect(codesOf(await postGraphQL(port, { query, extensions: { persistedQuery } }, headers))).toEqual([
         'PERSISTED_QUERY_NOT_SUPPORTED',
       ]);
-      expect(codesOf(await postGraphQL(port, { extensions: { persistedQuery } }))).toEqual([
+      expect(codesOf(await postGraphQL(port, { extensions: { persistedQuery } }, headers))).toEqual([
         'PERSISTED_QUERY_NOT_SUPPORTED',
       ]);
     }

@@ -3,14 +3,15 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, randomName } from '@potluck/testing';
+import { graphqlRequest, randomName, testUsers } from '@potluck/testing';
 import { buildIde } from '../gateway/src/ide/buildIde.js';
 import { REPO_ROOT } from '../scripts/stack.js';
 import { startStack, type TestStack } from './stack.js';
 
 /**
  * The IDE as a person meets it: Debian's Chromium, headless, opens the gateway's page,
- * runs the list example and sees recipes. Every request the browser makes must go to
+ * runs the list example and sees recipes, signs in as a demo user from the picker (the
+ * stack runs in development, trusting its development key). Every request the browser makes must go to
  * 127.0.0.1; anything else is blocked and fails the test. In CI a missing Chromium fails
  * the test (`.ci/run` installs it); on a laptop without it the test is skipped.
  */
@@ -41,12 +42,25 @@ beforeAll(async () => {
     stack.gatewayUrl,
     'mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }',
     { input: { title, timeMinutes: 30, price: '12.50' } },
+    await stack.identities.bearer(testUsers.ana),
   );
   recipeId = created.data!.createRecipe.id;
-  await graphqlRequest(stack.gatewayUrl, 'mutation($input: AddCommentInput!) { addComment(input: $input) { id } }', {
-    input: { recipeId, text: `Lovely ${tag}`, author: 'ana' },
-  });
+  await graphqlRequest(
+    stack.gatewayUrl,
+    'mutation($input: AddCommentInput!) { addComment(input: $input) { id } }',
+    { input: { recipeId, text: `Lovely ${tag}` } },
+    await stack.identities.bearer(testUsers.joe),
+  );
 }, 120_000);
+
+/** The JSON config the page hands the browser. */
+function pageConfig(html: string): { demoUsers?: Array<{ user: string; name: string; token: string }> } {
+  return JSON.parse(/<script id="potluck-ide-config" type="application\/json">(.*)<\/script>/.exec(html)![1]!);
+}
+
+function payloadOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
 
 afterAll(async () => {
   await stack?.stop();
@@ -73,6 +87,26 @@ describe('GET / without a browser', () => {
     }
   });
 
+  it('offers the demo users, with tokens signed by the development key, in a page that is never cached', async () => {
+    const response = await fetch(`${origin}/`, { headers: { accept: 'text/html' } });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { demoUsers = [] } = pageConfig(await response.text());
+    expect(demoUsers.map(({ user, name }) => ({ user, name }))).toEqual([
+      { user: 'ana', name: 'Ana' },
+      { user: 'joe', name: 'Joe' },
+      { user: 'mo', name: 'Mo (moderator)' },
+    ]);
+    const viewer = await graphqlRequest<{ viewer: { id: string } }>(
+      stack.gatewayUrl,
+      '{ viewer { id } }',
+      {},
+      {
+        authorization: `Bearer ${demoUsers[2]!.token}`,
+      },
+    );
+    expect(viewer.data?.viewer).toEqual({ id: 'mo' });
+  });
+
   it('sends a browser that opens /graphql to the IDE', async () => {
     const response = await fetch(stack.gatewayUrl, { headers: { accept: 'text/html' }, redirect: 'manual' });
     expect(response.status).toBe(302);
@@ -86,7 +120,23 @@ describe.runIf(runBrowser)('the GraphQL IDE in headless Chromium', () => {
   const offsite: string[] = [];
   const visited: string[] = [];
   const problems: string[] = [];
-  const sentHeaders: Array<Record<string, string>> = [];
+  const sent: Array<{ operationName?: string; headers: Record<string, string> }> = [];
+  /** What the browser last sent to /graphql for this operation. */
+  const lastSent = (operationName: string) => sent.findLast((request) => request.operationName === operationName);
+  const picker = () => page.getByLabel('Signed in as');
+
+  /**
+   * Opens a tab and waits until GraphiQL would run its operation: it takes the operation name
+   * from the editor 100 ms after a tab switch (debounced) and saves the tab soon after; run
+   * before that and it sends the previous tab's name.
+   */
+  async function openTab(name: string) {
+    await page.locator('.graphiql-tab-button', { hasText: new RegExp(`^${name}$`) }).click();
+    await page.waitForFunction((operationName) => {
+      const saved = JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{}');
+      return saved.tabs?.[saved.activeTabIndex]?.operationName === operationName;
+    }, name);
+  }
 
   beforeAll(async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
@@ -106,8 +156,11 @@ describe.runIf(runBrowser)('the GraphQL IDE in headless Chromium', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().endsWith('/graphql')) sentHeaders.push(request.headers());
+      if (request.method() !== 'POST' || !request.url().endsWith('/graphql')) return;
+      const { operationName } = (request.postDataJSON() ?? {}) as { operationName?: string };
+      sent.push({ operationName, headers: request.headers() });
     });
+
     await page.goto(`${origin}/`);
   });
 
@@ -141,32 +194,52 @@ describe.runIf(runBrowser)('the GraphQL IDE in headless Chromium', () => {
   });
 
   it('opens the one-recipe example with the newest recipe’s id, ready to run', async () => {
-    await page.locator('.graphiql-tab-button', { hasText: /^Recipe$/ }).click();
+    await openTab('Recipe');
     const variables = page.locator('.graphiql-editor-tool .graphiql-editor:visible').first();
     await variables.getByText(recipeId).waitFor();
-    // GraphiQL takes the operation name from the editor 100 ms after a tab switch (debounced) and
-    // saves the tab soon after; run before that and it sends the previous tab's name.
-    await page.waitForFunction(() => {
-      const saved = JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{}');
-      return saved.tabs?.[saved.activeTabIndex]?.operationName === 'Recipe';
-    });
     await page.locator('.graphiql-execute-button').click();
     const response = page.locator('.graphiql-response');
     await response.getByText(`"id": "${recipeId}"`).first().waitFor({ timeout: 15_000 });
     await response.getByText(title).first().waitFor();
   });
 
-  it('sends what the headers editor holds', async () => {
+  it('signs in as the demo user picked at the top right: their token goes with the request, and the new recipe is theirs', async () => {
+    expect(await picker().inputValue(), 'a first visit starts as the first demo user').toBe('ana');
+    expect(await picker().locator('option').allTextContents()).toEqual(['Anonymous', 'Ana', 'Joe', 'Mo (moderator)']);
+    await picker().selectOption({ label: 'Joe' });
+    await openTab('CreateRecipe');
+    await page.locator('.graphiql-execute-button').click();
+    const response = page.locator('.graphiql-response');
+    await response.getByText('"title": "Shakshuka"').first().waitFor({ timeout: 15_000 });
+    await response.getByText('"name": "Joe"').first().waitFor();
+    const authorization = lastSent('CreateRecipe')?.headers.authorization ?? '';
+    expect(authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(payloadOf(authorization.slice('Bearer '.length))).toMatchObject({ sub: 'joe', name: 'Joe' });
+  });
+
+  it('sends no Authorization as anonymous: the gateway sees no viewer', async () => {
+    await picker().selectOption({ label: 'Anonymous' });
+    await openTab('Viewer');
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('.graphiql-response').getByText('"viewer": null').first().waitFor({ timeout: 15_000 });
+    expect(lastSent('Viewer')?.headers).not.toHaveProperty('authorization');
+  });
+
+  it('sends what the headers editor holds, its Authorization over the picked user’s', async () => {
+    await picker().selectOption({ label: 'Ana' });
+    const token = await stack.identities.token(testUsers.moderator);
     await page.getByRole('button', { name: 'Headers' }).click();
     await page.locator('.graphiql-editor-tool .monaco-editor:visible .view-lines').click();
     await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText('{"x-request-id": "from-the-ide"');
+    await page.keyboard.insertText(`{"x-request-id": "from-the-ide", "Authorization": "Bearer ${token}"`);
     // Monaco closes brackets and quotes as they are typed: drop what it added, then close the object.
     await page.keyboard.press('Shift+ControlOrMeta+End');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText('}');
     await page.keyboard.press('ControlOrMeta+Enter');
-    await expect.poll(() => sentHeaders.at(-1)?.['x-request-id']).toBe('from-the-ide');
+    await expect.poll(() => lastSent('Viewer')?.headers['x-request-id']).toBe('from-the-ide');
+    expect(lastSent('Viewer')?.headers.authorization).toBe(`Bearer ${token}`);
+    await page.locator('.graphiql-response').getByText('"id": "mo"').first().waitFor({ timeout: 15_000 });
   });
 
   it('shows the schema docs (introspection is on in development)', async () => {

@@ -8,6 +8,7 @@ import {
   queryRows,
   randomName,
   testServerUrl,
+  testIdentityProvider,
   uniqueAmqpPrefix,
   waitFor,
 } from '@potluck/testing';
@@ -18,12 +19,14 @@ import { lockTable, type TableLock } from './tableLock.js';
 const recipesUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_recipes'));
 const commentsUrl = withDatabase(testServerUrl(), randomName('potluck_test_start_comments'));
 const amqpPrefix = uniqueAmqpPrefix();
+const identities = testIdentityProvider();
 const locks: TableLock[] = [];
 
 afterAll(async () => {
   for (const lock of locks) await lock.release();
   await Promise.all([dropDatabase(recipesUrl), dropDatabase(commentsUrl)]);
   await deleteBrokerTopology(amqpPrefix);
+  identities.remove();
 });
 
 async function freePorts() {
@@ -38,6 +41,7 @@ async function startOnFreePorts(env: Record<string, string> = {}, until?: string
       RECIPES_DATABASE_URL: recipesUrl,
       COMMENTS_DATABASE_URL: commentsUrl,
       AMQP_PREFIX: amqpPrefix,
+      AUTH_DEV_FILE: identities.devFile,
       ...ports,
       ...env,
     },
@@ -46,7 +50,8 @@ async function startOnFreePorts(env: Record<string, string> = {}, until?: string
   const gatewayPort = ports.GATEWAY_PORT;
   onTestFinished(() => stack.kill());
   const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
-  return { ...stack, gatewayOrigin, client: createClient({ url: `${gatewayOrigin}/graphql` }) };
+  const client = createClient({ url: `${gatewayOrigin}/graphql`, headers: await identities.bearer() });
+  return { ...stack, gatewayOrigin, client };
 }
 
 /** Locks the recipes table until the end of the test (the database outlives it). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAmqpUrl, waitFor } from '@potluck/testing';
+import { amqpUser } from '@potluck/messaging';
 import { runNpmCommand } from './npmCommand.js';
 import { parkedCount } from './stackProbes.js';
 import { startStack, type TestStack } from './stack.js';
@@ -16,13 +17,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Publishes what any client with access to the recipes exchange could: here, bodies comments will park. */
+/** Publishes, as the producer's own broker login, bodies comments will park (an outsider's are parked before their body is read). */
 async function publishToComments(body: string, properties: amqp.Options.Publish = {}): Promise<string> {
   const messageId = randomUUID();
   const connection = await amqp.connect(testAmqpUrl());
   try {
     const channel = await connection.createConfirmChannel();
-    const options = { messageId, type: 'recipe.created', persistent: true, ...properties };
+    const options = {
+      messageId,
+      type: 'recipe.created',
+      persistent: true,
+      userId: amqpUser(testAmqpUrl()),
+      ...properties,
+    };
     channel.publish(`${stack.amqpPrefix}.recipes.events`, 'recipe.created', Buffer.from(body), options);
     await channel.waitForConfirms();
   } finally {

@@ -1,10 +1,17 @@
+import { createClient, type GraphQLClient } from '@potluck/client';
+import { createGatewayCredentialSigner, GATEWAY_CREDENTIAL_HEADER, type User } from '@potluck/identity';
 import {
   createTestDatabase,
   deleteBrokerTopology,
+  actAsGatewayFor,
   freePort,
+  signInAt,
+  TEST_USER,
   testAmqpUrl,
+  testIdentityProvider,
   uniqueAmqpPrefix,
   type TestDatabase,
+  type TestIdentityProvider,
 } from '@potluck/testing';
 import {
   spawnService,
@@ -23,6 +30,12 @@ export interface TestStack {
   commentsUrl: string;
   databaseUrls: { recipes: string; comments: string };
   amqpPrefix: string;
+  /** The stack's own development identity provider: its services trust its key, and only its key. */
+  identities: TestIdentityProvider;
+  /** The header the gateway sends a subgraph, for a test that calls the subgraph over raw HTTP. */
+  gatewayCredential(subgraph: 'recipes' | 'comments', user?: User | null): Promise<Record<string, string>>;
+  /** A typed client of the gateway, signed in as `user` (default `TEST_USER`), or anonymous with null. */
+  client(user?: User | null): Promise<GraphQLClient>;
   /** Every line the services printed, prefixed with their name: shown when a test fails. */
   logs: string[];
   /** The processes running now (a restart replaces an entry). */
@@ -35,8 +48,9 @@ export interface TestStack {
 
 /**
  * The whole stack as `npm start` runs it, as separate processes on free ports, over
- * throwaway databases and a unique broker prefix. Each service applies its migrations at
- * start, as in production. `extraEnv` adds or overrides variables per service.
+ * throwaway databases, a unique broker prefix and development keys of its own. Each service
+ * applies its migrations at start, as in production. `extraEnv` adds or overrides variables
+ * per service.
  */
 export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEnv>> = {}): Promise<TestStack> {
   const databases: TestDatabase[] = await Promise.all([createTestDatabase('recipes'), createTestDatabase('comments')]);
@@ -46,7 +60,8 @@ export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEn
   const recipesUrl = `${origin(recipesPort)}/graphql`;
   const commentsUrl = `${origin(commentsPort)}/graphql`;
   const amqpPrefix = uniqueAmqpPrefix();
-  const common = { HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  const identities = testIdentityProvider();
+  const common = { HOST: '127.0.0.1', LOG_LEVEL: 'info', AUTH_DEV_FILE: identities.devFile };
   const messaging = { AMQP_URL: testAmqpUrl(), AMQP_PREFIX: amqpPrefix };
   const env: Record<ServiceName, ServiceEnv> = {
     recipes: { ...common, ...messaging, PORT: String(recipesPort), DATABASE_URL: recipesDb.url, ...extraEnv.recipes },
@@ -71,10 +86,20 @@ export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEn
   const processes = (['recipes', 'comments', 'gateway'] as const).map((name) => spawnService(name, env[name], collect));
   const service = (name: ServiceName) => processes.find((candidate) => candidate.name === name)!;
 
+  // Tests' `graphqlRequest`s are signed in as TEST_USER unless they say otherwise, at the gateway
+  // with a token, at a subgraph with a gateway credential (as the gateway would send them).
+  const credentials = createGatewayCredentialSigner(identities.internalSecret);
+  const forget = [
+    signInAt(`${origin(gatewayPort)}/graphql`, identities),
+    actAsGatewayFor(recipesUrl, identities.internalSecret, 'recipes'),
+    actAsGatewayFor(commentsUrl, identities.internalSecret, 'comments'),
+  ];
   const stop = async () => {
+    for (const undo of forget) undo();
     const codes = await stopInOrder(processes);
     await Promise.all(databases.map((database) => database.drop()));
     await deleteBrokerTopology(amqpPrefix);
+    identities.remove();
     return codes;
   };
   const restart = async (name: ServiceName, overrides: ServiceEnv = {}) => {
@@ -91,12 +116,19 @@ export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEn
       cause: error,
     });
   }
+  const gatewayUrl = `${origin(gatewayPort)}/graphql`;
   return {
-    gatewayUrl: `${origin(gatewayPort)}/graphql`,
+    gatewayUrl,
     recipesUrl,
     commentsUrl,
     databaseUrls: { recipes: recipesDb.url, comments: commentsDb.url },
     amqpPrefix,
+    identities,
+    gatewayCredential: async (subgraph: 'recipes' | 'comments', user: User | null = TEST_USER) => ({
+      [GATEWAY_CREDENTIAL_HEADER]: await credentials.credentialFor(subgraph, user),
+    }),
+    client: async (user: User | null = TEST_USER) =>
+      createClient({ url: gatewayUrl, headers: user ? await identities.bearer(user) : {} }),
     logs,
     processes,
     service,

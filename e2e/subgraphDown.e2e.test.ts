@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   AddCommentDocument,
   CommentDocument,
-  createClient,
   CreateRecipeDocument,
   GraphQLRequestError,
   RecipeDocument,
@@ -10,7 +9,7 @@ import {
   RecipesWithCommentsDocument,
   type GraphQLClient,
 } from '@potluck/client';
-import { waitFor } from '@potluck/testing';
+import { TEST_USER, waitFor } from '@potluck/testing';
 import { stopService } from '../scripts/stack.js';
 import { startStack, type TestStack } from './stack.js';
 import { logEntries } from './stackProbes.js';
@@ -20,7 +19,7 @@ let client: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startStack();
-  client = createClient({ url: stack.gatewayUrl });
+  client = await stack.client();
 });
 
 afterAll(async () => {
@@ -105,5 +104,10 @@ it('returns a comment without its recipe while the recipes subgraph is down', as
   const failure = await partial(client.request(CommentDocument, { id: addComment.id }));
   expect(failure.codes).toEqual(['SUBGRAPH_UNAVAILABLE']);
   expect(failure.errors[0]?.extensions?.serviceName).toBe('recipes');
-  expect(failure.data?.comment).toMatchObject({ id: addComment.id, text: 'Fluffy', author: 'anonymous', recipe: null });
+  expect(failure.data?.comment).toMatchObject({
+    id: addComment.id,
+    text: 'Fluffy',
+    author: { id: TEST_USER.id, name: TEST_USER.name },
+    recipe: null,
+  });
 });

@@ -16,12 +16,19 @@ interface GraphQLBody<Data> {
   errors?: Array<{ message: string; extensions?: { code?: unknown } }>;
 }
 
+export interface GatewayClientOptions {
+  /** A bearer token: every request is then made as its user. Without one, anonymously. */
+  token?: string | undefined;
+  timeoutMs?: number;
+}
+
 /** The smallest client the seed needs: POST, and throw on any GraphQL error or non-JSON answer. */
-export function gatewayClient(url: string, timeoutMs = 10_000): GraphQLClient {
+export function gatewayClient(url: string, { token, timeoutMs = 10_000 }: GatewayClientOptions = {}): GraphQLClient {
+  const headers = { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) };
   return async <Data>(query: string, variables: Record<string, unknown> = {}) => {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(timeoutMs),
     });

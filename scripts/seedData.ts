@@ -1,10 +1,16 @@
+import type { DEMO_USERS } from '@potluck/identity';
+
+/** One of the demo users (ana, joe, mo the moderator): `npm run seed` signs in as them. */
+export type SeedUser = (typeof DEMO_USERS)[number]['user'];
+
 export interface SeedComment {
-  author: string;
+  author: SeedUser;
   text: string;
 }
 
-/** `CreateRecipeInput` plus the comments to add to it, oldest first. */
+/** `CreateRecipeInput` plus who creates it and the comments to add to it, oldest first. */
 export interface SeedRecipe {
+  author: SeedUser;
   title: string;
   description: string;
   ingredients: string[];
@@ -13,9 +19,13 @@ export interface SeedRecipe {
   comments: SeedComment[];
 }
 
-/** The demo data of `npm run seed`: enough to page, filter, sort and see comments in one request. */
+/**
+ * The demo data of `npm run seed`: enough to page, filter, sort and see comments in one request.
+ * Ana and Joe take turns at the recipes; all three demo users comment, Mo the moderator too.
+ */
 export const SEED_RECIPES: SeedRecipe[] = [
   {
+    author: 'ana',
     title: 'Shakshuka',
     description: 'Eggs poached in a spiced tomato and pepper sauce. Serve in the pan with warm bread.',
     ingredients: [
@@ -31,12 +41,13 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 30,
     price: '8.50',
     comments: [
-      { author: 'ana', text: 'Made this for a lazy Sunday brunch. A pinch of chilli flakes is a good addition.' },
-      { author: 'tom', text: 'Cover the pan for the last few minutes so the whites set before the yolks go hard.' },
-      { author: 'priya', text: 'Lovely with coriander on top instead of parsley.' },
+      { author: 'joe', text: 'Made this for a lazy Sunday brunch. A pinch of chilli flakes is a good addition.' },
+      { author: 'mo', text: 'Cover the pan for the last few minutes so the whites set before the yolks go hard.' },
+      { author: 'ana', text: 'Lovely with coriander on top instead of parsley.' },
     ],
   },
   {
+    author: 'joe',
     title: 'Spaghetti carbonara',
     description: 'The Roman way: egg yolks, pecorino, guanciale and black pepper. No cream.',
     ingredients: [
@@ -50,11 +61,12 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 25,
     price: '11.00',
     comments: [
-      { author: 'marco', text: 'Take the pan off the heat before the eggs go in, or you get scrambled eggs.' },
-      { author: 'lena', text: 'Pancetta works if you cannot find guanciale.' },
+      { author: 'mo', text: 'Take the pan off the heat before the eggs go in, or you get scrambled eggs.' },
+      { author: 'ana', text: 'Pancetta works if you cannot find guanciale.' },
     ],
   },
   {
+    author: 'ana',
     title: 'Chicken katsu curry',
     description: 'Crisp panko chicken with a mild, sweet Japanese curry sauce and steamed rice.',
     ingredients: [
@@ -71,13 +83,14 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 50,
     price: '13.20',
     comments: [
-      { author: 'kenji', text: 'A grated apple in the sauce makes it taste like the one from my local place.' },
-      { author: 'sam', text: 'Baked the chicken instead of frying: still crunchy.' },
+      { author: 'joe', text: 'A grated apple in the sauce makes it taste like the one from my local place.' },
+      { author: 'mo', text: 'Baked the chicken instead of frying: still crunchy.' },
       { author: 'ana', text: 'My kids ask for this every week now.' },
       { author: 'joe', text: 'Blend the sauce if you like it smooth.' },
     ],
   },
   {
+    author: 'joe',
     title: 'Red lentil dal',
     description: 'A weeknight dal with a tempering of cumin, mustard seeds and curry leaves.',
     ingredients: [
@@ -94,11 +107,12 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 35,
     price: '4.80',
     comments: [
-      { author: 'priya', text: 'The tempering at the end is what makes it. Do not skip it.' },
-      { author: 'lena', text: 'Freezes really well.' },
+      { author: 'ana', text: 'The tempering at the end is what makes it. Do not skip it.' },
+      { author: 'mo', text: 'Freezes really well.' },
     ],
   },
   {
+    author: 'ana',
     title: 'Beef bourguignon',
     description: 'Beef braised slowly in red wine with bacon, mushrooms and small onions.',
     ingredients: [
@@ -115,20 +129,22 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 210,
     price: '32.00',
     comments: [
-      { author: 'claire', text: 'Even better the next day.' },
-      { author: 'tom', text: 'Used a Côtes du Rhône and it was great.' },
-      { author: 'marco', text: 'Brown the meat in small batches, it is worth the time.' },
+      { author: 'joe', text: 'Even better the next day.' },
+      { author: 'mo', text: 'Used a Côtes du Rhône and it was great.' },
+      { author: 'ana', text: 'Brown the meat in small batches, it is worth the time.' },
     ],
   },
   {
+    author: 'joe',
     title: 'Overnight oats',
     description: 'Oats soaked overnight in milk and yoghurt; top with fruit in the morning.',
     ingredients: ['50 g rolled oats', '100 ml milk', '2 tbsp yoghurt', '1 tsp chia seeds', 'honey', 'berries'],
     timeMinutes: 5,
     price: '1.90',
-    comments: [{ author: 'sam', text: 'Peanut butter and banana is my favourite topping.' }],
+    comments: [{ author: 'ana', text: 'Peanut butter and banana is my favourite topping.' }],
   },
   {
+    author: 'ana',
     title: 'Pad thai',
     description: 'Rice noodles stir-fried with tamarind, fish sauce, egg, tofu and peanuts.',
     ingredients: [
@@ -146,11 +162,12 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 30,
     price: '9.40',
     comments: [
-      { author: 'nok', text: 'Soak the noodles in warm water, not hot, or they go mushy in the wok.' },
+      { author: 'mo', text: 'Soak the noodles in warm water, not hot, or they go mushy in the wok.' },
       { author: 'joe', text: 'Added prawns, worked well.' },
     ],
   },
   {
+    author: 'joe',
     title: 'Mushroom risotto',
     description: 'Creamy arborio rice with porcini and chestnut mushrooms, finished with butter and parmesan.',
     ingredients: [
@@ -166,12 +183,13 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 45,
     price: '10.60',
     comments: [
-      { author: 'claire', text: 'Use the porcini soaking water in the stock.' },
-      { author: 'lena', text: 'Needed a bit more stock than the recipe says.' },
-      { author: 'marco', text: 'Let it rest two minutes with the lid on before serving.' },
+      { author: 'ana', text: 'Use the porcini soaking water in the stock.' },
+      { author: 'mo', text: 'Needed a bit more stock than the recipe says.' },
+      { author: 'joe', text: 'Let it rest two minutes with the lid on before serving.' },
     ],
   },
   {
+    author: 'ana',
     title: 'Fish tacos',
     description: 'Beer-battered white fish in corn tortillas with pickled red onion and lime crema.',
     ingredients: [
@@ -187,9 +205,10 @@ export const SEED_RECIPES: SeedRecipe[] = [
     ],
     timeMinutes: 40,
     price: '14.75',
-    comments: [{ author: 'tom', text: 'Pickle the onion first thing: 20 minutes is enough.' }],
+    comments: [{ author: 'joe', text: 'Pickle the onion first thing: 20 minutes is enough.' }],
   },
   {
+    author: 'joe',
     title: 'Lemon drizzle cake',
     description: 'A light loaf cake soaked with lemon syrup while still warm.',
     ingredients: [
@@ -204,10 +223,11 @@ export const SEED_RECIPES: SeedRecipe[] = [
     price: '5.30',
     comments: [
       { author: 'ana', text: 'Prick the cake all over before the drizzle goes on.' },
-      { author: 'claire', text: 'Baked it in a round tin, 5 minutes less.' },
+      { author: 'mo', text: 'Baked it in a round tin, 5 minutes less.' },
     ],
   },
   {
+    author: 'ana',
     title: 'Greek salad',
     description: 'Tomatoes, cucumber, peppers, red onion, olives and a slab of feta with oregano and olive oil.',
     ingredients: [
@@ -225,6 +245,7 @@ export const SEED_RECIPES: SeedRecipe[] = [
     comments: [],
   },
   {
+    author: 'joe',
     title: 'Miso ramen',
     description: 'A rich miso broth with noodles, soft-boiled eggs, corn, spring onions and chashu pork.',
     ingredients: [
@@ -241,9 +262,9 @@ export const SEED_RECIPES: SeedRecipe[] = [
     timeMinutes: 90,
     price: '15.90',
     comments: [
-      { author: 'kenji', text: 'Marinate the eggs in soy and mirin overnight.' },
-      { author: 'nok', text: 'A spoon of chilli oil on top is perfect.' },
-      { author: 'sam', text: 'Took me longer than 90 minutes the first time, but worth it.' },
+      { author: 'ana', text: 'Marinate the eggs in soy and mirin overnight.' },
+      { author: 'mo', text: 'A spoon of chilli oil on top is perfect.' },
+      { author: 'joe', text: 'Took me longer than 90 minutes the first time, but worth it.' },
     ],
   },
 ];

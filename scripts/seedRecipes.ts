@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLRequestError, type GraphQLClient } from './gatewayClient.js';
-import type { SeedRecipe } from './seedData.js';
+import type { SeedRecipe, SeedUser } from './seedData.js';
 
 const COUNT_RECIPES = 'query SeedRecipeCount { recipes(first: 1) { totalCount } }';
 const CREATE_RECIPE = 'mutation SeedCreateRecipe($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }';
@@ -9,6 +9,12 @@ const ADD_COMMENT = 'mutation SeedAddComment($input: AddCommentInput!) { addComm
 export type SeedResult =
   { seeded: false; existingRecipes: number } | { seeded: true; recipes: number; comments: number };
 
+/** The gateway as the seed sees it: reads are public, every write is made as a signed-in user. */
+export interface SeedGateway {
+  read: GraphQLClient;
+  as(user: SeedUser): GraphQLClient;
+}
+
 export interface SeedOptions {
   /** How long one step may keep retrying: the gateway coming up, a recipe reaching the comments service. */
   timeoutMs: number;
@@ -16,26 +22,27 @@ export interface SeedOptions {
 }
 
 /**
- * Loads the demo recipes and their comments through the gateway, unless there already is
- * a recipe: a second run, or a run against data of your own, adds nothing.
+ * Loads the demo recipes and their comments through the gateway, each as its author, unless
+ * there already is a recipe: a second run, or a run against data of your own, adds nothing.
  */
 export async function seedRecipes(
-  client: GraphQLClient,
+  gateway: SeedGateway,
   recipes: SeedRecipe[],
   options: SeedOptions,
 ): Promise<SeedResult> {
   const retry = <T>(work: () => Promise<T>, shouldRetry: (error: unknown) => boolean) =>
     retryUntil(work, shouldRetry, options.timeoutMs, options.retryIntervalMs ?? 250);
   const existingRecipes = await retry(
-    () => countRecipes(client),
-    () => true,
+    () => countRecipes(gateway.read),
+    (error) => !signInRefused(error),
   );
   if (existingRecipes > 0) return { seeded: false, existingRecipes };
   let comments = 0;
-  for (const { comments: recipeComments, ...input } of recipes) {
-    const { createRecipe } = await client<{ createRecipe: { id: string } }>(CREATE_RECIPE, { input });
-    for (const comment of recipeComments) {
-      await retry(() => client(ADD_COMMENT, { input: { ...comment, recipeId: createRecipe.id } }), recipeNotYetKnown);
+  for (const { author, comments: recipeComments, ...input } of recipes) {
+    const { createRecipe } = await gateway.as(author)<{ createRecipe: { id: string } }>(CREATE_RECIPE, { input });
+    for (const { author: commenter, text } of recipeComments) {
+      const addComment = () => gateway.as(commenter)(ADD_COMMENT, { input: { recipeId: createRecipe.id, text } });
+      await retry(addComment, recipeNotYetKnown);
       comments += 1;
     }
   }
@@ -45,6 +52,14 @@ export async function seedRecipes(
 async function countRecipes(client: GraphQLClient): Promise<number> {
   const { recipes } = await client<{ recipes: { totalCount: number } }>(COUNT_RECIPES);
   return recipes.totalCount;
+}
+
+/** The gateway refused the seed's token: waiting will not change that. */
+export function signInRefused(error: unknown): boolean {
+  return (
+    error instanceof GraphQLRequestError &&
+    error.codes.some((code) => code === 'UNAUTHENTICATED' || code === 'FORBIDDEN')
+  );
 }
 
 /** The comments service learns of a new recipe from an event; until it has, addComment answers NOT_FOUND. */

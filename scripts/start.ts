@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { devAuth } from '@potluck/identity';
 import { ConfigError } from '@potluck/service';
 import { prepareDatabases } from './databases.js';
 import { loadStackConfig } from './stackConfig.js';
@@ -100,7 +101,8 @@ async function announceWhenReady(): Promise<void> {
   while (!stopping) {
     const down = await downChecks(`${origin}/health/ready`);
     if (down === undefined) {
-      console.log(`\nPotluck is up: http://localhost:${config.GATEWAY_PORT}/graphql (Ctrl-C stops everything)\n`);
+      console.log(`\nPotluck is up: http://localhost:${config.GATEWAY_PORT}/graphql (Ctrl-C stops everything)`);
+      console.log(`${signInHint()}\n`);
       return;
     }
     if (!warned && Date.now() - startedWaiting > NOT_READY_NOTICE_MS) {
@@ -114,8 +116,23 @@ async function announceWhenReady(): Promise<void> {
   }
 }
 
+/**
+ * Unless the gateway trusts a real identity provider, the stack signs in with the checkout's
+ * development key, created here on first start (git-ignored) so every service finds the same.
+ */
+function usesDevelopmentKey(): boolean {
+  return !process.env.AUTH_JWKS_URL && process.env.POTLUCK_MODE !== 'production';
+}
+
+function signInHint(): string {
+  return usesDevelopmentKey()
+    ? 'Sign in: pick a demo user in the IDE, or send -H "Authorization: Bearer $(npm run -s token -- --user ana)"'
+    : `Sign in with a token from ${process.env.AUTH_ISSUER ?? 'your identity provider'}`;
+}
+
 async function main(): Promise<void> {
   await checkPortsFree();
+  if (usesDevelopmentKey()) console.log(`development keys: ${devAuth(process.env.AUTH_DEV_FILE || undefined).file}`);
   await reportDatabases();
   const shared = {
     AMQP_URL: config.AMQP_URL,

@@ -1,10 +1,13 @@
 import pg from 'pg';
+import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
 import { round, summarize } from './stats.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface LatencyTarget {
   recipesUrl: string;
+  /** Signs each mutation in, as the gateway would send it (the recipes subgraph answers only a gateway). */
+  recipesCredential: () => Promise<string>;
   commentsDb: string;
 }
 
@@ -23,10 +26,10 @@ async function watchReplica(commentsDb: string, onVisible: (recipeId: string) =>
 
 const CREATE = 'mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }';
 
-async function createRecipe(url: string, index: number): Promise<string> {
-  const response = await fetch(url, {
+async function createRecipe(stack: LatencyTarget, index: number): Promise<string> {
+  const response = await fetch(stack.recipesUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: await stack.recipesCredential() },
     body: JSON.stringify({
       query: CREATE,
       variables: { input: { title: `bench ${index}`, timeMinutes: 10, price: '5' } },
@@ -53,7 +56,7 @@ export async function measureLatency(stack: LatencyTarget, seconds: number, rate
     if (wait > 0) await sleep(wait);
     const sent = performance.now();
     inFlight.push(
-      createRecipe(stack.recipesUrl, index).then(
+      createRecipe(stack, index).then(
         (id) => {
           committedAt.set(id, performance.now());
           sentAt.set(id, sent);

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort, testAmqpUrl, testServerUrl } from '@potluck/testing';
 import { REPO_ROOT, spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../../scripts/stack.js';
+import { BENCH_USER } from './gateways/benchAuth.js';
 import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
 import { measureLatency } from './eventLatency.js';
@@ -19,6 +20,8 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
 
 interface Stack {
   recipesUrl: string;
+  /** The gateway credential each mutation sent straight to the recipes subgraph carries (signed in as the bench user). */
+  recipesCredential: () => Promise<string>;
   recipesDb: string;
   commentsDb: string;
   services: ServiceProcess[];
@@ -34,6 +37,7 @@ async function startServices(workspace: BenchWorkspace): Promise<Stack> {
     AMQP_PREFIX: workspace.amqpPrefix,
     MIGRATE_ON_START: 'false',
     OUTBOX_BATCH_SIZE: '500',
+    ...workspace.auth.env,
   };
   const print = (name: string, line: string) => process.stderr.write(`[${name}] ${line}\n`);
   const services = [
@@ -41,7 +45,13 @@ async function startServices(workspace: BenchWorkspace): Promise<Stack> {
     spawnService('comments', { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb }, print),
   ];
   for (const port of [recipesPort, commentsPort]) await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
-  return { recipesUrl: `http://127.0.0.1:${recipesPort}/graphql`, recipesDb, commentsDb, services };
+  return {
+    recipesUrl: `http://127.0.0.1:${recipesPort}/graphql`,
+    recipesCredential: () => workspace.auth.credential('recipes', BENCH_USER),
+    recipesDb,
+    commentsDb,
+    services,
+  };
 }
 
 async function main(): Promise<void> {

@@ -32,5 +32,9 @@ describe('the fixed data set', () => {
       expect(recipe.title.length).toBeLessThanOrEqual(200);
       expect(recipe.price).toMatch(/^\d+\.\d{2}$/);
     }
+    for (const row of [...recipes, ...comments]) {
+      expect(row.author_id).toMatch(/^cook\d+$/);
+      expect(row.author_name.length).toBeLessThanOrEqual(100);
+    }
   });
 });

@@ -24,6 +24,7 @@ export const DOCKERFILE = 'docker/Dockerfile';
 export interface ComposeService {
   image?: string;
   build?: { context: string; dockerfile: string };
+  entrypoint?: string[];
   command?: string[];
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: Array<string | number>;
@@ -31,6 +32,7 @@ export interface ComposeService {
   healthcheck?: { test?: string[] | string; disable?: boolean };
   restart?: string;
   volumes?: string[];
+  tmpfs?: string[];
   network_mode?: string;
 }
 

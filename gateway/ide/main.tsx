@@ -1,6 +1,9 @@
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'graphiql/style.css';
+import { requestHeaders } from './requestHeaders.js';
+import { initialUser, UserPicker, type DemoUser } from './userPicker.js';
 import './workers.js';
 
 /** What the gateway writes into the page (see gateway/src/ide/idePage.ts). */
@@ -9,6 +12,8 @@ interface IdeConfig {
   tabs: Array<{ query: string; variables: string; headers: string }>;
   /** Stands for a recipe id in the examples' variables until one is known. */
   recipeIdPlaceholder: string;
+  /** Only when the gateway trusts the development key: the "Signed in as" picker's users. */
+  demoUsers?: DemoUser[];
 }
 
 function readConfig(): IdeConfig {
@@ -16,16 +21,12 @@ function readConfig(): IdeConfig {
   return JSON.parse(element?.textContent ?? '{}') as IdeConfig;
 }
 
-/** Plain fetch to the gateway: JSON over POST, so Apollo's CSRF prevention lets it through. */
-function createFetcher(endpoint: string): GraphiQLProps['fetcher'] {
+/** Plain fetch to the gateway, as the picked user unless the headers editor says otherwise. */
+function createFetcher(endpoint: string, token: () => string | undefined): GraphiQLProps['fetcher'] {
   return async (params, options) => {
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: {
-        accept: 'application/graphql-response+json, application/json',
-        'content-type': 'application/json',
-        ...options?.headers,
-      },
+      headers: requestHeaders(token(), options?.headers),
       body: JSON.stringify(params),
     });
     return response.json();
@@ -68,19 +69,46 @@ function firstVisitEditors(tabs: IdeConfig['tabs'], firstVisit: boolean) {
   return { initialQuery: first.query, initialVariables: first.variables, initialHeaders: first.headers };
 }
 
-const config = readConfig();
-const root = document.getElementById('graphiql');
-if (root) {
-  const firstVisit = localStorage.getItem('graphiql:tabState') === null;
-  const tabs = firstVisit ? await withNewestRecipeId(config) : config.tabs;
-  createRoot(root).render(
+interface IdeProps {
+  config: IdeConfig;
+  tabs: IdeConfig['tabs'];
+  firstVisit: boolean;
+}
+
+/** GraphiQL, with a "Signed in as" picker in its header when the gateway offers demo users. */
+function Ide({ config, tabs, firstVisit }: IdeProps) {
+  const users = config.demoUsers ?? [];
+  const tokenOf = (user: string) => users.find((candidate) => candidate.user === user)?.token;
+  const [picked, setPicked] = useState(() => initialUser(users));
+  // Read by the fetcher at each request; a new fetcher would make GraphiQL fetch the schema again.
+  const token = useRef(tokenOf(picked));
+  const fetcher = useMemo(() => createFetcher(config.endpoint, () => token.current), [config.endpoint]);
+  const pick = (user: string) => {
+    token.current = tokenOf(user);
+    setPicked(user);
+  };
+  return (
     <GraphiQL
-      fetcher={createFetcher(config.endpoint)}
+      fetcher={fetcher}
       defaultTabs={tabs}
       {...firstVisitEditors(tabs, firstVisit)}
       defaultEditorToolsVisibility="variables"
       isHeadersEditorEnabled
       shouldPersistHeaders={false}
-    />,
+    >
+      {users.length > 0 && (
+        <GraphiQL.Logo>
+          <UserPicker users={users} value={picked} onChange={pick} />
+        </GraphiQL.Logo>
+      )}
+    </GraphiQL>
   );
+}
+
+const config = readConfig();
+const root = document.getElementById('graphiql');
+if (root) {
+  const firstVisit = localStorage.getItem('graphiql:tabState') === null;
+  const tabs = firstVisit ? await withNewestRecipeId(config) : config.tabs;
+  createRoot(root).render(<Ide config={config} tabs={tabs} firstVisit={firstVisit} />);
 }

@@ -1,6 +1,13 @@
 import { ApolloGateway } from '@apollo/gateway';
 import {
+  createGatewayCredentialSigner,
+  createUserTokenVerifier,
+  type GatewayCredentialSigner,
+} from '@potluck/identity';
+import {
   createLogger,
+  internalAuthSecretOf,
+  userAuthOf,
   httpLimitsOf,
   queryLimits,
   scalarLiteralsRule,
@@ -13,8 +20,10 @@ import {
 import { subgraphTimeoutMs, urlOverrides, type GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { IDE_DIST } from './ide/ideDist.js';
+import { demoUsersOf } from './ide/demoUsers.js';
 import { ideRoutes } from './ide/ideRoutes.js';
 import { operationResolutionPlugin } from './operationResolution.js';
+import { mutationsNeedSignInPlugin, userTokens } from './userTokens.js';
 import { createSubgraphFetch, SubgraphDataSource, type SubgraphFetch } from './subgraphDataSource.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { watchedSupergraph, type LoadedSupergraph, type SupergraphSource } from './supergraphSource.js';
@@ -62,7 +71,13 @@ function readinessChecks(source: SupergraphSource, overrides: Record<string, str
 }
 
 /** Apollo Gateway over the watched supergraph, calling each subgraph through the shared pools with its own deadline. */
-function createGateway(config: GatewayConfig, source: SupergraphSource, subgraphFetch: SubgraphFetch, logger: Logger) {
+function createGateway(
+  config: GatewayConfig,
+  source: SupergraphSource,
+  subgraphFetch: SubgraphFetch,
+  credentials: GatewayCredentialSigner,
+  logger: Logger,
+) {
   const overrides = urlOverrides(config);
   // @apollo/gateway has no option for its usage telemetry: its constructor reads only this variable.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -77,6 +92,7 @@ function createGateway(config: GatewayConfig, source: SupergraphSource, subgraph
         fetch: subgraphFetch,
         timeoutMs: subgraphTimeoutMs(config, name),
         logger,
+        credentials,
       }),
   });
 }
@@ -92,12 +108,14 @@ export async function startGateway(
   const source = watchedSupergraph(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS, logger);
   const subgraphFetch = createSubgraphFetch({ dedupe: config.SUBGRAPH_DEDUPE });
   const limits = queryLimits(config);
+  const userAuth = userAuthOf(config);
+  const credentials = createGatewayCredentialSigner(internalAuthSecretOf(config));
   const http = await startGraphQLService<GatewayContext>({
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
     logger,
-    apollo: { gateway: createGateway(config, source, subgraphFetch, logger) },
+    apollo: { gateway: createGateway(config, source, subgraphFetch, credentials, logger) },
     context: createGatewayContext,
     readinessChecks: readinessChecks(source, urlOverrides(config)),
     introspection: config.INTROSPECTION,
@@ -106,14 +124,25 @@ export async function startGateway(
     maxTokens: config.MAX_TOKENS,
     drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8),
     validationRules: [...limits.validationRules, scalarLiteralsRule()],
-    plugins: [operationResolutionPlugin(), scalarVariablesPlugin(), ...limits.plugins],
-    routes: await ideRoutes({ distDir: IDE_DIST, operationsDir: config.OPERATIONS_DIR, logger }),
+    plugins: [operationResolutionPlugin(), scalarVariablesPlugin(), ...limits.plugins, mutationsNeedSignInPlugin()],
+    guard: userTokens(createUserTokenVerifier(userAuth.settings, userAuth.keys)),
+    routes: await ideRoutes({
+      distDir: IDE_DIST,
+      operationsDir: config.OPERATIONS_DIR,
+      logger,
+      demoUsers: demoUsersOf(userAuth),
+    }),
     httpLimits: httpLimitsOf(config),
     allowedHosts: config.ALLOWED_HOSTS,
     corsOrigins: config.CORS_ORIGINS,
   });
   logger.info(
-    { supergraph: config.SUPERGRAPH_PATH, hash: source.current()?.hash, mode: config.POTLUCK_MODE },
+    {
+      supergraph: config.SUPERGRAPH_PATH,
+      hash: source.current()?.hash,
+      mode: config.POTLUCK_MODE,
+      tokens: { issuer: userAuth.settings.issuer, keys: userAuth.dev ? 'development key' : userAuth.settings.jwksUrl },
+    },
     'gateway serving the supergraph',
   );
   return {

@@ -8,7 +8,10 @@ import {
   envVar,
   httpLimitsOf,
   httpServerEnv,
+  internalAuthSecretOf,
   parseEnv,
+  userAuthOf,
+  userAuthEnv,
   type Env,
 } from '@potluck/service';
 
@@ -55,6 +58,7 @@ const schema = z.object({
   CORS_ORIGINS: corsOriginsVar(),
   APOLLO_TELEMETRY: envVar.boolean(false),
   ...httpServerEnv,
+  ...userAuthEnv,
 });
 export { schema as gatewayEnvSchema };
 
@@ -69,6 +73,8 @@ export function loadConfig(env: Env) {
     throw new ConfigError([`STACKTRACES: must be false when POTLUCK_MODE is production (got "${env.STACKTRACES}")`]);
   }
   httpLimitsOf(parsed); // refuses inconsistent HTTP timeouts now, not when the server starts
+  userAuthOf(parsed); // and token settings production refuses
+  internalAuthSecretOf(parsed);
   return Object.freeze({ ...parsed, INTROSPECTION: parsed.INTROSPECTION ?? parsed.POTLUCK_MODE === 'development' });
 }
 

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GATEWAY_CREDENTIAL_HEADER, type GatewayCredentialSigner } from '@potluck/identity';
 import { currentRequest, REQUEST_ID_HEADER, withShortQuotes, type Logger } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
@@ -92,11 +93,12 @@ export interface SubgraphDataSourceOptions {
   fetch: SubgraphFetch;
   timeoutMs: number;
   logger: Logger;
+  credentials: GatewayCredentialSigner;
 }
 
 /**
- * A subgraph as the gateway calls it: forwards the request id and the caller's
- * credentials, and turns a timeout or an unreachable subgraph into a coded error on the
+ * A subgraph as the gateway calls it: forwards the request id and, as a gateway credential
+ * for this subgraph, who the caller is (never the client's own token), and turns a timeout or an unreachable subgraph into a coded error on the
  * fields it owns (SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE) while the rest of the response
  * still comes back.
  */
@@ -105,10 +107,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({ url: options.url, fetcher: options.fetch.fetcherFor(options.timeoutMs) });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (!context.requestId) return;
-    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const viewer = context.viewer ?? null;
+    request.http?.headers.set(
+      GATEWAY_CREDENTIAL_HEADER,
+      await this.options.credentials.credentialFor(this.options.name, viewer),
+    );
+    if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 
   /**

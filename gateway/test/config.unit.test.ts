@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, subgraphTimeoutMs } from '../src/config.js';
 
+/** The least a production gateway needs: a real identity provider and its own internal secret. */
+const PRODUCTION = {
+  POTLUCK_MODE: 'production',
+  AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://id.example.com/',
+  AUTH_AUDIENCE: 'potluck',
+  INTERNAL_AUTH_SECRET: 'a-production-secret-of-at-least-32-characters',
+};
+
 describe('gateway config', () => {
   it('has the documented limits by default', () => {
     expect(loadConfig({})).toMatchObject({
@@ -19,14 +28,42 @@ describe('gateway config', () => {
 
   it('turns introspection on in development and off in production, unless INTROSPECTION says otherwise', () => {
     expect(loadConfig({}).INTROSPECTION).toBe(true);
-    expect(loadConfig({ POTLUCK_MODE: 'production' }).INTROSPECTION).toBe(false);
-    expect(loadConfig({ POTLUCK_MODE: 'production', INTROSPECTION: 'true' }).INTROSPECTION).toBe(true);
+    expect(loadConfig(PRODUCTION).INTROSPECTION).toBe(false);
+    expect(loadConfig({ ...PRODUCTION, INTROSPECTION: 'true' }).INTROSPECTION).toBe(true);
     expect(loadConfig({ INTROSPECTION: 'false' }).INTROSPECTION).toBe(false);
+  });
+
+  it('refuses to run in production with development keys or without an identity provider', () => {
+    const withoutProvider = { ...PRODUCTION, AUTH_JWKS_URL: undefined };
+    expect(() => loadConfig(withoutProvider)).toThrow(/AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE are required/);
+    expect(() => loadConfig({ ...PRODUCTION, AUTH_ISSUER: 'potluck-dev' })).toThrow(/development issuer/);
+    const withoutSecret = { ...PRODUCTION, INTERNAL_AUTH_SECRET: undefined };
+    expect(() => loadConfig(withoutSecret)).toThrow(
+      /INTERNAL_AUTH_SECRET \(or INTERNAL_AUTH_SECRET_FILE\) is required/,
+    );
+    expect(() => loadConfig({ ...PRODUCTION, INTERNAL_AUTH_SECRET: `potluck-dev-${'x'.repeat(40)}` })).toThrow(
+      /development secret is refused/,
+    );
+  });
+
+  it('needs an issuer and an audience with a JWKS URL, and accepts only asymmetric algorithms', () => {
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'https://id.example.com/jwks.json' })).toThrow(
+      /AUTH_ISSUER is required with AUTH_JWKS_URL[\s\S]*AUTH_AUDIENCE is required/,
+    );
+    for (const algorithms of ['HS256', 'none', 'RS256,HS512']) {
+      expect(() => loadConfig({ AUTH_ALGORITHMS: algorithms })).toThrow(/AUTH_ALGORITHMS/);
+    }
+    expect(loadConfig({ AUTH_ALGORITHMS: 'RS256, ES256' }).AUTH_ALGORITHMS).toEqual(['RS256', 'ES256']);
+  });
+
+  it('hides the internal secret when it refuses it', () => {
+    expect(() => loadConfig({ INTERNAL_AUTH_SECRET: 'short-secret-value' })).toThrow(/INTERNAL_AUTH_SECRET: .*\*\*\*/);
+    expect(() => loadConfig({ INTERNAL_AUTH_SECRET: 'short-secret-value' })).not.toThrow(/short-secret-value/);
   });
 
   it('refuses stack traces in production', () => {
     expect(loadConfig({ STACKTRACES: 'true' }).STACKTRACES).toBe(true);
-    expect(() => loadConfig({ POTLUCK_MODE: 'production', STACKTRACES: 'true' })).toThrow(
+    expect(() => loadConfig({ ...PRODUCTION, STACKTRACES: 'true' })).toThrow(
       /STACKTRACES: must be false when POTLUCK_MODE is production/,
     );
   });

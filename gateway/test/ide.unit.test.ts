@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { requestHeaders } from '../ide/requestHeaders.js';
+import { demoUsersOf } from '../src/ide/demoUsers.js';
 import { exampleTabs, RECIPE_ID_PLACEHOLDER } from '../src/ide/exampleTabs.js';
 import { IDE_CONTENT_SECURITY_POLICY, idePage } from '../src/ide/idePage.js';
 
@@ -42,7 +44,30 @@ describe('exampleTabs', () => {
   it('keeps each operation as written, after a line that says what it does', () => {
     expect(tabs[0]!.query).toMatch(/^# .+\nquery RecipesWithComments\(/);
   });
+
+  it('comments as the signed-in user: the example names no author', () => {
+    const addComment = tabs.find((tab) => tab.name === 'AddComment')!;
+    expect(JSON.parse(addComment.variables)).toEqual({
+      input: { recipeId: RECIPE_ID_PLACEHOLDER, text: 'Made it twice this week!' },
+    });
+  });
+
+  it('puts "who am I" right after the five, wherever its file has it', () => {
+    const sources = [
+      'query Viewer { viewer { id } }\nquery Other { a }',
+      'mutation AddComment { a }\nquery RecipesWithComments { a }',
+    ];
+    const names = exampleTabs(sources).map((tab) => tab.name);
+    expect(names).toEqual(['RecipesWithComments', 'AddComment', 'Viewer', 'Other']);
+    expect(exampleTabs(sources)[2]!.query).toMatch(/^# Who the gateway takes you for.+\nquery Viewer /);
+  });
 });
+
+/** The JSON config the page hands the browser. */
+function configOf(page: string): Record<string, unknown> {
+  const json = /<script id="potluck-ide-config" type="application\/json">(.*)<\/script>/.exec(page)?.[1];
+  return JSON.parse(json!) as Record<string, unknown>;
+}
 
 describe('idePage', () => {
   const page = idePage({ endpoint: '/graphql', assets: '/ide/', tabs: exampleTabs(operations) });
@@ -67,9 +92,56 @@ describe('idePage', () => {
     expect(JSON.parse(json!).tabs[0].query).toBe('</script><script>alert(1)</script>');
   });
 
+  it('carries no demo user, and no token, unless it is given some', () => {
+    for (const demoUsers of [undefined, []]) {
+      const plain = idePage({ endpoint: '/graphql', assets: '/ide/', tabs: [], demoUsers });
+      expect(configOf(plain)).not.toHaveProperty('demoUsers');
+      expect(plain).not.toMatch(/token|eyJ/);
+    }
+  });
+
+  it('carries the demo users it is given, each with its token and nothing else, as script-safe JSON', () => {
+    const ana = { user: 'ana', name: 'Ana', roles: [], token: 'eyJ.ana.sig' };
+    const mo = { user: 'mo', name: 'Mo </script><script>alert(1)</script>', roles: ['moderator'], token: 'eyJ.mo.sig' };
+    const page = idePage({
+      endpoint: '/graphql',
+      assets: '/ide/',
+      tabs: [],
+      demoUsers: [ana, { ...mo, secret: 'not for the page' } as typeof mo],
+    });
+    expect(configOf(page).demoUsers).toEqual([ana, mo]);
+    expect(page).not.toContain('not for the page');
+    expect(page).not.toContain('</script><script>');
+  });
+
   it('runs under a policy that allows only the gateway itself', () => {
     expect(IDE_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(IDE_CONTENT_SECURITY_POLICY).toContain("connect-src 'self'");
     expect(IDE_CONTENT_SECURITY_POLICY).not.toMatch(/https?:/);
+  });
+});
+
+describe('requestHeaders (what the IDE sends)', () => {
+  it("sends JSON, and the picked user's token as a bearer token", () => {
+    expect(requestHeaders('eyJ.ana.sig')).toEqual({
+      accept: 'application/graphql-response+json, application/json',
+      'content-type': 'application/json',
+      authorization: 'Bearer eyJ.ana.sig',
+    });
+  });
+
+  it("sends no Authorization for an anonymous user, and the headers editor's own, whatever its case, over the picked user's", () => {
+    expect(requestHeaders(undefined, { 'x-request-id': 'r-1' })).not.toHaveProperty('authorization');
+    expect(requestHeaders('eyJ.ana.sig', { Authorization: 'Bearer mine', 'X-Request-Id': 'r-1' })).toMatchObject({
+      authorization: 'Bearer mine',
+      'x-request-id': 'r-1',
+    });
+    expect(Object.keys(requestHeaders('eyJ.ana.sig', { AUTHORIZATION: '' }))).toHaveLength(3);
+  });
+});
+
+describe('demoUsersOf', () => {
+  it('offers no demo user when the gateway trusts a real identity provider', () => {
+    expect(demoUsersOf({ settings: { issuer: 'https://id.example.com/', audience: 'potluck' } })).toBeUndefined();
   });
 });

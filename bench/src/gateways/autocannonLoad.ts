@@ -7,6 +7,8 @@ export interface HttpTarget {
   url: string;
   body?: string;
   nextBody?: () => string;
+  /** Added to every request (a user token for writes). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function runAutocannon(target: HttpTarget, connections: number, sec
   const options: autocannon.Options = {
     url: target.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...target.headers },
     connections,
     duration: seconds,
     timeout: 10,

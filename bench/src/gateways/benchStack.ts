@@ -6,25 +6,32 @@ import { dropDatabase, ensureDatabase, withDatabase } from '@potluck/db';
 import { migrateSubgraph } from '@potluck/service';
 import { deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@potluck/testing';
 import { REPO_ROOT, SERVICES, waitForHttpOk } from '../../../scripts/stack.js';
+import { createBenchAuth, type BenchAuth } from './benchAuth.js';
 import type { BenchConfig } from './config.js';
+import { hiveGatewayConfigSource } from './peers/hiveGatewayCredential.js';
 import { startProcess, stopProcess, tailOf, type BenchProcess } from './processes.js';
 import { withSubgraphUrls } from './supergraphUrls.js';
 
 export type GatewayName = 'potluck' | 'apollo' | 'hive';
 
-/** Throwaway databases, a broker prefix and a scratch folder (logs, supergraph) for one run. */
+/** Throwaway databases, a broker prefix, a scratch folder (logs, supergraph, keys) and identity for one run. */
 export interface BenchWorkspace {
   databases: { recipes: string; comments: string };
   amqpPrefix: string;
   dir: string;
+  auth: BenchAuth;
   cleanUp(): Promise<void>;
 }
 
-/** Throwaway, migrated databases for both subgraphs and a broker prefix, with the clean-up that removes them. */
+/**
+ * Throwaway, migrated databases for both subgraphs, a broker prefix, and a gateway↔subgraph
+ * secret and development keys of the run's own, with the clean-up that removes them.
+ */
 export async function createWorkspace(
   config: Pick<BenchConfig, 'DATABASE_SERVER_URL' | 'AMQP_URL'>,
 ): Promise<BenchWorkspace> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'potluck-bench-'));
+  const auth = createBenchAuth(dir);
   const databases = {
     recipes: withDatabase(config.DATABASE_SERVER_URL, randomName('potluck_bench_recipes')),
     comments: withDatabase(config.DATABASE_SERVER_URL, randomName('potluck_bench_comments')),
@@ -44,11 +51,13 @@ export async function createWorkspace(
     await cleanUp();
     throw error;
   }
-  return { databases, amqpPrefix, dir, cleanUp };
+  return { databases, amqpPrefix, dir, auth, cleanUp };
 }
 
 export interface RunningBench {
   urls: { recipes: string; comments: string } & Record<GatewayName, string>;
+  /** The run's identity: credentials for calls straight to a subgraph, a user token for writes. */
+  auth: BenchAuth;
   processes: BenchProcess[];
   pids(): Record<string, number | undefined>;
   stop(): Promise<void>;
@@ -87,20 +96,21 @@ export async function writeSupergraph(
   return supergraph;
 }
 
-/** Potluck's gateway as `npm start` runs it (`gateway/src/main.ts`), on the given supergraph. */
+/** Potluck's gateway as `npm start` runs it (`gateway/src/main.ts`), on the given supergraph, with the run's keys. */
 export function potluckGateway(
   name: string,
   port: number,
   supergraph: string,
+  workspace: BenchWorkspace,
   urls: { recipes: string; comments: string },
-  options: { logDir: string; logLevel: string },
+  logLevel: string,
 ): BenchProcess {
-  const env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: options.logLevel, SUPERGRAPH_PATH: supergraph };
+  const env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, SUPERGRAPH_PATH: supergraph };
   return startProcess(
     name,
     [SERVICES.gateway.entry],
-    { ...env, RECIPES_URL: urls.recipes, COMMENTS_URL: urls.comments },
-    options,
+    { ...env, ...workspace.auth.env, RECIPES_URL: urls.recipes, COMMENTS_URL: urls.comments },
+    { logDir: workspace.dir },
   );
 }
 
@@ -113,33 +123,33 @@ function subgraphProcess(name: 'recipes' | 'comments', port: number, config: Ben
     AMQP_URL: config.AMQP_URL,
     AMQP_PREFIX: workspace.amqpPrefix,
     MIGRATE_ON_START: 'false',
+    ...workspace.auth.env,
   };
   return startProcess(name, [SERVICES[name].entry], env, { logDir: workspace.dir });
 }
 
-/** The peers, each given the same supergraph file and nothing else. */
-function peerProcesses(config: BenchConfig, workspace: BenchWorkspace, supergraph: string, ports: number[]) {
+/**
+ * The peers, each given the same supergraph file and the run's gateway↔subgraph secret, and
+ * nothing else: each signs its subgraph calls its own way (Apollo in `willSendRequest`, Hive in
+ * a plugin of the `gateway.config.ts` written next to the supergraph, where its CLI looks).
+ */
+async function peerProcesses(config: BenchConfig, workspace: BenchWorkspace, supergraph: string, ports: number[]) {
   const [apollo, hive] = ports.map(String) as [string, string];
+  const secret = { INTERNAL_AUTH_SECRET: workspace.auth.env.INTERNAL_AUTH_SECRET };
+  await writeFile(path.join(workspace.dir, 'gateway.config.ts'), hiveGatewayConfigSource());
   const hiveArgs = ['supergraph', supergraph, '--host', '127.0.0.1', '--port', hive];
   return [
     startProcess(
       'apollo',
       [fileOf('./peers/apolloGateway.ts')],
-      { SUPERGRAPH_PATH: supergraph, PORT: apollo },
-      {
-        logDir: workspace.dir,
-      },
+      { SUPERGRAPH_PATH: supergraph, PORT: apollo, ...secret },
+      { logDir: workspace.dir },
     ),
-    startProcess(
-      'hive',
-      [hiveBin(), ...hiveArgs, '--fork', String(config.BENCH_HIVE_FORK)],
-      {},
-      {
-        logDir: workspace.dir,
-        tsx: false,
-        cwd: workspace.dir,
-      },
-    ),
+    startProcess('hive', [hiveBin(), ...hiveArgs, '--fork', String(config.BENCH_HIVE_FORK)], secret, {
+      logDir: workspace.dir,
+      tsx: false,
+      cwd: workspace.dir,
+    }),
   ];
 }
 
@@ -159,9 +169,8 @@ export async function startBench(config: BenchConfig, workspace: BenchWorkspace)
   const stop = async () => void (await Promise.all(processes.map((running) => stopProcess(running))));
   try {
     await Promise.all(ports.slice(0, 2).map((port) => waitForHttpOk(`${origin(port)}/health/ready`, 60_000)));
-    const options = { logDir: workspace.dir, logLevel: config.BENCH_LOG_LEVEL };
-    processes.push(potluckGateway('potluck', ports[2]!, supergraph, urls, options));
-    processes.push(...peerProcesses(config, workspace, supergraph, ports.slice(3)));
+    processes.push(potluckGateway('potluck', ports[2]!, supergraph, workspace, urls, config.BENCH_LOG_LEVEL));
+    processes.push(...(await peerProcesses(config, workspace, supergraph, ports.slice(3))));
     await waitForHttpOk(`${origin(ports[2]!)}/health/ready`, 60_000);
     await Promise.all([waitForGraphQL(urls.apollo, processes[3]!), waitForGraphQL(urls.hive, processes[4]!)]);
   } catch (error) {
@@ -169,7 +178,13 @@ export async function startBench(config: BenchConfig, workspace: BenchWorkspace)
     const logs = processes.map((running) => `[${running.name}] ${tailOf(running, 5)}`).join('\n');
     throw new Error(`the benchmark stack did not start: ${(error as Error).message}\n${logs}`, { cause: error });
   }
-  return { urls, processes, pids: () => Object.fromEntries(processes.map((p) => [p.name, p.child.pid])), stop };
+  return {
+    urls,
+    auth: workspace.auth,
+    processes,
+    pids: () => Object.fromEntries(processes.map((p) => [p.name, p.child.pid])),
+    stop,
+  };
 }
 
 function fileOf(relative: string): string {

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
 import { FLOOR_ENTITIES_QUERY, body, floorRecipesQuery, isGraphQLSuccess } from './queries.js';
 import type { LoadSample } from './loadSample.js';
 
@@ -36,8 +37,8 @@ export async function runClosedLoop(
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-async function post(pool: Pool, path: string, payload: string): Promise<string> {
-  const response = await pool.request({ path, method: 'POST', headers: JSON_HEADERS, body: payload });
+async function post(pool: Pool, path: string, payload: string, headers = JSON_HEADERS): Promise<string> {
+  const response = await pool.request({ path, method: 'POST', headers, body: payload });
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}: ${text.slice(0, 200)}`);
   return text;
@@ -55,7 +56,7 @@ export function gatewayExchange(pool: Pool, url: string, payload: string): Excha
   return async () => isGraphQLSuccess(await post(pool, path, payload));
 }
 
-interface RecipesPage {
+export interface RecipesPage {
   data: { recipes: { edges: Array<{ node: Record<string, unknown> & { id: string } }> } };
 }
 
@@ -64,25 +65,49 @@ interface EntitiesAnswer {
   errors?: unknown;
 }
 
+/** A subgraph call's headers: JSON and the gateway credential, signed (and cached) as a gateway does. */
+async function signed(credential: (subgraph: string) => Promise<string>, subgraph: string) {
+  return { ...JSON_HEADERS, [GATEWAY_CREDENTIAL_HEADER]: await credential(subgraph) };
+}
+
 /**
- * The floor: what a perfect gateway does for the page query, and nothing else. The recipes
- * page from the recipes subgraph, then one `_entities` batch for its comments, merged into
- * the response a gateway would send (and serialized, as a gateway must).
+ * The floor's page: what a perfect gateway does for the page query, and nothing else. The
+ * recipes page from the recipes subgraph, then one `_entities` batch for its comments, each
+ * call signed with the gateway credential as every gateway here signs it, merged into the
+ * response a gateway would send; undefined when the comments call failed.
  */
-export function floorExchange(recipes: Pool, comments: Pool, urls: { recipes: string; comments: string }, first = 20) {
+export function floorPage(
+  recipes: Pool,
+  comments: Pool,
+  urls: { recipes: string; comments: string },
+  credential: (subgraph: string) => Promise<string>,
+  first = 20,
+) {
   const recipesPath = new URL(urls.recipes).pathname;
   const commentsPath = new URL(urls.comments).pathname;
   const pageBody = body(floorRecipesQuery(first));
-  return async (): Promise<boolean> => {
-    const page = JSON.parse(await post(recipes, recipesPath, pageBody)) as RecipesPage;
+  return async (): Promise<RecipesPage | undefined> => {
+    const page = JSON.parse(
+      await post(recipes, recipesPath, pageBody, await signed(credential, 'recipes')),
+    ) as RecipesPage;
     const nodes = page.data.recipes.edges.map((edge) => edge.node);
     const representations = nodes.map((node) => ({ __typename: 'Recipe', id: node.id }));
+    const entitiesBody = body(FLOOR_ENTITIES_QUERY, { representations });
     const answer = JSON.parse(
-      await post(comments, commentsPath, body(FLOOR_ENTITIES_QUERY, { representations })),
+      await post(comments, commentsPath, entitiesBody, await signed(credential, 'comments')),
     ) as EntitiesAnswer;
     const entities = answer.data?._entities;
-    if (answer.errors || !entities || entities.length !== nodes.length) return false;
+    if (answer.errors || !entities || entities.length !== nodes.length) return undefined;
     nodes.forEach((node, index) => (node.comments = entities[index]?.comments));
-    return JSON.stringify(page).length > 0;
+    return page;
+  };
+}
+
+/** The floor as a request: its page, serialized as a gateway must. */
+export function floorExchange(...args: Parameters<typeof floorPage>): Exchange {
+  const page = floorPage(...args);
+  return async () => {
+    const merged = await page();
+    return merged !== undefined && JSON.stringify(merged).length > 0;
   };
 }

@@ -1,7 +1,9 @@
+import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
+
 /** The documents every scenario sends; the floor asks the subgraphs for exactly what the page query needs. */
 
 const RECIPE_FIELDS = 'id title timeMinutes price';
-const COMMENT_CONNECTION = 'comments(first: 5) { totalCount edges { node { id author text createdAt } } }';
+const COMMENT_CONNECTION = 'comments(first: 5) { totalCount edges { node { id author { id name } text createdAt } } }';
 
 /** Scenario 1: a page of recipes with five comments each, through a gateway. */
 export function pageQuery(first: number): string {
@@ -11,13 +13,20 @@ export function pageQuery(first: number): string {
 /** Scenario 1 over every page in turn (`after` a cursor), so concurrent requests differ and no gateway can share calls. */
 export const PAGES_QUERY = `query BenchPages($after: String) { recipes(first: 20, after: $after) { edges { node { ${RECIPE_FIELDS} ${COMMENT_CONNECTION} } } } }`;
 
-/** Walks the recipes subgraph's pages of 20 to collect every cursor (bounded: at most `maxPages`). */
-export async function pageCursors(recipesUrl: string, maxPages = 100): Promise<Array<string | null>> {
+/**
+ * Walks the recipes subgraph's pages of 20 to collect every cursor (bounded: at most `maxPages`),
+ * each call carrying the `credential` a gateway would send.
+ */
+export async function pageCursors(
+  recipesUrl: string,
+  credential: () => Promise<string>,
+  maxPages = 100,
+): Promise<Array<string | null>> {
   const cursors: Array<string | null> = [null];
   for (let page = 1; page < maxPages; page += 1) {
     const response = await fetch(recipesUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: await credential() },
       body: body('query($after: String) { recipes(first: 20, after: $after) { pageInfo { hasNextPage endCursor } } }', {
         after: cursors.at(-1),
       }),

@@ -5,7 +5,8 @@ import { mergeSamples, summarize, type LoadSample, type LoadSummary } from './lo
 import { machineFacts, packageVersions } from './machine.js';
 import { sampleProcesses, type ProcessUsage } from './processSampler.js';
 import { pageCursors } from './queries.js';
-import { scenarios, type Scenario } from './scenarios.js';
+import { checkSameAnswers } from './sameAnswers.js';
+import { PAGE_SIZE, scenarios, type Scenario } from './scenarios.js';
 import { seedDatabases } from './seed.js';
 import { COMMENTS_PER_RECIPE, RECIPES } from './seedData.js';
 import { countStatements, type StatementCount } from './sqlStatements.js';
@@ -120,8 +121,10 @@ export async function runGatewayBench(config: BenchConfig): Promise<GatewayBench
     const bench = await startBench(config, workspace);
     try {
       const idleRssMiB = sampleProcesses(bench.pids()).stop().rssMiB;
-      const seed = { recipeIds: recipes.map((recipe) => recipe.id), cursors: await pageCursors(bench.urls.recipes) };
-      const chosen = scenarios(bench, config.BENCH_CONNECTIONS, seed).filter(
+      const cursors = await pageCursors(bench.urls.recipes, () => bench.auth.credential('recipes'));
+      await checkSameAnswers(bench, PAGE_SIZE, cursors[1] ?? null);
+      const seed = { recipeIds: recipes.map((recipe) => recipe.id), cursors };
+      const chosen = (await scenarios(bench, config.BENCH_CONNECTIONS, seed)).filter(
         (scenario) => !config.BENCH_ONLY || config.BENCH_ONLY.includes(scenario.id),
       );
       const results = await runScenarios(config, chosen, bench);

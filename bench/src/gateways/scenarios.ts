@@ -73,7 +73,8 @@ function autocannonScenario(
 }
 
 /** The floor, or Potluck's gateway driven by the floor's own client (like for like). */
-function closedScenario(id: ScenarioId, title: string, urls: RunningBench['urls'], connections: number): Scenario {
+function closedScenario(id: ScenarioId, title: string, bench: RunningBench, connections: number): Scenario {
+  const { urls } = bench;
   const throughGateway = id.startsWith('page:potluck');
   return {
     id,
@@ -87,7 +88,7 @@ function closedScenario(id: ScenarioId, title: string, urls: RunningBench['urls'
       const [recipes, comments, gateway] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0]];
       const exchange = throughGateway
         ? gatewayExchange(gateway, urls.potluck, body(pageQuery(PAGE_SIZE)))
-        : floorExchange(recipes, comments, urls, PAGE_SIZE);
+        : floorExchange(recipes, comments, urls, (subgraph) => bench.auth.credential(subgraph), PAGE_SIZE);
       try {
         return await runClosedLoop(exchange, connections, seconds);
       } finally {
@@ -97,9 +98,13 @@ function closedScenario(id: ScenarioId, title: string, urls: RunningBench['urls'
   };
 }
 
-/** Every scenario of one run against the running stack, in the order they are reported. */
-export function scenarios(bench: RunningBench, connections: number, seed: SeedFacts): Scenario[] {
+/**
+ * Every scenario of one run against the running stack, in the order they are reported. Reads
+ * go through the gateways anonymously; the write signs in with a user token.
+ */
+export async function scenarios(bench: RunningBench, connections: number, seed: SeedFacts): Promise<Scenario[]> {
   const { urls } = bench;
+  const signedIn = { authorization: await bench.auth.authorization() };
   const gateways: GatewayName[] = ['potluck', 'apollo', 'hive'];
   const page = body(pageQuery(PAGE_SIZE));
   const pages = roundRobin(seed.cursors.map((after) => body(PAGES_QUERY, { after })));
@@ -118,8 +123,8 @@ export function scenarios(bench: RunningBench, connections: number, seed: SeedFa
         },
       ),
     ),
-    closedScenario('floor', 'floor: recipes page, then one _entities call', urls, connections),
-    closedScenario('page:potluck:bench-client', "page via Potluck's gateway, the floor's client", urls, connections),
+    closedScenario('floor', 'floor: recipes page, then one _entities call', bench, connections),
+    closedScenario('page:potluck:bench-client', "page via Potluck's gateway, the floor's client", bench, connections),
     ...gateways.map((gateway) =>
       autocannonScenario(
         `pages:${gateway}`,
@@ -132,8 +137,8 @@ export function scenarios(bench: RunningBench, connections: number, seed: SeedFa
         },
       ),
     ),
-    closedScenario('floor:1-connection', 'floor, 1 connection', urls, 1),
-    closedScenario('page:potluck:1-connection', "page via Potluck's gateway, 1 connection", urls, 1),
+    closedScenario('floor:1-connection', 'floor, 1 connection', bench, 1),
+    closedScenario('page:potluck:1-connection', "page via Potluck's gateway, 1 connection", bench, 1),
     autocannonScenario(
       'recipe-by-id:potluck',
       "one recipe by id via Potluck's gateway",
@@ -147,7 +152,7 @@ export function scenarios(bench: RunningBench, connections: number, seed: SeedFa
       "createRecipe via Potluck's gateway",
       'potluck',
       connections,
-      { url: urls.potluck, body: create },
+      { url: urls.potluck, body: create, headers: signedIn },
       false,
     ),
   ];

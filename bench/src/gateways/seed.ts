@@ -24,10 +24,12 @@ export async function seedDatabases(urls: { recipes: string; comments: string })
   const comments = seedComments(recipes);
   await withClient(urls.recipes, async (client) => {
     await client.query(
-      `INSERT INTO recipes (id, title, description, ingredients, time_minutes, price, created_at, updated_at, version, comment_count)
-       SELECT id, title, description, ingredients, time_minutes, price, created_at, created_at, 1, comment_count
+      `INSERT INTO recipes (id, title, description, ingredients, time_minutes, price, created_at, updated_at, version,
+                            comment_count, author_id, author_name)
+       SELECT id, title, description, ingredients, time_minutes, price, created_at, created_at, 1,
+              comment_count, author_id, author_name
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, title text, description text, ingredients text[],
-              time_minutes int, price numeric, created_at timestamptz, comment_count int)`,
+              time_minutes int, price numeric, created_at timestamptz, comment_count int, author_id text, author_name text)`,
       [JSON.stringify(recipes)],
     );
     await client.query(
@@ -38,9 +40,10 @@ export async function seedDatabases(urls: { recipes: string; comments: string })
   });
   await withClient(urls.comments, async (client) => {
     await client.query(
-      `INSERT INTO comments (id, recipe_id, text, author, created_at, version)
-       SELECT id, recipe_id, text, author, created_at, 1
-         FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, recipe_id uuid, text text, author text, created_at timestamptz)`,
+      `INSERT INTO comments (id, recipe_id, text, author_id, author_name, created_at, version)
+       SELECT id, recipe_id, text, author_id, author_name, created_at, 1
+         FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, recipe_id uuid, text text, author_id text, author_name text,
+              created_at timestamptz)`,
       [JSON.stringify(comments)],
     );
     await client.query(

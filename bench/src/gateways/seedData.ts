@@ -14,17 +14,25 @@ export interface SeedRecipe {
   price: string;
   created_at: string;
   comment_count: number;
+  author_id: string;
+  author_name: string;
 }
 
 export interface SeedComment {
   id: string;
   recipe_id: string;
   text: string;
-  author: string;
+  author_id: string;
+  author_name: string;
   created_at: string;
 }
 
 const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');
+
+/** One of 97 cooks, as a signed-in user would have written: a stable user id and the name they had then. */
+function cook(n: number): { author_id: string; author_name: string } {
+  return { author_id: `cook${n % 97}`, author_name: `Cook ${n % 97}` };
+}
 
 /** A valid UUID (version 4 layout) derived from a kind and a number, so ids are stable across runs. */
 export function seedId(kind: 'recipe' | 'comment', n: number): string {
@@ -43,6 +51,7 @@ export function seedRecipes(count = RECIPES, commentsEach = COMMENTS_PER_RECIPE)
       price: `${(n % 50) + 1}.99`,
       created_at: new Date(EPOCH + n * MINUTE).toISOString(),
       comment_count: commentsEach,
+      ...cook(n),
     };
   });
 }
@@ -55,7 +64,7 @@ export function seedComments(recipes: SeedRecipe[], commentsEach = COMMENTS_PER_
         id: seedId('comment', n),
         recipe_id: recipe.id,
         text: `Comment ${j + 1} on ${recipe.title}: made it twice, would make it again.`,
-        author: `cook${n % 97}`,
+        ...cook(n),
         created_at: new Date(Date.parse(recipe.created_at) + (j + 1) * 1000).toISOString(),
       };
     }),

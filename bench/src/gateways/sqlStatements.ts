@@ -33,6 +33,7 @@ async function startCountingSubgraphs(config: BenchConfig, workspace: BenchWorks
     AMQP_URL: config.AMQP_URL,
     AMQP_PREFIX: workspace.amqpPrefix,
     OUTBOX_POLL_MS: String(3_600_000),
+    ...workspace.auth.env,
   });
   const overrides = (name: 'recipes' | 'comments') => ({
     logger: createLogger(name, 'silent'),
@@ -80,7 +81,7 @@ export async function countStatements(
 async function startGatewayFor(workspace: BenchWorkspace, urls: { recipes: string; comments: string }) {
   const supergraph = await writeSupergraph(workspace, 'supergraph-sql.graphql', urls);
   const port = await freePort();
-  const gateway = potluckGateway('potluck-sql', port, supergraph, urls, { logDir: workspace.dir, logLevel: 'warn' });
+  const gateway = potluckGateway('potluck-sql', port, supergraph, workspace, urls, 'warn');
   try {
     await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
   } catch (error) {

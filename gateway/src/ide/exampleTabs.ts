@@ -24,7 +24,7 @@ const EXAMPLES: Record<string, Example> = {
   },
   Recipe: { about: 'One recipe with all its fields and comments.', variables: { id: RECIPE_ID_PLACEHOLDER } },
   CreateRecipe: {
-    about: 'Creates a recipe (price is a decimal string or a number).',
+    about: 'Creates a recipe as the signed-in user, its author (price is a decimal string or a number).',
     variables: {
       input: {
         title: 'Shakshuka',
@@ -36,12 +36,16 @@ const EXAMPLES: Record<string, Example> = {
     },
   },
   UpdateRecipe: {
-    about: 'Changes only the fields given.',
+    about: 'Changes only the fields given; only its author or a moderator may.',
     variables: { id: RECIPE_ID_PLACEHOLDER, input: { timeMinutes: 25 } },
   },
   AddComment: {
-    about: 'Comments on a recipe; author defaults to "anonymous".',
-    variables: { input: { recipeId: RECIPE_ID_PLACEHOLDER, text: 'Made it twice this week!', author: 'ana' } },
+    about: 'Comments on a recipe as the signed-in user.',
+    variables: { input: { recipeId: RECIPE_ID_PLACEHOLDER, text: 'Made it twice this week!' } },
+  },
+  Viewer: {
+    about: 'Who the gateway takes you for: the user picked at the top right, or your Authorization header.',
+    variables: {},
   },
   RecipeSummary: {
     about: 'One recipe without its comments: only the recipes subgraph answers, so it works while comments is down.',
@@ -53,8 +57,8 @@ const DEFAULT_HEADERS = '{}';
 
 /**
  * The IDE's tabs from the example operation files: the five everyone starts with first
- * (list, one recipe, create, update, comment), then every other operation in file order.
- * Each keeps its text as written and gets a one-line comment and runnable variables.
+ * (list, one recipe, create, update, comment), then who you are, then every other operation
+ * in file order. Each keeps its text as written and gets a one-line comment and runnable variables.
  */
 export function exampleTabs(sources: string[]): ExampleTab[] {
   const found: Array<{ name: string; text: string }> = [];

@@ -1,3 +1,4 @@
+import type { IdeDemoUser } from './demoUsers.js';
 import { RECIPE_ID_PLACEHOLDER, type ExampleTab } from './exampleTabs.js';
 
 export interface IdePageOptions {
@@ -5,6 +6,8 @@ export interface IdePageOptions {
   /** Where the bundle is served, e.g. `/ide/`. */
   assets: string;
   tabs: ExampleTab[];
+  /** Offered in the IDE's "Signed in as" picker; none, or an empty list: no picker and no token in the page. */
+  demoUsers?: readonly IdeDemoUser[] | undefined;
 }
 
 /** JSON that is safe inside a `<script>` element: no `</script>` or `<!--` can close it early. */
@@ -19,11 +22,14 @@ function scriptSafeJson(value: unknown): string {
  * The IDE's HTML. Every URL in it is relative to the gateway; the config is data (a JSON
  * script element), not code, so the page runs under a CSP that allows only 'self'.
  */
-export function idePage({ endpoint, assets, tabs }: IdePageOptions): string {
+export function idePage({ endpoint, assets, tabs, demoUsers = [] }: IdePageOptions): string {
   const config = {
     endpoint,
     tabs: tabs.map(({ query, variables, headers }) => ({ query, variables, headers })),
     recipeIdPlaceholder: RECIPE_ID_PLACEHOLDER,
+    ...(demoUsers.length > 0 && {
+      demoUsers: demoUsers.map(({ user, name, roles, token }) => ({ user, name, roles, token })),
+    }),
   };
   return `<!doctype html>
 <html lang="en">

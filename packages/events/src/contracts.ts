@@ -31,7 +31,10 @@ export const commentStateSchema = z.object({
   id: uuid,
   recipeId: uuid,
   text: z.string(),
+  /** The author's name when they wrote it. */
   author: z.string(),
+  /** The author's user id; absent on comments written before identity. */
+  authorId: z.string().min(1).max(255).optional(),
   createdAt: isoDate,
   version: z.number().int().min(1),
 });
@@ -63,6 +66,7 @@ const envelopeSchema = z.object({
   aggregateId: uuid,
   aggregateVersion: z.number().int().min(1),
   correlationId: z.string().min(1).max(CORRELATION_ID_MAX_LENGTH).optional(),
+  actor: z.object({ id: z.string().min(1).max(255), name: z.string().max(100) }).optional(),
   data: z.unknown(),
 });
 

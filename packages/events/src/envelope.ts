@@ -15,6 +15,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * `aggregateVersion` rises on every change and lets consumers drop stale events.
  * `correlationId`, when present, names what caused the event: the id of the HTTP request,
  * or the correlation id of the event whose handling produced it. It is for logs only.
+ * `actor`, when present, is the signed-in user whose request made the change (absent on
+ * events older than identity and on changes no user asked for).
  */
 export interface EventEnvelope<Data = unknown> {
   id: string;
@@ -24,7 +26,14 @@ export interface EventEnvelope<Data = unknown> {
   aggregateId: string;
   aggregateVersion: number;
   correlationId?: string;
+  actor?: Actor;
   data: Data;
+}
+
+/** Who made a change: a user's id (the token's subject) and their name when they made it. */
+export interface Actor {
+  id: string;
+  name: string;
 }
 
 export const SCHEMA_VERSION = 1;
@@ -39,8 +48,12 @@ export interface NewEvent<Data> {
   aggregateId: string;
   aggregateVersion: number;
   correlationId?: string | undefined;
+  actor?: Actor | undefined;
   data: Data;
 }
+
+/** What every event of one change shares, whatever its type: its id, time, cause and actor. */
+export type EventMeta = Pick<NewEvent<unknown>, 'id' | 'occurredAt' | 'correlationId' | 'actor'>;
 
 export function createEnvelope<Data>(event: NewEvent<Data>): EventEnvelope<Data> {
   return {
@@ -51,6 +64,7 @@ export function createEnvelope<Data>(event: NewEvent<Data>): EventEnvelope<Data>
     aggregateId: event.aggregateId,
     aggregateVersion: event.aggregateVersion,
     ...(event.correlationId && { correlationId: event.correlationId }),
+    ...(event.actor && { actor: { id: event.actor.id, name: event.actor.name } }),
     data: event.data,
   };
 }

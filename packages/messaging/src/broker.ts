@@ -1,5 +1,6 @@
 import amqp, { type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
+import { amqpUser } from './publisherTrust.js';
 
 /** Something that needs channels: called on every (re)connect to recreate them. */
 export type BrokerParticipant = (connection: ChannelModel) => Promise<void>;
@@ -23,7 +24,12 @@ export class Broker {
   private current: ChannelModel | undefined;
   private readonly connectListeners = new Set<() => void>();
 
-  constructor(private readonly options: BrokerOptions) {}
+  /** The RabbitMQ user this connection logs in as: what every message it publishes carries as `userId`. */
+  readonly user: string;
+
+  constructor(private readonly options: BrokerOptions) {
+    this.user = amqpUser(options.url);
+  }
 
   get connected(): boolean {
     return this.current !== undefined;

@@ -7,7 +7,8 @@ import { failureHistory } from './failureHistory.js';
 import { dispatchByType, handledTypes, type EventHandler, type EventHandlers } from './handlers.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { recordInInbox, type InboxTransaction } from './inbox.js';
-import { MessageMover, settle } from './messageMover.js';
+import { MessageMover, settle, type HeldMessage } from './messageMover.js';
+import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
 import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
 
@@ -21,6 +22,11 @@ export interface ConsumerOptions<Tx extends InboxTransaction> {
   transaction: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   /** One handler per consumed event type: the work queue is bound to exactly these types, and any other type is parked. */
   handlers: EventHandlers<Tx>;
+  /**
+   * The RabbitMQ users whose messages this consumer applies: its producer's login. A message
+   * whose broker-validated `userId` is missing or another user's is parked, never applied.
+   */
+  publishers: readonly string[];
   logger: Logger;
   failpoint: FailpointTrigger;
   prefetch?: number;
@@ -42,7 +48,7 @@ interface Delivery {
   message: ConsumeMessage;
 }
 
-interface Admitted extends Delivery {
+interface Admitted extends HeldMessage {
   event: ValidEvent;
 }
 
@@ -50,8 +56,8 @@ interface Admitted extends Delivery {
  * Consumes a work queue with manual acks and a bounded prefetch, in arrival order: the
  * inbox inserts and the handler's changes commit together (several waiting messages share
  * one transaction), and the acks follow the commit.
- * Duplicates are acked and skipped. Oversized, malformed or unknown messages are parked at
- * once; a failing handler is retried with delay (for as long as the failure is transient,
+ * Duplicates are acked and skipped. Messages their producer did not publish (by the
+ * broker-validated `userId`), oversized, malformed or unknown ones are parked at once; a failing handler is retried with delay (for as long as the failure is transient,
  * such as a database outage), and a message that keeps failing otherwise is parked with
  * its last error.
  */
@@ -64,9 +70,12 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly mover: MessageMover;
   private readonly bindings: readonly EventType[];
   private readonly handle: EventHandler<Tx>;
+  private readonly trust: PublisherTrust;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
-    this.mover = new MessageMover(options.topology, options.logger);
+    const login = options.broker.user;
+    this.trust = { consumer: options.topology.workQueue, login, publishers: options.publishers };
+    this.mover = new MessageMover(options.topology, options.logger, login);
     this.bindings = handledTypes(options.handlers);
     this.handle = dispatchByType(options.handlers);
     options.broker.use((connection) => this.attach(connection));
@@ -119,8 +128,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       const batch = this.buffer.splice(0, this.options.batchSize ?? 50);
       const admitted: Admitted[] = [];
       for (const delivery of batch) {
-        const event = await this.admit(delivery.channel, delivery.message);
-        if (event) admitted.push({ ...delivery, event });
+        const held = await this.admit(delivery);
+        if (held) admitted.push(held);
       }
       if (admitted.length > 0) await this.applyBatch(admitted);
     }
@@ -137,7 +146,13 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       for (const [index, { channel, message, event }] of batch.entries()) {
         settle(() => channel.ack(message));
         this.options.logger.info(
-          { eventId: event.id, type: event.type, correlationId: event.correlationId, outcome: outcomes[index] },
+          {
+            eventId: event.id,
+            type: event.type,
+            correlationId: event.correlationId,
+            actor: event.actor?.id,
+            outcome: outcomes[index],
+          },
           'event consumed',
         );
       }
@@ -145,38 +160,48 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       // A transient failure is nobody's fault: the whole batch waits. Otherwise one
       // transaction each, so only the culprit is retried.
       if (batch.length === 1 || classify(error) === 'transient') {
-        for (const { channel, message, event } of batch) await this.fail(channel, message, event, error);
+        for (const held of batch) await this.fail(held, error);
         return;
       }
       for (const delivery of batch) await this.applyBatch([delivery]);
     }
   }
 
-  /** Parks what can never be handled (too large, not JSON, a type this consumer does not take, a broken contract). */
-  private async admit(channel: ConfirmChannel, message: ConsumeMessage): Promise<ValidEvent | undefined> {
+  /**
+   * Parks what must not or can never be handled: from a publisher this consumer does not
+   * trust (checked first, before the body is even read), too large, not JSON, a type this
+   * consumer does not take, a broken contract.
+   */
+  private async admit({ channel, message }: Delivery): Promise<Admitted | undefined> {
     const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = this.options;
+    const trust = checkPublisher(message.properties, this.trust);
+    const held: HeldMessage = { channel, message, publisher: trust.publisher };
+    if (!trust.trusted) {
+      await this.mover.park(held, 'untrusted-publisher', new Error(trust.reason));
+      return undefined;
+    }
     if (message.content.length > maxBodyBytes) {
       const error = new Error(`body of ${message.content.length} bytes is over the limit of ${maxBodyBytes}`);
-      await this.mover.park(channel, message, 'too-large', error);
+      await this.mover.park(held, 'too-large', error);
       return undefined;
     }
     let body: unknown;
     try {
       body = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      await this.mover.park(channel, message, 'malformed-json', error);
+      await this.mover.park(held, 'malformed-json', error);
       return undefined;
     }
     const type = (body as { type?: unknown } | null)?.type;
     if (!this.bindings.includes(type as EventType)) {
       const error = new Error(`no handler for type ${JSON.stringify(type)?.slice(0, 100)}`);
-      await this.mover.park(channel, message, 'unknown-type', error);
+      await this.mover.park(held, 'unknown-type', error);
       return undefined;
     }
     try {
-      return validateEvent(body);
+      return { ...held, event: validateEvent(body) };
     } catch (error) {
-      await this.mover.park(channel, message, 'contract-violation', error);
+      await this.mover.park(held, 'contract-violation', error);
       return undefined;
     }
   }
@@ -187,7 +212,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     return 'applied';
   }
 
-  private async fail(channel: ConfirmChannel, message: ConsumeMessage, event: ValidEvent, error: unknown) {
+  private async fail(held: Admitted, error: unknown) {
+    const { message, event } = held;
     const { maxAttempts = 5, retryBaseDelayMs = 1000, retryMaxDelayMs = 30_000, logger, topology } = this.options;
     const kind = classify(error);
     const history = failureHistory(message.properties.headers, topology.retryQueue);
@@ -197,7 +223,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       maxDelayMs: retryMaxDelayMs,
     });
     if (decision.action === 'park') {
-      await this.mover.park(channel, message, decision.reason, error, decision.attempts);
+      await this.mover.park(held, decision.reason, error, decision.attempts);
       return;
     }
     const { attempts, retries, delayMs } = decision;
@@ -214,6 +240,6 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       },
       'handler failed; retrying later',
     );
-    await this.mover.retry(channel, message, decision, error);
+    await this.mover.retry(held, decision, error);
   }
 }

@@ -1,4 +1,12 @@
 export { Broker, type BrokerOptions, type BrokerParticipant } from './broker.js';
+export {
+  amqpUser,
+  checkPublisher,
+  publisherOf,
+  PUBLISHER_HEADER,
+  type PublisherTrust,
+  type TrustDecision,
+} from './publisherTrust.js';
 export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
@@ -14,11 +22,13 @@ export {
   AMQP_PREFIX_PATTERN,
   AMQP_PREFIX_RULE,
   brokerNames,
+  brokerPermissions,
   consumerTopology,
   exchangeName,
   declareExchange,
   declareConsumerTopology,
   type BrokerNames,
+  type BrokerPermissions,
   type ConsumerQueues,
   type ConsumerTopology,
 } from './topology.js';

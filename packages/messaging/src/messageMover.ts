@@ -1,23 +1,33 @@
 import type { ConfirmChannel, ConsumeMessage, MessageProperties, Options } from 'amqplib';
 import type { Logger } from 'pino';
 import { ATTEMPTS_HEADER, LAST_ERROR_HEADER, RETRIES_HEADER, UNTRUSTED_HEADERS } from './failureHistory.js';
+import { PUBLISHER_HEADER } from './publisherTrust.js';
 import type { ConsumerTopology } from './topology.js';
+
+/** A delivery in the consumer's hands, with who published it (see `publisherOf`; undefined: nobody vouched for). */
+export interface HeldMessage {
+  channel: ConfirmChannel;
+  message: ConsumeMessage;
+  publisher: string | undefined;
+}
 
 /**
  * Moves a delivery to the retry or parking queue: publishes a copy, waits for the broker's
  * confirm, then acks the original. The copy keeps the publisher's properties and headers
- * except the untrusted ones (see `UNTRUSTED_HEADERS`), which it replaces with its own.
+ * except the untrusted ones (see `UNTRUSTED_HEADERS`), which it replaces with its own. It is
+ * published under the consumer's own login (`userId`, which the broker validates), with
+ * `PUBLISHER_HEADER` naming the original publisher, so the trust check holds when it comes back.
  */
 export class MessageMover {
   constructor(
     private readonly topology: ConsumerTopology,
     private readonly logger: Logger,
+    private readonly login: string,
   ) {}
 
   /** Sends the message through the retry queue, back to the work queue after `delayMs`. */
   async retry(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
+    held: HeldMessage,
     counts: { attempts: number; retries: number; delayMs: number },
     error: unknown,
   ): Promise<void> {
@@ -26,14 +36,15 @@ export class MessageMover {
       [RETRIES_HEADER]: counts.retries,
       [LAST_ERROR_HEADER]: errorText(error),
     };
-    await this.forward(channel, message, this.topology.retryQueue, headers, String(counts.delayMs));
+    await this.forward(held, this.topology.retryQueue, headers, String(counts.delayMs));
   }
 
   /** Sends the message to the parking queue with why, for an operator to read and replay. */
-  async park(channel: ConfirmChannel, message: ConsumeMessage, reason: string, error: unknown, attempts?: number) {
+  async park(held: HeldMessage, reason: string, error: unknown, attempts?: number) {
+    const { message } = held;
     const { messageId, correlationId } = message.properties;
     this.logger.error({ reason, messageId, correlationId, err: error }, 'parking message');
-    await this.forward(channel, message, this.topology.parkingQueue, {
+    await this.forward(held, this.topology.parkingQueue, {
       'x-parked-reason': reason,
       'x-parked-error': errorText(error),
       'x-parked-at': new Date().toISOString(),
@@ -50,16 +61,17 @@ export class MessageMover {
    * fail, the original is rejected, and the work queue's dead-letter route parks it.
    */
   private async forward(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
+    { channel, message, publisher }: HeldMessage,
     queue: string,
-    headers: Record<string, unknown>,
+    ours: Record<string, unknown>,
     expiration?: string,
   ): Promise<void> {
+    const headers = { ...ours, [PUBLISHER_HEADER]: publisher ?? '' };
     const copies = [fullCopy(message.properties, headers), bareCopy(message.properties, headers)];
+    const { login: userId } = this;
     try {
       for (const options of copies) {
-        if (await this.send(channel, queue, message.content, { ...options, persistent: true, expiration })) {
+        if (await this.send(channel, queue, message.content, { ...options, userId, persistent: true, expiration })) {
           settle(() => channel.ack(message));
           return;
         }
@@ -88,8 +100,7 @@ export class MessageMover {
 
 function fullCopy(properties: MessageProperties, headers: Record<string, unknown>): Options.Publish {
   const kept = Object.entries(properties.headers ?? {}).filter(([name]) => !UNTRUSTED_HEADERS.includes(name));
-  // The publisher's user id is not ours to claim: a broker that validates it refuses the copy.
-  return { ...properties, userId: undefined, headers: { ...Object.fromEntries(kept), ...headers } };
+  return { ...properties, headers: { ...Object.fromEntries(kept), ...headers } };
 }
 
 /** Only the string properties (short strings the broker sent us, so they encode again) and our headers. */

@@ -1,5 +1,6 @@
 import amqp from 'amqplib';
 import { LAST_ERROR_HEADER, parkedAttempts, UNTRUSTED_HEADERS } from './failureHistory.js';
+import { amqpUser, PUBLISHER_HEADER, publisherOf } from './publisherTrust.js';
 import type { ConsumerQueues } from './topology.js';
 
 /** A parked message as read for an operator: header values checked for type and length, the body cut short. */
@@ -10,6 +11,8 @@ export interface ParkedMessage {
   error: string;
   parkedAt: string | undefined;
   attempts: number | undefined;
+  /** Who published it, as the broker vouched (see `publisherOf`, read with the lister's login); undefined: nobody. */
+  publisher: string | undefined;
   /** The start of the body, at most `maxBodyBytes` of it, decoded as UTF-8 (not escaped: see `printable`). */
   body: string;
   /** The whole body's size, so a reader knows when `body` is cut short. */
@@ -56,7 +59,7 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
-function describeParked(message: amqp.GetMessage, maxBodyBytes: number): ParkedMessage {
+function describeParked(message: amqp.GetMessage, maxBodyBytes: number, login: string): ParkedMessage {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
   return {
     messageId: text(message.properties.messageId),
@@ -66,6 +69,7 @@ function describeParked(message: amqp.GetMessage, maxBodyBytes: number): ParkedM
     error: text(headers['x-parked-error']) ?? '',
     parkedAt: text(headers['x-parked-at']),
     attempts: parkedAttempts(headers),
+    publisher: text(publisherOf(message.properties, login)),
     body: message.content.subarray(0, maxBodyBytes).toString('utf8'),
     bodyBytes: message.content.length,
   };
@@ -82,13 +86,14 @@ export async function listParked(
   options: ListParkedOptions = {},
 ): Promise<ParkedMessage[]> {
   const { limit = 50, maxBodyBytes = 1000 } = options;
+  const login = amqpUser(url);
   return withChannel(url, async (channel) => {
     const { messageCount } = await channel.checkQueue(queues.parkingQueue);
     const parked: ParkedMessage[] = [];
     while (parked.length < Math.min(limit, messageCount)) {
       const message = await channel.get(queues.parkingQueue, { noAck: false });
       if (!message) break;
-      parked.push(describeParked(message, maxBodyBytes));
+      parked.push(describeParked(message, maxBodyBytes, login));
     }
     return parked;
   });
@@ -124,8 +129,13 @@ export async function discardParked(url: string, queues: ConsumerQueues, message
  * Sends the messages parked now back to the work queue with a fresh attempt count. Takes
  * at most the count seen at the start: one that fails again is re-parked (at the tail)
  * while this runs, and taking it again would loop for as long as the consumer keeps up.
+ * Each copy is published under `url`'s login and names the original publisher as the
+ * consumer's own copies do (`PUBLISHER_HEADER`), so the consumer's trust check judges the
+ * original publisher again: run it with the consumer's own login, and a message parked as
+ * `untrusted-publisher` is parked again, never laundered.
  */
 export async function requeueParked(url: string, queues: ConsumerQueues): Promise<number> {
+  const login = amqpUser(url);
   return withChannel(url, async (channel) => {
     const { messageCount } = await channel.checkQueue(queues.parkingQueue);
     let moved = 0;
@@ -135,7 +145,8 @@ export async function requeueParked(url: string, queues: ConsumerQueues): Promis
       const headers = Object.fromEntries(
         Object.entries(message.properties.headers ?? {}).filter(([name]) => !REQUEUE_DROPS.includes(name)),
       );
-      const properties = { ...message.properties, userId: undefined, headers, persistent: true };
+      headers[PUBLISHER_HEADER] = publisherOf(message.properties, login) ?? '';
+      const properties = { ...message.properties, userId: login, headers, persistent: true };
       channel.sendToQueue(queues.workQueue, message.content, properties);
       await channel.waitForConfirms();
       channel.ack(message);

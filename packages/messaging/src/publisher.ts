@@ -37,16 +37,19 @@ interface Link {
  * when the channel closes before the confirm, and, for a `mandatory` publish, with
  * `Unroutable` when the broker returned the message. A mandatory publish needs a
  * `messageId` unique among those in flight: a basic.return carries no delivery tag, so
- * the id is what matches it to its publish.
+ * the id is what matches it to its publish. Every message carries the connection's user as
+ * `userId`, which RabbitMQ validates: consumers apply only what their producer's user sent.
  */
 export class Publisher {
   private link: Link | undefined;
   private drained: Promise<void> = Promise.resolve();
+  private readonly userId: string;
 
   constructor(
     broker: Broker,
     private readonly prepare: (channel: ConfirmChannel) => Promise<void> = async () => undefined,
   ) {
+    this.userId = broker.user;
     broker.use((connection) => this.attach(connection));
   }
 
@@ -61,7 +64,8 @@ export class Publisher {
     const tracked = options.mandatory ? track(link, options.messageId) : undefined;
     try {
       await new Promise<void>((resolve, reject) => {
-        const flowing = link.channel.publish(exchange, routingKey, content, options, (error) => {
+        const properties = { ...options, userId: this.userId };
+        const flowing = link.channel.publish(exchange, routingKey, content, properties, (error) => {
           // RabbitMQ sends basic.return before the basic.ack of the same message, on the same channel.
           const returned = tracked === undefined ? undefined : link.awaiting.get(tracked);
           if (error) reject(error instanceof Error ? error : new Error(`broker refused the message: ${String(error)}`));

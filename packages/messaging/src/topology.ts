@@ -51,6 +51,38 @@ export function brokerNames(prefix: string): BrokerNames {
   };
 }
 
+/** A RabbitMQ user's permissions on the vhost: regular expressions over resource names. */
+export interface BrokerPermissions {
+  configure: string;
+  write: string;
+  read: string;
+}
+
+/** Matches exactly these names (a prefix's only regex metacharacter is `.`). */
+function exactly(names: string[]): string {
+  return `^(${names.map((name) => name.replaceAll('.', '[.]')).join('|')})$`;
+}
+
+/**
+ * The least a service's own RabbitMQ user needs to run its relay, consumer and parked
+ * commands: declare (configure) its exchange, its queues and the exchange it reads (the
+ * consumer declares that too, so either may start first); publish (write) to its exchange and
+ * to the default exchange, through which copies reach its retry and parking queues (which
+ * also binds and dead-letters); read (consume, bind from) its queues and the producer's
+ * exchange. Nothing of the other service's: it cannot publish as the other's exchange or
+ * read its queues. What it writes through the default exchange still carries its own
+ * validated `userId`, so the consumers' trust check holds for that too.
+ */
+export function brokerPermissions(prefix: string, service: string, producer: string): BrokerPermissions {
+  const names = brokerNames(prefix);
+  const { workQueue, retryQueue, parkingQueue } = names.queues(service);
+  return {
+    configure: exactly([names.exchange(service), workQueue, retryQueue, parkingQueue, names.exchange(producer)]),
+    write: exactly([names.exchange(service), workQueue, 'amq.default']),
+    read: exactly([workQueue, retryQueue, parkingQueue, names.exchange(producer)]),
+  };
+}
+
 export function exchangeName(prefix: string, producer: string): string {
   return brokerNames(prefix).exchange(producer);
 }

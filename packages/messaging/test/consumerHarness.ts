@@ -2,7 +2,14 @@ import type amqp from 'amqplib';
 import type { Logger } from 'pino';
 import type { EventType, ValidEvent } from '@potluck/events';
 import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
-import { Broker, InboxConsumer, consumerTopology, type ConsumerOptions, type EventHandlers } from '../src/index.js';
+import {
+  Broker,
+  InboxConsumer,
+  amqpUser,
+  consumerTopology,
+  type ConsumerOptions,
+  type EventHandlers,
+} from '../src/index.js';
 import {
   noFailpoints,
   openTestChannel,
@@ -18,9 +25,10 @@ export const BINDINGS: readonly EventType[] = ['recipe.created', 'recipe.updated
 
 /** A messaging database for one test file, with an `applied` table where the test handler records each event. */
 export async function openInboxDatabase() {
-  const { pool, close } = await openTestPool();
+  const { url, pool, close } = await openTestPool();
   await pool.query('CREATE TABLE applied (event_id uuid)');
   return {
+    url,
     pool,
     close,
     async appliedCount(eventId: string): Promise<number> {
@@ -42,16 +50,21 @@ export type InboxDatabase = Awaited<ReturnType<typeof openInboxDatabase>>;
 
 type Limits = 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxBodyBytes';
 
-export interface TestConsumerOptions extends Pick<ConsumerOptions<PgTransaction>, Limits> {
+export interface TestConsumerOptions
+  extends Pick<ConsumerOptions<PgTransaction>, Limits>, Partial<Pick<ConsumerOptions<PgTransaction>, 'publishers'>> {
   /** What the handler does with an event before recording it as applied; throwing fails the handling. */
   behaviour: (event: ValidEvent) => void;
   /** For the broker and the consumer; silent by default. */
   logger?: Logger;
+  /** Where the consumer's broker connects (another login, say); the test broker by default. */
+  brokerUrl?: string;
+  /** Its broker prefix, one a test chose for it (`stop` still removes it); a fresh one by default. */
+  prefix?: string;
 }
 
 function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
-  const { behaviour, logger = silent, ...limits } = options;
-  const prefix = uniqueAmqpPrefix();
+  const { behaviour, logger = silent, brokerUrl = testAmqpUrl(), ...rest } = options;
+  const { publishers = [amqpUser(testAmqpUrl())], prefix = uniqueAmqpPrefix(), ...limits } = rest;
   const topology = consumerTopology({
     prefix,
     consumer: 'comments',
@@ -63,12 +76,13 @@ function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
     await tx.query('INSERT INTO applied VALUES ($1)', [event.id]);
   };
   const handlers: EventHandlers<PgTransaction> = Object.fromEntries(BINDINGS.map((type) => [type, apply]));
-  const broker = new Broker({ url: testAmqpUrl(), logger });
+  const broker = new Broker({ url: brokerUrl, logger });
   const consumer = new InboxConsumer({
     broker,
     topology,
     transaction: pgTransactions(database.pool),
     handlers,
+    publishers,
     logger,
     failpoint: noFailpoints,
     ...limits,
@@ -100,6 +114,7 @@ export async function startTestConsumer(database: InboxDatabase, options: TestCo
     throw error;
   }
   return {
+    prefix,
     topology,
     broker,
     consumer,

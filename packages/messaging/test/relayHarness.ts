@@ -24,8 +24,10 @@ export async function commitToOutbox(pool: pg.Pool, events: EventEnvelope[]): Pr
 export interface TestRelayOptions
   extends Pick<RelayOptions, 'pollIntervalMs'>, Pick<BrokerOptions, 'heartbeatSeconds'> {
   databaseUrl: string;
-  /** Where the relay's broker connects (a proxy in front of RabbitMQ, say); the test broker by default. */
+  /** Where the relay's broker connects (a proxy in front of RabbitMQ, say, or another login); the test broker by default. */
   brokerUrl?: string;
+  /** The broker prefix to publish under (a test consumer's, say, which it then leaves alone); a fresh one by default. */
+  prefix?: string;
   /** The relay's logger; silent by default. The broker's is always silent. */
   logger?: RelayOptions['logger'];
 }
@@ -39,7 +41,7 @@ export interface Received {
 
 function createRelay(options: TestRelayOptions) {
   const { databaseUrl, brokerUrl = testAmqpUrl(), heartbeatSeconds, logger = silent, pollIntervalMs } = options;
-  const prefix = uniqueAmqpPrefix();
+  const prefix = options.prefix ?? uniqueAmqpPrefix();
   const exchange = exchangeName(prefix, 'recipes');
   const broker = new Broker({ url: brokerUrl, logger: silent, heartbeatSeconds });
   const publisher = new Publisher(broker, (channel) => declareExchange(channel, exchange));
@@ -80,7 +82,7 @@ export async function startTestRelay(options: TestRelayOptions) {
     await broker.close();
     for (const queue of queues) await test.channel.deleteQueue(queue);
     await test.close();
-    await deleteBrokerTopology(prefix);
+    if (options.prefix === undefined) await deleteBrokerTopology(prefix);
   };
   try {
     await declareExchange(test.channel, exchange);

@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createTestDatabase, recipeEventFixture, testAmqpUrl } from '@potluck/testing';
-import type { InboxTransaction } from '../src/index.js';
+import { amqpUser, type InboxTransaction } from '../src/index.js';
 
 export const silent = pino({ level: 'silent' });
 export const noFailpoints = () => undefined;
@@ -55,9 +55,13 @@ export function pgTransactions(pool: pg.Pool) {
 /** A recipe event as the recipes service would publish it. */
 export const recipeEvent = recipeEventFixture;
 
-/** A plain channel for publishing test messages straight to an exchange, and for inspecting queues. */
-export async function openTestChannel() {
-  const connection = await amqp.connect(testAmqpUrl());
+/**
+ * A plain channel for publishing test messages straight to an exchange, and for inspecting
+ * queues; on `url`'s login (the test broker's by default), which its messages carry as
+ * `userId` as the relay's do.
+ */
+export async function openTestChannel(url = testAmqpUrl()) {
+  const connection = await amqp.connect(url);
   connection.on('error', () => undefined);
   const channel = await connection.createConfirmChannel();
   return {
@@ -71,7 +75,8 @@ export async function openTestChannel() {
       properties: amqp.Options.Publish = {},
     ) {
       const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-      const options = { messageId, persistent: true, contentType: 'application/json', ...properties };
+      const userId = amqpUser(url);
+      const options = { messageId, persistent: true, contentType: 'application/json', userId, ...properties };
       channel.publish(exchange, routingKey, content, options);
       await channel.waitForConfirms();
     },

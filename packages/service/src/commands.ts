@@ -121,8 +121,8 @@ async function report(argv: string[], service: string, amqpUrl: string, queues: 
 }
 
 function describe(message: ParkedMessage): string {
-  const { messageId, type, reason, error, parkedAt, attempts, body, bodyBytes } = message;
-  const facts = printable(JSON.stringify({ messageId, type, reason, error, parkedAt, attempts }));
+  const { messageId, type, reason, error, parkedAt, attempts, publisher, body, bodyBytes } = message;
+  const facts = printable(JSON.stringify({ messageId, type, reason, error, parkedAt, attempts, publisher }));
   const cut = bodyBytes > BODY_BYTES_SHOWN ? ` … (${bodyBytes} bytes in all)` : '';
   return `${facts}\n  body: ${printable(body)}${cut}`;
 }

@@ -30,7 +30,9 @@ export function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: Env): 
       }),
     );
   }
-  return Object.freeze(result.data);
+  // Every variable the schema reads is a key, undefined when unset and optional: the config lists what it reads.
+  const unset = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, undefined]));
+  return Object.freeze({ ...unset, ...result.data });
 }
 
 /** Reusable variable parsers with messages that say what a valid value looks like. */

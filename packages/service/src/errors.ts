@@ -48,6 +48,21 @@ export class RequestRefusedError extends DomainError {
   }
 }
 
+/** A change asked for by nobody: every mutation needs a signed-in user. */
+export class UnauthenticatedError extends DomainError {
+  override name = 'UnauthenticatedError';
+  readonly code = 'UNAUTHENTICATED';
+  constructor(action: string) {
+    super(`Sign in to ${action}: send "Authorization: Bearer <token>"`);
+  }
+}
+
+/** A signed-in user asking for a change the rules do not give them, e.g. to edit another user's recipe. */
+export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
+}
+
 const INTERNAL_MESSAGE = 'Internal server error';
 
 /** Codes that say "something broke inside": never shown as they are outside development. */

@@ -1,4 +1,5 @@
 import {
+  amqpUser,
   Broker,
   createFailpoints,
   consumerTopology,
@@ -31,6 +32,11 @@ export const eventSyncEnv = {
     .max(64 * 1024 * 1024)
     .default(256 * 1024),
   EVENT_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * The RabbitMQ users whose events the consumer applies (the producer's login, checked
+   * against each message's broker-validated `userId`); unset: the service's own login.
+   */
+  EVENT_PUBLISHERS: envVar.list().pipe(z.array(z.string()).min(1, 'must name at least one RabbitMQ user')).optional(),
   OUTBOX_POLL_MS: envVar.milliseconds(1000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
   OUTBOX_MAX_AGE_MS: envVar.milliseconds(30_000),
@@ -39,6 +45,14 @@ export const eventSyncEnv = {
 };
 
 export type EventSyncConfig = z.infer<z.ZodObject<typeof eventSyncEnv>> & { DATABASE_URL: string };
+
+/**
+ * Whose events a subgraph's consumer applies: `EVENT_PUBLISHERS`, or else the service's own
+ * RabbitMQ user, which on one broker login (guest, locally) is also the producer's.
+ */
+export function trustedPublishers(config: Pick<EventSyncConfig, 'AMQP_URL' | 'EVENT_PUBLISHERS'>): string[] {
+  return config.EVENT_PUBLISHERS ?? [amqpUser(config.AMQP_URL)];
+}
 
 /** What a subgraph declares about the events it consumes. */
 export interface SubgraphEvents<Tx extends InboxTransaction> {
@@ -91,6 +105,7 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
     }),
     transaction: options.transaction,
     handlers: events.handlers,
+    publishers: trustedPublishers(config),
     logger,
     failpoint,
     prefetch: config.AMQP_PREFETCH,

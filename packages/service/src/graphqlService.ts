@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type B
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { ValidationRule } from 'graphql';
 import { allowedHostsOnly } from './allowedHosts.js';
 import { corsPolicy } from './corsPolicy.js';
@@ -52,6 +52,8 @@ export interface GraphQLServiceOptions<Context extends BaseContext> {
   allowedHosts?: readonly string[];
   /** Origins whose pages may call `/graphql` across origins; none when empty or left out. */
   corsOrigins?: readonly string[];
+  /** Runs on every `/graphql` request before its body is read, e.g. a subgraph's gateway-only check. */
+  guard?: RequestHandler;
 }
 
 export interface RunningService {
@@ -103,6 +105,7 @@ function mountRoutes<Context extends BaseContext>(
   if (options.allowedHosts) app.use(allowedHostsOnly(options.allowedHosts));
   if (options.corsOrigins?.length) app.use('/graphql', corsPolicy(options.corsOrigins));
   options.routes?.(app);
+  if (options.guard) app.use('/graphql', options.guard);
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),

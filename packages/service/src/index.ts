@@ -5,6 +5,8 @@ export {
   BadUserInputError,
   NotFoundError,
   RequestRefusedError,
+  UnauthenticatedError,
+  ForbiddenError,
   createErrorFormatter,
   type ErrorFormatterOptions,
 } from './errors.js';
@@ -56,3 +58,7 @@ export { queryLimits, costRules, type QueryLimits } from './limits/queryLimits.j
 export { costLimitPlugin, costRefusal } from './limits/queryCost.js';
 export { pageSizeViolations } from './limits/pageSize.js';
 export { scalarLiteralsRule, scalarVariablesPlugin, POTLUCK_SCALARS } from './scalarInputs.js';
+export { internalAuthEnv, internalAuthSecretOf, userAuthEnv, userAuthOf, type UserAuth } from './identityConfig.js';
+export { gatewayOnly } from './gatewayOnly.js';
+export { signedIn } from './signedIn.js';
+export { newEventMeta } from './eventMeta.js';

@@ -15,12 +15,16 @@ import { currentRequest } from './requestScope.js';
 import { eventSyncEnv, startEventSync, type SubgraphEvents } from './eventSync.js';
 import { migrateSubgraph } from './migrations.js';
 import type { InboxTransaction, OutboxStats } from '@potluck/messaging';
+import { createGatewayCredentialVerifier, type Viewer } from '@potluck/identity';
+import { gatewayOnly } from './gatewayOnly.js';
+import { internalAuthEnv, internalAuthSecretOf } from './identityConfig.js';
 
 const limit = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
 
 /** The variables every subgraph reads; each subgraph extends this with its own. */
 export function subgraphEnvSchema(defaultPort: number) {
   return z.object({
+    POTLUCK_MODE: envVar.mode(),
     HOST: z.string().default('0.0.0.0'),
     PORT: envVar.port(defaultPort),
     DATABASE_URL: envVar.url(['postgres', 'postgresql']),
@@ -38,6 +42,7 @@ export function subgraphEnvSchema(defaultPort: number) {
     MAX_DIRECTIVES: limit(100),
     ...httpServerEnv,
     ...eventSyncEnv,
+    ...internalAuthEnv,
   });
 }
 
@@ -80,7 +85,8 @@ export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Data
   openDatabase(url: string, options: { poolSize: number; onQuery?: (sql: string) => void }): Db;
   /** Typed from the subgraph's own SDL by GraphQL Code Generator; Apollo binds them to the schema at start. */
   resolvers: object;
-  createContext(deps: OperationDeps<Db>): Context;
+  /** The viewer is who the gateway's credential names (null: nobody signed in). */
+  createContext(deps: OperationDeps<Db>, viewer: Viewer): Context;
   events(deps: OperationDeps<Db>): SubgraphEvents<Tx>;
 }
 
@@ -98,6 +104,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
   definition: SubgraphDefinition<Tx, Db, Context>,
 ): Promise<RunningSubgraph<Db>> {
   const { config, name, overrides = {} } = definition;
+  const verifyCredential = createGatewayCredentialVerifier(internalAuthSecretOf(config), name);
   const logger = overrides.logger ?? createLogger(name, config.LOG_LEVEL);
   if (config.MIGRATE_ON_START) {
     const { applied } = await migrateSubgraph(config.DATABASE_URL, definition.migrationsDir);
@@ -132,7 +139,8 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
       port: config.PORT,
       logger,
       apollo: { schema },
-      context: async () => definition.createContext(deps),
+      context: async ({ res }) => definition.createContext(deps, res.locals.viewer as Viewer),
+      guard: gatewayOnly(verifyCredential),
       readinessChecks: [databaseCheck, ...eventSync.readinessChecks],
       validationRules: limits.validationRules,
       plugins: [ApolloServerPluginInlineTraceDisabled(), ...limits.plugins],

@@ -8,3 +8,12 @@ export { testAmqpUrl, uniqueAmqpPrefix, deleteBrokerTopology } from './broker.js
 export { startTcpProxy, type TcpProxy } from './tcpProxy.js';
 export { recipeEventFixture, commentEventFixture } from './eventFixtures.js';
 export { queryRows, type Row } from './sql.js';
+export {
+  TEST_USER,
+  testUsers,
+  testInternalSecret,
+  actAsGatewayFor,
+  signInAt,
+  testIdentityProvider,
+  type TestIdentityProvider,
+} from './identities.js';

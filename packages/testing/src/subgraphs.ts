@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { freePort } from './ports.js';
 import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix } from './broker.js';
+import { actAsGatewayFor, testInternalSecret } from './identities.js';
 
 interface Running<Db> {
   url: string;
@@ -13,12 +14,15 @@ export interface SubgraphUnderTest<Db> {
   prisma: Db;
   databaseUrl: string;
   amqpPrefix: string;
+  /** The gateway↔subgraph secret of this run; `graphqlRequest` to `url` signs with it. */
+  internalSecret: string;
   stop(): Promise<void>;
 }
 
 /**
- * A subgraph in-process on a free port over its own throwaway database. `start` gets the
- * environment to load its config from, as `main.ts` would get `process.env`.
+ * A subgraph in-process on a free port over its own throwaway database and a secret of its
+ * own, which `graphqlRequest` signs gateway credentials with. `start` gets the environment to
+ * load its config from, as `main.ts` would get `process.env`.
  */
 export async function startSubgraphForTest<Db>(
   service: string,
@@ -27,7 +31,10 @@ export async function startSubgraphForTest<Db>(
 ): Promise<SubgraphUnderTest<Db>> {
   const database: TestDatabase = await createTestDatabase(service);
   const amqpPrefix = uniqueAmqpPrefix();
+  const internalSecret = testInternalSecret();
+  let forget = () => {};
   const cleanUp = async () => {
+    forget();
     await database.drop();
     await deleteBrokerTopology(amqpPrefix);
   };
@@ -39,14 +46,17 @@ export async function startSubgraphForTest<Db>(
       MIGRATE_ON_START: 'false',
       AMQP_URL: testAmqpUrl(),
       AMQP_PREFIX: amqpPrefix,
+      INTERNAL_AUTH_SECRET: internalSecret,
       ...extraEnv,
     };
     const running = await start(env);
+    forget = actAsGatewayFor(running.url, env.INTERNAL_AUTH_SECRET, service);
     return {
       url: running.url,
       prisma: running.db,
       databaseUrl: database.url,
       amqpPrefix,
+      internalSecret: env.INTERNAL_AUTH_SECRET,
       async stop() {
         await running.stop();
         await cleanUp();

@@ -19,7 +19,7 @@ export function startCommentsService(config: CommentsConfig, overrides: Subgraph
     overrides,
     openDatabase: createPrisma,
     resolvers,
-    createContext: (deps) => createContext({ ...deps, recipeWaitMs: config.RECIPE_WAIT_MS }),
+    createContext: (deps, viewer) => createContext({ ...deps, recipeWaitMs: config.RECIPE_WAIT_MS }, viewer),
     events: (deps) => ({ consumesFrom: CONSUMES_FROM, handlers: recipeEventHandlers(deps) }),
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '@potluck/testing';
+import { errorCodes, TEST_USER, testUsers } from '@potluck/testing';
 import { addComment, requestAddComment } from './commentsClient.js';
 import { startCommentsForTest } from './harness.js';
 import { createTestClock } from './testClock.js';
@@ -24,47 +24,48 @@ async function rowCounts() {
 }
 
 describe('addComment', () => {
-  it('returns the new comment with its id, text, author and clock time', async () => {
+  it('returns the new comment with its id, text, the signed-in user as author and clock time', async () => {
     clock.set('2026-03-01T10:15:30.123Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service, { recipeId, text: 'Great with rice', author: 'Ann' });
+    const comment = await addComment(service, { recipeId, text: 'Great with rice' }, testUsers.ana);
     expect(comment).toEqual({
       id: expect.stringMatching(UUID),
       text: 'Great with rice',
-      author: 'Ann',
+      author: { id: 'ana', name: 'Ana' },
       createdAt: '2026-03-01T10:15:30.123Z',
       recipe: { id: recipeId },
     });
   });
 
-  it.each([
-    ['omitted', {}],
-    ['null', { author: null }],
-    ['empty', { author: '' }],
-    ['blank', { author: '   ' }],
-  ])('defaults an %s author to "anonymous"', async (_case, author) => {
-    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Nice', ...author });
-    expect(comment.author).toBe('anonymous');
+  it('refuses anyone not signed in with UNAUTHENTICATED and writes nothing', async () => {
+    const before = await rowCounts();
+    const response = await requestAddComment(service, { recipeId: randomUUID(), text: 'Nice' }, null);
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    expect(await rowCounts()).toEqual(before);
   });
 
-  it('trims the text and the author it stores', async () => {
-    const comment = await addComment(service, { recipeId: randomUUID(), text: '  Tasty \n', author: ' Bo ' });
-    expect(comment).toMatchObject({ text: 'Tasty', author: 'Bo' });
-    expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toMatchObject({
-      text: 'Tasty',
-      author: 'Bo',
-    });
+  it('refuses an author in the input: the author is who signed in', async () => {
+    const response = await requestAddComment(service, { recipeId: randomUUID(), text: 'Nice', author: 'admin' });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors?.[0]?.message).toContain('author');
+  });
+
+  it('trims the text it stores', async () => {
+    const comment = await addComment(service, { recipeId: randomUUID(), text: '  Tasty \n' });
+    expect(comment).toMatchObject({ text: 'Tasty' });
+    expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toMatchObject({ text: 'Tasty' });
   });
 
   it('stores the comment at version 1', async () => {
     clock.set('2026-03-02T08:00:00.000Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service, { recipeId, text: 'Stored', author: 'Cy' });
+    const comment = await addComment(service, { recipeId, text: 'Stored' });
     expect(await service.prisma.comment.findUnique({ where: { id: comment.id } })).toEqual({
       id: comment.id,
       recipeId,
       text: 'Stored',
-      author: 'Cy',
+      authorId: TEST_USER.id,
+      authorName: TEST_USER.name,
       createdAt: new Date('2026-03-02T08:00:00.000Z'),
       version: 1,
     });
@@ -73,7 +74,7 @@ describe('addComment', () => {
   it('writes exactly one comment.added outbox row carrying the full state', async () => {
     clock.set('2026-03-03T09:30:00.000Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service, { recipeId, text: 'Evented', author: 'Di' });
+    const comment = await addComment(service, { recipeId, text: 'Evented' }, testUsers.joe);
     const rows = await outboxOf(comment.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ type: 'comment.added', aggregateVersion: 1, sentAt: null });
@@ -86,11 +87,13 @@ describe('addComment', () => {
       aggregateVersion: 1,
       // The id of the HTTP request that caused it (generated: the test sends none).
       correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      actor: { id: 'joe', name: 'Joe' },
       data: {
         id: comment.id,
         recipeId,
         text: 'Evented',
-        author: 'Di',
+        author: 'Joe',
+        authorId: 'joe',
         createdAt: '2026-03-03T09:30:00.000Z',
         version: 1,
       },
@@ -114,8 +117,6 @@ describe('addComment with input that breaks a rule', () => {
     ['text', { text: '   ' }],
     ['text', { text: 'x'.repeat(2001) }],
     ['text', { text: 'nul \u0000 inside' }],
-    ['author', { author: 'a'.repeat(101) }],
-    ['author', { author: 'Ann\u0000' }],
     ['recipeId', { recipeId: 'not-a-uuid' }],
   ])('is BAD_USER_INPUT naming %s and writes nothing (%#)', async (field, override) => {
     const before = await rowCounts();
@@ -127,13 +128,8 @@ describe('addComment with input that breaks a rule', () => {
     expect(await rowCounts()).toEqual(before);
   });
 
-  it('accepts exactly 2000 characters of text and 100 of author', async () => {
-    const comment = await addComment(service, {
-      recipeId: randomUUID(),
-      text: 'x'.repeat(2000),
-      author: 'a'.repeat(100),
-    });
+  it('accepts exactly 2000 characters of text', async () => {
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'x'.repeat(2000) });
     expect(comment.text).toHaveLength(2000);
-    expect(comment.author).toHaveLength(100);
   });
 });

@@ -1,3 +1,4 @@
+import type { Viewer } from '@potluck/identity';
 import { isUuid } from '@potluck/service';
 import { graphqlRequest, type GraphQLResponse, type SubgraphUnderTest } from '@potluck/testing';
 import type { PrismaClient } from '../src/db.js';
@@ -17,7 +18,7 @@ export async function announceRecipe(prisma: PrismaClient, id: string, deleted =
 export interface CommentView {
   id: string;
   text: string;
-  author: string;
+  author: { id: string; name: string };
   createdAt: string;
   recipe: { id: string };
 }
@@ -33,7 +34,7 @@ export interface RecipeEntityView {
   comments: CommentConnectionView;
 }
 
-const COMMENT_FIELDS = 'id text author createdAt recipe { id }';
+const COMMENT_FIELDS = 'id text author { id name } createdAt recipe { id }';
 
 const ADD_COMMENT = `mutation AddComment($input: AddCommentInput!) {
   addComment(input: $input) { ${COMMENT_FIELDS} }
@@ -58,27 +59,31 @@ const RECIPE_COMMENTS = `query RecipeComments($r: [_Any!]!, $first: Int, $after:
 }`;
 
 /** Adds a comment to a recipe the replica knows (it is announced first when its id is a UUID). */
-export async function requestAddComment(service: CommentsUnderTest, input: Record<string, unknown>) {
+export async function requestAddComment(service: CommentsUnderTest, input: Record<string, unknown>, as?: Viewer) {
   if (typeof input.recipeId === 'string' && isUuid(input.recipeId))
     await announceRecipe(service.prisma, input.recipeId);
-  return requestAddCommentAsIs(service.url, input);
+  return requestAddCommentAsIs(service.url, input, as);
 }
 
-/** Sends addComment without announcing the recipe first. */
-export function requestAddCommentAsIs(url: string, input: Record<string, unknown>) {
-  return graphqlRequest<{ addComment: CommentView }>(url, ADD_COMMENT, { input });
+/** Sends addComment without announcing the recipe first, as `TEST_USER` unless `as` says otherwise. */
+export function requestAddCommentAsIs(url: string, input: Record<string, unknown>, as?: Viewer) {
+  return graphqlRequest<{ addComment: CommentView }>(url, ADD_COMMENT, { input }, {}, { as });
 }
 
-export function requestDeleteComment(url: string, id: string) {
-  return graphqlRequest<{ deleteComment: string }>(url, DELETE_COMMENT, { id });
+export function requestDeleteComment(url: string, id: string, as?: Viewer) {
+  return graphqlRequest<{ deleteComment: string }>(url, DELETE_COMMENT, { id }, {}, { as });
 }
 
 export async function getComment(url: string, id: string): Promise<CommentView | null> {
   return dataOf(await graphqlRequest<{ comment: CommentView | null }>(url, GET_COMMENT, { id })).comment;
 }
 
-export async function addComment(service: CommentsUnderTest, input: Record<string, unknown>): Promise<CommentView> {
-  return dataOf(await requestAddComment(service, input)).addComment;
+export async function addComment(
+  service: CommentsUnderTest,
+  input: Record<string, unknown>,
+  as?: Viewer,
+): Promise<CommentView> {
+  return dataOf(await requestAddComment(service, input, as)).addComment;
 }
 
 export interface PageArgs {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '@potluck/testing';
+import { errorCodes, TEST_USER, testUsers } from '@potluck/testing';
 import { addComment, dataOf, getComment, requestDeleteComment } from './commentsClient.js';
 import { startCommentsForTest } from './harness.js';
 import { createTestClock } from './testClock.js';
@@ -46,6 +46,7 @@ describe('deleteComment', () => {
       aggregateVersion: 2,
       // The id of the HTTP request that caused it (generated: the test sends none).
       correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      actor: { id: TEST_USER.id, name: TEST_USER.name },
       data: { id: comment.id, recipeId },
     });
   });
@@ -90,11 +91,11 @@ describe('Query.comment', () => {
   it('returns a stored comment with its recipe reference', async () => {
     clock.set('2026-04-03T18:00:00.000Z');
     const recipeId = randomUUID();
-    const comment = await addComment(service, { recipeId, text: 'Find me', author: 'Eve' });
+    const comment = await addComment(service, { recipeId, text: 'Find me' }, testUsers.joe);
     expect(await getComment(service.url, comment.id)).toEqual({
       id: comment.id,
       text: 'Find me',
-      author: 'Eve',
+      author: { id: 'joe', name: 'Joe' },
       createdAt: '2026-04-03T18:00:00.000Z',
       recipe: { id: recipeId },
     });
@@ -111,4 +112,47 @@ describe('Query.comment', () => {
       expect(await getComment(service.url, id)).toBeNull();
     },
   );
+});
+
+describe('who may delete a comment', () => {
+  async function counts(commentId: string) {
+    return {
+      comment: await service.prisma.comment.count({ where: { id: commentId } }),
+      events: (await deletedEventsOf(commentId)).length,
+    };
+  }
+
+  it('refuses anyone not signed in with UNAUTHENTICATED, and deletes nothing', async () => {
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Mine' }, testUsers.ana);
+    const response = await requestDeleteComment(service.url, comment.id, null);
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    expect(await counts(comment.id)).toEqual({ comment: 1, events: 0 });
+  });
+
+  it('refuses another user with FORBIDDEN, and deletes nothing', async () => {
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Mine' }, testUsers.ana);
+    const response = await requestDeleteComment(service.url, comment.id, testUsers.joe);
+    expect(errorCodes(response)).toEqual(['FORBIDDEN']);
+    expect(response.errors?.[0]?.message).toContain("comment's author or a moderator");
+    expect(await counts(comment.id)).toEqual({ comment: 1, events: 0 });
+  });
+
+  it("lets a moderator delete anyone's comment, and the event names the moderator", async () => {
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Spam' }, testUsers.ana);
+    const response = await requestDeleteComment(service.url, comment.id, testUsers.moderator);
+    expect(dataOf(response).deleteComment).toBe(comment.id);
+    const [event] = await deletedEventsOf(comment.id);
+    expect(event?.payload).toMatchObject({ actor: { id: 'mo', name: 'Mo' } });
+  });
+
+  it('lets the author delete their own comment', async () => {
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Oops' }, testUsers.joe);
+    expect(dataOf(await requestDeleteComment(service.url, comment.id, testUsers.joe)).deleteComment).toBe(comment.id);
+  });
+
+  it('refuses a user whose id only differs in case', async () => {
+    const comment = await addComment(service, { recipeId: randomUUID(), text: 'Case' }, testUsers.ana);
+    const response = await requestDeleteComment(service.url, comment.id, { id: 'ANA', name: 'Ana', roles: [] });
+    expect(errorCodes(response)).toEqual(['FORBIDDEN']);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '@potluck/events';
-import { graphqlRequest } from '@potluck/testing';
+import { graphqlRequest, TEST_USER } from '@potluck/testing';
 import { startRecipesForTest } from './harness.js';
 import {
   CREATE,
@@ -89,6 +89,7 @@ describe('createRecipe', () => {
       aggregateVersion: 1,
       // The id of the HTTP request that caused it (generated: the test sends none).
       correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      actor: { id: TEST_USER.id, name: TEST_USER.name },
       data: stateOf({ ...created, price: '9.50' }, 1),
     });
   });

@@ -20,6 +20,8 @@ const recipe: Recipe = {
   createdAt: new Date('2026-03-01T12:00:00.000Z'),
   updatedAt: new Date('2026-03-02T12:00:00.000Z'),
   version: 1,
+  authorId: 'ana',
+  authorName: 'Ana',
   commentCount: 0,
 };
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Options } from 'amqplib';
 import type { EventType } from '@potluck/events';
-import type { ConsumerTopology } from '../../src/index.js';
+import { testAmqpUrl } from '@potluck/testing';
+import { amqpUser, type ConsumerTopology } from '../../src/index.js';
 import { recipeEvent } from '../support.js';
 import { MAX_BODY_BYTES, expectedFate, type Expected, type Verdict } from './expectedFate.js';
 import { Big } from './fieldValues.js';
@@ -98,12 +99,15 @@ export interface Planned {
 
 /** The messages of a generated batch as they will be published to this topology, each with its expected fate. */
 export function plan(generated: Batch, topology: ConsumerTopology): Planned[] {
+  // The test channel's login, which the consumer trusts: what the fuzz varies is everything else.
+  const userId = amqpUser(testAmqpUrl());
   const planned = generated.hostile.map(({ body: spec, properties: generatedProperties, routingKey }): Planned => {
     const bytes = content(spec);
     const { headers: generatedHeaders, ...rest } = generatedProperties;
     const label = spec.kind === 'envelope' ? `envelope/${spec.mutation.op}/${spec.verdict}` : spec.kind;
     const options = {
       ...rest,
+      userId,
       persistent: true,
       headers: materialize(generatedHeaders, topology) as Options.Publish['headers'],
     };
@@ -117,7 +121,7 @@ export function plan(generated: Batch, topology: ConsumerTopology): Planned[] {
   });
   for (const position of generated.neighbours) {
     const event = recipeEvent('recipe.created', randomUUID(), 1);
-    const options = { messageId: event.id, contentType: 'application/json', persistent: true };
+    const options = { messageId: event.id, contentType: 'application/json', persistent: true, userId };
     const neighbour = { label: 'neighbour', routingKey: event.type, options, expected: { applied: event.id } };
     planned.splice(position % (planned.length + 1), 0, { ...neighbour, content: Buffer.from(JSON.stringify(event)) });
   }

@@ -15,7 +15,8 @@ try {
       prisma.comment.findMany({ where: afterId ? { id: { gt: afterId } } : {}, orderBy: { id: 'asc' }, take }),
     (comments) =>
       prisma.$transaction(async (tx) => {
-        for (const comment of comments) await appendToOutbox(tx, commentAdded(comment, uuidv7(), now));
+        for (const comment of comments)
+          await appendToOutbox(tx, commentAdded(comment, { id: uuidv7(), occurredAt: now }));
       }),
   );
   console.log(`comments: queued ${count} comment snapshot(s) in the outbox; the running service publishes them`);

@@ -1,25 +1,19 @@
-import { createEnvelope, type CommentState, type EventData, type EventEnvelope } from '@potluck/events';
+import { createEnvelope, type CommentState, type EventData, type EventEnvelope, type EventMeta } from '@potluck/events';
 import type { Comment } from '../generated/prisma/client.js';
 
 /** comment.added carries the comment's full state, so consumers never call back. */
-export function commentAdded(
-  comment: Comment,
-  eventId: string,
-  now: Date,
-  correlationId?: string,
-): EventEnvelope<CommentState> {
+export function commentAdded(comment: Comment, meta: EventMeta): EventEnvelope<CommentState> {
   return createEnvelope({
-    id: eventId,
+    ...meta,
     type: 'comment.added',
-    occurredAt: now,
     aggregateId: comment.id,
     aggregateVersion: comment.version,
-    correlationId,
     data: {
       id: comment.id,
       recipeId: comment.recipeId,
       text: comment.text,
-      author: comment.author,
+      author: comment.authorName,
+      authorId: comment.authorId,
       createdAt: comment.createdAt.toISOString(),
       version: comment.version,
     },
@@ -28,17 +22,13 @@ export function commentAdded(
 
 export function commentDeleted(
   removed: { id: string; recipeId: string; version: number },
-  eventId: string,
-  now: Date,
-  correlationId?: string,
+  meta: EventMeta,
 ): EventEnvelope<EventData['comment.deleted']> {
   return createEnvelope({
-    id: eventId,
+    ...meta,
     type: 'comment.deleted',
-    occurredAt: now,
     aggregateId: removed.id,
     aggregateVersion: removed.version,
-    correlationId,
     data: { id: removed.id, recipeId: removed.recipeId },
   });
 }

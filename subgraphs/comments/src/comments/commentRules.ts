@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { BadUserInputError, isUuid } from '@potluck/service';
 
 /** The validation rules for comments: pure, so they are unit-tested without a database. */
-export const LIMITS = { textMax: 2000, authorMax: 100 } as const;
-export const ANONYMOUS = 'anonymous';
+export const LIMITS = { textMax: 2000 } as const;
 
 /** Postgres text cannot hold U+0000; without this check such input fails as an internal error. */
 const hasNoNul = (value: string) => !value.includes('\u0000');
@@ -18,13 +17,6 @@ const newCommentSchema = z.object({
     .min(1, 'text must not be empty')
     .max(LIMITS.textMax, `text must be at most ${LIMITS.textMax} characters`)
     .refine(hasNoNul, 'text must not contain NUL characters'),
-  author: z
-    .string({ error: 'author must be a string when given' })
-    .trim()
-    .max(LIMITS.authorMax, `author must be at most ${LIMITS.authorMax} characters`)
-    .refine(hasNoNul, 'author must not contain NUL characters')
-    .nullish()
-    .transform((author) => author || ANONYMOUS),
 });
 
 export type CommentDraft = z.output<typeof newCommentSchema>;

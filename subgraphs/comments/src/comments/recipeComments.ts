@@ -23,7 +23,8 @@ interface CommentRow {
   id: string;
   recipe_id: string;
   text: string;
-  author: string;
+  author_id: string;
+  author_name: string;
   created_at: Date;
   version: number;
 }
@@ -33,7 +34,8 @@ function toComment(row: CommentRow): Comment {
     id: row.id,
     recipeId: row.recipe_id,
     text: row.text,
-    author: row.author,
+    authorId: row.author_id,
+    authorName: row.author_name,
     createdAt: row.created_at,
     version: row.version,
   };
@@ -70,7 +72,7 @@ export async function loadCommentPages(
   if (ids.length === 0) return recipeIds.map(() => emptyPage());
   const [rows, totals] = await Promise.all([
     deps.prisma.$queryRaw<CommentRow[]>`
-      SELECT id, recipe_id, text, author, created_at, version FROM (
+      SELECT id, recipe_id, text, author_id, author_name, created_at, version FROM (
         SELECT *, row_number() OVER (PARTITION BY recipe_id ORDER BY created_at DESC, id DESC) AS position
         FROM comments
         WHERE recipe_id = ANY(${ids}::uuid[]) ${condition}

@@ -18,8 +18,8 @@ export type Scalars = {
   _FieldSet: { input: string; output: string; }
 };
 
+/** The comment's author is the signed-in user. */
 export type AddCommentInput = {
-  author?: InputMaybe<Scalars['String']['input']>;
   recipeId: Scalars['ID']['input'];
   text: Scalars['String']['input'];
 };
@@ -27,8 +27,8 @@ export type AddCommentInput = {
 /** A comment on a recipe. Owned by the comments service. */
 export type Comment = {
   __typename?: 'Comment';
-  /** Up to 100 characters; "anonymous" when not given. */
-  author: Scalars['String']['output'];
+  /** Who wrote it; only they or a moderator may delete it. */
+  author: User;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   /**
@@ -55,19 +55,22 @@ export type CommentEdge = {
   node: Comment;
 };
 
+/** Every mutation needs a signed-in user (UNAUTHENTICATED otherwise). */
 export type Mutation = {
   __typename?: 'Mutation';
   addComment: Comment;
-  /** Returns the deleted comment's id; NOT_FOUND when it does not exist. */
+  /** Returns the deleted comment's id; NOT_FOUND when it does not exist; FORBIDDEN unless the viewer is its author or a moderator. */
   deleteComment: Scalars['ID']['output'];
 };
 
 
+/** Every mutation needs a signed-in user (UNAUTHENTICATED otherwise). */
 export type MutationAddCommentArgs = {
   input: AddCommentInput;
 };
 
 
+/** Every mutation needs a signed-in user (UNAUTHENTICATED otherwise). */
 export type MutationDeleteCommentArgs = {
   id: Scalars['ID']['input'];
 };
@@ -105,6 +108,16 @@ export type Recipe = {
 export type RecipeCommentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * A signed-in person, as their identity provider names them (the token's subject and name). An
+ * author's name is the one they had when they wrote.
+ */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
 };
 
 
@@ -206,8 +219,8 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AddCommentInput: AddCommentInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Comment: ResolverTypeWrapper<CommentModel>;
   CommentConnection: ResolverTypeWrapper<CommentPageModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -218,13 +231,14 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Recipe: ResolverTypeWrapper<{ __typename?: 'Recipe'; id: string }>;
+  User: ResolverTypeWrapper<User>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddCommentInput: AddCommentInput;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
   Comment: CommentModel;
   CommentConnection: CommentPageModel;
   Int: Scalars['Int']['output'];
@@ -235,11 +249,12 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Recipe: { __typename?: 'Recipe'; id: string };
+  User: User;
 };
 
 export type CommentResolvers<ContextType = CommentsContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment'], FederationReferenceType extends FederationReferenceTypes['Comment'] = FederationReferenceTypes['Comment']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Comment']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  author?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recipe?: Resolver<Maybe<ResolversTypes['Recipe']>, ParentType, ContextType>;
@@ -281,6 +296,11 @@ export type RecipeResolvers<ContextType = CommentsContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type UserResolvers<ContextType = CommentsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = CommentsContext> = {
   Comment?: CommentResolvers<ContextType>;
   CommentConnection?: CommentConnectionResolvers<ContextType>;
@@ -290,5 +310,6 @@ export type Resolvers<ContextType = CommentsContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Recipe?: RecipeResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 };
 

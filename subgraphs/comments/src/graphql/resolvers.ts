@@ -1,4 +1,4 @@
-import { DateTimeScalar, selectsField } from '@potluck/service';
+import { DateTimeScalar, selectsField, signedIn } from '@potluck/service';
 import { addComment } from '../comments/addComment.js';
 import { deleteComment } from '../comments/deleteComment.js';
 import type { Resolvers } from '../generated/graphql.js';
@@ -9,8 +9,8 @@ export const resolvers: Resolvers = {
     comment: (_parent, args, ctx) => ctx.commentById.load(args.id),
   },
   Mutation: {
-    addComment: (_parent, args, ctx) => addComment(ctx.deps, args.input),
-    deleteComment: (_parent, args, ctx) => deleteComment(ctx.deps, args.id),
+    addComment: (_parent, args, ctx) => addComment(ctx.deps, signedIn(ctx.viewer, 'add a comment'), args.input),
+    deleteComment: (_parent, args, ctx) => deleteComment(ctx.deps, signedIn(ctx.viewer, 'delete a comment'), args.id),
   },
   Recipe: {
     comments: (recipe, args, ctx, info) =>
@@ -19,5 +19,6 @@ export const resolvers: Resolvers = {
   Comment: {
     __resolveReference: (reference, ctx) => ctx.commentById.load(reference.id),
     recipe: (comment) => ({ __typename: 'Recipe', id: comment.recipeId }),
+    author: (comment) => ({ id: comment.authorId, name: comment.authorName }),
   },
 };

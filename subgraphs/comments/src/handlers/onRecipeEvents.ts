@@ -20,7 +20,7 @@ export async function onRecipeDeleted(event: EventOf<'recipe.deleted'>, tx: Tran
   }
 }
 
-/** The deletions carry the recipe event's correlation id: one request's effects stay traceable. */
+/** The deletions carry the recipe event's correlation id and actor: one request's effects stay traceable. */
 async function deleteCommentsOf(tx: Transaction, recipeEvent: EventOf<'recipe.deleted'>, deps: HandlerDeps) {
   const recipeId = recipeEvent.aggregateId;
   const removed = await tx.$queryRaw<Array<{ id: string; version: number }>>`
@@ -31,9 +31,7 @@ async function deleteCommentsOf(tx: Transaction, recipeEvent: EventOf<'recipe.de
       tx,
       commentDeleted(
         { id: comment.id, recipeId, version: comment.version + 1 },
-        deps.newId(),
-        now,
-        recipeEvent.correlationId,
+        { id: deps.newId(), occurredAt: now, correlationId: recipeEvent.correlationId, actor: recipeEvent.actor },
       ),
     );
   }

@@ -15,7 +15,8 @@ try {
       prisma.recipe.findMany({ where: afterId ? { id: { gt: afterId } } : {}, orderBy: { id: 'asc' }, take }),
     (recipes) =>
       prisma.$transaction(async (tx) => {
-        for (const recipe of recipes) await appendToOutbox(tx, recipeChanged('recipe.updated', recipe, uuidv7(), now));
+        for (const recipe of recipes)
+          await appendToOutbox(tx, recipeChanged('recipe.updated', recipe, { id: uuidv7(), occurredAt: now }));
       }),
   );
   console.log(`recipes: queued ${count} recipe snapshot(s) in the outbox; the running service publishes them`);

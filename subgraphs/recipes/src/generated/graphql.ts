@@ -28,26 +28,31 @@ export type CreateRecipeInput = {
   title: Scalars['String']['input'];
 };
 
+/** Every mutation needs a signed-in user (UNAUTHENTICATED otherwise). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The signed-in user becomes the recipe's author. */
   createRecipe: Recipe;
-  /** Returns the deleted recipe's id; NOT_FOUND when it does not exist. */
+  /** Returns the deleted recipe's id; NOT_FOUND when it does not exist; FORBIDDEN unless the viewer is its author or a moderator. */
   deleteRecipe: Scalars['ID']['output'];
-  /** Fails with NOT_FOUND when the recipe does not exist. */
+  /** NOT_FOUND when the recipe does not exist; FORBIDDEN unless the viewer is its author or a moderator. */
   updateRecipe: Recipe;
 };
 
 
+/** Every mutation needs a signed-in user (UNAUTHENTICATED otherwise). */
 export type MutationCreateRecipeArgs = {
   input: CreateRecipeInput;
 };
 
 
+/** Every mutation needs a signed-in user (UNAUTHENTICATED otherwise). */
 export type MutationDeleteRecipeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every mutation needs a signed-in user (UNAUTHENTICATED otherwise). */
 export type MutationUpdateRecipeArgs = {
   id: Scalars['ID']['input'];
   input: UpdateRecipeInput;
@@ -65,6 +70,8 @@ export type Query = {
   recipe?: Maybe<Recipe>;
   /** A page of recipes. `first` is 1–100. */
   recipes: RecipeConnection;
+  /** The signed-in user; null when the request has no token. */
+  viewer?: Maybe<User>;
 };
 
 
@@ -83,6 +90,8 @@ export type QueryRecipesArgs = {
 /** A recipe. Owned by the recipes service. */
 export type Recipe = {
   __typename?: 'Recipe';
+  /** Who created it; only they or a moderator may change or delete it. */
+  author: User;
   /** How many comments the recipe has, from the comments service's events (eventually consistent). */
   commentCount: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -142,6 +151,16 @@ export type UpdateRecipeInput = {
   price?: InputMaybe<Scalars['Decimal']['input']>;
   timeMinutes?: InputMaybe<Scalars['Int']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A signed-in person, as their identity provider names them (the token's subject and name). An
+ * author's name is the one they had when they wrote.
+ */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
 };
 
 
@@ -254,6 +273,7 @@ export type ResolversTypes = {
   RecipeFilter: RecipeFilter;
   RecipeOrder: RecipeOrder;
   UpdateRecipeInput: UpdateRecipeInput;
+  User: ResolverTypeWrapper<User>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -273,6 +293,7 @@ export type ResolversParentTypes = {
   RecipeEdge: Omit<RecipeEdge, 'node'> & { node: ResolversParentTypes['Recipe'] };
   RecipeFilter: RecipeFilter;
   UpdateRecipeInput: UpdateRecipeInput;
+  User: User;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -297,10 +318,12 @@ export type PageInfoResolvers<ContextType = RecipesContext, ParentType extends R
 export type QueryResolvers<ContextType = RecipesContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   recipe?: Resolver<Maybe<ResolversTypes['Recipe']>, ParentType, ContextType, RequireFields<QueryRecipeArgs, 'id'>>;
   recipes?: Resolver<ResolversTypes['RecipeConnection'], ParentType, ContextType, RequireFields<QueryRecipesArgs, 'first' | 'orderBy'>>;
+  viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
 export type RecipeResolvers<ContextType = RecipesContext, ParentType extends ResolversParentTypes['Recipe'] = ResolversParentTypes['Recipe'], FederationReferenceType extends FederationReferenceTypes['Recipe'] = FederationReferenceTypes['Recipe']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Recipe']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -323,6 +346,11 @@ export type RecipeEdgeResolvers<ContextType = RecipesContext, ParentType extends
   node?: Resolver<ResolversTypes['Recipe'], ParentType, ContextType>;
 };
 
+export type UserResolvers<ContextType = RecipesContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RecipesContext> = {
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
@@ -332,5 +360,6 @@ export type Resolvers<ContextType = RecipesContext> = {
   Recipe?: RecipeResolvers<ContextType>;
   RecipeConnection?: RecipeConnectionResolvers<ContextType>;
   RecipeEdge?: RecipeEdgeResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 };
 

@@ -1,18 +1,28 @@
 import { appendToOutbox } from '@potluck/events';
+import type { User } from '@potluck/identity';
+import { newEventMeta } from '@potluck/service';
 import type { Recipe } from '../generated/prisma/client.js';
 import type { RecipeDeps } from './recipeDeps.js';
 import { recipeChanged } from './recipeEvents.js';
 import { validateNewRecipe } from './recipeRules.js';
 
-/** Validates, stores the recipe at version 1 and records `recipe.created` in the same transaction. */
-export async function createRecipe(deps: RecipeDeps, input: object): Promise<Recipe> {
+/** Validates, stores the recipe at version 1 with the user as its author, and records `recipe.created`, atomically. */
+export async function createRecipe(deps: RecipeDeps, author: User, input: object): Promise<Recipe> {
   const draft = validateNewRecipe(input);
   const now = deps.clock();
   return deps.prisma.$transaction(async (tx) => {
     const recipe = await tx.recipe.create({
-      data: { ...draft, id: deps.newId(), createdAt: now, updatedAt: now, version: 1 },
+      data: {
+        ...draft,
+        id: deps.newId(),
+        authorId: author.id,
+        authorName: author.name,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      },
     });
-    await appendToOutbox(tx, recipeChanged('recipe.created', recipe, deps.newId(), now, deps.correlationId()));
+    await appendToOutbox(tx, recipeChanged('recipe.created', recipe, newEventMeta(deps, now, author)));
     return recipe;
   });
 }

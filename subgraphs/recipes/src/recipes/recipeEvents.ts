@@ -1,4 +1,4 @@
-import { createEnvelope, type EventData, type EventEnvelope, type RecipeState } from '@potluck/events';
+import { createEnvelope, type EventData, type EventEnvelope, type EventMeta, type RecipeState } from '@potluck/events';
 import type { Recipe } from '../generated/prisma/client.js';
 
 /** The full state a recipe event carries, so consumers never call back. */
@@ -19,17 +19,13 @@ export function recipeState(recipe: Recipe): RecipeState {
 export function recipeChanged(
   type: 'recipe.created' | 'recipe.updated',
   recipe: Recipe,
-  eventId: string,
-  now: Date,
-  correlationId?: string,
+  meta: EventMeta,
 ): EventEnvelope<RecipeState> {
   return createEnvelope({
-    id: eventId,
+    ...meta,
     type,
-    occurredAt: now,
     aggregateId: recipe.id,
     aggregateVersion: recipe.version,
-    correlationId,
     data: recipeState(recipe),
   });
 }
@@ -37,17 +33,13 @@ export function recipeChanged(
 export function recipeDeleted(
   recipeId: string,
   version: number,
-  eventId: string,
-  now: Date,
-  correlationId?: string,
+  meta: EventMeta,
 ): EventEnvelope<EventData['recipe.deleted']> {
   return createEnvelope({
-    id: eventId,
+    ...meta,
     type: 'recipe.deleted',
-    occurredAt: now,
     aggregateId: recipeId,
     aggregateVersion: version,
-    correlationId,
     data: { id: recipeId },
   });
 }

@@ -1,31 +1,28 @@
 import { appendToOutbox } from '@potluck/events';
-import { NotFoundError, isUuid } from '@potluck/service';
+import type { User } from '@potluck/identity';
+import { newEventMeta } from '@potluck/service';
 import type { Recipe } from '../generated/prisma/client.js';
+import { lockForChange } from './recipeAccess.js';
 import type { RecipeDeps } from './recipeDeps.js';
 import { recipeChanged } from './recipeEvents.js';
 import { validateRecipeChanges } from './recipeRules.js';
 
 /**
- * Changes only the given fields, raises the version and records `recipe.updated`, atomically.
- * An update that gives no fields changes nothing and emits nothing.
+ * Changes only the given fields, raises the version and records `recipe.updated`, atomically,
+ * when the user is the recipe's author or a moderator. An update that gives no fields changes
+ * nothing and emits nothing (but is still refused to someone who may not change the recipe).
  */
-export async function updateRecipe(deps: RecipeDeps, id: string, input: object): Promise<Recipe> {
+export async function updateRecipe(deps: RecipeDeps, user: User, id: string, input: object): Promise<Recipe> {
   const changes = validateRecipeChanges(input);
-  if (!isUuid(id)) throw new NotFoundError('recipe', id);
-  if (Object.keys(changes).length === 0) {
-    const current = await deps.prisma.recipe.findUnique({ where: { id } });
-    if (!current) throw new NotFoundError('recipe', id);
-    return current;
-  }
   const now = deps.clock();
   return deps.prisma.$transaction(async (tx) => {
-    const { count } = await tx.recipe.updateMany({
-      where: { id },
+    const storedId = await lockForChange(tx, user, id, 'update');
+    if (Object.keys(changes).length === 0) return tx.recipe.findUniqueOrThrow({ where: { id: storedId } });
+    const recipe = await tx.recipe.update({
+      where: { id: storedId },
       data: { ...changes, updatedAt: now, version: { increment: 1 } },
     });
-    if (count === 0) throw new NotFoundError('recipe', id);
-    const recipe = await tx.recipe.findUniqueOrThrow({ where: { id } });
-    await appendToOutbox(tx, recipeChanged('recipe.updated', recipe, deps.newId(), now, deps.correlationId()));
+    await appendToOutbox(tx, recipeChanged('recipe.updated', recipe, newEventMeta(deps, now, user)));
     return recipe;
   });
 }

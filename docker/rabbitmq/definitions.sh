@@ -1,0 +1,72 @@
+#!/bin/sh
+# Prints the RabbitMQ definitions docker-compose.yml's broker loads at every start (see
+# entrypoint.sh): the vhost, the management login, and one user per service with the least it
+# needs (brokerPermissions in packages/messaging/src/topology.ts; docker/test checks they agree).
+# Every password comes from the environment (.env), none from this repository.
+#
+#   AMQP_PREFIX                the services' AMQP_PREFIX
+#   BROKER_ADMIN_USER          the management login (administrator; not used by the services)
+#   BROKER_ADMIN_PASSWORD      its password
+#   RECIPES_AMQP_PASSWORD      the password of RabbitMQ user `recipes`
+#   COMMENTS_AMQP_PASSWORD     the password of RabbitMQ user `comments`
+set -eu
+
+fail() {
+  echo "definitions.sh: $*" >&2
+  exit 1
+}
+
+# Passwords and names go into JSON and AMQP URLs unescaped: the characters .env.example allows.
+safe() {
+  case "$2" in
+    '' | *[!A-Za-z0-9._~-]*) fail "$1 must be set, with only letters, digits, '.', '_', '~' and '-'" ;;
+  esac
+}
+
+safe BROKER_ADMIN_USER "${BROKER_ADMIN_USER:-}"
+safe BROKER_ADMIN_PASSWORD "${BROKER_ADMIN_PASSWORD:-}"
+safe RECIPES_AMQP_PASSWORD "${RECIPES_AMQP_PASSWORD:-}"
+safe COMMENTS_AMQP_PASSWORD "${COMMENTS_AMQP_PASSWORD:-}"
+case "${AMQP_PREFIX:-}" in
+  '' | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*) fail "AMQP_PREFIX must be 1-100 letters, digits, '.', '_' or '-'" ;;
+esac
+[ "${#AMQP_PREFIX}" -le 100 ] || fail "AMQP_PREFIX must be 1-100 letters, digits, '.', '_' or '-'"
+case "$BROKER_ADMIN_USER" in
+  recipes | comments | guest) fail "BROKER_ADMIN_USER must not be a service's user or guest" ;;
+esac
+
+# A regular expression matching exactly these names ('.' is a prefix's only metacharacter).
+exactly() {
+  printf '^('
+  separator=''
+  for name in "$@"; do
+    printf '%s%s' "$separator" "$(printf '%s' "$name" | sed 's/[.]/[.]/g')"
+    separator='|'
+  done
+  printf ')$'
+}
+
+# The permissions of <service>, which consumes <producer>'s events.
+permissions() {
+  own="$AMQP_PREFIX.$1"
+  printf '{"user": "%s", "vhost": "/", "configure": "%s", "write": "%s", "read": "%s"}' "$1" \
+    "$(exactly "$own.events" "$own.work" "$own.retry" "$own.parked" "$AMQP_PREFIX.$2.events")" \
+    "$(exactly "$own.events" "$own.work" amq.default)" \
+    "$(exactly "$own.work" "$own.retry" "$own.parked" "$AMQP_PREFIX.$2.events")"
+}
+
+cat <<JSON
+{
+  "vhosts": [{"name": "/"}],
+  "users": [
+    {"name": "$BROKER_ADMIN_USER", "password": "$BROKER_ADMIN_PASSWORD", "tags": ["administrator"]},
+    {"name": "recipes", "password": "$RECIPES_AMQP_PASSWORD", "tags": []},
+    {"name": "comments", "password": "$COMMENTS_AMQP_PASSWORD", "tags": []}
+  ],
+  "permissions": [
+    {"user": "$BROKER_ADMIN_USER", "vhost": "/", "configure": ".*", "write": ".*", "read": ".*"},
+    $(permissions recipes comments),
+    $(permissions comments recipes)
+  ]
+}
+JSON

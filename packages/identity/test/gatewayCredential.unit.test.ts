@@ -1,0 +1,86 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  createGatewayCredentialSigner,
+  createGatewayCredentialVerifier,
+  type User,
+} from '../src/index.js';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const ana: User = { id: 'ana', name: 'Ana', roles: [] };
+
+async function refusal(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught as Error,
+  );
+  if (!error) throw new Error('the credential was accepted');
+  return error;
+}
+
+describe('gateway credentials', () => {
+  const signer = createGatewayCredentialSigner(SECRET);
+  const recipes = createGatewayCredentialVerifier(SECRET, 'recipes');
+
+  it('carry the viewer from the gateway to the subgraph it was signed for', async () => {
+    const moderator: User = { id: 'mo', name: 'Mo', roles: ['moderator'] };
+    expect(await recipes(await signer.credentialFor('recipes', moderator))).toEqual(moderator);
+    expect(await recipes(await signer.credentialFor('recipes', null))).toBeNull();
+  });
+
+  it('are refused by another subgraph (audience), with another secret, or when missing', async () => {
+    const forComments = await signer.credentialFor('comments', ana);
+    expect(await refusal(recipes(forComments))).toBeInstanceOf(AuthenticationError);
+    const otherSecret = createGatewayCredentialSigner('another-secret-that-is-long-enough-987654');
+    expect(await refusal(recipes(await otherSecret.credentialFor('recipes', ana)))).toBeInstanceOf(AuthenticationError);
+    expect((await refusal(recipes(undefined))).message).toContain('serves only the gateway');
+  });
+
+  it('are refused once expired, or when issued too long ago', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const past = Math.floor(Date.now() / 1000) - 600;
+    const expired = await new SignJWT({ name: 'Ana' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('potluck-gateway')
+      .setAudience('recipes')
+      .setSubject('ana')
+      .setIssuedAt(past)
+      .setExpirationTime(past + 60)
+      .sign(key);
+    expect((await refusal(recipes(expired))).message).toContain('expired');
+    const longLived = await new SignJWT({ name: 'Ana' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('potluck-gateway')
+      .setAudience('recipes')
+      .setSubject('ana')
+      .setIssuedAt(past)
+      .setExpirationTime(past + 86_400)
+      .sign(key);
+    expect(await refusal(recipes(longLived))).toBeInstanceOf(AuthenticationError);
+  });
+
+  it('that name no one and do not say anonymous are refused', async () => {
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('potluck-gateway')
+      .setAudience('recipes')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await refusal(recipes(token))).toBeInstanceOf(AuthenticationError);
+  });
+
+  it('are reused for the same viewer and subgraph, so identical subgraph calls stay identical', async () => {
+    const first = await signer.credentialFor('recipes', ana);
+    expect(await signer.credentialFor('recipes', { ...ana })).toBe(first);
+    expect(await signer.credentialFor('recipes', { ...ana, roles: ['moderator'] })).not.toBe(first);
+    expect(await signer.credentialFor('comments', ana)).not.toBe(first);
+    expect(await signer.credentialFor('recipes', null)).not.toBe(first);
+  });
+
+  it('refuse a secret shorter than 32 characters', () => {
+    expect(() => createGatewayCredentialSigner('short')).toThrow(/at least 32/);
+    expect(() => createGatewayCredentialVerifier('short', 'recipes')).toThrow(/at least 32/);
+  });
+});
