@@ -9,23 +9,27 @@ import {
 } from '@potluck/client';
 import { startTcpProxy, testAmqpUrl, waitFor, type TcpProxy } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 import { waitForGatewayReady } from './stackProbes.js';
 
 let proxy: TcpProxy;
-let stack: TestStack;
-let client: GraphQLClient;
 
 beforeAll(async () => {
   proxy = await startTcpProxy(5672);
-  const throughProxy = { AMQP_URL: proxy.url(testAmqpUrl()) };
-  stack = await startStack({ recipes: throughProxy, comments: throughProxy });
-  client = await stack.client();
 });
 
 afterAll(async () => {
-  await stack?.stop();
   await proxy?.close();
+});
+
+const stack = useStack(() => {
+  const throughProxy = { AMQP_URL: proxy.url(testAmqpUrl()) };
+  return { recipes: throughProxy, comments: throughProxy };
+});
+let client: GraphQLClient;
+
+beforeAll(async () => {
+  client = await stack.client();
 });
 
 async function readiness(url: string) {

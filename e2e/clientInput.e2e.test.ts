@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '@potluck/service';
 import { errorCodes, graphqlRequest } from '@potluck/testing';
 import { logEntries, queryRows } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 /**
  * Client mistakes are answered as client errors that name what is wrong, never as
  * INTERNAL_SERVER_ERROR, and a client's input is never echoed back (or logged) in full.
  */
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  const codes = await stack?.stop();
-  expect(codes, stack?.logs.join('\n')).toEqual([0, 0, 0]);
-});
+const stack = useStack();
 
 const CREATE = `mutation Create($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }`;
 const recipeCount = async () => (await queryRows(stack.databaseUrls.recipes, 'SELECT id FROM recipes')).length;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AddCommentDocument,
   CreateRecipeDocument,
@@ -15,21 +15,16 @@ import { amqpUser } from '@potluck/messaging';
 import { convergenceProblems, waitForConvergence } from './convergence.js';
 import { runNpmCommand } from './npmCommand.js';
 import { parkedCount, queryRows } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
-let stack: TestStack;
+const stack = useStack();
 let client: GraphQLClient;
 let busyRecipeId: string;
 
 beforeAll(async () => {
-  stack = await startStack();
   client = await stack.client();
   busyRecipeId = await seedData();
   await waitForConvergence(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 /** Three recipes (one updated, one deleted) and comments (one deleted); returns the one with two live comments. */
@@ -87,7 +82,7 @@ describe('npm run replay', () => {
 
     const before = await outboxIds('recipes');
     const { lines } = await runNpmCommand(stack, 'recipes', 'replay');
-    expect(lines).toEqual(['recipes: queued 2 recipe snapshot(s) in the outbox; the running service publishes them']);
+    expect(lines).toEqual(['recipes: queued 2 snapshot(s) in the outbox; the running service publishes them']);
     await waitForConvergence(stack);
     await waitUntilConsumed('recipes', before);
     const rebuilt = await snapshot(stack.databaseUrls.comments, 'recipe_replica');
@@ -112,7 +107,7 @@ describe('npm run replay', () => {
 
     const before = await outboxIds('comments');
     const { lines } = await runNpmCommand(stack, 'comments', 'replay');
-    expect(lines).toEqual(['comments: queued 2 comment snapshot(s) in the outbox; the running service publishes them']);
+    expect(lines).toEqual(['comments: queued 2 snapshot(s) in the outbox; the running service publishes them']);
     await waitForConvergence(stack);
     expect((await client.request(RecipeDocument, { id: busyRecipeId })).recipe).toMatchObject({
       commentCount: 2,

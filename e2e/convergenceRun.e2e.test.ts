@@ -6,7 +6,7 @@ import { FaultTimeline } from './faultTimeline.js';
 import { MutationDriver } from './mutationDriver.js';
 import { seededRandom, type SeededRandom } from './seededRandom.js';
 import { logEntries, waitForGatewayReady } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 // Bounded by default (CI); CONVERGENCE_SECONDS runs it longer, CONVERGENCE_SEED replays a run's random draws.
 const seconds = Number(process.env.CONVERGENCE_SECONDS ?? 40);
@@ -15,22 +15,25 @@ const WORKERS = 3;
 
 type Subgraph = 'recipes' | 'comments';
 
-let stack: TestStack;
 const proxies = {} as Record<Subgraph, TcpProxy>;
 
 beforeAll(async () => {
   proxies.recipes = await startTcpProxy(5672);
   proxies.comments = await startTcpProxy(5672);
-  stack = await startStack({
-    recipes: { AMQP_URL: proxies.recipes.url(testAmqpUrl()) },
-    comments: { AMQP_URL: proxies.comments.url(testAmqpUrl()), RECIPE_WAIT_MS: '1000' },
-  });
 });
 
 afterAll(async () => {
-  for (const proxy of Object.values(proxies)) proxy.restore();
-  await stack?.stop();
   await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
+});
+
+const stack = useStack(() => ({
+  recipes: { AMQP_URL: proxies.recipes.url(testAmqpUrl()) },
+  comments: { AMQP_URL: proxies.comments.url(testAmqpUrl()), RECIPE_WAIT_MS: '1000' },
+}));
+
+// Registered after the stack, so it runs first: no service stops while its link is cut.
+afterAll(() => {
+  for (const proxy of Object.values(proxies)) proxy.restore();
 });
 
 /** Cuts the broker link of one or both subgraphs (random unless given) for a few seconds, then restores it. */

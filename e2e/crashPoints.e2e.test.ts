@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AddCommentDocument, CreateRecipeDocument, DeleteRecipeDocument, type GraphQLClient } from '@potluck/client';
 import { waitFor } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
 import { consumedOutcomes, howItEnded, queryRows, waitForGatewayReady } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 // One stack; each test restarts the service under test with one failpoint, lets the
 // process die at it (SIGKILL), restarts it without, and checks the end state.
-let stack: TestStack;
+const stack = useStack();
 let client: GraphQLClient;
 
 beforeAll(async () => {
-  stack = await startStack();
   client = await stack.client();
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function armFailpoint(name: 'recipes' | 'comments', failpoint: string) {

@@ -2,27 +2,29 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CreateRecipeDocument, type GraphQLClient } from '@potluck/client';
 import { startTcpProxy, waitFor, type TcpProxy } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 import { logEntries, parkedCount, queryRows, waitForGatewayReady } from './stackProbes.js';
 
 const OUTAGE_MS = 60_000;
 
 let proxy: TcpProxy;
-let stack: TestStack;
-let client: GraphQLClient;
 
 beforeAll(async () => {
   proxy = await startTcpProxy(5432);
-  stack = await startStack();
-  // The database is created by startStack, so the comments service is moved behind the proxy afterwards.
-  await stack.restart('comments', { DATABASE_URL: proxy.url(stack.databaseUrls.comments) });
-  await waitForGatewayReady(stack);
-  client = await stack.client();
 });
 
 afterAll(async () => {
-  await stack?.stop();
   await proxy?.close();
+});
+
+const stack = useStack();
+let client: GraphQLClient;
+
+beforeAll(async () => {
+  // The database is created with the stack, so the comments service is moved behind the proxy afterwards.
+  await stack.restart('comments', { DATABASE_URL: proxy.url(stack.databaseUrls.comments) });
+  await waitForGatewayReady(stack);
+  client = await stack.client();
 });
 
 const readyStatus = async (url: string) =>

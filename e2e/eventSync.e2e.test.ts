@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AddCommentDocument,
   CreateRecipeDocument,
@@ -13,18 +13,13 @@ import {
 } from '@potluck/client';
 import { queryRows, waitFor } from '@potluck/testing';
 import { waitForConvergence } from './convergence.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
-let stack: TestStack;
+const stack = useStack({ comments: { RECIPE_WAIT_MS: '1500' } });
 let client: GraphQLClient;
 
 beforeAll(async () => {
-  stack = await startStack({ comments: { RECIPE_WAIT_MS: '1500' } });
   client = await stack.client();
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function newRecipe(title = `sync ${randomUUID().slice(0, 8)}`) {

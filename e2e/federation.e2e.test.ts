@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AddCommentDocument,
   CommentDocument,
@@ -18,23 +18,17 @@ import {
   type RecipesWithCommentsQuery,
 } from '@potluck/client';
 import { CLIENT_FILE, clientOutput } from '../codegen.js';
-import { TEST_USER, testUsers } from '@potluck/testing';
+import { rejectionOf, TEST_USER, testUsers } from '@potluck/testing';
 import { REPO_ROOT } from '../scripts/stack.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 type ListedRecipe = RecipesWithCommentsQuery['recipes']['edges'][number]['node'];
 
-let stack: TestStack;
+const stack = useStack();
 let client: GraphQLClient;
 
 beforeAll(async () => {
-  stack = await startStack();
   client = await stack.client();
-});
-
-afterAll(async () => {
-  const codes = await stack?.stop();
-  expect(codes, stack?.logs.join('\n')).toEqual([0, 0, 0]);
 });
 
 async function createRecipe(input: Partial<CreateRecipeInput> & { title: string }): Promise<string> {
@@ -47,14 +41,7 @@ async function addComment(recipeId: string, text: string, as = client): Promise<
 }
 
 /** The typed error a request failed with; fails the test if it succeeded or failed otherwise. */
-async function failure(request: Promise<unknown>): Promise<GraphQLRequestError> {
-  const error = await request.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(GraphQLRequestError);
-  return error as GraphQLRequestError;
-}
+const failure = (request: Promise<unknown>) => rejectionOf(request, GraphQLRequestError);
 
 describe('one request through the gateway', () => {
   it('returns a recipe with its comments, newest first', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, freePort, graphqlRequest, waitFor } from '@potluck/testing';
 import { REPO_ROOT, stopService } from '../scripts/stack.js';
 import { logEntries } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 /**
  * The gateway serves a copy of the supergraph that this test rewrites: first without
@@ -34,29 +34,26 @@ interface ReadyReport {
 
 let dir: string;
 let supergraphFile: string;
-let stack: TestStack;
-let readyUrl: string;
-
-async function ready(): Promise<{ status: number; body: ReadyReport }> {
-  const response = await fetch(readyUrl);
-  return { status: response.status, body: (await response.json()) as ReadyReport };
-}
-
-const gatewayLogs = () => logEntries(stack, 'gateway');
 
 beforeAll(async () => {
   expect(WITHOUT_DESCRIPTION).not.toBe(FULL);
   dir = await mkdtemp(path.join(tmpdir(), 'potluck-supergraph-'));
   supergraphFile = path.join(dir, 'supergraph.graphql');
   await writeFile(supergraphFile, WITHOUT_DESCRIPTION);
-  stack = await startStack({ gateway: { SUPERGRAPH_PATH: supergraphFile, SUPERGRAPH_POLL_MS: '50' } });
-  readyUrl = stack.gatewayUrl.replace('/graphql', '/health/ready');
 });
 
 afterAll(async () => {
-  await stack?.stop();
   await rm(dir, { recursive: true, force: true });
 });
+
+const stack = useStack(() => ({ gateway: { SUPERGRAPH_PATH: supergraphFile, SUPERGRAPH_POLL_MS: '50' } }));
+
+async function ready(): Promise<{ status: number; body: ReadyReport }> {
+  const response = await fetch(stack.gatewayUrl.replace('/graphql', '/health/ready'));
+  return { status: response.status, body: (await response.json()) as ReadyReport };
+}
+
+const gatewayLogs = () => logEntries(stack, 'gateway');
 
 describe('readiness', () => {
   it('reports the supergraph (loaded, hash, when) and each subgraph (status, latency)', async () => {

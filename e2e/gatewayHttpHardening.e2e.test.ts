@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@potluck/testing';
 import { postGraphQL, rawRequest, slowClient, type RawResponse } from '../packages/service/test/rawHttp.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 /**
  * The stack as processes, configured through the environment as an operator would: the
@@ -11,7 +11,10 @@ import { startStack, type TestStack } from './stack.js';
 const APP = 'https://app.example.com';
 const SHORT_TIMEOUTS = { HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000' };
 
-let stack: TestStack;
+const stack = useStack({
+  gateway: { ...SHORT_TIMEOUTS, CORS_ORIGINS: APP },
+  recipes: SHORT_TIMEOUTS,
+});
 let gatewayPort: number;
 let recipesPort: number;
 
@@ -21,18 +24,9 @@ const codesOf = (response: RawResponse) =>
     (error) => error.extensions?.code,
   );
 
-beforeAll(async () => {
-  stack = await startStack({
-    gateway: { ...SHORT_TIMEOUTS, CORS_ORIGINS: APP },
-    recipes: SHORT_TIMEOUTS,
-  });
+beforeAll(() => {
   gatewayPort = portOf(stack.gatewayUrl);
   recipesPort = portOf(stack.recipesUrl);
-});
-
-afterAll(async () => {
-  const codes = await stack?.stop();
-  expect(codes?.every((code) => code === 0)).toBe(true);
 });
 
 describe('the gateway answers only for its own host names', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlRequest, randomName, testUsers } from '@potluck/testing';
 import { buildIde } from '../gateway/src/ide/buildIde.js';
 import { REPO_ROOT } from '../scripts/stack.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 /**
  * The IDE as a person meets it: Debian's Chromium, headless, opens the gateway's page,
@@ -28,15 +28,17 @@ const CDN_HOSTS =
   /unpkg\.com|jsdelivr\.net|esm\.sh|cdnjs|googleapis\.com|gstatic\.com|skypack\.dev|embeddable-sandbox|apollographql\.com/;
 const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
-let stack: TestStack;
+// The gateway looks for the IDE's build as it starts, so it is built first.
+beforeAll(async () => {
+  await buildIde();
+}, 120_000);
+const stack = useStack();
 let origin: string;
 const tag = randomName('ide').replace(/_/g, '-');
 const title = `Shakshuka ${tag}`;
 let recipeId: string;
 
 beforeAll(async () => {
-  await buildIde();
-  stack = await startStack();
   origin = stack.gatewayUrl.replace('/graphql', '');
   const created = await graphqlRequest<{ createRecipe: { id: string } }>(
     stack.gatewayUrl,
@@ -51,7 +53,7 @@ beforeAll(async () => {
     { input: { recipeId, text: `Lovely ${tag}` } },
     await stack.identities.bearer(testUsers.joe),
   );
-}, 120_000);
+});
 
 /** The JSON config the page hands the browser. */
 function pageConfig(html: string): { demoUsers?: Array<{ user: string; name: string; token: string }> } {
@@ -61,10 +63,6 @@ function pageConfig(html: string): { demoUsers?: Array<{ user: string; name: str
 function payloadOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('GET / without a browser', () => {
   it('answers a non-browser client with JSON that points at the API', async () => {

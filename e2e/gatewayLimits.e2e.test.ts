@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorCodes, graphqlRequest, waitFor } from '@potluck/testing';
 import { jsonLines } from './gatewayHelpers.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 /** Every limit with its default, through the real gateway: each refusal is a GraphQL error with a code. */
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const RECIPE_FIELDS = 'id title description price timeMinutes createdAt updatedAt ingredients';
 const WITH_COMMENTS = `${RECIPE_FIELDS} comments { totalCount edges { node { id text recipe { ${RECIPE_FIELDS} } } } }`;

@@ -1,26 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { graphqlRequest, waitFor } from '@potluck/testing';
 import type { ServiceName } from '../scripts/stack.js';
 import { logEntries } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 const LIST =
   'query ListWithComments { recipes(first: 3) { totalCount edges { node { title comments { totalCount } } } } }';
 
-let stack: TestStack;
+const stack = useStack();
 
 beforeAll(async () => {
-  stack = await startStack();
   await graphqlRequest(
     stack.gatewayUrl,
     'mutation { createRecipe(input: { title: "Ramen", timeMinutes: 60, price: 8 }) { id } }',
   );
-});
-
-afterAll(async () => {
-  const codes = await stack?.stop();
-  expect(codes).toEqual([0, 0, 0]);
 });
 
 /** The request log line ("request completed") each service wrote for one request id. */

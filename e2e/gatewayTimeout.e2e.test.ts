@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, graphqlRequest, waitFor } from '@potluck/testing';
 import type { ServiceName } from '../scripts/stack.js';
 import { startStandInSubgraph, type StandInSubgraph } from './gatewayHelpers.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 import { logEntries } from './stackProbes.js';
 
 /**
@@ -13,7 +13,6 @@ import { logEntries } from './stackProbes.js';
  */
 const TIMEOUT_MS = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
-let stack: TestStack;
 let comments: StandInSubgraph;
 let recipeId: string;
 
@@ -21,13 +20,21 @@ const BOTH_SUBGRAPHS = 'query Both($r: ID!, $c: ID!) { recipe(id: $r) { id title
 
 beforeAll(async () => {
   comments = await startStandInSubgraph({ kind: 'hold' });
-  stack = await startStack({
-    gateway: {
-      COMMENTS_URL: comments.url,
-      SUBGRAPH_TIMEOUT_MS: String(DEFAULT_TIMEOUT_MS),
-      COMMENTS_TIMEOUT_MS: String(TIMEOUT_MS),
-    },
-  });
+});
+
+afterAll(async () => {
+  await comments?.close();
+});
+
+const stack = useStack(() => ({
+  gateway: {
+    COMMENTS_URL: comments.url,
+    SUBGRAPH_TIMEOUT_MS: String(DEFAULT_TIMEOUT_MS),
+    COMMENTS_TIMEOUT_MS: String(TIMEOUT_MS),
+  },
+}));
+
+beforeAll(async () => {
   const created = await graphqlRequest<{ createRecipe: { id: string } }>(
     stack.gatewayUrl,
     'mutation { createRecipe(input: { title: "Dal", timeMinutes: 40, price: 3 }) { id } }',
@@ -35,10 +42,9 @@ beforeAll(async () => {
   recipeId = created.data!.createRecipe.id;
 });
 
-afterAll(async () => {
+// Registered after the stack, so it runs first: the gateway stops with no request held.
+afterAll(() => {
   comments?.release({ data: null });
-  await stack?.stop();
-  await comments?.close();
 });
 
 /** A service's log line with this message for this request id, once written. */

@@ -2,7 +2,19 @@ import { generateKeyPairSync } from 'node:crypto';
 import { importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_CREDENTIAL_HEADER, type User } from '@potluck/identity';
-import { errorCodes, graphqlRequest, queryRows, testUsers, type GraphQLResponse } from '@potluck/testing';
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import {
+  createBrokerUser,
+  errorCodes,
+  graphqlRequest,
+  queryRows,
+  recipeEventFixture,
+  testUsers,
+  waitFor,
+  type GraphQLResponse,
+} from '@potluck/testing';
+import { logEntries, parkedCount } from './stackProbes.js';
 import { startStack, type TestStack } from './stack.js';
 
 const { ana, joe, moderator } = testUsers;
@@ -184,4 +196,61 @@ describe('the subgraphs, called directly', () => {
       expect(health.status).toBe(200);
     },
   );
+});
+
+describe('events', () => {
+  it("carry who acted into the other service's logs", async () => {
+    const requestId = `identity-${Date.now()}`;
+    const created = await graphqlRequest<{ createRecipe: { id: string } }>(
+      stack.gatewayUrl,
+      CREATE,
+      { title: 'traced' },
+      { 'x-request-id': requestId },
+      { as: joe },
+    );
+    expect(created.errors).toBeUndefined();
+    const consumed = await waitFor(
+      () =>
+        logEntries(stack, 'comments').find((line) => line.msg === 'event consumed' && line.correlationId === requestId),
+      { what: 'comments consuming the recipe.created event' },
+    );
+    expect(consumed).toMatchObject({ type: 'recipe.created', actor: 'joe', outcome: 'applied' });
+  });
+});
+
+describe('the broker', () => {
+  it('parks a well-formed event published under another RabbitMQ login, and never applies it', async () => {
+    const exchange = `${stack.amqpPrefix}.recipes.events`;
+    const mallory = await createBrokerUser('mallory', { configure: '^$', write: `^${exchange}$`, read: '^$' });
+    const recipeId = randomUUID();
+    const forged = recipeEventFixture('recipe.created', recipeId, 1);
+    const parkedBefore = await parkedCount(stack, ['comments']);
+    const connection = await amqp.connect(mallory.url);
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.publish(exchange, forged.type, Buffer.from(JSON.stringify(forged)), {
+        messageId: forged.id,
+        type: forged.type,
+        contentType: 'application/json',
+        persistent: true,
+        userId: mallory.name,
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+      await mallory.remove();
+    }
+    await waitFor(async () => ((await parkedCount(stack, ['comments'])) > parkedBefore ? true : undefined), {
+      what: 'the forged event to be parked',
+    });
+    const replica = await queryRows(
+      stack.databaseUrls.comments,
+      `SELECT id FROM recipe_replica WHERE id = '${recipeId}'`,
+    );
+    expect(replica).toEqual([]);
+    const parking = logEntries(stack, 'comments').find(
+      (line) => line.msg === 'parking message' && line.messageId === forged.id,
+    );
+    expect(JSON.stringify(parking)).toContain('untrusted');
+  });
 });

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { buildSchema, isNonNullType } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { graphqlRequest, queryRows, waitFor, type GraphQLResponse } from '@potluck/testing';
 import { REPO_ROOT } from '../scripts/stack.js';
 import { hostileValue } from './fuzz/hostileValues.js';
 import { fuzzOperations, type FuzzOperation } from './fuzz/operations.js';
 import { logEntries } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
 /**
  * Every query and mutation argument and input field, driven through the gateway with generated
@@ -18,7 +18,7 @@ import { startStack, type TestStack } from './stack.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
-let stack: TestStack;
+const stack = useStack();
 const ids: string[] = [];
 
 async function send(document: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
@@ -26,7 +26,6 @@ async function send(document: string, variables: Record<string, unknown> = {}): 
 }
 
 beforeAll(async () => {
-  stack = await startStack();
   for (const title of ['Fuzz soup', 'Fuzz bread']) {
     const created = await send('mutation($input: CreateRecipeInput!) { createRecipe(input: $input) { id } }', {
       input: { title, timeMinutes: 10, price: '5.00' },
@@ -41,11 +40,6 @@ beforeAll(async () => {
     });
     ids.push(comment);
   }
-});
-
-afterAll(async () => {
-  const codes = await stack?.stop();
-  expect(codes, stack?.logs.join('\n')).toEqual([0, 0, 0]);
 });
 
 /** Everything either database holds that a mutation could change, as one comparable snapshot. */

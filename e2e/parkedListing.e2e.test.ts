@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testAmqpUrl, waitFor } from '@potluck/testing';
 import { amqpUser } from '@potluck/messaging';
 import { runNpmCommand } from './npmCommand.js';
 import { parkedCount } from './stackProbes.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 /** Publishes, as the producer's own broker login, bodies comments will park (an outsider's are parked before their body is read). */
 async function publishToComments(body: string, properties: amqp.Options.Publish = {}): Promise<string> {

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RecipesWithCommentsDocument } from '@potluck/client';
 import { DEMO_USERS } from '@potluck/identity';
 import { SEED_RECIPES } from '../scripts/seedData.js';
 import { runNpmToEnd } from './npmCommand.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  const codes = await stack?.stop();
-  expect(codes, stack?.logs.join('\n')).toEqual([0, 0, 0]);
-});
+const stack = useStack();
 
 /** Runs `npm run seed` exactly as a user does, against the test stack's gateway, with the stack's development key. */
 function npmRunSeed(gatewayUrl: string, env: Record<string, string> = {}) {

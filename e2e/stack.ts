@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createClient, type GraphQLClient } from '@potluck/client';
 import { createGatewayCredentialSigner, GATEWAY_CREDENTIAL_HEADER, type User } from '@potluck/identity';
 import {
@@ -23,6 +24,8 @@ import {
 } from '../scripts/stack.js';
 
 type ServiceEnv = Record<string, string>;
+/** Variables added to (or overriding) each service's environment. */
+export type StackEnv = Partial<Record<ServiceName, ServiceEnv>>;
 
 export interface TestStack {
   gatewayUrl: string;
@@ -52,7 +55,7 @@ export interface TestStack {
  * applies its migrations at start, as in production. `extraEnv` adds or overrides variables
  * per service.
  */
-export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEnv>> = {}): Promise<TestStack> {
+export async function startStack(extraEnv: StackEnv = {}): Promise<TestStack> {
   const databases: TestDatabase[] = await Promise.all([createTestDatabase('recipes'), createTestDatabase('comments')]);
   const [recipesDb, commentsDb] = databases as [TestDatabase, TestDatabase];
   const [gatewayPort, recipesPort, commentsPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -135,4 +138,26 @@ export async function startStack(extraEnv: Partial<Record<ServiceName, ServiceEn
     restart,
     stop,
   };
+}
+
+/**
+ * One stack for the calling test file: started in `beforeAll`, stopped in `afterAll`, where
+ * every service must exit 0 (a failure shows their logs). The object returned is filled in
+ * when the stack starts, so read it in hooks and tests, not at the top of the file.
+ * `extraEnv` may be a function, for values an earlier `beforeAll` makes (a proxy's address);
+ * vitest runs `afterAll` hooks in reverse, so what was set up before the stack outlives it.
+ */
+export function useStack(extraEnv: StackEnv | (() => StackEnv) = {}): TestStack {
+  const stack = {} as TestStack;
+  let started = false;
+  beforeAll(async () => {
+    Object.assign(stack, await startStack(typeof extraEnv === 'function' ? extraEnv() : extraEnv));
+    started = true;
+  });
+  afterAll(async () => {
+    if (!started) return;
+    const codes = await stack.stop();
+    expect(codes, stack.logs.join('\n')).toEqual([0, 0, 0]);
+  });
+  return stack;
 }

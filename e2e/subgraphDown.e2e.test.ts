@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import {
   AddCommentDocument,
   CommentDocument,
@@ -9,32 +9,21 @@ import {
   RecipesWithCommentsDocument,
   type GraphQLClient,
 } from '@potluck/client';
-import { TEST_USER, waitFor } from '@potluck/testing';
+import { rejectionOf, TEST_USER, waitFor } from '@potluck/testing';
 import { stopService } from '../scripts/stack.js';
-import { startStack, type TestStack } from './stack.js';
+import { useStack } from './stack.js';
 import { logEntries } from './stackProbes.js';
 
-let stack: TestStack;
+const stack = useStack();
 let client: GraphQLClient;
 
 beforeAll(async () => {
-  stack = await startStack();
   client = await stack.client();
 });
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
 /** The partial result a request still returned, and its errors, when it did not fully succeed. */
-async function partial<T>(request: Promise<T>): Promise<GraphQLRequestError<T>> {
-  const error: unknown = await request.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
-  if (!(error instanceof GraphQLRequestError)) throw new Error(`expected a GraphQLRequestError, got ${String(error)}`);
-  return error as GraphQLRequestError<T>;
-}
+const partial = <T>(request: Promise<T>) =>
+  rejectionOf(request, GraphQLRequestError) as Promise<GraphQLRequestError<T>>;
 
 async function stop(name: 'recipes' | 'comments'): Promise<void> {
   expect(await stopService(stack.service(name))).toBe(0);

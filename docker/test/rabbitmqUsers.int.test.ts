@@ -1,13 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { brokerNames, brokerPermissions, listParked, requeueParked } from '@potluck/messaging';
-import { randomName, recipeEventFixture, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
-import { rabbitmqctl, urlAs } from '../../packages/messaging/test/brokerUsers.js';
+import { brokerAdmin, randomName, recipeEventFixture, uniqueAmqpPrefix, urlAs, waitFor } from '@potluck/testing';
 import {
   openInboxDatabase,
   startTestConsumer,
@@ -72,25 +69,16 @@ beforeAll(async () => {
     users: definitions.users.map((user) => ({ ...user, name: rename(user.name) })),
     permissions: definitions.permissions.map((permission) => ({ ...permission, user: rename(permission.user) })),
   };
-  // rabbitmqctl runs as the rabbitmq user, and 3.10's cannot read definitions from stdin.
-  const scratch = mkdtempSync(path.join(tmpdir(), 'potluck-rabbitmq-'));
-  try {
-    const file = path.join(scratch, 'definitions.json');
-    chmodSync(scratch, 0o755);
-    writeFileSync(file, JSON.stringify(renamed), { mode: 0o644 });
-    await rabbitmqctl(['import_definitions', file]);
-    // The import finishes asynchronously.
-    await waitFor(async () => ((await canLogIn('comments')) && (await canLogIn('admin')) ? true : undefined), {
-      what: 'the imported users',
-    });
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  await brokerAdmin.importDefinitions(renamed);
+  // The import may finish asynchronously.
+  await waitFor(async () => ((await canLogIn('comments')) && (await canLogIn('admin')) ? true : undefined), {
+    what: 'the imported users',
+  });
 }, 60_000);
 
 afterAll(async () => {
   for (const user of [env.BROKER_ADMIN_USER, login.recipes, login.comments])
-    await rabbitmqctl(['delete_user', user]).catch(() => undefined);
+    await brokerAdmin.deleteUser(user).catch(() => undefined);
   await database?.close();
 }, 60_000);
 

@@ -6,6 +6,7 @@ import {
 } from '@potluck/identity';
 import {
   createLogger,
+  createServiceMetrics,
   internalAuthSecretOf,
   userAuthOf,
   httpLimitsOf,
@@ -16,6 +17,7 @@ import {
   type Logger,
   type ReadinessCheck,
   type RunningService,
+  type ServiceMetrics,
 } from '@potluck/service';
 import { subgraphTimeoutMs, urlOverrides, type GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
@@ -25,6 +27,7 @@ import { ideRoutes } from './ide/ideRoutes.js';
 import { operationResolutionPlugin } from './operationResolution.js';
 import { mutationsNeedSignInPlugin, userTokens } from './userTokens.js';
 import { createSubgraphFetch, SubgraphDataSource, type SubgraphFetch } from './subgraphDataSource.js';
+import { subgraphCallMetrics } from './subgraphMetrics.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { watchedSupergraph, type LoadedSupergraph, type SupergraphSource } from './supergraphSource.js';
 
@@ -77,8 +80,10 @@ function createGateway(
   subgraphFetch: SubgraphFetch,
   credentials: GatewayCredentialSigner,
   logger: Logger,
+  metrics: ServiceMetrics | undefined,
 ) {
   const overrides = urlOverrides(config);
+  const timerFor = metrics && subgraphCallMetrics(metrics.registry);
   // @apollo/gateway has no option for its usage telemetry: its constructor reads only this variable.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   return new ApolloGateway({
@@ -93,6 +98,7 @@ function createGateway(
         timeoutMs: subgraphTimeoutMs(config, name),
         logger,
         credentials,
+        timer: timerFor?.(name),
       }),
   });
 }
@@ -110,12 +116,13 @@ export async function startGateway(
   const limits = queryLimits(config);
   const userAuth = userAuthOf(config);
   const credentials = createGatewayCredentialSigner(internalAuthSecretOf(config));
+  const metrics = await createServiceMetrics(config, config.OPERATIONS_DIR);
   const http = await startGraphQLService<GatewayContext>({
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
     logger,
-    apollo: { gateway: createGateway(config, source, subgraphFetch, credentials, logger) },
+    apollo: { gateway: createGateway(config, source, subgraphFetch, credentials, logger, metrics) },
     context: createGatewayContext,
     readinessChecks: readinessChecks(source, urlOverrides(config)),
     introspection: config.INTROSPECTION,
@@ -135,6 +142,7 @@ export async function startGateway(
     httpLimits: httpLimitsOf(config),
     allowedHosts: config.ALLOWED_HOSTS,
     corsOrigins: config.CORS_ORIGINS,
+    metrics,
   });
   logger.info(
     {

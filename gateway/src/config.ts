@@ -9,6 +9,7 @@ import {
   httpLimitsOf,
   httpServerEnv,
   internalAuthSecretOf,
+  metricsEnv,
   parseEnv,
   userAuthOf,
   userAuthEnv,
@@ -59,6 +60,7 @@ const schema = z.object({
   APOLLO_TELEMETRY: envVar.boolean(false),
   ...httpServerEnv,
   ...userAuthEnv,
+  ...metricsEnv,
 });
 export { schema as gatewayEnvSchema };
 

@@ -6,6 +6,7 @@ import { Agent } from 'undici';
 import type { GatewayContext } from './context.js';
 import { dedupeInflight } from './inflightDedupe.js';
 import { subgraphCall, toResponse, type SubgraphRequestInit } from './subgraphCall.js';
+import { failedCallOutcome, type SubgraphCallTimer } from './subgraphMetrics.js';
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 type FetcherResponse = Awaited<ReturnType<NonNullable<Fetcher>>>;
@@ -94,6 +95,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   logger: Logger;
   credentials: GatewayCredentialSigner;
+  /** Times each fetch by outcome; none when metrics are off. */
+  timer?: SubgraphCallTimer;
 }
 
 /**
@@ -105,6 +108,20 @@ export interface SubgraphDataSourceOptions {
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: options.fetch.fetcherFor(options.timeoutMs) });
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const { timer } = this.options;
+    if (!timer) return super.process(options);
+    const started = performance.now();
+    try {
+      const response = await super.process(options);
+      timer[response.errors?.length ? 'error' : 'ok']((performance.now() - started) / 1000);
+      return response;
+    } catch (error) {
+      timer[failedCallOutcome(error)]((performance.now() - started) / 1000);
+      throw error;
+    }
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {

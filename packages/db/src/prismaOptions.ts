@@ -7,10 +7,20 @@ export interface PrismaConnectionOptions {
 }
 
 /**
- * Constructor options for any service's generated PrismaClient: Prisma 7 over
- * node-postgres (no native query engine), with query events only when someone listens.
+ * A service's own generated PrismaClient, opened the one way every service opens it: Prisma 7
+ * over node-postgres (no native query engine), with query events only when someone listens.
  */
-export function prismaClientOptions(databaseUrl: string, options: PrismaConnectionOptions = {}) {
+export function openPrisma<Client>(
+  PrismaClient: new (options: ReturnType<typeof prismaClientOptions>) => Client,
+  databaseUrl: string,
+  options: PrismaConnectionOptions = {},
+): Client {
+  const client = new PrismaClient(prismaClientOptions(databaseUrl, options));
+  forwardQueries(client, options.onQuery);
+  return client;
+}
+
+function prismaClientOptions(databaseUrl: string, options: PrismaConnectionOptions) {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   return options.onQuery ? { adapter, log: [{ emit: 'event' as const, level: 'query' as const }] } : { adapter };
 }
@@ -19,6 +29,6 @@ interface QueryEmitter {
   $on(event: 'query', listener: (event: { query: string }) => void): void;
 }
 
-export function forwardQueries(client: unknown, onQuery: ((sql: string) => void) | undefined): void {
+function forwardQueries(client: unknown, onQuery: ((sql: string) => void) | undefined): void {
   if (onQuery) (client as QueryEmitter).$on('query', (event) => onQuery(event.query));
 }

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -19,6 +19,17 @@ async function refusal(promise: Promise<unknown>): Promise<Error> {
   return error;
 }
 
+/** A credential for recipes made by hand with the right secret, with claims the signer would never set. */
+function handMade(claims: JWTPayload): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('potluck-gateway')
+    .setAudience('recipes')
+    .sign(new TextEncoder().encode(SECRET));
+}
+
+const secondsNow = () => Math.floor(Date.now() / 1000);
+
 describe('gateway credentials', () => {
   const signer = createGatewayCredentialSigner(SECRET);
   const recipes = createGatewayCredentialVerifier(SECRET, 'recipes');
@@ -38,36 +49,15 @@ describe('gateway credentials', () => {
   });
 
   it('are refused once expired, or when issued too long ago', async () => {
-    const key = new TextEncoder().encode(SECRET);
-    const past = Math.floor(Date.now() / 1000) - 600;
-    const expired = await new SignJWT({ name: 'Ana' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('potluck-gateway')
-      .setAudience('recipes')
-      .setSubject('ana')
-      .setIssuedAt(past)
-      .setExpirationTime(past + 60)
-      .sign(key);
+    const past = secondsNow() - 600;
+    const expired = await handMade({ sub: 'ana', name: 'Ana', iat: past, exp: past + 60 });
     expect((await refusal(recipes(expired))).message).toContain('expired');
-    const longLived = await new SignJWT({ name: 'Ana' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('potluck-gateway')
-      .setAudience('recipes')
-      .setSubject('ana')
-      .setIssuedAt(past)
-      .setExpirationTime(past + 86_400)
-      .sign(key);
+    const longLived = await handMade({ sub: 'ana', name: 'Ana', iat: past, exp: past + 86_400 });
     expect(await refusal(recipes(longLived))).toBeInstanceOf(AuthenticationError);
   });
 
   it('that name no one and do not say anonymous are refused', async () => {
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('potluck-gateway')
-      .setAudience('recipes')
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .sign(new TextEncoder().encode(SECRET));
+    const token = await handMade({ iat: secondsNow(), exp: secondsNow() + 60 });
     expect(await refusal(recipes(token))).toBeInstanceOf(AuthenticationError);
   });
 

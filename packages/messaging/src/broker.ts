@@ -1,4 +1,4 @@
-import amqp, { type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import { amqpUser } from './publisherTrust.js';
 
@@ -74,6 +74,23 @@ export class Broker {
       this.current = undefined;
       logger.warn({ err: error }, 'broker connect failed; retrying');
     });
+  }
+
+  /**
+   * Runs `work` on a short-lived channel of the current connection, so a failing check (a
+   * queue that is not there closes its channel) never touches the participants' channels.
+   * Resolves undefined while disconnected.
+   */
+  async withChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T | undefined> {
+    const model = this.current;
+    if (!model) return undefined;
+    const channel = await model.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
   }
 
   /** A channel error leaves a half-working connection; restart everything through recovery. */

@@ -8,6 +8,7 @@ import { dispatchByType, handledTypes, type EventHandler, type EventHandlers } f
 import type { FailpointTrigger } from './failpoints.js';
 import { recordInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle, type HeldMessage } from './messageMover.js';
+import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './observer.js';
 import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
 import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
@@ -39,6 +40,8 @@ export interface ConsumerOptions<Tx extends InboxTransaction> {
   retryMaxDelayMs?: number;
   /** Bodies larger than this are parked as `too-large` without being parsed. */
   maxBodyBytes?: number;
+  /** Told what became of every message (metrics). */
+  observer?: MessagingObserver;
 }
 
 type Outcome = 'applied' | 'duplicate';
@@ -71,6 +74,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly bindings: readonly EventType[];
   private readonly handle: EventHandler<Tx>;
   private readonly trust: PublisherTrust;
+  private readonly observer: MessagingObserver;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     const login = options.broker.user;
@@ -78,6 +82,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.mover = new MessageMover(options.topology, options.logger, login);
     this.bindings = handledTypes(options.handlers);
     this.handle = dispatchByType(options.handlers);
+    this.observer = options.observer ?? SILENT_OBSERVER;
     options.broker.use((connection) => this.attach(connection));
   }
 
@@ -145,6 +150,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       this.options.failpoint('consumer:after-commit-before-ack');
       for (const [index, { channel, message, event }] of batch.entries()) {
         settle(() => channel.ack(message));
+        this.observer.consumed(event, outcomes[index]!);
         this.options.logger.info(
           {
             eventId: event.id,
@@ -176,34 +182,41 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = this.options;
     const trust = checkPublisher(message.properties, this.trust);
     const held: HeldMessage = { channel, message, publisher: trust.publisher };
-    if (!trust.trusted) {
-      await this.mover.park(held, 'untrusted-publisher', new Error(trust.reason));
-      return undefined;
-    }
+    const claimed: unknown = message.properties.type;
+    if (!trust.trusted) return this.park(held, 'untrusted-publisher', new Error(trust.reason), claimed);
     if (message.content.length > maxBodyBytes) {
       const error = new Error(`body of ${message.content.length} bytes is over the limit of ${maxBodyBytes}`);
-      await this.mover.park(held, 'too-large', error);
-      return undefined;
+      return this.park(held, 'too-large', error, claimed);
     }
     let body: unknown;
     try {
       body = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      await this.mover.park(held, 'malformed-json', error);
-      return undefined;
+      return this.park(held, 'malformed-json', error, claimed);
     }
     const type = (body as { type?: unknown } | null)?.type;
     if (!this.bindings.includes(type as EventType)) {
       const error = new Error(`no handler for type ${JSON.stringify(type)?.slice(0, 100)}`);
-      await this.mover.park(held, 'unknown-type', error);
-      return undefined;
+      return this.park(held, 'unknown-type', error, type);
     }
     try {
       return { ...held, event: validateEvent(body) };
     } catch (error) {
-      await this.mover.park(held, 'contract-violation', error);
-      return undefined;
+      return this.park(held, 'contract-violation', error, type);
     }
+  }
+
+  /** Parks a message and tells the observer; `words` is the reason its header gives, when it says more. */
+  private async park(
+    held: HeldMessage,
+    reason: ParkReason,
+    error: unknown,
+    type: unknown,
+    attempts?: number,
+    words: string = reason,
+  ): Promise<undefined> {
+    if (await this.mover.park(held, words, error, attempts)) this.observer.parked(type, reason);
+    return undefined;
   }
 
   private async applyIn(tx: Tx, event: ValidEvent): Promise<Outcome> {
@@ -223,7 +236,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       maxDelayMs: retryMaxDelayMs,
     });
     if (decision.action === 'park') {
-      await this.mover.park(held, decision.reason, error, decision.attempts);
+      const reason = kind === 'poison' ? 'poison' : 'max-attempts';
+      await this.park(held, reason, error, event.type, decision.attempts, decision.reason);
       return;
     }
     const { attempts, retries, delayMs } = decision;
@@ -240,6 +254,6 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       },
       'handler failed; retrying later',
     );
-    await this.mover.retry(held, decision, error);
+    if (await this.mover.retry(held, decision, error)) this.observer.retried(event.type, kind);
   }
 }

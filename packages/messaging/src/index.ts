@@ -34,6 +34,7 @@ export {
 } from './topology.js';
 export {
   countParked,
+  countParkedOn,
   discardParked,
   listParked,
   requeueParked,
@@ -41,3 +42,4 @@ export {
   type ParkedMessage,
 } from './parked.js';
 export { Unroutable } from './publisher.js';
+export { PARK_REASONS, SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './observer.js';

@@ -25,26 +25,26 @@ export class MessageMover {
     private readonly login: string,
   ) {}
 
-  /** Sends the message through the retry queue, back to the work queue after `delayMs`. */
+  /** Sends the message through the retry queue, back to the work queue after `delayMs`; false when it stays (see `forward`). */
   async retry(
     held: HeldMessage,
     counts: { attempts: number; retries: number; delayMs: number },
     error: unknown,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const headers = {
       [ATTEMPTS_HEADER]: counts.attempts,
       [RETRIES_HEADER]: counts.retries,
       [LAST_ERROR_HEADER]: errorText(error),
     };
-    await this.forward(held, this.topology.retryQueue, headers, String(counts.delayMs));
+    return this.forward(held, this.topology.retryQueue, headers, String(counts.delayMs));
   }
 
-  /** Sends the message to the parking queue with why, for an operator to read and replay. */
-  async park(held: HeldMessage, reason: string, error: unknown, attempts?: number) {
+  /** Sends the message to the parking queue with why, for an operator to read and replay; false when it stays. */
+  async park(held: HeldMessage, reason: string, error: unknown, attempts?: number): Promise<boolean> {
     const { message } = held;
     const { messageId, correlationId } = message.properties;
     this.logger.error({ reason, messageId, correlationId, err: error }, 'parking message');
-    await this.forward(held, this.topology.parkingQueue, {
+    return this.forward(held, this.topology.parkingQueue, {
       'x-parked-reason': reason,
       'x-parked-error': errorText(error),
       'x-parked-at': new Date().toISOString(),
@@ -59,13 +59,14 @@ export class MessageMover {
    * publisher's header it decoded but cannot write back, such as a fractional double over
    * 2^50 or a table over 64 KiB) is sent again with our headers only; should even that
    * fail, the original is rejected, and the work queue's dead-letter route parks it.
+   * Resolves false when the message stays where it was, to be redelivered.
    */
   private async forward(
     { channel, message, publisher }: HeldMessage,
     queue: string,
     ours: Record<string, unknown>,
     expiration?: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const headers = { ...ours, [PUBLISHER_HEADER]: publisher ?? '' };
     const copies = [fullCopy(message.properties, headers), bareCopy(message.properties, headers)];
     const { login: userId } = this;
@@ -73,13 +74,15 @@ export class MessageMover {
       for (const options of copies) {
         if (await this.send(channel, queue, message.content, { ...options, userId, persistent: true, expiration })) {
           settle(() => channel.ack(message));
-          return;
+          return true;
         }
       }
       settle(() => channel.nack(message, false, false));
+      return true;
     } catch (error) {
       // Not acked: the broker redelivers it after the channel recovers.
       this.logger.warn({ err: error, queue }, 'could not move message; it will be redelivered');
+      return false;
     }
   }
 

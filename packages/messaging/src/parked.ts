@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import type { Broker } from './broker.js';
 import { LAST_ERROR_HEADER, parkedAttempts, UNTRUSTED_HEADERS } from './failureHistory.js';
 import { amqpUser, PUBLISHER_HEADER, publisherOf } from './publisherTrust.js';
 import type { ConsumerQueues } from './topology.js';
@@ -102,6 +103,11 @@ export async function listParked(
 /** How many messages are parked now. */
 export async function countParked(url: string, queues: ConsumerQueues): Promise<number> {
   return withChannel(url, async (channel) => (await channel.checkQueue(queues.parkingQueue)).messageCount);
+}
+
+/** Messages in the parking queue now, asked over a running service's own connection; undefined while it is down. */
+export function countParkedOn(broker: Broker, queues: ConsumerQueues): Promise<number | undefined> {
+  return broker.withChannel(async (channel) => (await channel.checkQueue(queues.parkingQueue)).messageCount);
 }
 
 /**

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Broker } from './broker.js';
 import type { FailpointTrigger } from './failpoints.js';
+import { SILENT_OBSERVER, type MessagingObserver } from './observer.js';
 import { OutboxListener } from './outboxListener.js';
 import { Unroutable, type Publisher } from './publisher.js';
 
@@ -19,6 +20,8 @@ export interface RelayOptions {
   pollIntervalMs?: number;
   /** Sent outbox rows and inbox rows older than this are deleted. */
   retentionMs?: number;
+  /** Told of every confirmed and every failed publish (metrics). */
+  observer?: MessagingObserver;
 }
 
 interface OutboxRow {
@@ -76,6 +79,7 @@ export class OutboxRelay {
   private readonly pool: pg.Pool;
   private readonly listener: OutboxListener;
   private readonly batchSize: number;
+  private readonly observer: MessagingObserver;
   private pending = false;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -88,6 +92,7 @@ export class OutboxRelay {
     this.pool.on('error', (error) => options.logger.warn({ err: error }, 'relay database connection error'));
     this.listener = new OutboxListener(options.databaseUrl, () => this.nudge(), options.logger);
     this.batchSize = options.batchSize ?? 200;
+    this.observer = options.observer ?? SILENT_OBSERVER;
     options.broker.onConnect(() => this.nudge());
   }
 
@@ -178,6 +183,7 @@ export class OutboxRelay {
       this.options.failpoint('relay:after-commit-before-publish');
       const outcomes = await Promise.allSettled(rows.map((row) => this.publish(row)));
       this.options.failpoint('relay:after-publish-before-mark-sent');
+      this.report(rows, outcomes);
       const sent = rows.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((row) => row.id);
       await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [sent]);
       await this.recordFailures(client, rows, outcomes);
@@ -203,6 +209,16 @@ export class OutboxRelay {
       ...(row.payload.correlationId && { correlationId: row.payload.correlationId }),
       headers: { 'x-schema-version': row.payload.schemaVersion ?? 1, 'x-aggregate-version': row.aggregate_version },
     });
+  }
+
+  /** Tells the observer what became of each row; a lost broker failing every row at once is no publish failure. */
+  private report(rows: OutboxRow[], outcomes: PromiseSettledResult<void>[]): void {
+    const brokerLost = !this.options.publisher.ready;
+    for (const [index, outcome] of outcomes.entries()) {
+      const { type } = rows[index]!;
+      if (outcome.status === 'fulfilled') this.observer.published(type);
+      else if (!brokerLost) this.observer.publishFailed(type, outcome.reason instanceof Unroutable);
+    }
   }
 
   private async recordFailures(

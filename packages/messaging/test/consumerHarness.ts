@@ -48,7 +48,7 @@ export async function openInboxDatabase() {
 
 export type InboxDatabase = Awaited<ReturnType<typeof openInboxDatabase>>;
 
-type Limits = 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxBodyBytes';
+type Limits = 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxBodyBytes' | 'observer';
 
 export interface TestConsumerOptions
   extends Pick<ConsumerOptions<PgTransaction>, Limits>, Partial<Pick<ConsumerOptions<PgTransaction>, 'publishers'>> {

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ValidEvent } from '@potluck/events';
-import { testAmqpUrl, waitFor } from '@potluck/testing';
+import { createBrokerUser, testAmqpUrl, waitFor, type BrokerUser } from '@potluck/testing';
 import { listParked, PUBLISHER_HEADER, requeueParked, type ParkedMessage } from '../src/index.js';
-import { createBrokerUser, type BrokerUser } from './brokerUsers.js';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase, type TestConsumer } from './consumerHarness.js';
 import { commitToOutbox, startTestRelay } from './relayHarness.js';
 import { openTestChannel, recipeEvent, type TestChannel } from './support.js';

@@ -22,7 +22,7 @@ export async function commitToOutbox(pool: pg.Pool, events: EventEnvelope[]): Pr
 }
 
 export interface TestRelayOptions
-  extends Pick<RelayOptions, 'pollIntervalMs'>, Pick<BrokerOptions, 'heartbeatSeconds'> {
+  extends Pick<RelayOptions, 'pollIntervalMs' | 'observer'>, Pick<BrokerOptions, 'heartbeatSeconds'> {
   databaseUrl: string;
   /** Where the relay's broker connects (a proxy in front of RabbitMQ, say, or another login); the test broker by default. */
   brokerUrl?: string;
@@ -40,14 +40,21 @@ export interface Received {
 }
 
 function createRelay(options: TestRelayOptions) {
-  const { databaseUrl, brokerUrl = testAmqpUrl(), heartbeatSeconds, logger = silent, pollIntervalMs } = options;
+  const {
+    databaseUrl,
+    brokerUrl = testAmqpUrl(),
+    heartbeatSeconds,
+    logger = silent,
+    pollIntervalMs,
+    observer,
+  } = options;
   const prefix = options.prefix ?? uniqueAmqpPrefix();
   const exchange = exchangeName(prefix, 'recipes');
   const broker = new Broker({ url: brokerUrl, logger: silent, heartbeatSeconds });
   const publisher = new Publisher(broker, (channel) => declareExchange(channel, exchange));
   const relay = new OutboxRelay({
     ...{ databaseUrl, broker, publisher, exchange, appId: 'recipes' },
-    ...{ logger, failpoint: noFailpoints, pollIntervalMs },
+    ...{ logger, failpoint: noFailpoints, pollIntervalMs, observer },
   });
   return { prefix, exchange, broker, relay };
 }

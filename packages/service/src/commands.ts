@@ -1,3 +1,5 @@
+import { appendToOutbox, type EventEnvelope, type EventMeta, type OutboxTransaction } from '@potluck/events';
+import { v7 as uuidv7 } from 'uuid';
 import {
   brokerNames,
   countParked,
@@ -22,20 +24,60 @@ export function commandEnv(service: string): Record<string, string | undefined> 
   };
 }
 
+/** A page of rows after `afterId` in id order: the argument of a Prisma `findMany`. */
+export interface ReplayPage {
+  where: { id?: { gt: string } };
+  orderBy: { id: 'asc' };
+  take: number;
+}
+
+/** What the replay command needs of a subgraph's Prisma client. */
+interface ReplayDatabase<Tx extends OutboxTransaction> {
+  $transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  $disconnect(): Promise<void>;
+}
+
 /**
- * Re-emits every aggregate through the outbox in pages of `pageSize`, keyed by id; the
- * running service's relay publishes them. Consumers apply a snapshot only when it is newer
- * than their replica, so replaying is safe at any time and rebuilds a wiped replica.
+ * `npm run replay -w <service>`: re-emits every aggregate through the outbox as a snapshot at
+ * its current version, a page at a time, keyed by id, then closes `database`. The running
+ * service's relay publishes them. Consumers apply a snapshot only when it is newer than their
+ * replica, so replaying is safe at any time and rebuilds a wiped replica.
  */
-export async function replayAll<Row extends { id: string }>(
-  loadPage: (afterId: string | undefined, pageSize: number) => Promise<Row[]>,
+export async function runReplayCommand<Tx extends OutboxTransaction, Row extends { id: string }>(
+  service: string,
+  database: ReplayDatabase<Tx>,
+  aggregate: {
+    loadPage: (page: ReplayPage) => Promise<Row[]>;
+    snapshot: (row: Row, meta: EventMeta) => EventEnvelope;
+  },
+): Promise<void> {
+  try {
+    const now = new Date();
+    const count = await replayAll(aggregate.loadPage, (rows) =>
+      database.$transaction(async (tx) => {
+        for (const row of rows) await appendToOutbox(tx, aggregate.snapshot(row, { id: uuidv7(), occurredAt: now }));
+      }),
+    );
+    console.log(`${service}: queued ${count} snapshot(s) in the outbox; the running service publishes them`);
+  } finally {
+    await database.$disconnect();
+  }
+}
+
+/** Loads pages of `pageSize` rows in id order and hands each to `emit`; resolves with the count. */
+async function replayAll<Row extends { id: string }>(
+  loadPage: (page: ReplayPage) => Promise<Row[]>,
   emit: (rows: Row[]) => Promise<void>,
   pageSize = 500,
 ): Promise<number> {
   let afterId: string | undefined;
   let total = 0;
   for (;;) {
-    const rows = await loadPage(afterId, pageSize);
+    const rows = await loadPage({
+      where: afterId ? { id: { gt: afterId } } : {},
+      orderBy: { id: 'asc' },
+      take: pageSize,
+    });
     if (rows.length === 0) return total;
     await emit(rows);
     total += rows.length;
@@ -47,15 +89,14 @@ export async function replayAll<Row extends { id: string }>(
  * `npm run parked -w <service> [-- --limit N | --requeue | --discard <messageId>]`: lists the
  * first N (50) parked messages with their reasons, or sends them all back, or deletes one.
  */
-export async function runParkedCommand(options: {
-  service: string;
-  amqpUrl: string;
-  prefix: string;
-  argv: string[];
-}): Promise<void> {
-  const queues = brokerNames(options.prefix).queues(options.service);
+export async function runParkedCommand(
+  service: string,
+  config: { AMQP_URL: string; AMQP_PREFIX: string },
+  argv: string[],
+): Promise<void> {
+  const { AMQP_URL: amqpUrl, AMQP_PREFIX: prefix } = config;
+  const queues = brokerNames(prefix).queues(service);
   try {
-    const { argv, service, amqpUrl } = options;
     const discard = argv.indexOf('--discard');
     if (discard >= 0) await discardOne(argv[discard + 1], service, amqpUrl, queues);
     else if (argv.includes('--requeue')) await requeueAll(service, amqpUrl, queues);
@@ -63,7 +104,7 @@ export async function runParkedCommand(options: {
   } catch (error) {
     if ((error as { code?: number }).code !== 404) throw error;
     console.error(
-      `${options.service}: there is no queue ${queues.parkingQueue} on this broker; check AMQP_URL and AMQP_PREFIX (now "${options.prefix}")`,
+      `${service}: there is no queue ${queues.parkingQueue} on this broker; check AMQP_URL and AMQP_PREFIX (now "${prefix}")`,
     );
     process.exitCode = 1;
   }

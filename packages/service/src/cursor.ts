@@ -34,6 +34,35 @@ export function decodeCursor(cursor: string, tag: string, argument = 'after'): A
   return values;
 }
 
+/** A Relay connection page, as the subgraphs' connection fields return it. */
+export interface Page<Node> {
+  edges: Array<{ cursor: string; node: Node }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /**
+   * How many there are in all: counted only for a client that asks (`count(*)` is not free).
+   * Left out otherwise, so a selection the resolver failed to see fails loudly (`Int!`).
+   */
+  totalCount?: number;
+}
+
+/**
+ * The page of `first` that `rows` make when they were fetched with one row more than `first`:
+ * keyset pagination learns `hasNextPage` from that extra row. `edge` gives a row's cursor and node.
+ */
+export function pageOf<Row, Node>(
+  rows: readonly Row[],
+  first: number,
+  edge: (row: Row) => { cursor: string; node: Node },
+  totalCount?: number,
+): Page<Node> {
+  const edges = rows.slice(0, first).map(edge);
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    ...(totalCount !== undefined && { totalCount }),
+  };
+}
+
 /** `first` as the connections accept it: a whole number from 1 to `max`. */
 export function checkPageSize(first: number, max = 100): number {
   if (!Number.isInteger(first) || first < 1 || first > max) {
@@ -47,4 +76,19 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** Ids are UUIDs; anything else cannot name a row, so lookups treat it as not found. */
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
+}
+
+/**
+ * A batch lookup by id (entity resolution, DataLoader): one query for the ids that are UUIDs,
+ * answers in the order asked, null for an unknown or malformed id.
+ */
+export async function findByIds<Row extends { id: string }>(
+  ids: readonly string[],
+  find: (uuids: string[]) => Promise<Row[]>,
+): Promise<Array<Row | null>> {
+  const uuids = ids.filter(isUuid);
+  const found = uuids.length > 0 ? await find(uuids) : [];
+  const byId = new Map(found.map((row) => [row.id, row]));
+  // Postgres answers with lowercase UUIDs; a caller may have asked in uppercase.
+  return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
 }

@@ -1,6 +1,7 @@
 import {
   amqpUser,
   Broker,
+  countParkedOn,
   createFailpoints,
   consumerTopology,
   declareExchange,
@@ -14,6 +15,8 @@ import {
 import { z } from 'zod';
 import { envVar } from './config.js';
 import type { Logger } from './logger.js';
+import { eventSyncGauges, messagingMetrics } from './metrics/eventMetrics.js';
+import type { ServiceMetrics } from './metrics/serviceMetrics.js';
 import type { ReadinessCheck } from './readiness.js';
 
 /** The event-sync variables every subgraph reads. */
@@ -77,8 +80,11 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
   transaction: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   events: SubgraphEvents<Tx>;
   logger: Logger;
+  /** Where the event counters and gauges go; none when left out. */
+  metrics?: ServiceMetrics;
 }): Promise<RunningEventSync> {
-  const { service, config, events, logger } = options;
+  const { service, config, events, logger, metrics } = options;
+  const observer = metrics && messagingMetrics(metrics.registry);
   const failpoint = createFailpoints(config.FAILPOINTS, (name) => logger.fatal({ failpoint: name }, 'failpoint hit'));
   const broker = new Broker({ url: config.AMQP_URL, logger });
   const exchange = exchangeName(config.AMQP_PREFIX, service);
@@ -94,15 +100,17 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
     batchSize: config.OUTBOX_BATCH_SIZE,
     pollIntervalMs: config.OUTBOX_POLL_MS,
     retentionMs: config.MESSAGE_RETENTION_MS,
+    observer,
+  });
+  const topology = consumerTopology({
+    prefix: config.AMQP_PREFIX,
+    consumer: service,
+    producer: events.consumesFrom,
+    deliveryLimit: config.EVENT_DELIVERY_LIMIT,
   });
   const consumer = new InboxConsumer<Tx>({
     broker,
-    topology: consumerTopology({
-      prefix: config.AMQP_PREFIX,
-      consumer: service,
-      producer: events.consumesFrom,
-      deliveryLimit: config.EVENT_DELIVERY_LIMIT,
-    }),
+    topology,
     transaction: options.transaction,
     handlers: events.handlers,
     publishers: trustedPublishers(config),
@@ -113,7 +121,22 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
     maxAttempts: config.EVENT_MAX_ATTEMPTS,
     retryBaseDelayMs: config.EVENT_RETRY_DELAY_MS,
     maxBodyBytes: config.EVENT_MAX_BYTES,
+    observer,
   });
+  if (metrics) {
+    eventSyncGauges(
+      metrics.registry,
+      {
+        outboxStats: () => relay.stats(),
+        outboxMaxAgeMs: config.OUTBOX_MAX_AGE_MS,
+        brokerConnected: () => broker.connected,
+        consumerRunning: () => consumer.running,
+        parkedCount: () => countParkedOn(broker, topology),
+        onBrokerConnect: (listener) => void broker.onConnect(listener),
+      },
+      logger,
+    );
+  }
   await broker.start();
   await relay.start();
   const readinessChecks: ReadinessCheck[] = [

@@ -12,6 +12,8 @@ import type { Logger } from './logger.js';
 import { createErrorFormatter } from './errors.js';
 import { graphqlHttpErrors } from './httpErrors.js';
 import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpServerLimits } from './httpServer.js';
+import { graphqlRequestMetrics } from './metrics/requestMetrics.js';
+import { startMetricsServer, writeMetrics, type MetricsServer, type ServiceMetrics } from './metrics/serviceMetrics.js';
 import { checkReadiness, type ReadinessChecks } from './readiness.js';
 import { requestFactsPlugin, requestLogger, requestScope } from './requestLog.js';
 
@@ -54,6 +56,8 @@ export interface GraphQLServiceOptions<Context extends BaseContext> {
   corsOrigins?: readonly string[];
   /** Runs on every `/graphql` request before its body is read, e.g. a subgraph's gateway-only check. */
   guard?: RequestHandler;
+  /** Request metrics and `GET /metrics` (on `metrics.port` when it has one); none when left out. */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningService {
@@ -88,7 +92,11 @@ function createApollo<Context extends BaseContext>(
   } as ApolloServerOptions<Context>);
 }
 
-/** Health routes open to any Host (probes use the pod's IP), then the host check, CORS, extra routes and GraphQL. */
+/**
+ * Health routes and `/metrics` open to any Host (probes and scrapers use the pod's IP), then
+ * the host check, CORS, extra routes and GraphQL. Every `/graphql` request is timed, also
+ * those the host check or body limit refuses.
+ */
 function mountRoutes<Context extends BaseContext>(
   app: Express,
   apollo: ApolloServer<Context>,
@@ -102,6 +110,11 @@ function mountRoutes<Context extends BaseContext>(
     const report = await checkReadiness(options.readinessChecks, options.readinessTimeoutMs ?? 2000);
     res.status(report.status === 'ready' ? 200 : 503).json({ service: options.name, ...report });
   });
+  const { metrics } = options;
+  if (metrics) {
+    if (metrics.port === undefined) app.get('/metrics', (_req, res) => writeMetrics(metrics, res, options.logger));
+    app.use('/graphql', graphqlRequestMetrics(metrics.registry, metrics.knownOperations));
+  }
   if (options.allowedHosts) app.use(allowedHostsOnly(options.allowedHosts));
   if (options.corsOrigins?.length) app.use('/graphql', corsPolicy(options.corsOrigins));
   options.routes?.(app);
@@ -119,7 +132,8 @@ function mountRoutes<Context extends BaseContext>(
  * The HTTP shell every Potluck process shares: Apollo Server on express 5 at
  * `POST /graphql`, `GET /health/live` and `GET /health/ready`, with a request id and one
  * log line per request, body-size and CSRF protection, socket timeouts and a connection
- * cap, an optional host check and CORS policy, and a graceful stop.
+ * cap, an optional host check and CORS policy, and a graceful stop. With `metrics`, every
+ * `/graphql` request is timed and `GET /metrics` served, here or on a port of its own.
  */
 export async function startGraphQLService<Context extends BaseContext>(
   options: GraphQLServiceOptions<Context>,
@@ -130,13 +144,28 @@ export async function startGraphQLService<Context extends BaseContext>(
   const apollo = createApollo(options, httpServer);
   await apollo.start();
   mountRoutes(app, apollo, options);
+  const { metrics, logger } = options;
+  const metricsServer: MetricsServer | undefined =
+    metrics?.port === undefined ? undefined : await startMetricsServer(metrics, options.host, metrics.port, logger);
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    await metricsServer?.close();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${options.host}:${port}/graphql`;
-  options.logger.info({ url }, `${options.name} listening`);
-  return { url, port, stop: () => apollo.stop() };
+  logger.info({ url }, `${options.name} listening`);
+  return {
+    url,
+    port,
+    async stop() {
+      await apollo.stop();
+      await metricsServer?.close();
+    },
+  };
 }

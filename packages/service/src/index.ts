@@ -40,8 +40,8 @@ export { corsOriginsVar, corsPolicy } from './corsPolicy.js';
 export { displayValue, isSecretName, maskUrlPasswords } from './secretValues.js';
 export { REQUEST_ID_HEADER, acceptRequestId, assignRequestId, requestIdOf } from './requestId.js';
 export { currentRequest, type RequestFacts } from './requestScope.js';
-export { onShutdownSignal, exitOnStartupError } from './shutdown.js';
-export { encodeCursor, decodeCursor, checkPageSize, isUuid } from './cursor.js';
+export { runService } from './shutdown.js';
+export { encodeCursor, decodeCursor, checkPageSize, isUuid, pageOf, findByIds, type Page } from './cursor.js';
 export { selectsField } from './selection.js';
 export {
   startSubgraph,
@@ -53,7 +53,7 @@ export {
   type OperationDeps,
 } from './subgraph.js';
 export { migrateSubgraph } from './migrations.js';
-export { commandEnv, replayAll, runParkedCommand } from './commands.js';
+export { commandEnv, runParkedCommand, runReplayCommand, type ReplayPage } from './commands.js';
 export { queryLimits, costRules, type QueryLimits } from './limits/queryLimits.js';
 export { costLimitPlugin, costRefusal } from './limits/queryCost.js';
 export { pageSizeViolations } from './limits/pageSize.js';
@@ -62,3 +62,24 @@ export { internalAuthEnv, internalAuthSecretOf, userAuthEnv, userAuthOf, type Us
 export { gatewayOnly } from './gatewayOnly.js';
 export { signedIn } from './signedIn.js';
 export { newEventMeta } from './eventMeta.js';
+export {
+  createServiceMetrics,
+  metricsEnv,
+  startMetricsServer,
+  writeMetrics,
+  type MetricsConfig,
+  type MetricsServer,
+  type ServiceMetrics,
+} from './metrics/serviceMetrics.js';
+export {
+  ANONYMOUS_OPERATION,
+  OTHER_OPERATION,
+  UNKNOWN_EVENT_TYPE,
+  eventTypeLabel,
+  operationLabeler,
+  requestOutcome,
+  type RequestOutcome,
+} from './metrics/labels.js';
+export { operationNamesIn, readOperationNames } from './metrics/operationNames.js';
+export { graphqlRequestMetrics } from './metrics/requestMetrics.js';
+export { eventSyncGauges, messagingMetrics, type EventSyncProbes } from './metrics/eventMetrics.js';

@@ -10,7 +10,8 @@ import { currentRequest, runInRequestScope, type RequestFacts } from './requestS
 
 const factsByRequest = new WeakMap<IncomingMessage, RequestFacts>();
 
-function factsOf(req: IncomingMessage): RequestFacts {
+/** The facts of one HTTP request (created on first use): what its log line and its metrics report. */
+export function requestFacts(req: IncomingMessage): RequestFacts {
   let facts = factsByRequest.get(req);
   if (!facts) {
     facts = { requestId: requestIdOf(req) };
@@ -19,11 +20,12 @@ function factsOf(req: IncomingMessage): RequestFacts {
   return facts;
 }
 
-const isHealthProbe = (req: IncomingMessage) => req.url?.startsWith('/health/') ?? false;
+const isHealthProbe = (req: IncomingMessage) => req.url === '/metrics' || (req.url?.startsWith('/health/') ?? false);
 
 /**
- * Health probes arrive every few seconds from orchestrators: a passing one is logged at
- * debug, a failing one at warn (its body names the dependency; it is not this request's fault).
+ * Health probes and metrics scrapes arrive every few seconds from orchestrators: a passing
+ * one is logged at debug, a failing one at warn (its body names the dependency; it is not
+ * this request's fault).
  */
 function levelOf(req: IncomingMessage, res: ServerResponse, error?: Error) {
   if (isHealthProbe(req) && !error) return res.statusCode < 400 ? 'debug' : 'warn';
@@ -53,7 +55,7 @@ export function requestLogger(logger: Logger): RequestHandler {
       return Object.fromEntries(Object.entries(line).filter(([key]) => key !== 'err'));
     },
     customProps: (req) => {
-      const { operationName, errors, sharedCallsOf } = factsOf(req);
+      const { operationName, errors, sharedCallsOf } = requestFacts(req);
       return {
         ...(operationName && { operationName }),
         ...(errors && { errors }),
@@ -65,7 +67,7 @@ export function requestLogger(logger: Logger): RequestHandler {
 }
 
 /** Express middleware: the rest of this request runs in its request scope (see `currentRequest`). */
-export const requestScope: RequestHandler = (req, _res, next) => runInRequestScope(factsOf(req), next);
+export const requestScope: RequestHandler = (req, _res, next) => runInRequestScope(requestFacts(req), next);
 
 /** The name of a document's only operation, known even when validation refused it. */
 function soleOperationName(document: DocumentNode | undefined): string | undefined {

@@ -7,6 +7,8 @@ export interface RequestFacts {
   errors?: Array<{ code: string; message: string }>;
   /** Requests whose subgraph calls this one shared (the gateway's identical queries in flight). */
   sharedCallsOf?: string[];
+  /** When the request arrived (`performance.now()`), for its duration metric. */
+  startedAt?: number;
 }
 
 const scope = new AsyncLocalStorage<RequestFacts>();

@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
  * Runs `shutdown` once on SIGTERM or SIGINT and exits 0 when it finishes, 1 when it
  * fails or takes longer than `timeoutMs`.
  */
-export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: () => Promise<void>): void {
+function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: () => Promise<void>): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -31,9 +31,31 @@ export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: ()
 }
 
 /** Prints a start-up failure (such as a bad variable) plainly and exits 1. */
-export function exitOnStartupError(logger: Logger | undefined, error: unknown): never {
+function exitOnStartupError(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  if (logger) logger.fatal({ err: error }, 'failed to start');
-  else process.stderr.write(`failed to start: ${message}\n`);
+  process.stderr.write(`failed to start: ${message}\n`);
   process.exit(1);
+}
+
+/** What a process's entry point starts: a service that logs and can stop. */
+interface StoppableService {
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * A process's entry point: loads its config, starts the service, and stops it on SIGTERM or
+ * SIGINT within `SHUTDOWN_TIMEOUT_MS`. A bad variable or a failed start is printed and exits 1.
+ */
+export async function runService<Config extends { SHUTDOWN_TIMEOUT_MS: number }>(
+  loadConfig: () => Config,
+  start: (config: Config) => Promise<StoppableService>,
+): Promise<void> {
+  try {
+    const config = loadConfig();
+    const service = await start(config);
+    onShutdownSignal(service.logger, config.SHUTDOWN_TIMEOUT_MS, () => service.stop());
+  } catch (error) {
+    exitOnStartupError(error);
+  }
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -14,6 +15,7 @@ import type { ReadinessCheck } from './readiness.js';
 import { currentRequest } from './requestScope.js';
 import { eventSyncEnv, startEventSync, type SubgraphEvents } from './eventSync.js';
 import { migrateSubgraph } from './migrations.js';
+import { createServiceMetrics, metricsEnv } from './metrics/serviceMetrics.js';
 import type { InboxTransaction, OutboxStats } from '@potluck/messaging';
 import { createGatewayCredentialVerifier, type Viewer } from '@potluck/identity';
 import { gatewayOnly } from './gatewayOnly.js';
@@ -43,6 +45,7 @@ export function subgraphEnvSchema(defaultPort: number) {
     ...httpServerEnv,
     ...eventSyncEnv,
     ...internalAuthEnv,
+    ...metricsEnv,
   });
 }
 
@@ -77,6 +80,7 @@ export interface OperationDeps<Db> {
 
 export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Database<Tx>, Context> {
   name: string;
+  /** The subgraph's SDL; the example operations beside it (`operations/`) are the ones its metrics name. */
   schemaFile: string;
   /** The subgraph's own migrations; messaging's outbox and inbox migrations follow them. */
   migrationsDir: string;
@@ -111,6 +115,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
   }
   const typeDefs = parse(await readFile(definition.schemaFile, 'utf8'));
+  const metrics = await createServiceMetrics(config, path.join(path.dirname(definition.schemaFile), 'operations'));
   const schema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
   const db = definition.openDatabase(config.DATABASE_URL, {
     poolSize: config.DATABASE_POOL_SIZE,
@@ -129,6 +134,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     transaction: (work) => db.$transaction(work),
     events: definition.events(deps),
     logger,
+    metrics,
   });
   const limits = queryLimits({ ...config, MAX_PAGE_SIZE });
   let http: RunningService;
@@ -150,6 +156,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
       // No allowedHosts and no CORS: no browser calls a subgraph, only the gateway, by service name or IP.
       // Half the bound for requests in flight; the rest is for the consumer, the relay's confirms and the pools.
       drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
+      metrics,
     });
   } catch (error) {
     await eventSync.stop();

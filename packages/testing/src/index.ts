@@ -1,10 +1,12 @@
 export { createTestDatabase, randomName, templateName, testServerUrl, type TestDatabase } from './databases.js';
 export { waitFor } from './waitFor.js';
+export { rejectionOf } from './rejection.js';
 export { freePort } from './ports.js';
 export { graphqlRequest, errorCodes, type GraphQLResponse } from './graphqlRequest.js';
-export { findSchemaDrift } from './schemaDrift.js';
+export { findMigrationDrift, findSchemaDrift } from './schemaDrift.js';
 export { startSubgraphForTest, type SubgraphUnderTest } from './subgraphs.js';
 export { testAmqpUrl, uniqueAmqpPrefix, deleteBrokerTopology } from './broker.js';
+export { brokerAdmin, createBrokerUser, urlAs, type BrokerAdmin, type BrokerUser } from './brokerUsers.js';
 export { startTcpProxy, type TcpProxy } from './tcpProxy.js';
 export { recipeEventFixture, commentEventFixture } from './eventFixtures.js';
 export { queryRows, type Row } from './sql.js';
@@ -17,3 +19,10 @@ export {
   testIdentityProvider,
   type TestIdentityProvider,
 } from './identities.js';
+export {
+  parsePrometheusText,
+  promtoolCheckMetrics,
+  sampleValue,
+  type MetricFamily,
+  type Sample,
+} from './prometheusText.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import { createTestDatabase } from './databases.js';
 
 const require = createRequire(import.meta.url);
 const schemaWasm = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
@@ -156,4 +157,14 @@ export async function findSchemaDrift(databaseUrl: string, prismaSchemaPath: str
     await client.end();
   }
   return problems;
+}
+
+/** `findSchemaDrift` for a copy of `service`'s migrated template database, dropped afterwards. */
+export async function findMigrationDrift(service: string, prismaSchemaPath: string): Promise<string[]> {
+  const database = await createTestDatabase(service);
+  try {
+    return await findSchemaDrift(database.url, prismaSchemaPath);
+  } finally {
+    await database.drop();
+  }
 }

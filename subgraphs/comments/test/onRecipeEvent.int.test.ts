@@ -18,24 +18,21 @@ afterAll(() => service?.stop());
 const apply = (type: EventType, recipeId: string, version: number) =>
   service.prisma.$transaction((tx) => onRecipeEvent(recipeEventFixture(type, recipeId, version), tx));
 
-function replicaOf(recipeId: string) {
-  return service.prisma.recipeReplica.findUnique({ where: { id: recipeId }, select: { version: true, deleted: true } });
+/** Applies `events` (type and version) to a new recipe in the order given; resolves with the replica they leave. */
+async function replicaAfter(...events: Array<[EventType, number]>) {
+  const id = randomUUID();
+  for (const [type, version] of events) await apply(type, id, version);
+  return service.prisma.recipeReplica.findUnique({ where: { id }, select: { version: true, deleted: true } });
 }
 
 describe('recipe events applied to the comments service', () => {
   it('ends at the newest version when v2 arrives before v1', async () => {
-    const id = randomUUID();
-    await apply('recipe.updated', id, 2);
-    await apply('recipe.created', id, 1);
-    expect(await replicaOf(id)).toEqual({ version: 2, deleted: false });
+    expect(await replicaAfter(['recipe.updated', 2], ['recipe.created', 1])).toEqual({ version: 2, deleted: false });
   });
 
   it('stays deleted when an older update arrives after the delete', async () => {
-    const id = randomUUID();
-    await apply('recipe.created', id, 1);
-    await apply('recipe.deleted', id, 3);
-    await apply('recipe.updated', id, 2);
-    expect(await replicaOf(id)).toEqual({ version: 3, deleted: true });
+    const replica = await replicaAfter(['recipe.created', 1], ['recipe.deleted', 3], ['recipe.updated', 2]);
+    expect(replica).toEqual({ version: 3, deleted: true });
   });
 
   it('deletes the recipe’s comments with the tombstone and announces each once, even when the delete comes again', async () => {

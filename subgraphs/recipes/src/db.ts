@@ -1,12 +1,10 @@
-import { forwardQueries, prismaClientOptions, type PrismaConnectionOptions } from '@potluck/db';
+import { openPrisma, type PrismaConnectionOptions } from '@potluck/db';
 import { PrismaClient, type Prisma } from './generated/prisma/client.js';
 
 export type { PrismaClient };
 
-export function createPrisma(databaseUrl: string, options: PrismaConnectionOptions = {}): PrismaClient {
-  const prisma = new PrismaClient(prismaClientOptions(databaseUrl, options));
-  forwardQueries(prisma, options.onQuery);
-  return prisma;
+export function createPrisma(databaseUrl: string, options?: PrismaConnectionOptions): PrismaClient {
+  return openPrisma(PrismaClient, databaseUrl, options);
 }
 
 /** The client inside `prisma.$transaction(async (tx) => …)`: what operations and event handlers write through. */

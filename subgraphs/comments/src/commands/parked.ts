@@ -1,10 +1,4 @@
 import { commandEnv, runParkedCommand } from '@potluck/service';
 import { loadConfig } from '../config.js';
 
-const config = loadConfig(commandEnv('comments'));
-await runParkedCommand({
-  service: 'comments',
-  amqpUrl: config.AMQP_URL,
-  prefix: config.AMQP_PREFIX,
-  argv: process.argv.slice(2),
-});
+await runParkedCommand('comments', loadConfig(commandEnv('comments')), process.argv.slice(2));

@@ -1,16 +1,21 @@
-import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid, parseTimestamp } from '@potluck/service';
+import {
+  BadUserInputError,
+  checkPageSize,
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  pageOf,
+  parseTimestamp,
+  type Page,
+} from '@potluck/service';
 import { Prisma, type Comment } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../db.js';
 import type { CommentDeps } from './commentDeps.js';
 
 const CURSOR_TAG = 'COMMENTS';
 
-export interface CommentPage {
-  edges: Array<{ cursor: string; node: Comment }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /** How many comments the recipe has: counted only for a client that asks (see `RecipePage` in recipes). */
-  totalCount?: number;
-}
+/** A recipe's comments, newest first; `totalCount` is how many the recipe has. */
+export type CommentPage = Page<Comment>;
 
 export interface CommentPageRequest {
   first: number;
@@ -90,15 +95,11 @@ export async function loadCommentPages(
 }
 
 function toPage(rows: CommentRow[], first: number, totalCount: number | undefined): CommentPage {
-  const edges = rows.slice(0, first).map((row) => ({
+  const edge = (row: CommentRow) => ({
     cursor: encodeCursor(CURSOR_TAG, [row.created_at.toISOString(), row.id]),
     node: toComment(row),
-  }));
-  return {
-    edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    ...(totalCount !== undefined && { totalCount }),
-  };
+  });
+  return pageOf(rows, first, edge, totalCount);
 }
 
 function emptyPage(): CommentPage {

@@ -1,13 +1,7 @@
-import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid } from '@potluck/service';
+import { checkPageSize, encodeCursor, pageOf, type Page } from '@potluck/service';
 import type { Prisma, Recipe } from '../generated/prisma/client.js';
 import type { RecipeDeps } from './recipeDeps.js';
-import {
-  afterCursorWhere,
-  cursorValuesOf,
-  isValidCursorValues,
-  orderByOf,
-  type RecipeOrderName,
-} from './recipeOrder.js';
+import { afterWhere, cursorValuesOf, orderByOf, type RecipeOrderName } from './recipeOrder.js';
 import { validateRecipeFilter, type RecipeFilter } from './recipeRules.js';
 
 export interface ListRecipesArgs {
@@ -18,15 +12,8 @@ export interface ListRecipesArgs {
   orderBy?: RecipeOrderName | null;
 }
 
-export interface RecipePage {
-  edges: Array<{ cursor: string; node: Recipe }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /**
-   * How many recipes match the filter: counted only for a client that asks (`count(*)` is not
-   * free). Left out otherwise, so a selection the resolver failed to see fails loudly (`Int!`).
-   */
-  totalCount?: number;
-}
+/** Recipes in the asked order; `totalCount` is how many match the filter. */
+export type RecipePage = Page<Recipe>;
 
 export interface ListRecipesOptions {
   /** Count alongside the page, in parallel, because the operation selects `totalCount`. */
@@ -47,14 +34,6 @@ function filterWhere(filter: RecipeFilter): Prisma.RecipeWhereInput {
   };
 }
 
-function afterWhere(order: RecipeOrderName, after: string): Prisma.RecipeWhereInput {
-  const values = decodeCursor(after, order);
-  if (!isValidCursorValues(order, values) || !isUuid(String(values[1]))) {
-    throw new BadUserInputError('after is not a valid cursor', 'after');
-  }
-  return afterCursorWhere(order, values);
-}
-
 /** A Relay page of recipes: keyset pagination (one row extra to learn hasNextPage), and the filtered total when asked. */
 export async function listRecipes(
   deps: Pick<RecipeDeps, 'prisma'>,
@@ -69,13 +48,10 @@ export async function listRecipes(
     deps.prisma.recipe.findMany({ where: page, orderBy: orderByOf(order), take: first + 1 }),
     countTotal ? deps.prisma.recipe.count({ where: matching }) : undefined,
   ]);
-  const edges = rows.slice(0, first).map((node) => ({
-    cursor: encodeCursor(order, cursorValuesOf(order, node)),
-    node,
-  }));
-  return {
-    edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    ...(totalCount !== undefined && { totalCount }),
-  };
+  return pageOf(
+    rows,
+    first,
+    (node) => ({ cursor: encodeCursor(order, cursorValuesOf(order, node)), node }),
+    totalCount,
+  );
 }

@@ -1,4 +1,4 @@
-import { parseTimestamp } from '@potluck/service';
+import { BadUserInputError, decodeCursor, isUuid, parseTimestamp } from '@potluck/service';
 import type { Prisma, Recipe } from '../generated/prisma/client.js';
 
 export const RECIPE_ORDERS = ['NEWEST', 'OLDEST', 'TITLE', 'QUICKEST', 'CHEAPEST', 'MOST_COMMENTED'] as const;
@@ -60,4 +60,13 @@ export function isValidCursorValues(order: RecipeOrderName, values: CursorValue[
     return Number.isInteger(key) && Math.abs(Number(key)) <= INT4_MAX;
   if (field === 'price') return typeof key === 'string' && PRICE_KEY.test(key);
   return typeof key === 'string' && !key.includes('\u0000');
+}
+
+/** Rows after a client's `after` cursor in this order; BAD_USER_INPUT for a cursor this order never made. */
+export function afterWhere(order: RecipeOrderName, after: string): Prisma.RecipeWhereInput {
+  const values = decodeCursor(after, order);
+  if (!isValidCursorValues(order, values) || !isUuid(String(values[1]))) {
+    throw new BadUserInputError('after is not a valid cursor', 'after');
+  }
+  return afterCursorWhere(order, values);
 }

@@ -1,0 +1,26 @@
+import { Registry } from 'prom-client';
+import { createLogger, eventSyncGauges, graphqlRequestMetrics, messagingMetrics } from '@potluck/service';
+import { subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
+
+/**
+ * Every metric family Potluck's own code registers (the gateway's and a subgraph's, not
+ * prom-client's process metrics), by name with its type: what the docs and the alerting rules
+ * are checked against.
+ */
+export async function potluckMetricTypes(): Promise<Map<string, string>> {
+  const registry = new Registry();
+  graphqlRequestMetrics(registry, []);
+  subgraphCallMetrics(registry);
+  messagingMetrics(registry);
+  const probes = {
+    outboxStats: async () => ({ backlog: 0, oldestAgeMs: 0 }),
+    outboxMaxAgeMs: 1,
+    brokerConnected: () => true,
+    consumerRunning: () => true,
+    parkedCount: async () => 0,
+    onBrokerConnect: () => undefined,
+  };
+  eventSyncGauges(registry, probes, createLogger('metrics-docs', 'silent'));
+  const metrics = await registry.getMetricsAsJSON();
+  return new Map(metrics.map((metric) => [metric.name, String(metric.type)]));
+}

@@ -1,0 +1,164 @@
+import type { ValidEvent } from '@potluck/events';
+import type { FailureKind, MessagingObserver, OutboxStats, ParkReason } from '@potluck/messaging';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import { eventTypeLabel } from './labels.js';
+
+/** From a few milliseconds (the relay woken by NOTIFY) to minutes (retries, a broker outage). */
+const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/**
+ * The counters of a subgraph's event sync, fed by the relay and the consumer. Every `type`
+ * label is one of Potluck's event types or `unknown`, whatever a publisher claimed.
+ */
+export function messagingMetrics(registry: Registry): MessagingObserver {
+  const registers = [registry];
+  const published = new Counter({
+    name: 'potluck_events_published_total',
+    help: 'Outbox events the broker confirmed, by type',
+    labelNames: ['type'],
+    registers,
+  });
+  const publishFailures = new Counter({
+    name: 'potluck_events_publish_failures_total',
+    help: 'Failed publishes of outbox events (retried later), by type and reason ("unroutable": no queue took it)',
+    labelNames: ['type', 'reason'],
+    registers,
+  });
+  const consumed = new Counter({
+    name: 'potluck_events_consumed_total',
+    help: 'Events committed by the consumer, by type and outcome ("applied", or "duplicate" skipped by the inbox)',
+    labelNames: ['type', 'outcome'],
+    registers,
+  });
+  const retried = new Counter({
+    name: 'potluck_events_retried_total',
+    help: 'Events sent to the retry queue after a failure, by type and kind of failure',
+    labelNames: ['type', 'kind'],
+    registers,
+  });
+  const parked = new Counter({
+    name: 'potluck_events_parked_total',
+    help: 'Messages the consumer parked, by type and reason',
+    labelNames: ['type', 'reason'],
+    registers,
+  });
+  const lag = new Histogram({
+    name: 'potluck_event_lag_seconds',
+    help: 'From an event occurring at its producer to its change committed by this consumer, by type',
+    labelNames: ['type'],
+    buckets: LAG_BUCKETS,
+    registers,
+  });
+  return {
+    published: (type: string) => published.inc({ type: eventTypeLabel(type) }),
+    publishFailed: (type: string, unroutable: boolean) =>
+      publishFailures.inc({ type: eventTypeLabel(type), reason: unroutable ? 'unroutable' : 'error' }),
+    consumed(event: ValidEvent, outcome: 'applied' | 'duplicate') {
+      consumed.inc({ type: event.type, outcome });
+      if (outcome !== 'applied') return;
+      // Clocks of two hosts: a producer slightly ahead must not make a negative lag.
+      lag.observe({ type: event.type }, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+    },
+    retried: (type: string, kind: FailureKind) => retried.inc({ type: eventTypeLabel(type), kind }),
+    parked: (type: unknown, reason: ParkReason) => parked.inc({ type: eventTypeLabel(type), reason }),
+  };
+}
+
+/** What the event-sync gauges read at each scrape. */
+export interface EventSyncProbes {
+  outboxStats(): Promise<OutboxStats>;
+  /** The readiness bound of the oldest unsent event (`OUTBOX_MAX_AGE_MS`). */
+  outboxMaxAgeMs: number;
+  brokerConnected(): boolean;
+  consumerRunning(): boolean;
+  /** Messages in the parking queue now; undefined while the broker is down. */
+  parkedCount(): Promise<number | undefined>;
+  /** Registers a listener for every (re)connect to the broker. */
+  onBrokerConnect(listener: () => void): void;
+}
+
+/** A scrape waits at most this long for the database or the broker, like a readiness check. */
+const PROBE_TIMEOUT_MS = 2000;
+
+/**
+ * Gauges read when Prometheus scrapes: the outbox backlog and its oldest event's age (one
+ * query, shared by both), the readiness bound as a gauge of its own so an alert can compare
+ * against the configured value, the broker connection and the parking queue's depth. A probe
+ * that fails or times out leaves its gauge at the last value read, logged; readiness reports the outage.
+ */
+export function eventSyncGauges(registry: Registry, probes: EventSyncProbes, logger: Logger): void {
+  const registers = [registry];
+  const readOutbox = shared(async () => {
+    const stats = await withDeadline(probes.outboxStats(), 'outbox stats');
+    backlog.set(stats.backlog);
+    oldestAge.set(stats.oldestAgeMs / 1000);
+  }, logger);
+  const backlog = new Gauge({
+    name: 'potluck_outbox_backlog',
+    help: 'Unsent outbox events',
+    registers,
+    collect: readOutbox,
+  });
+  const oldestAge = new Gauge({
+    name: 'potluck_outbox_oldest_age_seconds',
+    help: 'Age of the oldest unsent outbox event; 0 when there is none',
+    registers,
+    collect: readOutbox,
+  });
+  new Gauge({
+    name: 'potluck_outbox_max_age_seconds',
+    help: 'OUTBOX_MAX_AGE_MS: the service is not ready while its oldest unsent event is older',
+    registers,
+  }).set(probes.outboxMaxAgeMs / 1000);
+  new Gauge({
+    name: 'potluck_broker_connected',
+    help: '1 while connected to RabbitMQ, else 0',
+    registers,
+    collect() {
+      this.set(probes.brokerConnected() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'potluck_event_consumer_running',
+    help: '1 while consuming the other service’s events, else 0',
+    registers,
+    collect() {
+      this.set(probes.consumerRunning() ? 1 : 0);
+    },
+  });
+  const parkedNow: Gauge = new Gauge({
+    name: 'potluck_events_parked_messages',
+    help: 'Messages waiting in this consumer’s parking queue (for an operator: npm run parked)',
+    registers,
+    collect: shared(async () => {
+      const count = await withDeadline(probes.parkedCount(), 'parking queue depth');
+      if (count !== undefined) parkedNow.set(count);
+    }, logger),
+  });
+  const connects = new Counter({
+    name: 'potluck_broker_connections_total',
+    help: 'Connections made to RabbitMQ (the first and every reconnect)',
+    registers,
+  });
+  probes.onBrokerConnect(() => connects.inc());
+}
+
+/** One run of `read` at a time, shared by every collect that asks meanwhile; a failure is logged, not thrown. */
+function shared(read: () => Promise<void>, logger: Logger): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () =>
+    (running ??= read()
+      .catch((error: unknown) => logger.warn({ err: error }, 'metrics probe failed; gauge keeps its last value'))
+      .finally(() => {
+        running = undefined;
+      }));
+}
+
+function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
