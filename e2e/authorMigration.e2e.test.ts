@@ -8,7 +8,7 @@ import { queryRows, randomName, testServerUrl } from '@potluck/testing';
 import { MIGRATIONS_DIR as COMMENTS_MIGRATIONS } from '../subgraphs/comments/src/app.js';
 import { MIGRATIONS_DIR as RECIPES_MIGRATIONS } from '../subgraphs/recipes/src/app.js';
 
-const IDENTITY_MIGRATIONS = /_(recipe|comment)_authors$/;
+const IDENTITY_MIGRATIONS = /_((recipe|comment)_authors|replica_changed_by)$/;
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'potluck-migrations-'));
 const databases: string[] = [];
 
@@ -36,7 +36,7 @@ it('gives recipes written before identity an owner only a moderator may act for'
     RECIPES_MIGRATIONS,
     `INSERT INTO recipes (id, title, time_minutes, price) VALUES ('0195d0a4-7c1e-7b3a-9f00-0123456789ab', 'Old', 5, 1)`,
   );
-  expect(applied).toEqual([expect.stringMatching(/_recipe_authors$/)]);
+  expect(applied).toEqual([expect.stringMatching(/_recipe_authors$/), expect.stringMatching(/_replica_changed_by$/)]);
   expect(await queryRows(url, 'SELECT title, author_id, author_name FROM recipes')).toEqual([
     { title: 'Old', author_id: 'potluck-archive', author_name: 'Potluck archive' },
   ]);
@@ -49,7 +49,7 @@ it('keeps the name old comments were signed with, under the archive owner', asyn
     `INSERT INTO comments (id, recipe_id, text, author) VALUES
        ('0195d0a4-7c1e-7b3a-9f00-0123456789ab', '0195d0a4-7c1e-7b3a-9f00-0123456789ac', 'Yum', 'li')`,
   );
-  expect(applied).toEqual([expect.stringMatching(/_comment_authors$/)]);
+  expect(applied).toEqual([expect.stringMatching(/_comment_authors$/), expect.stringMatching(/_replica_changed_by$/)]);
   expect(await queryRows(url, 'SELECT text, author_id, author_name FROM comments')).toEqual([
     { text: 'Yum', author_id: 'potluck-archive', author_name: 'li' },
   ]);

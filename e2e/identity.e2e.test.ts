@@ -199,7 +199,7 @@ describe('the subgraphs, called directly', () => {
 });
 
 describe('events', () => {
-  it("carry who acted into the other service's logs", async () => {
+  it("carry who acted into the other service's logs and replica", async () => {
     const requestId = `identity-${Date.now()}`;
     const created = await graphqlRequest<{ createRecipe: { id: string } }>(
       stack.gatewayUrl,
@@ -215,6 +215,11 @@ describe('events', () => {
       { what: 'comments consuming the recipe.created event' },
     );
     expect(consumed).toMatchObject({ type: 'recipe.created', actor: 'joe', outcome: 'applied' });
+    const replica = await queryRows(
+      stack.databaseUrls.comments,
+      `SELECT changed_by FROM recipe_replica WHERE id = '${created.data!.createRecipe.id}'`,
+    );
+    expect(replica).toEqual([{ changed_by: 'joe' }]);
   });
 });
 

@@ -37,6 +37,9 @@ describe('gateway config', () => {
     const withoutProvider = { ...PRODUCTION, AUTH_JWKS_URL: undefined };
     expect(() => loadConfig(withoutProvider)).toThrow(/AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE are required/);
     expect(() => loadConfig({ ...PRODUCTION, AUTH_ISSUER: 'potluck-dev' })).toThrow(/development issuer/);
+    expect(() => loadConfig({ ...PRODUCTION, AUTH_JWKS_URL: 'http://id.example.com/jwks.json' })).toThrow(
+      /plain http is refused/,
+    );
     const withoutSecret = { ...PRODUCTION, INTERNAL_AUTH_SECRET: undefined };
     expect(() => loadConfig(withoutSecret)).toThrow(
       /INTERNAL_AUTH_SECRET \(or INTERNAL_AUTH_SECRET_FILE\) is required/,

@@ -16,9 +16,13 @@ export type Viewer = User | null;
 export const USER_ID_MAX_LENGTH = 255;
 export const USER_NAME_MAX_LENGTH = 100;
 
-// Ids and names end up in logs, events and HTML; control characters have no business in either.
+// Ids and names end up in logs, events and HTML: control characters, and format characters
+// (bidi overrides, zero-width joiners) that make one name look like another, have no business there.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu;
+
+/** Who owns what was written before identity; no token may claim it, so only moderators can act for it. */
+export const ARCHIVE_OWNER = 'potluck-archive';
 
 export class InvalidIdentity extends Error {
   override name = 'InvalidIdentity';
@@ -31,6 +35,7 @@ export function checkUserId(value: unknown): string {
     throw new InvalidIdentity(`the token's subject (sub) is longer than ${USER_ID_MAX_LENGTH} characters`);
   }
   if (value.match(CONTROL_CHARACTERS)) throw new InvalidIdentity("the token's subject (sub) has control characters");
+  if (value === ARCHIVE_OWNER) throw new InvalidIdentity(`the subject "${ARCHIVE_OWNER}" is reserved`);
   return value;
 }
 

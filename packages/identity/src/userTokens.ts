@@ -50,7 +50,17 @@ export function keySetAt(jwksUrl: string): KeySet {
   if (url.protocol === 'file:') {
     return createLocalJWKSet(JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as JSONWebKeySet);
   }
-  return createRemoteJWKSet(url, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const remote = createRemoteJWKSet(url, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  return async (...args) => {
+    try {
+      return await remote(...args);
+    } catch (error) {
+      // The token names no key of a set we have: the client's problem. Anything else (a timeout,
+      // a refused connection, a non-200 answer, a set that is not JSON) is the provider's.
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new KeySetUnavailable("The identity provider's key set could not be loaded", { cause: error });
+    }
+  };
 }
 
 function bearerTokenIn(authorization: string): string {

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +65,11 @@ describe('createUserTokenVerifier', () => {
   it('ignores roles it does not know and names a user without a name by their id', async () => {
     const token = await signed({ roles: ['admin', 'moderator', 'root'] });
     expect(await verify(`Bearer ${token}`)).toEqual({ id: 'ana', name: 'ana', roles: ['moderator'] });
+  });
+
+  it('drops bidi overrides and zero-width characters from names', async () => {
+    const token = await signed({ name: 'M\u200Do\u202E (moderator)' });
+    expect((await verify(`Bearer ${token}`))?.name).toBe('Mo (moderator)');
   });
 
   it('cleans a hostile name instead of passing it on', async () => {
@@ -151,10 +158,26 @@ describe('createUserTokenVerifier', () => {
     expect(error.message).toContain(mentions);
   });
 
-  it('refuses a subject with control characters or over 255 characters', async () => {
-    for (const sub of ['ana\nmo', 'x'.repeat(256)]) {
+  it('refuses a subject with control characters, over 255 characters, or the archive owner', async () => {
+    for (const sub of ['ana\nmo', 'x'.repeat(256), 'potluck-archive']) {
       const error = await refusal(`Bearer ${await signed({}, (jwt) => jwt.setSubject(sub))}`);
       expect(error.message).toContain('sub');
+    }
+  });
+
+  it("reports a key set that answers 500 as AUTH_UNAVAILABLE, not as the client's fault", async () => {
+    const server = http.createServer((_req, res) => res.writeHead(500).end('down'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const remote = createUserTokenVerifier({ ...settings, jwksUrl: `http://127.0.0.1:${port}/jwks.json` });
+      const error = await remote(`Bearer ${await signed({})}`).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(KeySetUnavailable);
+    } finally {
+      server.close();
     }
   });
 

@@ -123,6 +123,11 @@ export function userAuthOf(config: UserAuthConfig): UserAuth {
   if (config.AUTH_JWKS_URL) {
     const missing = (['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const).filter((name) => !config[name]);
     if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name} is required with AUTH_JWKS_URL`));
+    if (config.POTLUCK_MODE === 'production' && new URL(config.AUTH_JWKS_URL).protocol === 'http:') {
+      throw new ConfigError([
+        'AUTH_JWKS_URL: a key set over plain http is refused when POTLUCK_MODE is production (use https: or file:)',
+      ]);
+    }
     if (config.POTLUCK_MODE === 'production' && config.AUTH_ISSUER === DEV_ISSUER) {
       throw new ConfigError([
         `AUTH_ISSUER: the development issuer "${DEV_ISSUER}" is refused when POTLUCK_MODE is production`,

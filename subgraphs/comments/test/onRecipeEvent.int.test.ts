@@ -26,6 +26,15 @@ async function replicaAfter(...events: Array<[EventType, number]>) {
 }
 
 describe('recipe events applied to the comments service', () => {
+  it('records who made the change the replica applied, and nobody for an event no user caused', async () => {
+    const id = randomUUID();
+    const created = { ...recipeEventFixture('recipe.created', id, 1), actor: { id: 'ana', name: 'Ana' } };
+    await service.prisma.$transaction((tx) => onRecipeEvent(created, tx));
+    expect(await service.prisma.recipeReplica.findUnique({ where: { id } })).toMatchObject({ changedBy: 'ana' });
+    await apply('recipe.updated', id, 2);
+    expect(await service.prisma.recipeReplica.findUnique({ where: { id } })).toMatchObject({ changedBy: null });
+  });
+
   it('ends at the newest version when v2 arrives before v1', async () => {
     expect(await replicaAfter(['recipe.updated', 2], ['recipe.created', 1])).toEqual({ version: 2, deleted: false });
   });

@@ -29,6 +29,20 @@ function replicaOf(commentId: string) {
 }
 
 describe('comment events applied to the recipes service', () => {
+  it('records who made the change the replica applied', async () => {
+    const recipe = await createRecipe(service.url);
+    const commentId = randomUUID();
+    await apply({ ...commentAddedEvent(recipe.id, commentId), actor: { id: 'joe', name: 'Joe' } });
+    expect(await service.prisma.commentReplica.findUnique({ where: { id: commentId } })).toMatchObject({
+      changedBy: 'joe',
+    });
+    await apply({ ...commentDeletedEvent(recipe.id, commentId), actor: { id: 'mo', name: 'Mo' } });
+    expect(await service.prisma.commentReplica.findUnique({ where: { id: commentId } })).toMatchObject({
+      changedBy: 'mo',
+      deleted: true,
+    });
+  });
+
   it('counts added comments and uncounts deleted ones, from the replica rows', async () => {
     const recipe = await createRecipe(service.url);
     const [a, b] = [randomUUID(), randomUUID()];

@@ -6,8 +6,13 @@ import { applyRecipeFact } from './recipeReplica.js';
 
 type HandlerDeps = Pick<OperationDeps<PrismaClient>, 'clock' | 'newId'>;
 
+/** What the replica keeps of a recipe event: its version, whether it is a deletion, and who acted. */
+function factOf(event: EventOf<'recipe.created' | 'recipe.updated' | 'recipe.deleted'>, deleted: boolean) {
+  return { id: event.aggregateId, version: event.aggregateVersion, deleted, changedBy: event.actor?.id ?? null };
+}
+
 export async function onRecipeChanged(event: EventOf<'recipe.created' | 'recipe.updated'>, tx: Transaction) {
-  await applyRecipeFact(tx, { id: event.aggregateId, version: event.aggregateVersion, deleted: false });
+  await applyRecipeFact(tx, factOf(event, false));
 }
 
 /**
@@ -15,7 +20,7 @@ export async function onRecipeChanged(event: EventOf<'recipe.created' | 'recipe.
  * `comment.deleted`, in the same transaction as the tombstone.
  */
 export async function onRecipeDeleted(event: EventOf<'recipe.deleted'>, tx: Transaction, deps: HandlerDeps) {
-  if (await applyRecipeFact(tx, { id: event.aggregateId, version: event.aggregateVersion, deleted: true })) {
+  if (await applyRecipeFact(tx, factOf(event, true))) {
     await deleteCommentsOf(tx, event, deps);
   }
 }

@@ -5,6 +5,8 @@ export interface CommentFact {
   recipeId: string;
   version: number;
   deleted: boolean;
+  /** The event's actor: who made the change. */
+  changedBy: string | null;
 }
 
 /**
@@ -14,10 +16,11 @@ export interface CommentFact {
  */
 export async function applyCommentFact(tx: Transaction, fact: CommentFact): Promise<boolean> {
   const changed = await tx.$executeRaw`
-    INSERT INTO comment_replica (id, recipe_id, version, deleted)
-    VALUES (${fact.id}::uuid, ${fact.recipeId}::uuid, ${fact.version}, ${fact.deleted})
+    INSERT INTO comment_replica (id, recipe_id, version, deleted, changed_by)
+    VALUES (${fact.id}::uuid, ${fact.recipeId}::uuid, ${fact.version}, ${fact.deleted}, ${fact.changedBy})
     ON CONFLICT (id) DO UPDATE
-      SET recipe_id = EXCLUDED.recipe_id, version = EXCLUDED.version, deleted = EXCLUDED.deleted, updated_at = now()
+      SET recipe_id = EXCLUDED.recipe_id, version = EXCLUDED.version, deleted = EXCLUDED.deleted,
+          changed_by = EXCLUDED.changed_by, updated_at = now()
       WHERE comment_replica.version < EXCLUDED.version`;
   return changed === 1;
 }

@@ -17,7 +17,8 @@ async function applyToReplica(
   deleted: boolean,
 ): Promise<void> {
   const { id, recipeId } = event.data;
-  if (await applyCommentFact(tx, { id, recipeId, version: event.aggregateVersion, deleted })) {
+  const changedBy = event.actor?.id ?? null;
+  if (await applyCommentFact(tx, { id, recipeId, version: event.aggregateVersion, deleted, changedBy })) {
     await recountComments(tx, recipeId);
   }
 }
