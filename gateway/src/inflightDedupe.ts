@@ -1,3 +1,4 @@
+import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
 import { REQUEST_ID_HEADER } from '@potluck/service';
 import type { SubgraphCall, SubgraphRequestInit } from './subgraphCall.js';
 
@@ -8,9 +9,15 @@ import type { SubgraphCall, SubgraphRequestInit } from './subgraphCall.js';
  */
 const QUERY = /^\{"query":"(?:query\b|\{)/;
 
-/** What makes two subgraph calls the same call: the URL, the body and every header but the request id. */
+/**
+ * What makes two subgraph calls the same call: the URL, the body and every header but the
+ * request id, the gateway credential (so the viewer) included. A call without one is never shared.
+ */
 export function dedupeKeyOf(url: string, init: SubgraphRequestInit = {}): string | undefined {
   if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY.test(init.body)) return undefined;
+  // The credential names the viewer: without it in the key, one user's answer could reach another.
+  const names = Object.keys(init.headers ?? {}).map((name) => name.toLowerCase());
+  if (!names.includes(GATEWAY_CREDENTIAL_HEADER)) return undefined;
   const headers = Object.entries(init.headers ?? {})
     .filter(([name]) => name.toLowerCase() !== REQUEST_ID_HEADER)
     .map(([name, value]) => `${name.toLowerCase()}:${value}`)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
 import { dedupeInflight, dedupeKeyOf } from '../src/inflightDedupe.js';
 import { toResponse, type SubgraphAnswer, type SubgraphRequestInit } from '../src/subgraphCall.js';
 
@@ -8,9 +9,11 @@ const MUTATION = JSON.stringify({
   query: 'mutation Create__recipes__0($input:CreateRecipeInput!){createRecipe(input:$input){id}}',
 });
 
+const CREDENTIAL = { [GATEWAY_CREDENTIAL_HEADER]: 'anonymous-credential' };
+
 const post = (body: string, headers: Record<string, string> = {}): SubgraphRequestInit => ({
   method: 'POST',
-  headers: { 'content-type': 'application/json', ...headers },
+  headers: { 'content-type': 'application/json', ...CREDENTIAL, ...headers },
   body,
 });
 
@@ -87,7 +90,10 @@ describe('dedupeKeyOf', () => {
   it('ignores the request id and header order, but not the body or the URL', () => {
     const key = dedupeKeyOf(URL, post(QUERY, { 'x-request-id': 'a', authorization: 'x' }));
     expect(
-      dedupeKeyOf(URL, { ...post(QUERY), headers: { authorization: 'x', 'content-type': 'application/json' } }),
+      dedupeKeyOf(URL, {
+        ...post(QUERY),
+        headers: { authorization: 'x', ...CREDENTIAL, 'content-type': 'application/json' },
+      }),
     ).toBe(key);
     expect(dedupeKeyOf(URL, post(`${QUERY} `, { authorization: 'x' }))).not.toBe(key);
     expect(dedupeKeyOf('http://127.0.0.1:4002/graphql', post(QUERY, { authorization: 'x' }))).not.toBe(key);
@@ -96,5 +102,13 @@ describe('dedupeKeyOf', () => {
     const reordered = JSON.stringify({ variables: {}, query: 'mutation M{deleteRecipe(id:"1")}' });
     expect(dedupeKeyOf(URL, post(reordered))).toBeUndefined();
     expect(dedupeKeyOf(URL, post(JSON.stringify({ query: '{recipes{totalCount}}' })))).toBeDefined();
+  });
+
+  it('shares only calls that name their viewer: another credential is another call, none is never shared', () => {
+    const key = dedupeKeyOf(URL, post(QUERY));
+    expect(dedupeKeyOf(URL, post(QUERY, { [GATEWAY_CREDENTIAL_HEADER]: 'ana-credential' }))).not.toBe(key);
+    expect(
+      dedupeKeyOf(URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY }),
+    ).toBeUndefined();
   });
 });
