@@ -28,6 +28,37 @@ export default tseslint.config(
     },
   },
   {
+    // Shared packages know no service: nothing under packages/ reaches into a subgraph or the gateway.
+    files: ['packages/**/*.ts'],
+    ignores: ['packages/messaging/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/subgraphs/**', '@potluck/recipes', '@potluck/comments', '**/gateway/**', '@potluck/gateway'] },
+      ],
+    },
+  },
+  {
+    // Messaging is a library a reader understands alone: no service shell, no subgraph, no gateway.
+    files: ['packages/messaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '**/subgraphs/**',
+            '@potluck/recipes',
+            '@potluck/comments',
+            '**/gateway/**',
+            '@potluck/gateway',
+            '@potluck/service',
+            '**/packages/service/**',
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['subgraphs/recipes/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
-import { createLogger, eventSyncGauges, graphqlRequestMetrics, messagingMetrics } from '@potluck/service';
+import { eventSyncGauges, messagingMetrics } from '@potluck/messaging';
+import { createLogger, graphqlRequestMetrics } from '@potluck/service';
 import { subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ContractViolation } from '@potluck/events';
+import { ContractViolation } from './contract/index.js';
 
 /** A handler error that retrying cannot fix: a broken invariant, not a hiccup. */
 export class PoisonMessage extends Error {

@@ -1,6 +1,6 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import { validateEvent, type EventType, type ValidEvent } from '@potluck/events';
+import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';

@@ -1,4 +1,4 @@
-import type { EventOf, EventType } from '@potluck/events';
+import type { EventOf, EventType } from './contract/index.js';
 import { PoisonMessage } from './classify.js';
 
 /** Applies one validated event inside the consumer's transaction. A handler never acks. */

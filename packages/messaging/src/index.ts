@@ -1,3 +1,20 @@
+export * from './contract/index.js';
+export { appendToOutbox, type OutboxTransaction } from './outbox.js';
+export {
+  startEventSync,
+  trustedPublishers,
+  type EventSyncCheck,
+  type EventSyncSettings,
+  type RunningEventSync,
+  type SubgraphEvents,
+} from './eventSync.js';
+export {
+  eventSyncGauges,
+  eventTypeLabel,
+  messagingMetrics,
+  UNKNOWN_EVENT_TYPE,
+  type EventSyncProbes,
+} from './metrics.js';
 export { Broker, type BrokerOptions, type BrokerParticipant } from './broker.js';
 export {
   amqpUser,

@@ -1,4 +1,4 @@
-import type { ValidEvent } from '@potluck/events';
+import type { ValidEvent } from './contract/index.js';
 import type { FailureKind } from './classify.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import type { EventType } from '@potluck/events';
+import type { EventType } from './contract/index.js';
 
 /**
  * Every broker name Potluck declares, derived from one prefix so that test runs (and

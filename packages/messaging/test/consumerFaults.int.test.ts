@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ValidEvent } from '@potluck/events';
+import type { ValidEvent } from '@potluck/messaging';
 import { testAmqpUrl, waitFor } from '@potluck/testing';
 import { countParked, listParked } from '../src/index.js';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase, type TestConsumer } from './consumerHarness.js';

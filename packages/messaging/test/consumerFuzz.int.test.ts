@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidEvent } from '@potluck/events';
+import type { ValidEvent } from '@potluck/messaging';
 import { PoisonMessage } from '../src/index.js';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase } from './consumerHarness.js';
 import { MAX_BODY_BYTES, verdictOf } from './fuzz/expectedFate.js';

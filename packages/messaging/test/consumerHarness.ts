@@ -1,6 +1,6 @@
 import type amqp from 'amqplib';
 import type { Logger } from 'pino';
-import type { EventType, ValidEvent } from '@potluck/events';
+import type { EventType, ValidEvent } from '@potluck/messaging';
 import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
 import {
   Broker,

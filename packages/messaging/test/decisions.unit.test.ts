@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractViolation } from '@potluck/events';
+import { ContractViolation } from '@potluck/messaging';
 import {
   PoisonMessage,
   brokerNames,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractViolation } from '@potluck/events';
+import { ContractViolation } from '@potluck/messaging';
 import { PoisonMessage, classify, decideFailure, failureHistory, retryDelayMs } from '../src/index.js';
 
 /** The shape Prisma 7 with @prisma/adapter-pg throws (seen against a closed port and a terminated backend). */

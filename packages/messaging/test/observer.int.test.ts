@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidEvent } from '@potluck/events';
+import type { ValidEvent } from '@potluck/messaging';
 import { waitFor } from '@potluck/testing';
 import { PoisonMessage, type MessagingObserver } from '../src/index.js';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase } from './consumerHarness.js';

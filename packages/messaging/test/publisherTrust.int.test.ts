@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ValidEvent } from '@potluck/events';
+import type { ValidEvent } from '@potluck/messaging';
 import { createBrokerUser, testAmqpUrl, waitFor, type BrokerUser } from '@potluck/testing';
 import { listParked, PUBLISHER_HEADER, requeueParked, type ParkedMessage } from '../src/index.js';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase, type TestConsumer } from './consumerHarness.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendToOutbox } from '@potluck/events';
+import { appendToOutbox } from '@potluck/messaging';
 import { startTcpProxy, testAmqpUrl, waitFor, type TcpProxy } from '@potluck/testing';
 import { commitToOutbox, startTestRelay, type Received, type TestRelay } from './relayHarness.js';
 import { openTestPool, pgTransactions, recipeEvent, type TestPool } from './support.js';

@@ -1,6 +1,6 @@
 import type amqp from 'amqplib';
 import type pg from 'pg';
-import { appendToOutbox, type EventEnvelope } from '@potluck/events';
+import { appendToOutbox, type EventEnvelope } from '@potluck/messaging';
 import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
 import {
   Broker,

@@ -1,6 +1,6 @@
-import { appendToOutbox, type EventEnvelope, type EventMeta, type OutboxTransaction } from '@potluck/events';
 import { v7 as uuidv7 } from 'uuid';
 import {
+  appendToOutbox,
   brokerNames,
   countParked,
   discardParked,
@@ -8,6 +8,9 @@ import {
   printable,
   requeueParked,
   type ConsumerQueues,
+  type EventEnvelope,
+  type EventMeta,
+  type OutboxTransaction,
   type ParkedMessage,
 } from '@potluck/messaging';
 

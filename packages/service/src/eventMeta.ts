@@ -1,4 +1,4 @@
-import type { EventMeta } from '@potluck/events';
+import type { EventMeta } from '@potluck/messaging';
 import type { User } from '@potluck/identity';
 import type { OperationDeps } from './subgraph.js';
 

@@ -74,12 +74,10 @@ export {
 export {
   ANONYMOUS_OPERATION,
   OTHER_OPERATION,
-  UNKNOWN_EVENT_TYPE,
-  eventTypeLabel,
   operationLabeler,
   requestOutcome,
   type RequestOutcome,
 } from './metrics/labels.js';
 export { operationNamesIn, readOperationNames } from './metrics/operationNames.js';
 export { graphqlRequestMetrics } from './metrics/requestMetrics.js';
-export { eventSyncGauges, messagingMetrics, type EventSyncProbes } from './metrics/eventMetrics.js';
+export { eventSyncEnv, type EventSyncConfig } from './eventSyncConfig.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CORRELATION_ID_MAX_LENGTH } from '@potluck/events';
+import { CORRELATION_ID_MAX_LENGTH } from '@potluck/messaging';
 
 /** The header that carries a request's id from the client through the gateway to every subgraph. */
 export const REQUEST_ID_HEADER = 'x-request-id';

@@ -13,10 +13,10 @@ import { queryLimits } from './limits/queryLimits.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
 import { currentRequest } from './requestScope.js';
-import { eventSyncEnv, startEventSync, type SubgraphEvents } from './eventSync.js';
+import { eventSyncEnv } from './eventSyncConfig.js';
 import { migrateSubgraph } from './migrations.js';
 import { createServiceMetrics, metricsEnv } from './metrics/serviceMetrics.js';
-import type { InboxTransaction, OutboxStats } from '@potluck/messaging';
+import { startEventSync, type InboxTransaction, type OutboxStats, type SubgraphEvents } from '@potluck/messaging';
 import { createGatewayCredentialVerifier, type Viewer } from '@potluck/identity';
 import { gatewayOnly } from './gatewayOnly.js';
 import { internalAuthEnv, internalAuthSecretOf } from './identityConfig.js';
@@ -134,7 +134,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     transaction: (work) => db.$transaction(work),
     events: definition.events(deps),
     logger,
-    metrics,
+    metricsRegistry: metrics?.registry,
   });
   const limits = queryLimits({ ...config, MAX_PAGE_SIZE });
   let http: RunningService;

@@ -1,12 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  eventTypeLabel,
-  operationLabeler,
-  operationNamesIn,
-  requestOutcome,
-  type RequestOutcome,
-} from '@potluck/service';
+import { operationLabeler, operationNamesIn, requestOutcome, type RequestOutcome } from '@potluck/service';
 
 const OPERATIONS_DIR = new URL('../../../schema/operations/', import.meta.url);
 
@@ -71,16 +65,6 @@ describe('requestOutcome: how a GraphQL request ended, for the error rate', () =
         codes?.map((code) => ({ code })),
       ),
     ).toBe(outcome);
-  });
-});
-
-describe('eventTypeLabel', () => {
-  it('keeps Potluck’s event types and calls anything a publisher made up "unknown"', () => {
-    expect(eventTypeLabel('comment.added')).toBe('comment.added');
-    expect(eventTypeLabel('recipe.deleted')).toBe('recipe.deleted');
-    for (const claimed of ['comment.added\u0000', 'x'.repeat(5000), undefined, 42, { type: 'recipe.created' }]) {
-      expect(eventTypeLabel(claimed)).toBe('unknown');
-    }
   });
 });
 

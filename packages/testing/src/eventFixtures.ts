@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, validateEvent, type EventOf, type EventType } from '@potluck/events';
+import { createEnvelope, validateEvent, type EventOf, type EventType } from '@potluck/messaging';
 
 /** A valid recipe event as the recipes service would publish it (full state, or the id for a delete). */
 export function recipeEventFixture<Type extends EventType>(

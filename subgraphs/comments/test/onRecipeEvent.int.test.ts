@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventType } from '@potluck/events';
 import { recipeEventFixture } from '@potluck/testing';
-import { dispatchByType } from '@potluck/messaging';
+import { dispatchByType, type EventType } from '@potluck/messaging';
 import { recipeEventHandlers } from '../src/events.js';
 import { addComment } from './commentsClient.js';
 import { startCommentsForTest } from './harness.js';

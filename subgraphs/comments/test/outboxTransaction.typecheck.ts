@@ -2,7 +2,7 @@
  * Compiled by `npm run typecheck`, never run: the outbox append takes a transaction
  * client, never the root client (see client/test/typeErrors.int.test.ts).
  */
-import { appendToOutbox, type EventEnvelope, type OutboxTransaction } from '@potluck/events';
+import { appendToOutbox, type EventEnvelope, type OutboxTransaction } from '@potluck/messaging';
 import type { PrismaClient } from '../src/db.js';
 
 declare const prisma: PrismaClient;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidEvent } from '@potluck/events';
-import { PoisonMessage, dispatchByType } from '@potluck/messaging';
+import { PoisonMessage, dispatchByType, type ValidEvent } from '@potluck/messaging';
 import { commentEventHandlers } from '../src/events.js';
 import { commentAddedEvent, commentDeletedEvent } from './commentEvents.js';
 import { startRecipesForTest } from './harness.js';

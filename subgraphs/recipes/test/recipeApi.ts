@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { RecipeState } from '@potluck/events';
+import type { RecipeState } from '@potluck/messaging';
 import { graphqlRequest, type GraphQLResponse } from '@potluck/testing';
 
 /** Test helpers that talk to the recipes subgraph the way a client would: GraphQL over HTTP. */

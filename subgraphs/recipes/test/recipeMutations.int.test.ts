@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '@potluck/events';
+import { SCHEMA_VERSION } from '@potluck/messaging';
 import { graphqlRequest, TEST_USER } from '@potluck/testing';
 import { startRecipesForTest } from './harness.js';
 import {

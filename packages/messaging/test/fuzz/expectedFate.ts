@@ -1,4 +1,4 @@
-import { validateEvent, type EventType, type ValidEvent } from '@potluck/events';
+import { validateEvent, type EventType, type ValidEvent } from '@potluck/messaging';
 import { BINDINGS } from '../consumerHarness.js';
 
 /** The body limit the consumer under test is given: generated bodies straddle it. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { EventType } from '@potluck/events';
+import type { EventType } from '@potluck/messaging';
 import { BINDINGS } from '../consumerHarness.js';
 import { MAX_BODY_BYTES, type Verdict } from './expectedFate.js';
 import { Big, double, fieldValue, smallLeaf, text } from './fieldValues.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Options } from 'amqplib';
-import type { EventType } from '@potluck/events';
+import type { EventType } from '@potluck/messaging';
 import { testAmqpUrl } from '@potluck/testing';
 import { amqpUser, type ConsumerTopology } from '../../src/index.js';
 import { recipeEvent } from '../support.js';

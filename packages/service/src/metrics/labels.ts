@@ -1,5 +1,3 @@
-import { EVENT_TYPES } from '@potluck/events';
-
 /** The label of requests whose operation is not a known one. */
 export const OTHER_OPERATION = 'other';
 /** The label of requests that name no operation. */
@@ -61,14 +59,4 @@ export function requestOutcome(status: number, errors: ReadonlyArray<{ code: str
   if (status >= 500) return 'server_error';
   if (errors) for (const { code } of errors) if (SERVER_ERROR_CODES.has(code)) return 'server_error';
   return status >= 400 || (errors !== undefined && errors.length > 0) ? 'client_error' : 'ok';
-}
-
-/** The label of an event type that is not one of Potluck's (a publisher's claim, a malformed message). */
-export const UNKNOWN_EVENT_TYPE = 'unknown';
-
-const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
-
-/** An event type as a label: one of Potluck's types, else `unknown` (whatever a publisher wrote). */
-export function eventTypeLabel(type: unknown): string {
-  return EVENT_TYPE_SET.has(type) ? (type as string) : UNKNOWN_EVENT_TYPE;
 }

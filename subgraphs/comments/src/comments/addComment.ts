@@ -1,4 +1,4 @@
-import { appendToOutbox } from '@potluck/events';
+import { appendToOutbox } from '@potluck/messaging';
 import type { User } from '@potluck/identity';
 import { NotFoundError, newEventMeta } from '@potluck/service';
 import type { Comment } from '../generated/prisma/client.js';

@@ -1,4 +1,4 @@
-import { createEnvelope, type CommentState, type EventData, type EventEnvelope, type EventMeta } from '@potluck/events';
+import { createEnvelope, type CommentState, type EventData, type EventEnvelope, type EventMeta } from '@potluck/messaging';
 import type { Comment } from '../generated/prisma/client.js';
 
 /** comment.added carries the comment's full state, so consumers never call back. */

@@ -1,4 +1,4 @@
-import { appendToOutbox } from '@potluck/events';
+import { appendToOutbox } from '@potluck/messaging';
 import { mayChange, type User } from '@potluck/identity';
 import { ForbiddenError, NotFoundError, isUuid, newEventMeta } from '@potluck/service';
 import type { CommentDeps } from './commentDeps.js';

@@ -1,4 +1,4 @@
-import { appendToOutbox, type EventOf } from '@potluck/events';
+import { appendToOutbox, type EventOf } from '@potluck/messaging';
 import type { OperationDeps } from '@potluck/service';
 import { commentDeleted } from '../comments/commentEvents.js';
 import type { PrismaClient, Transaction } from '../db.js';

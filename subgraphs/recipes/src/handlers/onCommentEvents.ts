@@ -1,4 +1,4 @@
-import type { EventOf } from '@potluck/events';
+import type { EventOf } from '@potluck/messaging';
 import type { Transaction } from '../db.js';
 import { applyCommentFact, recountComments } from './commentReplica.js';
 

@@ -1,4 +1,4 @@
-import { appendToOutbox } from '@potluck/events';
+import { appendToOutbox } from '@potluck/messaging';
 import type { User } from '@potluck/identity';
 import { newEventMeta } from '@potluck/service';
 import type { Recipe } from '../generated/prisma/client.js';

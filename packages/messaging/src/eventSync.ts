@@ -1,59 +1,47 @@
-import {
-  amqpUser,
-  Broker,
-  countParkedOn,
-  createFailpoints,
-  consumerTopology,
-  declareExchange,
-  exchangeName,
-  InboxConsumer,
-  OutboxRelay,
-  Publisher,
-  type EventHandlers,
-  type InboxTransaction,
-} from '@potluck/messaging';
-import { z } from 'zod';
-import { envVar } from './config.js';
-import type { Logger } from './logger.js';
-import { eventSyncGauges, messagingMetrics } from './metrics/eventMetrics.js';
-import type { ServiceMetrics } from './metrics/serviceMetrics.js';
-import type { ReadinessCheck } from './readiness.js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { Broker } from './broker.js';
+import { InboxConsumer } from './consumer.js';
+import { createFailpoints } from './failpoints.js';
+import type { EventHandlers } from './handlers.js';
+import type { InboxTransaction } from './inbox.js';
+import { eventSyncGauges, messagingMetrics } from './metrics.js';
+import { countParkedOn } from './parked.js';
+import { Publisher } from './publisher.js';
+import { amqpUser } from './publisherTrust.js';
+import { OutboxRelay } from './relay.js';
+import { consumerTopology, declareExchange, exchangeName } from './topology.js';
 
-/** The event-sync variables every subgraph reads. */
-export const eventSyncEnv = {
-  AMQP_URL: envVar.url(['amqp', 'amqps']),
-  AMQP_PREFIX: envVar.amqpPrefix(),
-  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(100),
-  EVENT_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
-  EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
-  EVENT_RETRY_DELAY_MS: envVar.milliseconds(1000),
-  /** Larger message bodies are parked as `too-large` unread. */
-  EVENT_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(64 * 1024 * 1024)
-    .default(256 * 1024),
-  EVENT_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
-  /**
-   * The RabbitMQ users whose events the consumer applies (the producer's login, checked
-   * against each message's broker-validated `userId`); unset: the service's own login.
-   */
-  EVENT_PUBLISHERS: envVar.list().pipe(z.array(z.string()).min(1, 'must name at least one RabbitMQ user')).optional(),
-  OUTBOX_POLL_MS: envVar.milliseconds(1000),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
-  OUTBOX_MAX_AGE_MS: envVar.milliseconds(30_000),
-  MESSAGE_RETENTION_MS: envVar.milliseconds(7 * 24 * 3600 * 1000),
-  FAILPOINTS: envVar.list().default([]),
-};
+/** What `startEventSync` needs to know; a subgraph reads it from its environment (`@potluck/service`). */
+export interface EventSyncSettings {
+  DATABASE_URL: string;
+  AMQP_URL: string;
+  AMQP_PREFIX: string;
+  AMQP_PREFETCH: number;
+  EVENT_BATCH_SIZE: number;
+  EVENT_MAX_ATTEMPTS: number;
+  EVENT_RETRY_DELAY_MS: number;
+  EVENT_MAX_BYTES: number;
+  EVENT_DELIVERY_LIMIT: number;
+  EVENT_PUBLISHERS?: string[] | undefined;
+  OUTBOX_POLL_MS: number;
+  OUTBOX_BATCH_SIZE: number;
+  OUTBOX_MAX_AGE_MS: number;
+  MESSAGE_RETENTION_MS: number;
+  FAILPOINTS: string[];
+}
 
-export type EventSyncConfig = z.infer<z.ZodObject<typeof eventSyncEnv>> & { DATABASE_URL: string };
+/** A dependency the service's readiness reports (the shape `@potluck/service` checks). */
+export interface EventSyncCheck {
+  name: string;
+  check(): Promise<void | Record<string, unknown>>;
+}
 
 /**
  * Whose events a subgraph's consumer applies: `EVENT_PUBLISHERS`, or else the service's own
  * RabbitMQ user, which on one broker login (guest, locally) is also the producer's.
  */
-export function trustedPublishers(config: Pick<EventSyncConfig, 'AMQP_URL' | 'EVENT_PUBLISHERS'>): string[] {
+export function trustedPublishers(config: Pick<EventSyncSettings, 'AMQP_URL' | 'EVENT_PUBLISHERS'>): string[] {
   return config.EVENT_PUBLISHERS ?? [amqpUser(config.AMQP_URL)];
 }
 
@@ -66,7 +54,7 @@ export interface SubgraphEvents<Tx extends InboxTransaction> {
 }
 
 export interface RunningEventSync {
-  readinessChecks: ReadinessCheck[];
+  readinessChecks: EventSyncCheck[];
   relay: OutboxRelay;
   /** Stops consuming (finishing the message in hand), lets the relay finish its confirms, closes the broker. */
   stop(): Promise<void>;
@@ -75,16 +63,16 @@ export interface RunningEventSync {
 /** Wires one subgraph's broker connection, outbox relay and inbox consumer, and their readiness. */
 export async function startEventSync<Tx extends InboxTransaction>(options: {
   service: string;
-  config: EventSyncConfig;
+  config: EventSyncSettings;
   /** Runs work in one database transaction, e.g. `(work) => prisma.$transaction(work)`. */
   transaction: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   events: SubgraphEvents<Tx>;
   logger: Logger;
   /** Where the event counters and gauges go; none when left out. */
-  metrics?: ServiceMetrics;
+  metricsRegistry?: Registry;
 }): Promise<RunningEventSync> {
-  const { service, config, events, logger, metrics } = options;
-  const observer = metrics && messagingMetrics(metrics.registry);
+  const { service, config, events, logger, metricsRegistry } = options;
+  const observer = metricsRegistry && messagingMetrics(metricsRegistry);
   const failpoint = createFailpoints(config.FAILPOINTS, (name) => logger.fatal({ failpoint: name }, 'failpoint hit'));
   const broker = new Broker({ url: config.AMQP_URL, logger });
   const exchange = exchangeName(config.AMQP_PREFIX, service);
@@ -123,9 +111,9 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
     maxBodyBytes: config.EVENT_MAX_BYTES,
     observer,
   });
-  if (metrics) {
+  if (metricsRegistry) {
     eventSyncGauges(
-      metrics.registry,
+      metricsRegistry,
       {
         outboxStats: () => relay.stats(),
         outboxMaxAgeMs: config.OUTBOX_MAX_AGE_MS,
@@ -139,7 +127,7 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
   }
   await broker.start();
   await relay.start();
-  const readinessChecks: ReadinessCheck[] = [
+  const readinessChecks: EventSyncCheck[] = [
     { name: 'broker', check: async () => assert(broker.connected, 'not connected to RabbitMQ') },
     { name: 'consumer', check: async () => assert(consumer.running, `not consuming ${events.consumesFrom} events`) },
     {

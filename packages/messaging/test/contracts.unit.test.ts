@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractViolation, createEnvelope, validateEvent } from '@potluck/events';
+import { ContractViolation, createEnvelope, validateEvent } from '@potluck/messaging';
 
 const id = '0195d0a4-7c1e-7b3a-9f00-0123456789ab';
 const commentId = '0195d0a4-7c1e-7b3a-9f00-0123456789ac';

@@ -1,8 +1,19 @@
-import type { ValidEvent } from '@potluck/events';
-import type { FailureKind, MessagingObserver, OutboxStats, ParkReason } from '@potluck/messaging';
+import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Logger } from '../logger.js';
-import { eventTypeLabel } from './labels.js';
+import type { FailureKind } from './classify.js';
+import { EVENT_TYPES, type ValidEvent } from './contract/index.js';
+import type { MessagingObserver, ParkReason } from './observer.js';
+import type { OutboxStats } from './relay.js';
+
+/** The label of an event type that is not one of Potluck's (a publisher's claim, a malformed message). */
+export const UNKNOWN_EVENT_TYPE = 'unknown';
+
+const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
+
+/** An event type as a label: one of Potluck's types, else `unknown` (whatever a publisher wrote). */
+export function eventTypeLabel(type: unknown): string {
+  return EVENT_TYPE_SET.has(type) ? (type as string) : UNKNOWN_EVENT_TYPE;
+}
 
 /** From a few milliseconds (the relay woken by NOTIFY) to minutes (retries, a broker outage). */
 const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];

@@ -1,5 +1,5 @@
-import { validateEvent } from './contracts.js';
-import type { EventEnvelope } from './envelope.js';
+import { validateEvent } from './contract/contracts.js';
+import type { EventEnvelope } from './contract/envelope.js';
 
 /**
  * What the outbox needs from a Prisma transaction client. Accepting only a transaction

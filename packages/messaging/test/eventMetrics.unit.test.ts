@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, eventSyncGauges, messagingMetrics, type EventSyncProbes } from '@potluck/service';
+import { pino } from 'pino';
+import { eventSyncGauges, eventTypeLabel, messagingMetrics, type EventSyncProbes } from '../src/index.js';
 import { commentEventFixture, parsePrometheusText, sampleValue } from '@potluck/testing';
 
-const silent = createLogger('test', 'silent');
+const silent = pino({ level: 'silent' });
 
 async function read(registry: Registry) {
   return parsePrometheusText(await registry.metrics());
@@ -117,5 +118,15 @@ describe('eventSyncGauges: read at each scrape', () => {
     await vi.advanceTimersByTimeAsync(2001);
     families = await scrape;
     expect(sampleValue(families, 'potluck_outbox_backlog')).toBe(5);
+  });
+});
+
+describe('eventTypeLabel', () => {
+  it('keeps Potluck’s event types and calls anything a publisher made up "unknown"', () => {
+    expect(eventTypeLabel('comment.added')).toBe('comment.added');
+    expect(eventTypeLabel('recipe.deleted')).toBe('recipe.deleted');
+    for (const claimed of ['comment.added\u0000', 'x'.repeat(5000), undefined, 42, { type: 'recipe.created' }]) {
+      expect(eventTypeLabel(claimed)).toBe('unknown');
+    }
   });
 });

@@ -1,6 +1,5 @@
 export { CORRELATION_ID_MAX_LENGTH, EVENT_TYPES, SCHEMA_VERSION, createEnvelope } from './envelope.js';
 export type { Actor, EventEnvelope, EventMeta, EventType, NewEvent } from './envelope.js';
-export { appendToOutbox, type OutboxTransaction } from './outbox.js';
 export {
   validateEvent,
   ContractViolation,
