@@ -19,6 +19,7 @@ import {
   stopInOrder,
   stopService,
   waitForHttpOk,
+  waitForReady,
   type ServiceName,
   type ServiceProcess,
 } from '../scripts/stack.js';
@@ -112,7 +113,7 @@ export async function startStack(extraEnv: StackEnv = {}): Promise<TestStack> {
     await waitForHttpOk(`${origin(ports[name])}/health/live`, 60_000);
   };
   try {
-    await waitForHttpOk(`${origin(gatewayPort)}/health/ready`, 60_000);
+    await waitForReady(`${origin(gatewayPort)}/health/ready`, 60_000);
   } catch (error) {
     await stop();
     throw new Error(`the stack did not become ready: ${(error as Error).message}\n${logs.join('\n')}`, {

@@ -7,10 +7,12 @@ import type { TestStack } from './stack.js';
 
 export { queryRows, type Row } from '@potluck/testing';
 
-/** Waits until the gateway answers ready, which needs every subgraph ready (broker, consumer, outbox). */
+/** Waits until the gateway reports `ready`, which needs every subgraph ready (broker, consumer, outbox), not degraded. */
 export async function waitForGatewayReady(stack: TestStack, timeoutMs = 60_000): Promise<void> {
   const readyUrl = stack.gatewayUrl.replace(/\/graphql$/, '/health/ready');
-  await waitFor(async () => ((await fetch(readyUrl, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined), {
+  const status = async () =>
+    ((await (await fetch(readyUrl, { signal: AbortSignal.timeout(2000) })).json()) as { status?: string }).status;
+  await waitFor(async () => ((await status()) === 'ready' ? true : undefined), {
     timeoutMs,
     intervalMs: 200,
     what: 'the gateway to be ready',

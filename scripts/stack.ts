@@ -86,12 +86,32 @@ export async function stopInOrder(services: ServiceProcess[]): Promise<Array<num
 
 /** Polls a URL until it answers 200 or the deadline passes. */
 export async function waitForHttpOk(url: string, timeoutMs: number): Promise<void> {
+  await pollUntil(url, timeoutMs, async (response) => response.ok);
+}
+
+/**
+ * Polls a `/health/ready` URL until the service reports `ready`: every dependency up, not
+ * merely serving (`degraded` is HTTP 200 too, e.g. while its broker connection is still coming up).
+ */
+export async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  await pollUntil(
+    url,
+    timeoutMs,
+    async (response) => ((await response.json()) as { status?: string }).status === 'ready',
+  );
+}
+
+async function pollUntil(
+  url: string,
+  timeoutMs: number,
+  accept: (response: Response) => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
+      if (await accept(response)) return;
       last = `status ${response.status}`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);

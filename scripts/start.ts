@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { devAuth } from '@potluck/identity';
-import { ConfigError } from '@potluck/service';
+import { ConfigError, downChecksOf, type ReadinessReport } from '@potluck/service';
 import { prepareDatabases } from './databases.js';
 import { loadStackConfig } from './stackConfig.js';
 import {
@@ -73,17 +73,13 @@ const SAME_KEYPRESS_MS = 500;
 /** How long a serving stack may stay not ready (dependencies still connecting) before we say why. */
 const NOT_READY_NOTICE_MS = 10_000;
 
-/** The checks a readiness report says are down, e.g. `broker (not connected to RabbitMQ)`. */
+/** What keeps the stack from being fully ready (not ready, or degraded), e.g. `recipes is degraded: broker (…)`. */
 async function downChecks(readyUrl: string): Promise<string | undefined> {
   try {
     const response = await fetch(readyUrl, { signal: AbortSignal.timeout(3000) });
-    if (response.ok) return undefined;
-    const report = (await response.json()) as { checks?: Record<string, { status: string; error?: string }> };
-    const down = Object.entries(report.checks ?? {}).filter(([, check]) => check.status !== 'up');
-    return (
-      down.map(([name, check]) => `${name}${check.error ? ` (${check.error})` : ''}`).join(', ') ||
-      `status ${response.status}`
-    );
+    const report = (await response.json()) as ReadinessReport;
+    if (report.status === 'ready') return undefined;
+    return downChecksOf(report) || `status ${response.status}`;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
@@ -108,7 +104,7 @@ async function announceWhenReady(): Promise<void> {
     if (!warned && Date.now() - startedWaiting > NOT_READY_NOTICE_MS) {
       warned = true;
       console.warn(
-        `\nPotluck serves at http://localhost:${config.GATEWAY_PORT}/graphql but is not ready: ${down}. Waiting for it (Ctrl-C stops everything).\n`,
+        `\nPotluck serves at http://localhost:${config.GATEWAY_PORT}/graphql but is not fully ready: ${down}. Waiting for it (Ctrl-C stops everything).\n`,
       );
     }
     // Each failing probe is a warn line in every service's log: ask rarely once we have said why.

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort, testAmqpUrl, testServerUrl } from '@potluck/testing';
-import { REPO_ROOT, spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../../scripts/stack.js';
+import { REPO_ROOT, spawnService, stopService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
 import { BENCH_USER } from './gateways/benchAuth.js';
 import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
@@ -44,7 +44,7 @@ async function startServices(workspace: BenchWorkspace): Promise<Stack> {
     spawnService('recipes', { ...common, PORT: String(recipesPort), DATABASE_URL: recipesDb }, print),
     spawnService('comments', { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb }, print),
   ];
-  for (const port of [recipesPort, commentsPort]) await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
+  for (const port of [recipesPort, commentsPort]) await waitForReady(`http://127.0.0.1:${port}/health/ready`, 60_000);
   return {
     recipesUrl: `http://127.0.0.1:${recipesPort}/graphql`,
     recipesCredential: () => workspace.auth.credential('recipes', BENCH_USER),

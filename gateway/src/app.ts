@@ -7,6 +7,7 @@ import {
 import {
   createLogger,
   createServiceMetrics,
+  downChecksOf,
   internalAuthSecretOf,
   userAuthOf,
   httpLimitsOf,
@@ -16,6 +17,7 @@ import {
   startGraphQLService,
   type Logger,
   type ReadinessCheck,
+  type ReadinessReport,
   type RunningService,
   type ServiceMetrics,
 } from '@potluck/service';
@@ -35,12 +37,24 @@ export interface RunningGateway extends RunningService {
   logger: Logger;
 }
 
+/**
+ * A subgraph's own readiness. Not required: with one subgraph down the gateway still answers
+ * what the other owns (and names the missing one in errors), so it reports `degraded`
+ * instead of leaving the load balancer with no gateway at all.
+ */
 function subgraphReadiness(subgraph: SubgraphEndpoint): ReadinessCheck {
   return {
     name: subgraph.name,
+    required: false,
     async check() {
       const response = await fetch(readinessUrlOf(subgraph.url), { signal: AbortSignal.timeout(2000) });
       if (!response.ok) throw new Error(`${subgraph.name} answered ${response.status} on /health/ready`);
+      const report = (await response.json().catch(() => undefined)) as ReadinessReport | undefined;
+      if (report?.status !== 'ready') {
+        throw new Error(
+          `${subgraph.name} is ${report?.status ?? 'unreadable'}: ${(report && downChecksOf(report)) || 'no details'}`,
+        );
+      }
     },
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { dropDatabase, ensureDatabase, withDatabase } from '@potluck/db';
 import { migrateSubgraph } from '@potluck/service';
 import { deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@potluck/testing';
-import { REPO_ROOT, SERVICES, waitForHttpOk } from '../../../scripts/stack.js';
+import { REPO_ROOT, SERVICES, waitForReady } from '../../../scripts/stack.js';
 import { createBenchAuth, type BenchAuth } from './benchAuth.js';
 import type { BenchConfig } from './config.js';
 import { hiveGatewayConfigSource } from './peers/hiveGatewayCredential.js';
@@ -168,10 +168,10 @@ export async function startBench(config: BenchConfig, workspace: BenchWorkspace)
   ];
   const stop = async () => void (await Promise.all(processes.map((running) => stopProcess(running))));
   try {
-    await Promise.all(ports.slice(0, 2).map((port) => waitForHttpOk(`${origin(port)}/health/ready`, 60_000)));
+    await Promise.all(ports.slice(0, 2).map((port) => waitForReady(`${origin(port)}/health/ready`, 60_000)));
     processes.push(potluckGateway('potluck', ports[2]!, supergraph, workspace, urls, config.BENCH_LOG_LEVEL));
     processes.push(...(await peerProcesses(config, workspace, supergraph, ports.slice(3))));
-    await waitForHttpOk(`${origin(ports[2]!)}/health/ready`, 60_000);
+    await waitForReady(`${origin(ports[2]!)}/health/ready`, 60_000);
     await Promise.all([waitForGraphQL(urls.apollo, processes[3]!), waitForGraphQL(urls.hive, processes[4]!)]);
   } catch (error) {
     await stop();

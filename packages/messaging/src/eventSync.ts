@@ -34,6 +34,8 @@ export interface EventSyncSettings {
 /** A dependency the service's readiness reports (the shape `@potluck/service` checks). */
 export interface EventSyncCheck {
   name: string;
+  /** Always false here: a service keeps serving while its events wait (reported as degraded). */
+  required: false;
   check(): Promise<void | Record<string, unknown>>;
 }
 
@@ -128,10 +130,15 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
   await broker.start();
   await relay.start();
   const readinessChecks: EventSyncCheck[] = [
-    { name: 'broker', check: async () => assert(broker.connected, 'not connected to RabbitMQ') },
-    { name: 'consumer', check: async () => assert(consumer.running, `not consuming ${events.consumesFrom} events`) },
+    { name: 'broker', required: false, check: async () => assert(broker.connected, 'not connected to RabbitMQ') },
+    {
+      name: 'consumer',
+      required: false,
+      check: async () => assert(consumer.running, `not consuming ${events.consumesFrom} events`),
+    },
     {
       name: 'outbox',
+      required: false,
       check: async () => {
         const { backlog, oldestAgeMs } = await relay.stats();
         const ageMs = Math.round(oldestAgeMs);

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -15,7 +16,7 @@ import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpServerLimits } from './
 import { graphqlRequestMetrics } from './metrics/requestMetrics.js';
 import { startMetricsServer, writeMetrics, type MetricsServer, type ServiceMetrics } from './metrics/serviceMetrics.js';
 import { checkReadiness, type ReadinessChecks } from './readiness.js';
-import { requestFactsPlugin, requestLogger, requestScope } from './requestLog.js';
+import { DEGRADED_LOCAL, requestFactsPlugin, requestLogger, requestScope } from './requestLog.js';
 
 type SchemaOrGateway<Context extends BaseContext> = Pick<ApolloServerOptions<Context>, 'schema' | 'gateway'>;
 
@@ -58,6 +59,8 @@ export interface GraphQLServiceOptions<Context extends BaseContext> {
   guard?: RequestHandler;
   /** Request metrics and `GET /metrics` (on `metrics.port` when it has one); none when left out. */
   metrics?: ServiceMetrics;
+  /** Handles the HTTP server's `upgrade` requests (the gateway's WebSockets); without it they are left unanswered. */
+  upgrade?: (request: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface RunningService {
@@ -108,7 +111,8 @@ function mountRoutes<Context extends BaseContext>(
   });
   app.get('/health/ready', async (_req, res) => {
     const report = await checkReadiness(options.readinessChecks, options.readinessTimeoutMs ?? 2000);
-    res.status(report.status === 'ready' ? 200 : 503).json({ service: options.name, ...report });
+    res.locals[DEGRADED_LOCAL] = report.status === 'degraded';
+    res.status(report.status === 'not_ready' ? 503 : 200).json({ service: options.name, ...report });
   });
   const { metrics } = options;
   if (metrics) {
@@ -142,6 +146,7 @@ export async function startGraphQLService<Context extends BaseContext>(
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app, options.httpLimits ?? DEFAULT_HTTP_LIMITS);
   const apollo = createApollo(options, httpServer);
+  if (options.upgrade) httpServer.on('upgrade', options.upgrade);
   await apollo.start();
   mountRoutes(app, apollo, options);
   const { metrics, logger } = options;

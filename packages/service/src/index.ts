@@ -15,6 +15,7 @@ export { parseTimestamp } from './timestamp.js';
 export { quoted, shortened, withShortQuotes, ECHO_LIMIT, MESSAGE_LIMIT } from './echo.js';
 export {
   checkReadiness,
+  downChecksOf,
   type ReadinessCheck,
   type ReadinessChecks,
   type ReadinessReport,
@@ -40,6 +41,7 @@ export { corsOriginsVar, corsPolicy } from './corsPolicy.js';
 export { displayValue, isSecretName, maskUrlPasswords } from './secretValues.js';
 export { REQUEST_ID_HEADER, acceptRequestId, assignRequestId, requestIdOf } from './requestId.js';
 export { currentRequest, type RequestFacts } from './requestScope.js';
+export { requestFacts } from './requestLog.js';
 export { runService } from './shutdown.js';
 export { encodeCursor, decodeCursor, checkPageSize, isUuid, pageOf, findByIds, type Page } from './cursor.js';
 export { selectsField } from './selection.js';

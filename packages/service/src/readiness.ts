@@ -9,6 +9,12 @@ export type CheckDetails = Record<string, unknown>;
 export interface ReadinessCheck {
   name: string;
   /**
+   * False for a dependency the service keeps serving without (the broker: writes wait in the
+   * outbox): its failure is reported and makes the service `degraded`, still ready for traffic.
+   * Default true: the service cannot do its job without it (its database, the supergraph).
+   */
+  required?: boolean;
+  /**
    * Resolves when the dependency works, optionally with details to report; rejects with a
    * reason when it does not.
    */
@@ -24,8 +30,12 @@ export type CheckResult = CheckDetails & {
   error?: string;
 };
 
+/**
+ * `ready`: everything up. `degraded`: a dependency it can serve without is down; still ready
+ * for traffic (HTTP 200). `not_ready`: a required one is down (HTTP 503).
+ */
 export interface ReadinessReport {
-  status: 'ready' | 'not_ready';
+  status: 'ready' | 'degraded' | 'not_ready';
   checks: Record<string, CheckResult>;
 }
 
@@ -49,10 +59,19 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
   }
 }
 
+/** The checks a report names as down, e.g. `broker (not connected to RabbitMQ)`; empty when none. */
+export function downChecksOf(report: Pick<ReadinessReport, 'checks'>): string {
+  return Object.entries(report.checks)
+    .filter(([, check]) => check.status !== 'up')
+    .map(([name, check]) => `${name}${check.error ? ` (${check.error})` : ''}`)
+    .join(', ');
+}
+
 /** Runs every check at once, each bounded by `timeoutMs`, and names the ones that are down. */
 export async function checkReadiness(checks: ReadinessChecks, timeoutMs: number): Promise<ReadinessReport> {
   const list = typeof checks === 'function' ? checks() : checks;
-  const results = await Promise.all(list.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const));
-  const ready = results.every(([, result]) => result.status === 'up');
-  return { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
+  const results = await Promise.all(list.map(async (check) => [check, await runCheck(check, timeoutMs)] as const));
+  const down = results.filter(([, result]) => result.status === 'down').map(([check]) => check);
+  const status = down.some((check) => check.required !== false) ? 'not_ready' : down.length > 0 ? 'degraded' : 'ready';
+  return { status, checks: Object.fromEntries(results.map(([check, result]) => [check.name, result])) };
 }

@@ -22,13 +22,19 @@ export function requestFacts(req: IncomingMessage): RequestFacts {
 
 const isHealthProbe = (req: IncomingMessage) => req.url === '/metrics' || (req.url?.startsWith('/health/') ?? false);
 
+/** What the readiness route leaves on `res.locals` when it answers 200 with a dependency down. */
+export const DEGRADED_LOCAL = 'readinessDegraded';
+
+const answeredDegraded = (res: ServerResponse) =>
+  (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[DEGRADED_LOCAL] === true;
+
 /**
  * Health probes and metrics scrapes arrive every few seconds from orchestrators: a passing
- * one is logged at debug, a failing one at warn (its body names the dependency; it is not
- * this request's fault).
+ * one is logged at debug, a failing or degraded one at warn (its body names the dependency;
+ * it is not this request's fault).
  */
 function levelOf(req: IncomingMessage, res: ServerResponse, error?: Error) {
-  if (isHealthProbe(req) && !error) return res.statusCode < 400 ? 'debug' : 'warn';
+  if (isHealthProbe(req) && !error) return res.statusCode < 400 && !answeredDegraded(res) ? 'debug' : 'warn';
   if (error || res.statusCode >= 500) return 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkReadiness, type ReadinessCheck } from '../src/readiness.js';
+import { checkReadiness, downChecksOf, type ReadinessCheck } from '../src/readiness.js';
 
 const up = (name: string, details?: Record<string, unknown>): ReadinessCheck => ({ name, check: async () => details });
 const down = (name: string, reason: string): ReadinessCheck => ({
@@ -27,6 +27,16 @@ describe('checkReadiness', () => {
     expect(report.status).toBe('not_ready');
     expect(report.checks.outbox).toMatchObject({ status: 'down', error: 'oldest row is 90 s old' });
     expect(report.checks.broker).toMatchObject({ status: 'down', error: 'no answer within 50 ms' });
+  });
+
+  it('is degraded, not unready, when only checks the service can serve without fail', async () => {
+    const broker: ReadinessCheck = { ...down('broker', 'not connected to RabbitMQ'), required: false };
+    const degraded = await checkReadiness([up('database'), broker], 50);
+    expect(degraded.status).toBe('degraded');
+    expect(degraded.checks.broker).toMatchObject({ status: 'down', error: 'not connected to RabbitMQ' });
+    expect(downChecksOf(degraded)).toBe('broker (not connected to RabbitMQ)');
+    expect((await checkReadiness([down('database', 'refused'), broker], 50)).status).toBe('not_ready');
+    expect((await checkReadiness([up('database'), { ...up('broker'), required: false }], 50)).status).toBe('ready');
   });
 
   it('asks a function for the current checks on every probe', async () => {
