@@ -1,3 +1,4 @@
+import { isUuid } from './ids.js';
 import { quoted } from './echo.js';
 import { BadUserInputError } from './errors.js';
 
@@ -61,21 +62,6 @@ export function pageOf<Row, Node>(
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
     ...(totalCount !== undefined && { totalCount }),
   };
-}
-
-/** `first` as the connections accept it: a whole number from 1 to `max`. */
-export function checkPageSize(first: number, max = 100): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw new BadUserInputError(`first must be between 1 and ${max}, got ${first}`, 'first');
-  }
-  return first;
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs; anything else cannot name a row, so lookups treat it as not found. */
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
 }
 
 /**

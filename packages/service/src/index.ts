@@ -43,7 +43,8 @@ export { REQUEST_ID_HEADER, acceptRequestId, assignRequestId, requestIdOf } from
 export { currentRequest, type RequestFacts } from './requestScope.js';
 export { requestFacts } from './requestLog.js';
 export { runService } from './shutdown.js';
-export { encodeCursor, decodeCursor, checkPageSize, isUuid, pageOf, findByIds, type Page } from './cursor.js';
+export { encodeCursor, decodeCursor, pageOf, findByIds, type Page } from './cursor.js';
+export { isUuid } from './ids.js';
 export { selectsField } from './selection.js';
 export {
   startSubgraph,
@@ -58,7 +59,7 @@ export { migrateSubgraph } from './migrations.js';
 export { commandEnv, runParkedCommand, runReplayCommand, type ReplayPage } from './commands.js';
 export { queryLimits, costRules, type QueryLimits } from './limits/queryLimits.js';
 export { costLimitPlugin, costRefusal } from './limits/queryCost.js';
-export { pageSizeViolations } from './limits/pageSize.js';
+export { checkPageSize, pageSizeViolations } from './limits/pageSize.js';
 export { scalarLiteralsRule, scalarVariablesPlugin, POTLUCK_SCALARS } from './scalarInputs.js';
 export { internalAuthEnv, internalAuthSecretOf, userAuthEnv, userAuthOf, type UserAuth } from './identityConfig.js';
 export { gatewayOnly } from './gatewayOnly.js';

@@ -1,8 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { checkPageSize } from '../cursor.js';
 import { BadUserInputError } from '../errors.js';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import { argumentReader } from './argumentValues.js';
+
+/** `first` as the connections accept it: a whole number from 1 to `max`. */
+export function checkPageSize(first: number, max = 100): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw new BadUserInputError(`first must be between 1 and ${max}, got ${first}`, 'first');
+  }
+  return first;
+}
 
 /**
  * Every `first` argument the document asks for, literal or from a variable (or its
