@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isAllowedHost } from '@potluck/service';
-import { loadConfig as loadGatewayConfig } from '../../gateway/src/config.js';
-import { loadSeedConfig } from '../../scripts/seedConfig.js';
-import { loadConfig as loadCommentsConfig } from '../../subgraphs/comments/src/config.js';
-import { loadConfig as loadRecipesConfig } from '../../subgraphs/recipes/src/config.js';
+import { configOf, entryOf, isApp, isJob } from './appServices.js';
 import { requiredVariables } from './interpolate.js';
 import { copiedFromContext, runtimeImage } from './runtimeImage.js';
 import {
   COMPOSE_FILE,
-  DOCKERFILE,
   dockerfileStages,
   envExample,
   environmentOf,
@@ -16,55 +12,40 @@ import {
   isDirectoryInRepo,
   loadCompose,
   readRepoFile,
-  type ComposeService,
 } from './stackFiles.js';
-
-/**
- * Each entry point the image runs, and the `loadConfig` that process calls at start. A
- * service's environment in docker-compose.yml must parse with it: when a process starts
- * requiring a new variable, this fails until the compose file sets it.
- */
-const CONFIG_OF_ENTRY: Record<string, (env: Record<string, string | undefined>) => object> = {
-  'subgraphs/recipes/src/main.ts': loadRecipesConfig,
-  'subgraphs/comments/src/main.ts': loadCommentsConfig,
-  'gateway/src/main.ts': loadGatewayConfig,
-  'scripts/seed.ts': loadSeedConfig,
-};
 
 /** The ports the infrastructure images listen on inside the network. */
 const IMAGE_PORTS: Record<string, number> = { postgres: 5432, rabbitmq: 5672 };
 
+/**
+ * Images with nothing to run a healthcheck with (FROM scratch: no shell, no HTTP client), and
+ * how their health shows instead. Nobody may depend on them being healthy.
+ */
+const UNPROBED_IMAGES: Record<string, string> = {
+  'otel/opentelemetry-collector': 'Prometheus scrapes its own metrics: up{job="otel-collector"}',
+};
+
+/**
+ * Standard OpenTelemetry variables, read at start by the tracing setup before and apart from
+ * the service's loadConfig: where traces go, empty (no export) unless .env sets it.
+ */
+const TRACING_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT'];
+
 const compose = loadCompose();
 const services = Object.entries(compose.services);
+/** What `docker compose up` runs without a profile: the demo stack itself. */
+const defaultServices = services.filter(([, service]) => !service.profiles?.length);
 const stages = dockerfileStages();
 const image = runtimeImage(stages, isDirectoryInRepo);
 
-const isApp = (service: ComposeService) => service.build?.dockerfile === DOCKERFILE;
-const isJob = (service: ComposeService) => service.restart === 'no';
 const appServices = services.filter(([, service]) => isApp(service));
-
-/** `node [--import x] <entry>`: the entry point of an app service's command. */
-function entryOf(command: string[] | undefined): string {
-  expect(command?.[0], 'an app service runs node in exec form').toBe('node');
-  const args = command!.slice(1);
-  for (let index = 0; index < args.length; index += 1) {
-    if (args[index] === '--import') index += 1;
-    else if (!args[index]!.startsWith('-')) return args[index]!;
-  }
-  throw new Error(`no entry file in ${command!.join(' ')}`);
-}
-
-function configOf(name: string, service: ComposeService): Record<string, unknown> {
-  const load = CONFIG_OF_ENTRY[entryOf(service.command)];
-  if (!load) throw new Error(`${name}: no loadConfig known for ${entryOf(service.command)}; add it to CONFIG_OF_ENTRY`);
-  return load({ ...image.env, ...environmentOf(service) }) as Record<string, unknown>;
-}
+const imageName = (reference?: string) => reference?.split(':')[0] ?? '';
 
 function portOf(name: string): number {
   const service = compose.services[name];
   if (!service) throw new Error(`no service named ${name}`);
   if (isApp(service)) return Number(configOf(name, service).PORT);
-  const port = IMAGE_PORTS[service.image!.split(':')[0]!];
+  const port = IMAGE_PORTS[imageName(service.image)];
   if (!port) throw new Error(`${name}: unknown port of image ${service.image}`);
   return port;
 }
@@ -93,6 +74,7 @@ describe('docker-compose.yml: the services', () => {
     for (const [name, service] of services) {
       expect(service.restart, `${name}: restart policy`).toMatch(/^(no|always|unless-stopped|on-failure(:\d+)?)$/);
       if (isJob(service)) expect(service.healthcheck, `${name} is a job`).toEqual({ disable: true });
+      else if (imageName(service.image) in UNPROBED_IMAGES) expect(service.healthcheck, name).toBeUndefined();
       else expect(service.healthcheck?.test?.length, `${name}: healthcheck`).toBeGreaterThan(0);
     }
   });
@@ -109,8 +91,8 @@ describe('docker-compose.yml: the services', () => {
     }
   });
 
-  it('publishes exactly the gateway (4000) and the RabbitMQ management UI (15672), on localhost', () => {
-    const published = services.flatMap(([name, service]) =>
+  it('publishes exactly the gateway (4000) and the RabbitMQ management UI (15672), on localhost, without a profile', () => {
+    const published = defaultServices.flatMap(([name, service]) =>
       (service.ports ?? []).map((port) => `${name} ${String(port)}`),
     );
     expect(published.sort()).toEqual(['gateway 127.0.0.1:4000:4000', 'rabbitmq 127.0.0.1:15672:15672']);
@@ -143,7 +125,7 @@ describe('docker-compose.yml: configuration', () => {
 
   it('sets no variable a process does not read (a typo would be ignored silently)', () => {
     for (const [name, service] of appServices) {
-      const read = Object.keys(configOf(name, service));
+      const read = [...Object.keys(configOf(name, service)), ...TRACING_VARIABLES];
       expect(read, name).toEqual(expect.arrayContaining(Object.keys(environmentOf(service))));
     }
   });

@@ -34,6 +34,8 @@ export interface ComposeService {
   volumes?: string[];
   tmpfs?: string[];
   network_mode?: string;
+  /** Compose runs the service only when one of these profiles is active. */
+  profiles?: string[];
 }
 
 export interface ComposeFile {
