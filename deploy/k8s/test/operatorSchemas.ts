@@ -31,6 +31,8 @@ export const cnpgCluster = z.strictObject({
   spec: z.strictObject({
     instances: z.number().int().min(1),
     enablePDB: z.boolean().optional(),
+    // CloudNativePG's PostgresConfiguration: server parameters are strings.
+    postgresql: z.strictObject({ parameters: z.record(z.string(), z.string()).optional() }).optional(),
     bootstrap: z.strictObject({ initdb: z.strictObject({ database: z.string(), owner: z.string() }) }).optional(),
     storage: z.strictObject({ size: z.string(), storageClass: z.string().optional() }),
     resources: resources.optional(),

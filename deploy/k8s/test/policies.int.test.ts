@@ -222,6 +222,21 @@ describe('deploy/k8s/overlays/production: high availability', () => {
     }
   });
 
+  it('gives each Postgres connections for the autoscaler’s maximum of its service, a surge pod, a migration and a replay Job', () => {
+    // Per subgraph pod: the Prisma pool (DATABASE_POOL_SIZE, 10 by default), the relay's 2, the outbox listener's 1.
+    const perPod = (container: Container) => Number(envValue(container, 'DATABASE_POOL_SIZE') ?? 10) + 3;
+    for (const service of ['recipes', 'comments']) {
+      const deployment = deploymentsOf(objects).find(({ name }) => name === service)!;
+      const container = deployment.pod.spec.containers.find(({ name }: Container) => name === service) as Container;
+      const autoscaler = find(objects, 'HorizontalPodAutoscaler', service);
+      const needed = (autoscaler.spec.maxReplicas + 1) * perPod(container) + perPod(container) + 1;
+      const cluster = find(objects, 'Cluster', `${service}-db`);
+      // Postgres keeps 3 for superusers.
+      const usable = Number(cluster.spec.postgresql?.parameters?.max_connections ?? 100) - 3;
+      expect(needed, `${service}: connections needed at most, against ${usable} usable`).toBeLessThanOrEqual(usable);
+    }
+  });
+
   it('runs RabbitMQ as three nodes on three hosts, with a budget that lets one go at a time', () => {
     const [rabbit, ...more] = byKind(objects, 'RabbitmqCluster');
     expect(more).toEqual([]);
