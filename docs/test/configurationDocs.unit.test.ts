@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { subgraphEnvSchema } from '@potluck/service';
+import { telemetryEnvSchema } from '@potluck/telemetry';
 import { gatewayEnvSchema } from '../../gateway/src/config.js';
 import { seedEnvSchema } from '../../scripts/seedConfig.js';
 import { stackEnvSchema } from '../../scripts/stackConfig.js';
@@ -115,6 +116,10 @@ describe('docs/configuration.md lists every variable each process reads, and no 
 
   it('the gateway (gateway/src/config.ts)', () => {
     expectRowsFor('The gateway', Object.keys(gatewayEnvSchema.shape));
+  });
+
+  it('traces, in all three services (packages/telemetry)', () => {
+    expectRowsFor('Traces (all three services)', Object.keys(telemetryEnvSchema.shape));
   });
 
   it('npm run seed (scripts/seedConfig.ts)', () => {

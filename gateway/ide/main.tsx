@@ -3,6 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'graphiql/style.css';
 import { requestHeaders } from './requestHeaders.js';
+import { isSubscription, subscribeOverWebSocket, webSocketUrl } from './subscriptions.js';
 import { initialUser, UserPicker, type DemoUser } from './userPicker.js';
 import './workers.js';
 
@@ -21,14 +22,17 @@ function readConfig(): IdeConfig {
   return JSON.parse(element?.textContent ?? '{}') as IdeConfig;
 }
 
-/** Plain fetch to the gateway, as the picked user unless the headers editor says otherwise. */
+/**
+ * Plain fetch to the gateway, as the picked user unless the headers editor says otherwise;
+ * subscriptions over a WebSocket to the same endpoint, with the same Authorization.
+ */
 function createFetcher(endpoint: string, token: () => string | undefined): GraphiQLProps['fetcher'] {
   return async (params, options) => {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: requestHeaders(token(), options?.headers),
-      body: JSON.stringify(params),
-    });
+    const headers = requestHeaders(token(), options?.headers);
+    if (isSubscription(params)) {
+      return subscribeOverWebSocket(webSocketUrl(endpoint, location.href), headers.authorization, params);
+    }
+    const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(params) });
     return response.json();
   };
 }

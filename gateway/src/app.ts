@@ -5,6 +5,8 @@ import {
   type GatewayCredentialSigner,
 } from '@potluck/identity';
 import {
+  costRules,
+  createErrorFormatter,
   createLogger,
   createServiceMetrics,
   downChecksOf,
@@ -21,7 +23,7 @@ import {
   type RunningService,
   type ServiceMetrics,
 } from '@potluck/service';
-import { subgraphTimeoutMs, urlOverrides, type GatewayConfig } from './config.js';
+import { subgraphTimeoutMs, subscriptionBrokerOf, urlOverrides, type GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { IDE_DIST } from './ide/ideDist.js';
 import { demoUsersOf } from './ide/demoUsers.js';
@@ -32,6 +34,8 @@ import { createSubgraphFetch, SubgraphDataSource, type SubgraphFetch } from './s
 import { subgraphCallMetrics } from './subgraphMetrics.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { watchedSupergraph, type LoadedSupergraph, type SupergraphSource } from './supergraphSource.js';
+import { federatedGateway } from './subscriptions/federatedExecution.js';
+import { startSubscriptions, type Subscriptions } from './subscriptions/index.js';
 
 export interface RunningGateway extends RunningService {
   logger: Logger;
@@ -87,6 +91,10 @@ function readinessChecks(source: SupergraphSource, overrides: Record<string, str
   };
 }
 
+function withSubscriptions(checks: () => ReadinessCheck[], subscriptions: Subscriptions): () => ReadinessCheck[] {
+  return () => [...checks(), ...subscriptions.readinessChecks];
+}
+
 /** Apollo Gateway over the watched supergraph, calling each subgraph through the shared pools with its own deadline. */
 function createGateway(
   config: GatewayConfig,
@@ -131,14 +139,44 @@ export async function startGateway(
   const userAuth = userAuthOf(config);
   const credentials = createGatewayCredentialSigner(internalAuthSecretOf(config));
   const metrics = await createServiceMetrics(config, config.OPERATIONS_DIR);
+  const gateway = federatedGateway(createGateway(config, source, subgraphFetch, credentials, logger, metrics), logger);
+  const verify = createUserTokenVerifier(userAuth.settings, userAuth.keys);
+  const guard = userTokens(verify);
+  const subscriptions = await startSubscriptions({
+    broker: subscriptionBrokerOf(config),
+    gateway,
+    verify,
+    limits: {
+      validationRules: [...limits.validationRules, scalarLiteralsRule()],
+      costRules: costRules(config.MAX_COST),
+      maxPageSize: config.MAX_PAGE_SIZE,
+    },
+    settings: {
+      maxPerAddress: config.SUBSCRIPTIONS_PER_ADDRESS,
+      maxPerConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
+      maxUnsentBytes: config.SUBSCRIPTION_MAX_UNSENT_BYTES,
+      maxTokens: config.MAX_TOKENS,
+      maxMessageBytes: config.MAX_BODY_BYTES,
+    },
+    allowedHosts: config.ALLOWED_HOSTS,
+    corsOrigins: config.CORS_ORIGINS,
+    format: createErrorFormatter(logger, { exposeInternals: config.STACKTRACES }),
+    logger,
+  });
+  const ide = await ideRoutes({
+    distDir: IDE_DIST,
+    operationsDir: config.OPERATIONS_DIR,
+    logger,
+    demoUsers: demoUsersOf(userAuth),
+  });
   const http = await startGraphQLService<GatewayContext>({
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
     logger,
-    apollo: { gateway: createGateway(config, source, subgraphFetch, credentials, logger, metrics) },
+    apollo: { gateway: gateway.apolloGateway as ApolloGateway },
     context: createGatewayContext,
-    readinessChecks: readinessChecks(source, urlOverrides(config)),
+    readinessChecks: withSubscriptions(readinessChecks(source, urlOverrides(config)), subscriptions),
     introspection: config.INTROSPECTION,
     includeStacktrace: config.STACKTRACES,
     bodyLimitBytes: config.MAX_BODY_BYTES,
@@ -146,13 +184,12 @@ export async function startGateway(
     drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8),
     validationRules: [...limits.validationRules, scalarLiteralsRule()],
     plugins: [operationResolutionPlugin(), scalarVariablesPlugin(), ...limits.plugins, mutationsNeedSignInPlugin()],
-    guard: userTokens(createUserTokenVerifier(userAuth.settings, userAuth.keys)),
-    routes: await ideRoutes({
-      distDir: IDE_DIST,
-      operationsDir: config.OPERATIONS_DIR,
-      logger,
-      demoUsers: demoUsersOf(userAuth),
-    }),
+    guard,
+    routes: (app) => {
+      ide(app);
+      subscriptions.routes(guard, config.MAX_BODY_BYTES)(app);
+    },
+    upgrade: subscriptions.handleUpgrade,
     httpLimits: httpLimitsOf(config),
     allowedHosts: config.ALLOWED_HOSTS,
     corsOrigins: config.CORS_ORIGINS,
@@ -171,6 +208,8 @@ export async function startGateway(
     ...http,
     logger,
     async stop() {
+      // Subscriptions first: their clients get `complete` while the payload fetches can still run.
+      await subscriptions.stop(Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.2));
       await http.stop();
       await subgraphFetch.close();
     },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { amqpUser } from '@potluck/messaging';
 import { z } from 'zod';
 import {
   allowedHostsVar,
@@ -20,6 +21,22 @@ const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../schema/supergraph.graphq
 const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', import.meta.url));
 
 const count = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
+
+/** Subscriptions: the broker the event stream is on (none: subscriptions are refused), its retention and the limits. */
+const subscriptionEnv = {
+  AMQP_URL: envVar.url(['amqp', 'amqps']).optional(),
+  AMQP_PREFIX: envVar.amqpPrefix(),
+  EVENT_PUBLISHERS: envVar.list().pipe(z.array(z.string()).min(1, 'must name at least one RabbitMQ user')).optional(),
+  SUBSCRIPTION_STREAM_MAX_AGE: z
+    .string()
+    .regex(/^[1-9]\d{0,5}[YMDhms]$/, 'must be a number and one unit of Y, M, D, h, m or s, e.g. 7D')
+    .default('7D'),
+  SUBSCRIPTION_STREAM_MAX_BYTES: count(5_000_000_000),
+  SUBSCRIPTION_STREAM_SEGMENT_BYTES: count(100_000_000),
+  SUBSCRIPTIONS_PER_CONNECTION: count(100),
+  SUBSCRIPTIONS_PER_ADDRESS: count(100),
+  SUBSCRIPTION_MAX_UNSENT_BYTES: count(1024 * 1024),
+};
 
 const schema = z.object({
   POTLUCK_MODE: envVar.mode(),
@@ -58,6 +75,7 @@ const schema = z.object({
   ALLOWED_HOSTS: allowedHostsVar(),
   CORS_ORIGINS: corsOriginsVar(),
   APOLLO_TELEMETRY: envVar.boolean(false),
+  ...subscriptionEnv,
   ...httpServerEnv,
   ...userAuthEnv,
   ...metricsEnv,
@@ -77,10 +95,31 @@ export function loadConfig(env: Env) {
   httpLimitsOf(parsed); // refuses inconsistent HTTP timeouts now, not when the server starts
   userAuthOf(parsed); // and token settings production refuses
   internalAuthSecretOf(parsed);
+  if (parsed.SUBSCRIPTION_STREAM_SEGMENT_BYTES > parsed.SUBSCRIPTION_STREAM_MAX_BYTES) {
+    throw new ConfigError([
+      `SUBSCRIPTION_STREAM_SEGMENT_BYTES: must not exceed SUBSCRIPTION_STREAM_MAX_BYTES (${parsed.SUBSCRIPTION_STREAM_MAX_BYTES}) (got "${env.SUBSCRIPTION_STREAM_SEGMENT_BYTES}")`,
+    ]);
+  }
   return Object.freeze({ ...parsed, INTROSPECTION: parsed.INTROSPECTION ?? parsed.POTLUCK_MODE === 'development' });
 }
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
+
+/** The event stream's broker settings, or undefined when the gateway has no broker (no subscriptions). */
+export function subscriptionBrokerOf(config: GatewayConfig) {
+  if (!config.AMQP_URL) return undefined;
+  return {
+    url: config.AMQP_URL,
+    prefix: config.AMQP_PREFIX,
+    // As the subgraphs' consumers: unset, the gateway's own login, which on one shared login is also the publishers'.
+    publishers: config.EVENT_PUBLISHERS ?? [amqpUser(config.AMQP_URL)],
+    retention: {
+      maxAge: config.SUBSCRIPTION_STREAM_MAX_AGE,
+      maxBytes: config.SUBSCRIPTION_STREAM_MAX_BYTES,
+      segmentBytes: config.SUBSCRIPTION_STREAM_SEGMENT_BYTES,
+    },
+  };
+}
 
 /** Subgraph URLs that replace the ones composed into the supergraph, by subgraph name. */
 export function urlOverrides(config: GatewayConfig): Record<string, string> {

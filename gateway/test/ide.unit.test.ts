@@ -7,7 +7,7 @@ import { demoUsersOf } from '../src/ide/demoUsers.js';
 import { exampleTabs, RECIPE_ID_PLACEHOLDER } from '../src/ide/exampleTabs.js';
 import { IDE_CONTENT_SECURITY_POLICY, idePage } from '../src/ide/idePage.js';
 
-const operations = ['recipes.graphql', 'comments.graphql'].map((file) =>
+const operations = ['recipes.graphql', 'comments.graphql', 'subscriptions.graphql'].map((file) =>
   readFileSync(fileURLToPath(new URL(`../../schema/operations/${file}`, import.meta.url)), 'utf8'),
 );
 
@@ -28,7 +28,14 @@ describe('exampleTabs', () => {
   it('marks the recipe id the browser fills in with the newest recipe, in every tab that reads or changes one', () => {
     const placeholder = JSON.stringify(RECIPE_ID_PLACEHOLDER);
     const filled = tabs.filter((tab) => tab.variables.includes(placeholder)).map((tab) => tab.name);
-    expect(filled.sort()).toEqual(['AddComment', 'Recipe', 'RecipeSummary', 'UpdateRecipe']);
+    expect(filled.sort()).toEqual([
+      'AddComment',
+      'CommentAdded',
+      'Recipe',
+      'RecipeSummary',
+      'RecipeUpdated',
+      'UpdateRecipe',
+    ]);
   });
 
   it('gives every tab one runnable operation, JSON variables and JSON headers', () => {

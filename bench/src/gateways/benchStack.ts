@@ -104,8 +104,9 @@ export function potluckGateway(
   workspace: BenchWorkspace,
   urls: { recipes: string; comments: string },
   logLevel: string,
+  extraEnv: Record<string, string> = {},
 ): BenchProcess {
-  const env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, SUPERGRAPH_PATH: supergraph };
+  const env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, SUPERGRAPH_PATH: supergraph, ...extraEnv };
   return startProcess(
     name,
     [SERVICES.gateway.entry],
@@ -114,8 +115,17 @@ export function potluckGateway(
   );
 }
 
-function subgraphProcess(name: 'recipes' | 'comments', port: number, config: BenchConfig, workspace: BenchWorkspace) {
+/** A subgraph as `npm start` runs it, on the run's database; `processName` names its process and log file. */
+export function subgraphProcess(
+  name: 'recipes' | 'comments',
+  port: number,
+  config: Pick<BenchConfig, 'BENCH_LOG_LEVEL' | 'AMQP_URL'>,
+  workspace: BenchWorkspace,
+  extraEnv: Record<string, string>,
+  processName: string = name,
+) {
   const env = {
+    ...extraEnv,
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: config.BENCH_LOG_LEVEL,
@@ -125,7 +135,7 @@ function subgraphProcess(name: 'recipes' | 'comments', port: number, config: Ben
     MIGRATE_ON_START: 'false',
     ...workspace.auth.env,
   };
-  return startProcess(name, [SERVICES[name].entry], env, { logDir: workspace.dir });
+  return startProcess(processName, [SERVICES[name].entry], env, { logDir: workspace.dir });
 }
 
 /**
@@ -153,8 +163,15 @@ async function peerProcesses(config: BenchConfig, workspace: BenchWorkspace, sup
   ];
 }
 
-/** The subgraphs, then Potluck's gateway and its two peers, all as processes on free ports. */
-export async function startBench(config: BenchConfig, workspace: BenchWorkspace): Promise<RunningBench> {
+/**
+ * The subgraphs, then Potluck's gateway and its two peers, all as processes on free ports;
+ * `potluckEnv` goes to Potluck's three services only (the tracing settings).
+ */
+export async function startBench(
+  config: BenchConfig,
+  workspace: BenchWorkspace,
+  potluckEnv: Record<string, string> = {},
+): Promise<RunningBench> {
   const ports = await Promise.all(Array.from({ length: 5 }, freePort));
   const [recipes, comments, potluck, apollo, hive] = ports.map((port) => `${origin(port)}/graphql`) as string[];
   const urls = { recipes: recipes!, comments: comments!, potluck: potluck!, apollo: apollo!, hive: hive! };
@@ -163,13 +180,15 @@ export async function startBench(config: BenchConfig, workspace: BenchWorkspace)
     comments: urls.comments,
   });
   const processes = [
-    subgraphProcess('recipes', ports[0]!, config, workspace),
-    subgraphProcess('comments', ports[1]!, config, workspace),
+    subgraphProcess('recipes', ports[0]!, config, workspace, potluckEnv),
+    subgraphProcess('comments', ports[1]!, config, workspace, potluckEnv),
   ];
   const stop = async () => void (await Promise.all(processes.map((running) => stopProcess(running))));
   try {
     await Promise.all(ports.slice(0, 2).map((port) => waitForReady(`${origin(port)}/health/ready`, 60_000)));
-    processes.push(potluckGateway('potluck', ports[2]!, supergraph, workspace, urls, config.BENCH_LOG_LEVEL));
+    processes.push(
+      potluckGateway('potluck', ports[2]!, supergraph, workspace, urls, config.BENCH_LOG_LEVEL, potluckEnv),
+    );
     processes.push(...(await peerProcesses(config, workspace, supergraph, ports.slice(3))));
     await waitForReady(`${origin(ports[2]!)}/health/ready`, 60_000);
     await Promise.all([waitForGraphQL(urls.apollo, processes[3]!), waitForGraphQL(urls.hive, processes[4]!)]);

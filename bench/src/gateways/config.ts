@@ -21,6 +21,8 @@ const schema = z.object({
   BENCH_LOG_LEVEL: envVar.logLevel(),
   /** Hive Gateway's worker count (`--fork`); 1 is its default outside NODE_ENV=production. */
   BENCH_HIVE_FORK: whole(1),
+  /** Potluck's three services trace every request and export the spans (OTLP http/protobuf) to a local sink. */
+  BENCH_TRACING: envVar.boolean(false),
   /** Only these scenarios (comma-separated ids, e.g. `page:potluck,floor`); all when unset. */
   BENCH_ONLY: envVar.list().optional(),
   AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),

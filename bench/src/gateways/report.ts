@@ -109,6 +109,9 @@ export function toMarkdown(result: GatewayBenchResult, comparison = compare(resu
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. The load generator, every gateway, both subgraphs, Postgres and RabbitMQ share those cores; nothing is pinned.`,
     `Load average (1/5/15 min) before: ${loadAverage.before.join(' / ')}; after: ${loadAverage.after.join(' / ')} (the benchmark's own processes count in that one).`,
     `Settings: ${s.connections} connections, ${s.secondsPerScenario} s measured per scenario over ${s.rounds} interleaved rounds (writes: one stretch), ${s.warmupSeconds} s warm-up before each stretch; services log at ${s.logLevel}; seed ${s.seed}.`,
+    s.tracing
+      ? `Tracing on in Potluck's services: ${s.tracing.exporter}, ${s.tracing.exports} exports, ${Math.round(s.tracing.bytes / 1024)} KiB.`
+      : 'Tracing off (no OTLP endpoint), as `npm start` runs.',
     `Versions: ${Object.entries(result.versions)
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}.`,

@@ -3,6 +3,7 @@ import type { BenchConfig } from './config.js';
 import { createWorkspace, startBench, type RunningBench } from './benchStack.js';
 import { mergeSamples, summarize, type LoadSample, type LoadSummary } from './loadSample.js';
 import { machineFacts, packageVersions } from './machine.js';
+import { startOtlpSink, type SinkStats } from './otlpSink.js';
 import { sampleProcesses, type ProcessUsage } from './processSampler.js';
 import { pageCursors } from './queries.js';
 import { checkSameAnswers } from './sameAnswers.js';
@@ -37,6 +38,8 @@ export interface GatewayBenchResult {
     logLevel: string;
     hiveFork: number;
     seed: string;
+    /** With `BENCH_TRACING`: what Potluck's services exported to the local sink over the whole run. */
+    tracing?: { exporter: string } & SinkStats;
   };
   versions: Record<string, string>;
   idleRssMiB: Record<string, number>;
@@ -118,7 +121,8 @@ export async function runGatewayBench(config: BenchConfig): Promise<GatewayBench
     const recipes = await seedDatabases(workspace.databases);
     log('seeded; counting SQL statements per request');
     const sqlStatements = await countStatements(config, workspace);
-    const bench = await startBench(config, workspace);
+    const sink = config.BENCH_TRACING ? await startOtlpSink() : undefined;
+    const bench = await startBench(config, workspace, sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint } : {});
     try {
       const idleRssMiB = sampleProcesses(bench.pids()).stop().rssMiB;
       const cursors = await pageCursors(bench.urls.recipes, () => bench.auth.credential('recipes'));
@@ -133,7 +137,10 @@ export async function runGatewayBench(config: BenchConfig): Promise<GatewayBench
         date: new Date().toISOString(),
         machine: machineFacts(),
         loadAverage: { before, after: loadAverage() },
-        settings: settingsOf(config),
+        settings: {
+          ...settingsOf(config),
+          ...(sink && { tracing: { exporter: 'OTLP http/protobuf to a local sink', ...sink.stats() } }),
+        },
         versions: packageVersions(),
         idleRssMiB,
         scenarios: results,
@@ -141,6 +148,7 @@ export async function runGatewayBench(config: BenchConfig): Promise<GatewayBench
       };
     } finally {
       await bench.stop();
+      await sink?.close();
     }
   } finally {
     await workspace.cleanUp();

@@ -51,6 +51,16 @@ const EXAMPLES: Record<string, Example> = {
     about: 'One recipe without its comments: only the recipes subgraph answers, so it works while comments is down.',
     variables: { id: RECIPE_ID_PLACEHOLDER },
   },
+  CommentAdded: {
+    about:
+      'Live, over a WebSocket: every comment added to the recipe (add one in the AddComment tab). To resume, pass the last cursor as after.',
+    variables: { recipeId: RECIPE_ID_PLACEHOLDER },
+  },
+  RecipeUpdated: {
+    about:
+      'Live, over a WebSocket: every change to the recipe (run UpdateRecipe in another tab). Stop it with the same button.',
+    variables: { id: RECIPE_ID_PLACEHOLDER },
+  },
 };
 
 const DEFAULT_HEADERS = '{}';

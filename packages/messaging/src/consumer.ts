@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
@@ -12,6 +13,7 @@ import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './obse
 import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
 import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
+import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
 
 /** The largest message body a consumer takes by default (256 KiB); larger ones are parked unread. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -49,10 +51,13 @@ type Outcome = 'applied' | 'duplicate';
 interface Delivery {
   channel: ConfirmChannel;
   message: ConsumeMessage;
+  /** Arrival in the buffer (ms since the epoch), where its span starts. */
+  receivedAt: number;
 }
 
 interface Admitted extends HeldMessage {
   event: ValidEvent;
+  trace: ConsumeTrace;
 }
 
 /**
@@ -75,6 +80,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly handle: EventHandler<Tx>;
   private readonly trust: PublisherTrust;
   private readonly observer: MessagingObserver;
+  private readonly queue: string;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     const login = options.broker.user;
@@ -83,6 +89,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.bindings = handledTypes(options.handlers);
     this.handle = dispatchByType(options.handlers);
     this.observer = options.observer ?? SILENT_OBSERVER;
+    this.queue = options.topology.workQueue;
     options.broker.use((connection) => this.attach(connection));
   }
 
@@ -117,7 +124,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       this.options.topology.workQueue,
       (message) => {
         if (!message) return;
-        this.buffer.push({ channel, message });
+        this.buffer.push({ channel, message, receivedAt: Date.now() });
         this.draining ??= this.drain().finally(() => {
           this.draining = undefined;
         });
@@ -140,37 +147,48 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     }
   }
 
+  /**
+   * One transaction for the batch. Each message's inbox insert and handler run in its own
+   * span's context, so the replica's SQL and any events the handler appends stay in the
+   * trace the message came with; its span ends once it is acked, retried or parked.
+   */
   private async applyBatch(batch: Admitted[]): Promise<void> {
     try {
-      const outcomes = await this.options.transaction(async (tx) => {
-        const applied: Outcome[] = [];
-        for (const { event } of batch) applied.push(await this.applyIn(tx, event));
-        return applied;
-      });
+      const outcomes = await inBatchSpan(
+        this.queue,
+        batch.map((held) => held.trace),
+        () =>
+          this.options.transaction(async (tx) => {
+            const applied: Outcome[] = [];
+            for (const { event, trace } of batch) {
+              applied.push(await context.with(trace.context, () => this.applyIn(tx, event)));
+            }
+            return applied;
+          }),
+      );
       this.options.failpoint('consumer:after-commit-before-ack');
-      for (const [index, { channel, message, event }] of batch.entries()) {
-        settle(() => channel.ack(message));
-        this.observer.consumed(event, outcomes[index]!);
-        this.options.logger.info(
-          {
-            eventId: event.id,
-            type: event.type,
-            correlationId: event.correlationId,
-            actor: event.actor?.id,
-            outcome: outcomes[index],
-          },
-          'event consumed',
-        );
+      for (const [index, held] of batch.entries()) {
+        context.with(held.trace.context, () => this.settleApplied(held, outcomes[index]!));
       }
     } catch (error) {
       // A transient failure is nobody's fault: the whole batch waits. Otherwise one
       // transaction each, so only the culprit is retried.
       if (batch.length === 1 || classify(error) === 'transient') {
-        for (const held of batch) await this.fail(held, error);
+        for (const held of batch) await context.with(held.trace.context, () => this.fail(held, error));
         return;
       }
       for (const delivery of batch) await this.applyBatch([delivery]);
     }
+  }
+
+  private settleApplied({ channel, message, event, trace }: Admitted, outcome: Outcome): void {
+    settle(() => channel.ack(message));
+    this.observer.consumed(event, outcome);
+    this.options.logger.info(
+      { eventId: event.id, type: event.type, correlationId: event.correlationId, actor: event.actor?.id, outcome },
+      'event consumed',
+    );
+    trace.end(outcome);
   }
 
   /**
@@ -178,44 +196,49 @@ export class InboxConsumer<Tx extends InboxTransaction> {
    * trust (checked first, before the body is even read), too large, not JSON, a type this
    * consumer does not take, a broken contract.
    */
-  private async admit({ channel, message }: Delivery): Promise<Admitted | undefined> {
-    const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = this.options;
+  private async admit(delivery: Delivery): Promise<Admitted | undefined> {
+    const { channel, message } = delivery;
     const trust = checkPublisher(message.properties, this.trust);
+    const trace = startConsume(message, { queue: this.queue, receivedAt: delivery.receivedAt, trusted: trust.trusted });
     const held: HeldMessage = { channel, message, publisher: trust.publisher };
+    const park = (reason: ParkReason, error: unknown, type: unknown) =>
+      context.with(trace.context, () => this.park({ ...held, trace }, reason, error, type));
     const claimed: unknown = message.properties.type;
-    if (!trust.trusted) return this.park(held, 'untrusted-publisher', new Error(trust.reason), claimed);
+    if (!trust.trusted) return park('untrusted-publisher', new Error(trust.reason), claimed);
+    const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = this.options;
     if (message.content.length > maxBodyBytes) {
       const error = new Error(`body of ${message.content.length} bytes is over the limit of ${maxBodyBytes}`);
-      return this.park(held, 'too-large', error, claimed);
+      return park('too-large', error, claimed);
     }
     let body: unknown;
     try {
       body = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.park(held, 'malformed-json', error, claimed);
+      return park('malformed-json', error, claimed);
     }
     const type = (body as { type?: unknown } | null)?.type;
     if (!this.bindings.includes(type as EventType)) {
-      const error = new Error(`no handler for type ${JSON.stringify(type)?.slice(0, 100)}`);
-      return this.park(held, 'unknown-type', error, type);
+      return park('unknown-type', new Error(`no handler for type ${JSON.stringify(type)?.slice(0, 100)}`), type);
     }
     try {
-      return { ...held, event: validateEvent(body) };
+      return { ...held, trace, event: validateEvent(body) };
     } catch (error) {
-      return this.park(held, 'contract-violation', error, type);
+      return park('contract-violation', error, type);
     }
   }
 
   /** Parks a message and tells the observer; `words` is the reason its header gives, when it says more. */
   private async park(
-    held: HeldMessage,
+    held: HeldMessage & { trace: ConsumeTrace },
     reason: ParkReason,
     error: unknown,
     type: unknown,
     attempts?: number,
     words: string = reason,
   ): Promise<undefined> {
-    if (await this.mover.park(held, words, error, attempts)) this.observer.parked(type, reason);
+    const parked = await this.mover.park(held, words, error, attempts);
+    if (parked) this.observer.parked(type, reason);
+    held.trace.end(parked ? 'parked' : 'unsettled', error);
     return undefined;
   }
 
@@ -254,6 +277,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       },
       'handler failed; retrying later',
     );
-    if (await this.mover.retry(held, decision, error)) this.observer.retried(event.type, kind);
+    const moved = await this.mover.retry(held, decision, error);
+    if (moved) this.observer.retried(event.type, kind);
+    held.trace.end(moved ? 'retried' : 'unsettled', error);
   }
 }

@@ -5,6 +5,7 @@ import type { FailpointTrigger } from './failpoints.js';
 import { SILENT_OBSERVER, type MessagingObserver } from './observer.js';
 import { OutboxListener } from './outboxListener.js';
 import { Unroutable, type Publisher } from './publisher.js';
+import { contextFrom, tracedPublish } from './tracing.js';
 
 export interface RelayOptions {
   databaseUrl: string;
@@ -31,6 +32,8 @@ interface OutboxRow {
   aggregate_version: number;
   payload: { schemaVersion?: number; correlationId?: string };
   created_at: Date;
+  /** The writer's trace context (see `appendToOutbox`); null when nothing was traced. */
+  trace_context: unknown;
 }
 
 export interface OutboxStats {
@@ -50,7 +53,7 @@ const DUE_ROWS = `
     SELECT type, min(position) AS position FROM outbox
      WHERE sent_at IS NULL AND next_attempt_at > now()
      GROUP BY type)
-  SELECT id, type, attempts, aggregate_version, payload, created_at FROM outbox
+  SELECT id, type, attempts, aggregate_version, payload, created_at, trace_context FROM outbox
    WHERE sent_at IS NULL AND next_attempt_at <= now()
      AND NOT EXISTS (SELECT 1 FROM waiting WHERE waiting.type = outbox.type AND waiting.position < outbox.position)
    ORDER BY position
@@ -197,18 +200,29 @@ export class OutboxRelay {
     }
   }
 
+  /** Publishes a row in a PRODUCER span continuing the trace it was written in, whose context travels in the headers. */
   private publish(row: OutboxRow): Promise<void> {
-    return this.options.publisher.publish(this.options.exchange, row.type, Buffer.from(JSON.stringify(row.payload)), {
-      messageId: row.id,
-      type: row.type,
-      contentType: 'application/json',
-      timestamp: Math.floor(row.created_at.getTime() / 1000),
-      persistent: true,
-      mandatory: true,
-      appId: this.options.appId,
-      ...(row.payload.correlationId && { correlationId: row.payload.correlationId }),
-      headers: { 'x-schema-version': row.payload.schemaVersion ?? 1, 'x-aggregate-version': row.aggregate_version },
-    });
+    const { exchange, appId } = this.options;
+    const body = Buffer.from(JSON.stringify(row.payload));
+    const { correlationId } = row.payload;
+    const facts = { exchange, routingKey: row.type, messageId: row.id, correlationId, bodySize: body.length };
+    return tracedPublish(contextFrom(row.trace_context), facts, (traceHeaders) =>
+      this.options.publisher.publish(exchange, row.type, body, {
+        messageId: row.id,
+        type: row.type,
+        contentType: 'application/json',
+        timestamp: Math.floor(row.created_at.getTime() / 1000),
+        persistent: true,
+        mandatory: true,
+        appId,
+        ...(correlationId && { correlationId }),
+        headers: {
+          ...traceHeaders,
+          'x-schema-version': row.payload.schemaVersion ?? 1,
+          'x-aggregate-version': row.aggregate_version,
+        },
+      }),
+    );
   }
 
   /** Tells the observer what became of each row; a lost broker failing every row at once is no publish failure. */

@@ -52,8 +52,8 @@ type Limits = 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxBodyB
 
 export interface TestConsumerOptions
   extends Pick<ConsumerOptions<PgTransaction>, Limits>, Partial<Pick<ConsumerOptions<PgTransaction>, 'publishers'>> {
-  /** What the handler does with an event before recording it as applied; throwing fails the handling. */
-  behaviour: (event: ValidEvent) => void;
+  /** What the handler does with an event (in its transaction) before recording it as applied; throwing fails the handling. */
+  behaviour: (event: ValidEvent, tx: PgTransaction) => void | Promise<void>;
   /** For the broker and the consumer; silent by default. */
   logger?: Logger;
   /** Where the consumer's broker connects (another login, say); the test broker by default. */
@@ -72,7 +72,7 @@ function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
     deliveryLimit: 5,
   });
   const apply = async (event: ValidEvent, tx: PgTransaction) => {
-    behaviour(event);
+    await behaviour(event, tx);
     await tx.query('INSERT INTO applied VALUES ($1)', [event.id]);
   };
   const handlers: EventHandlers<PgTransaction> = Object.fromEntries(BINDINGS.map((type) => [type, apply]));

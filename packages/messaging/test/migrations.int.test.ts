@@ -9,7 +9,19 @@ import { MESSAGING_MIGRATIONS, OUTBOX_CHANNEL, recordInInbox, subgraphMigrations
 import { pgTransactions } from './support.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MESSAGING_MIGRATION = 'messaging_20261201000000_outbox_inbox';
+/** The first adopts the tables a subgraph's older migrations made; the later ones change them for every database alike. */
+const MESSAGING_MIGRATIONS_APPLIED = [
+  'messaging_20261201000000_outbox_inbox',
+  'messaging_20261202000000_outbox_trace_context',
+];
+const TRACE_CONTEXT_COLUMN = {
+  table_name: 'outbox',
+  column_name: 'trace_context',
+  data_type: 'jsonb',
+  datetime_precision: null,
+  column_default: null,
+  is_nullable: 'YES',
+};
 const subgraphDir = (service: string) => path.join(REPO_ROOT, 'subgraphs', service, 'prisma', 'migrations');
 
 const databases: string[] = [];
@@ -60,7 +72,7 @@ async function insertOutboxRow(pool: pg.Pool): Promise<string> {
 
 describe("messaging's migrations", () => {
   it.each(['recipes', 'comments'])(
-    'change nothing on a %s database whose own migrations made the tables, and record themselves',
+    'change nothing on a %s database whose own migrations made the tables but add the trace context column, and record themselves',
     async (service) => {
       const { url, pool } = await emptyDatabase();
       try {
@@ -70,11 +82,11 @@ describe("messaging's migrations", () => {
 
         const result = await migrateAll(url, subgraphMigrations(subgraphDir(service)));
 
-        expect(result).toEqual({ applied: [MESSAGING_MIGRATION], alreadyApplied: own.applied });
-        expect(await storageShape(pool)).toEqual(before);
-        expect(await migrationNames(pool)).toEqual([...own.applied, MESSAGING_MIGRATION]);
-        const { rows } = await pool.query('SELECT id FROM outbox');
-        expect(rows).toEqual([{ id: rowId }]);
+        expect(result).toEqual({ applied: MESSAGING_MIGRATIONS_APPLIED, alreadyApplied: own.applied });
+        expect(await storageShape(pool)).toEqual({ ...before, columns: [...before.columns, TRACE_CONTEXT_COLUMN] });
+        expect(await migrationNames(pool)).toEqual([...own.applied, ...MESSAGING_MIGRATIONS_APPLIED]);
+        const { rows } = await pool.query('SELECT id, trace_context FROM outbox');
+        expect(rows).toEqual([{ id: rowId, trace_context: null }]);
         expect((await migrateAll(url, subgraphMigrations(subgraphDir(service)))).applied).toEqual([]);
       } finally {
         await pool.end();
@@ -82,14 +94,14 @@ describe("messaging's migrations", () => {
     },
   );
 
-  it("create on an empty database the same outbox and inbox the subgraphs' migrations made, with a working trigger", async () => {
+  it("create on an empty database the same outbox and inbox a subgraph's database gets, with a working trigger", async () => {
     const { url, pool } = await emptyDatabase();
     const reference = await emptyDatabase();
     const listener = new pg.Client({ connectionString: url });
     try {
-      await migrate(reference.url, subgraphDir('recipes'));
+      await migrateAll(reference.url, subgraphMigrations(subgraphDir('recipes')));
       const result = await migrateAll(url, [MESSAGING_MIGRATIONS]);
-      expect(result.applied).toEqual([MESSAGING_MIGRATION]);
+      expect(result.applied).toEqual(MESSAGING_MIGRATIONS_APPLIED);
       expect(await storageShape(pool)).toEqual(await storageShape(reference.pool));
 
       await listener.connect();

@@ -15,8 +15,9 @@ export function uniqueAmqpPrefix(): string {
 const SERVICES = ['recipes', 'comments'];
 
 /**
- * Deletes every exchange and queue Potluck declares under `prefix`. Quorum queues are
- * never garbage-collected by the broker, so every test that starts a service calls this.
+ * Deletes every exchange and queue Potluck declares under `prefix`, the gateway's
+ * subscription stream included. Quorum queues and streams are never garbage-collected by the
+ * broker, so every test that starts a service calls this.
  */
 export async function deleteBrokerTopology(prefix: string, url = testAmqpUrl()): Promise<void> {
   const connection = await amqp.connect(url);
@@ -28,6 +29,9 @@ export async function deleteBrokerTopology(prefix: string, url = testAmqpUrl()):
       for (const queue of Object.values(names.queues(service))) await channel.deleteQueue(queue);
       await channel.deleteExchange(names.exchange(service));
     }
+    // The gateway's (gateway/src/subscriptions/streamTopology.ts).
+    await channel.deleteQueue(`${prefix}.gateway.stream`);
+    await channel.deleteExchange(`${prefix}.gateway.marks`);
   } finally {
     await connection.close().catch(() => undefined);
   }

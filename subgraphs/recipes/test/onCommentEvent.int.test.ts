@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoisonMessage, dispatchByType, type ValidEvent } from '@potluck/messaging';
+import { queryRows, waitFor } from '@potluck/testing';
 import { commentEventHandlers } from '../src/events.js';
 import { commentAddedEvent, commentDeletedEvent } from './commentEvents.js';
 import { startRecipesForTest } from './harness.js';
@@ -18,6 +19,15 @@ const apply = (event: ValidEvent) => service.prisma.$transaction((tx) => handle(
 
 async function commentCount(recipeId: string): Promise<number> {
   return (await service.prisma.recipe.findUniqueOrThrow({ where: { id: recipeId } })).commentCount;
+}
+
+/** Sessions of the service's database waiting for a lock another transaction holds. */
+async function lockWaiters(): Promise<number> {
+  const [row] = await queryRows(
+    service.databaseUrl,
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+  );
+  return Number(row?.n);
 }
 
 function replicaOf(commentId: string) {
@@ -68,6 +78,27 @@ describe('comment events applied to the recipes service', () => {
     await apply(commentAddedEvent(recipe.id, commentId));
     expect(await replicaOf(commentId)).toEqual({ version: 2, deleted: true });
     expect(await commentCount(recipe.id)).toBe(0);
+  });
+
+  it('counts both comments when two consumers (replicas) apply events of one recipe at the same time', async () => {
+    const recipe = await createRecipe(service.url);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let appliedFirst!: () => void;
+    const firstApplied = new Promise<void>((resolve) => (appliedFirst = resolve));
+    const first = service.prisma.$transaction(async (tx) => {
+      await handle(commentAddedEvent(recipe.id), tx);
+      appliedFirst();
+      await held;
+    });
+    await firstApplied;
+    const second = apply(commentAddedEvent(recipe.id));
+    await waitFor(async () => ((await lockWaiters()) > 0 ? true : undefined), {
+      what: 'the second to wait for the first',
+    });
+    release();
+    await Promise.all([first, second]);
+    expect(await commentCount(recipe.id)).toBe(2);
   });
 
   it('refuses events this service does not handle as poison', async () => {

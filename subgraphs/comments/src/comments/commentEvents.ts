@@ -1,4 +1,10 @@
-import { createEnvelope, type CommentState, type EventData, type EventEnvelope, type EventMeta } from '@potluck/messaging';
+import {
+  createEnvelope,
+  type CommentState,
+  type EventData,
+  type EventEnvelope,
+  type EventMeta,
+} from '@potluck/messaging';
 import type { Comment } from '../generated/prisma/client.js';
 
 /** comment.added carries the comment's full state, so consumers never call back. */

@@ -40,6 +40,18 @@ export type Comment = {
   text: Scalars['String']['output'];
 };
 
+/** One comment added, as a subscriber receives it. */
+export type CommentAddedEvent = {
+  __typename?: 'CommentAddedEvent';
+  /** The comment as it is now (resolved when the event is delivered, across both subgraphs). */
+  comment: Comment;
+  /**
+   * Opaque: the event's place in the gateway's event stream. Pass the last one you received as
+   * `after` to resume without missing or repeating an event.
+   */
+  cursor: Scalars['String']['output'];
+};
+
 export type CommentConnection = {
   __typename?: 'CommentConnection';
   edges: Array<CommentEdge>;
@@ -108,6 +120,30 @@ export type Recipe = {
 export type RecipeCommentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Live events through the gateway (WebSocket with graphql-transport-ws, or Server-Sent Events
+ * for a POST with `Accept: text/event-stream`). See docs/subscriptions.md.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every comment added to the recipe from now on, in order; with `after` (a cursor from an
+   * earlier event), every one added since that event first. CURSOR_EXPIRED when the events after
+   * it are no longer kept.
+   */
+  commentAdded: CommentAddedEvent;
+};
+
+
+/**
+ * Live events through the gateway (WebSocket with graphql-transport-ws, or Server-Sent Events
+ * for a POST with `Accept: text/event-stream`). See docs/subscriptions.md.
+ */
+export type SubscriptionCommentAddedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  recipeId: Scalars['ID']['input'];
 };
 
 /**
@@ -222,6 +258,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Comment: ResolverTypeWrapper<CommentModel>;
+  CommentAddedEvent: ResolverTypeWrapper<Omit<CommentAddedEvent, 'comment'> & { comment: ResolversTypes['Comment'] }>;
   CommentConnection: ResolverTypeWrapper<CommentPageModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CommentEdge: ResolverTypeWrapper<Omit<CommentEdge, 'node'> & { node: ResolversTypes['Comment'] }>;
@@ -231,6 +268,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Recipe: ResolverTypeWrapper<{ __typename?: 'Recipe'; id: string }>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<User>;
 };
 
@@ -240,6 +278,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Comment: CommentModel;
+  CommentAddedEvent: Omit<CommentAddedEvent, 'comment'> & { comment: ResolversParentTypes['Comment'] };
   CommentConnection: CommentPageModel;
   Int: Scalars['Int']['output'];
   CommentEdge: Omit<CommentEdge, 'node'> & { node: ResolversParentTypes['Comment'] };
@@ -249,6 +288,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Recipe: { __typename?: 'Recipe'; id: string };
+  Subscription: Record<PropertyKey, never>;
   User: User;
 };
 
@@ -259,6 +299,11 @@ export type CommentResolvers<ContextType = CommentsContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recipe?: Resolver<Maybe<ResolversTypes['Recipe']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CommentAddedEventResolvers<ContextType = CommentsContext, ParentType extends ResolversParentTypes['CommentAddedEvent'] = ResolversParentTypes['CommentAddedEvent']> = {
+  comment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type CommentConnectionResolvers<ContextType = CommentsContext, ParentType extends ResolversParentTypes['CommentConnection'] = ResolversParentTypes['CommentConnection']> = {
@@ -296,6 +341,10 @@ export type RecipeResolvers<ContextType = CommentsContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = CommentsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  commentAdded?: SubscriptionResolver<ResolversTypes['CommentAddedEvent'], "commentAdded", ParentType, ContextType, RequireFields<SubscriptionCommentAddedArgs, 'recipeId'>>;
+};
+
 export type UserResolvers<ContextType = CommentsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -303,6 +352,7 @@ export type UserResolvers<ContextType = CommentsContext, ParentType extends Reso
 
 export type Resolvers<ContextType = CommentsContext> = {
   Comment?: CommentResolvers<ContextType>;
+  CommentAddedEvent?: CommentAddedEventResolvers<ContextType>;
   CommentConnection?: CommentConnectionResolvers<ContextType>;
   CommentEdge?: CommentEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -310,6 +360,7 @@ export type Resolvers<ContextType = CommentsContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Recipe?: RecipeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 

@@ -144,6 +144,42 @@ export type RecipeOrder =
   /** By title, A to Z. */
   | 'TITLE';
 
+/** One change to a recipe, as a subscriber receives it. */
+export type RecipeUpdatedEvent = {
+  __typename?: 'RecipeUpdatedEvent';
+  /**
+   * Opaque: the event's place in the gateway's event stream. Pass the last one you received as
+   * `after` to resume without missing or repeating an event.
+   */
+  cursor: Scalars['String']['output'];
+  /** The recipe as it is now (resolved when the event is delivered, across both subgraphs). */
+  recipe: Recipe;
+};
+
+/**
+ * Live events through the gateway (WebSocket with graphql-transport-ws, or Server-Sent Events
+ * for a POST with `Accept: text/event-stream`). See docs/subscriptions.md.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change to the recipe from now on, in order; with `after` (a cursor from an earlier
+   * event), every one since that event first. CURSOR_EXPIRED when the events after it are no
+   * longer kept.
+   */
+  recipeUpdated: RecipeUpdatedEvent;
+};
+
+
+/**
+ * Live events through the gateway (WebSocket with graphql-transport-ws, or Server-Sent Events
+ * for a POST with `Accept: text/event-stream`). See docs/subscriptions.md.
+ */
+export type SubscriptionRecipeUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
 /** Only the fields given change. */
 export type UpdateRecipeInput = {
   description?: InputMaybe<Scalars['String']['input']>;
@@ -272,6 +308,8 @@ export type ResolversTypes = {
   RecipeEdge: ResolverTypeWrapper<Omit<RecipeEdge, 'node'> & { node: ResolversTypes['Recipe'] }>;
   RecipeFilter: RecipeFilter;
   RecipeOrder: RecipeOrder;
+  RecipeUpdatedEvent: ResolverTypeWrapper<Omit<RecipeUpdatedEvent, 'recipe'> & { recipe: ResolversTypes['Recipe'] }>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateRecipeInput: UpdateRecipeInput;
   User: ResolverTypeWrapper<User>;
 };
@@ -292,6 +330,8 @@ export type ResolversParentTypes = {
   RecipeConnection: RecipePageModel;
   RecipeEdge: Omit<RecipeEdge, 'node'> & { node: ResolversParentTypes['Recipe'] };
   RecipeFilter: RecipeFilter;
+  RecipeUpdatedEvent: Omit<RecipeUpdatedEvent, 'recipe'> & { recipe: ResolversParentTypes['Recipe'] };
+  Subscription: Record<PropertyKey, never>;
   UpdateRecipeInput: UpdateRecipeInput;
   User: User;
 };
@@ -346,6 +386,15 @@ export type RecipeEdgeResolvers<ContextType = RecipesContext, ParentType extends
   node?: Resolver<ResolversTypes['Recipe'], ParentType, ContextType>;
 };
 
+export type RecipeUpdatedEventResolvers<ContextType = RecipesContext, ParentType extends ResolversParentTypes['RecipeUpdatedEvent'] = ResolversParentTypes['RecipeUpdatedEvent']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recipe?: Resolver<ResolversTypes['Recipe'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = RecipesContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  recipeUpdated?: SubscriptionResolver<ResolversTypes['RecipeUpdatedEvent'], "recipeUpdated", ParentType, ContextType, RequireFields<SubscriptionRecipeUpdatedArgs, 'id'>>;
+};
+
 export type UserResolvers<ContextType = RecipesContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -360,6 +409,8 @@ export type Resolvers<ContextType = RecipesContext> = {
   Recipe?: RecipeResolvers<ContextType>;
   RecipeConnection?: RecipeConnectionResolvers<ContextType>;
   RecipeEdge?: RecipeEdgeResolvers<ContextType>;
+  RecipeUpdatedEvent?: RecipeUpdatedEventResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 

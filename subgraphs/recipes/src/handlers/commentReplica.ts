@@ -25,6 +25,16 @@ export async function applyCommentFact(tx: Transaction, fact: CommentFact): Prom
   return changed === 1;
 }
 
+/**
+ * Locks the recipe's row until the transaction ends. Taken before the replica changes, so
+ * two consumers (replicas) applying comments of one recipe take turns: a count read in the
+ * same statement that waited for the lock would still miss the other's comment (Postgres
+ * keeps the statement's snapshot), and its update would overwrite the other's count.
+ */
+export async function lockRecipe(tx: Transaction, recipeId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM recipes WHERE id = ${recipeId}::uuid FOR UPDATE`;
+}
+
 /** Recounts a recipe's live comments from the replica rows; counts are never incremented. */
 export async function recountComments(tx: Transaction, recipeId: string): Promise<void> {
   await tx.$executeRaw`

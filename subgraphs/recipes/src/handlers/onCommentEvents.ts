@@ -1,6 +1,6 @@
 import type { EventOf } from '@potluck/messaging';
 import type { Transaction } from '../db.js';
-import { applyCommentFact, recountComments } from './commentReplica.js';
+import { applyCommentFact, lockRecipe, recountComments } from './commentReplica.js';
 
 export function onCommentAdded(event: EventOf<'comment.added'>, tx: Transaction): Promise<void> {
   return applyToReplica(event, tx, false);
@@ -10,7 +10,7 @@ export function onCommentDeleted(event: EventOf<'comment.deleted'>, tx: Transact
   return applyToReplica(event, tx, true);
 }
 
-/** Applied to the comment replica; the recipe's count is recounted from its rows when the replica changed. */
+/** Applied to the comment replica under the recipe's row lock; the count is recounted from the rows when the replica changed. */
 async function applyToReplica(
   event: EventOf<'comment.added' | 'comment.deleted'>,
   tx: Transaction,
@@ -18,6 +18,7 @@ async function applyToReplica(
 ): Promise<void> {
   const { id, recipeId } = event.data;
   const changedBy = event.actor?.id ?? null;
+  await lockRecipe(tx, recipeId);
   if (await applyCommentFact(tx, { id, recipeId, version: event.aggregateVersion, deleted, changedBy })) {
     await recountComments(tx, recipeId);
   }

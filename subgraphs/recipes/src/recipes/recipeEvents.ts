@@ -1,4 +1,10 @@
-import { createEnvelope, type EventData, type EventEnvelope, type EventMeta, type RecipeState } from '@potluck/messaging';
+import {
+  createEnvelope,
+  type EventData,
+  type EventEnvelope,
+  type EventMeta,
+  type RecipeState,
+} from '@potluck/messaging';
 import type { Recipe } from '../generated/prisma/client.js';
 
 /** The full state a recipe event carries, so consumers never call back. */

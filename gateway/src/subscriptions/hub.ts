@@ -1,0 +1,225 @@
+import type { Logger } from '@potluck/service';
+import type { StreamPosition } from './cursor.js';
+import { matches, SUBSCRIPTION_FIELDS, type EventFilter } from './subscriptionFields.js';
+import type { StreamEntry } from './streamMessages.js';
+import type { CatchUp, EventEntry, StreamReader } from './streamReader.js';
+
+/** Why a subscription ended, with a code the client can act on (resume with `cursor`, or not). */
+export class SubscriptionEnded extends Error {
+  override name = 'SubscriptionEnded';
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Whether subscribing again with the last cursor received (or the same `after`) continues without a gap. */
+    readonly resumable = false,
+  ) {
+    super(message);
+  }
+}
+
+/** One subscriber as the hub sees it: what it wants, where it starts, and where its events go. */
+export interface Subscriber {
+  filter: EventFilter;
+  after: StreamPosition | undefined;
+  /** One matching event, in order; `catchingUp` while it comes from the subscriber's backlog. */
+  deliver(entry: EventEntry, how: { catchingUp: boolean }): void;
+  /** While reading a backlog: undefined to go on, or a promise to wait for (the client is behind). */
+  ready?(): Promise<void> | undefined;
+  end(reason: SubscriptionEnded): void;
+}
+
+interface Member {
+  subscriber: Subscriber;
+  /** The offset of the last entry this member has seen: it receives only later ones. */
+  last: number;
+  /** Catching up: the first live offset seen since it joined, and the live events buffered from there. */
+  liveFrom?: number;
+  buffer: EventEntry[];
+  catchUp?: CatchUp;
+}
+
+/** Live events kept per resuming subscriber while it reads the backlog; past this it keeps reading instead. */
+const MAX_HANDOVER_BUFFER = 1000;
+/** How long a cursor's own event may take to arrive before the cursor is refused as unknown. */
+const CURSOR_CHECK_MS = 10_000;
+const POSITION_WAIT_MS = 5000;
+
+const keyOf = (filter: EventFilter) => `${filter.field.eventType}\n${filter.key}`;
+
+/**
+ * The fan-out: one live reader for the whole gateway, its events handed to the subscribers
+ * whose filter matches (an index by type and key, so an event nobody wants costs one lookup).
+ * A subscriber with `after` first reads the backlog with a reader of its own, from its
+ * cursor; the live events meanwhile are buffered, and once the backlog reaches the first of
+ * them it switches to live. Every member receives each offset at most once, in order.
+ */
+export class SubscriptionHub {
+  private readonly live = new Map<string, Set<Member>>();
+  private readonly catchingUp = new Set<Member>();
+
+  constructor(
+    private readonly reader: StreamReader,
+    private readonly logger: Logger,
+  ) {
+    reader.onEntry((entry) => this.onLive(entry));
+    reader.onGap((position, firstSeen) => this.onGap(position, firstSeen));
+  }
+
+  get size(): number {
+    let count = this.catchingUp.size;
+    for (const members of this.live.values()) count += members.size;
+    return count;
+  }
+
+  /** Starts delivering to `subscriber`; the returned function stops it. */
+  async add(subscriber: Subscriber): Promise<() => Promise<void>> {
+    if (subscriber.after) return this.addResuming(subscriber, subscriber.after);
+    const position = await this.reader.whenPositioned(POSITION_WAIT_MS);
+    if (position === undefined) {
+      throw new SubscriptionEnded(
+        'STREAM_UNAVAILABLE',
+        'The event stream is not reachable right now; try again shortly',
+        true,
+      );
+    }
+    const member: Member = { subscriber, last: this.reader.current!, buffer: [] };
+    this.joinLive(member);
+    return async () => this.leaveLive(member);
+  }
+
+  private joinLive(member: Member): void {
+    const key = keyOf(member.subscriber.filter);
+    let members = this.live.get(key);
+    if (!members) this.live.set(key, (members = new Set()));
+    members.add(member);
+  }
+
+  private leaveLive(member: Member): void {
+    const key = keyOf(member.subscriber.filter);
+    const members = this.live.get(key);
+    members?.delete(member);
+    if (members?.size === 0) this.live.delete(key);
+  }
+
+  private async addResuming(subscriber: Subscriber, after: StreamPosition): Promise<() => Promise<void>> {
+    const member: Member = { subscriber, last: after.offset, buffer: [] };
+    this.catchingUp.add(member);
+    let verified = false;
+    const timer = setTimeout(() => {
+      if (!verified)
+        this.endCatchUp(member, new SubscriptionEnded('BAD_USER_INPUT', 'after: no such event in the stream'));
+    }, CURSOR_CHECK_MS);
+    const onEntry = (entry: StreamEntry): Promise<void> | undefined | void => {
+      if (!this.catchingUp.has(member)) return;
+      if (!verified) {
+        if (entry.offset < after.offset) return;
+        if (entry.offset > after.offset) {
+          return this.endCatchUp(member, cursorExpired());
+        }
+        if (entry.kind !== 'event' || entry.event.id !== after.eventId) {
+          return this.endCatchUp(
+            member,
+            new SubscriptionEnded('BAD_USER_INPUT', 'after: not a cursor of this event stream'),
+          );
+        }
+        verified = true;
+        clearTimeout(timer);
+        return;
+      }
+      if (member.liveFrom !== undefined && entry.offset >= member.liveFrom) return this.handOver(member);
+      this.offer(member, entry, true);
+      return subscriber.ready?.();
+    };
+    const catchUp = await this.reader.readFrom(after.offset, onEntry, (reason) =>
+      this.endCatchUp(member, unavailable(reason)),
+    );
+    if (!catchUp) {
+      clearTimeout(timer);
+      this.catchingUp.delete(member);
+      throw unavailable('the broker is unreachable');
+    }
+    member.catchUp = catchUp;
+    if (!this.catchingUp.has(member)) await catchUp.stop();
+    return async () => {
+      clearTimeout(timer);
+      this.catchingUp.delete(member);
+      this.leaveLive(member);
+      await member.catchUp?.stop();
+    };
+  }
+
+  /** Gives a member an entry it has not seen yet, if it is one of the events it wants. */
+  private offer(member: Member, entry: StreamEntry, catchingUp = false): void {
+    if (entry.offset <= member.last) return;
+    member.last = entry.offset;
+    if (entry.kind === 'event' && matches(member.subscriber.filter, entry.event)) {
+      member.subscriber.deliver(entry, { catchingUp });
+    }
+  }
+
+  private handOver(member: Member): void {
+    this.catchingUp.delete(member);
+    void member.catchUp?.stop();
+    for (const entry of member.buffer.splice(0)) this.offer(member, entry);
+    this.joinLive(member);
+  }
+
+  private endCatchUp(member: Member, reason: SubscriptionEnded): void {
+    if (!this.catchingUp.delete(member)) return;
+    void member.catchUp?.stop();
+    member.subscriber.end(reason);
+  }
+
+  private onLive(entry: StreamEntry): void {
+    for (const member of this.catchingUp) {
+      member.liveFrom ??= entry.offset;
+      if (entry.kind === 'event' && matches(member.subscriber.filter, entry.event)) member.buffer.push(entry);
+      if (member.buffer.length > MAX_HANDOVER_BUFFER) {
+        member.buffer = [];
+        member.liveFrom = undefined;
+      }
+    }
+    if (entry.kind !== 'event') return;
+    for (const field of SUBSCRIPTION_FIELDS.values()) {
+      if (field.eventType !== entry.event.type) continue;
+      const members = this.live.get(keyOf({ field, key: field.keyOf(entry.event) }));
+      for (const member of members ?? []) this.offer(member, entry);
+    }
+  }
+
+  /** The live reader came back after the stream dropped what it had not read: nobody may go on as if nothing was missed. */
+  private onGap(position: number, firstSeen: number): void {
+    this.logger.error(
+      { position, firstSeen },
+      'the stream dropped events the gateway had not read; ending live subscriptions',
+    );
+    for (const [key, members] of this.live) {
+      for (const member of members) member.subscriber.end(cursorExpired());
+      this.live.delete(key);
+    }
+  }
+
+  /** Ends every subscription, for a shutdown. */
+  async closeAll(reason: SubscriptionEnded): Promise<void> {
+    const members = [...this.catchingUp, ...[...this.live.values()].flatMap((set) => [...set])];
+    this.catchingUp.clear();
+    this.live.clear();
+    await Promise.all(members.map((member) => member.catchUp?.stop()));
+    for (const member of members) member.subscriber.end(reason);
+  }
+}
+
+function cursorExpired(): SubscriptionEnded {
+  return new SubscriptionEnded(
+    'CURSOR_EXPIRED',
+    'after: the events after this cursor are no longer kept (older than the stream retention); subscribe again without after',
+  );
+}
+
+function unavailable(reason: string): SubscriptionEnded {
+  return new SubscriptionEnded(
+    'STREAM_UNAVAILABLE',
+    `The event stream could not be read (${reason}); subscribe again with after set to the last cursor you received`,
+    true,
+  );
+}

@@ -1,0 +1,64 @@
+import { checkPublisher, validateEvent, type ValidEvent } from '@potluck/messaging';
+
+/** A mark's type: a message the gateway itself wrote into the stream to learn where the stream ends. */
+export const MARK_TYPE = 'potluck.gateway.mark';
+
+/** Event bodies above this are skipped unread, as the consumers park them. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+/** One entry of the stream as a reader sees it: every entry has an offset, only some are events. */
+export type StreamEntry =
+  | { kind: 'event'; offset: number; event: ValidEvent }
+  | { kind: 'mark'; offset: number; id: string }
+  | { kind: 'skipped'; offset: number; reason: string };
+
+export interface DeliveredMessage {
+  content: Buffer;
+  properties: { userId?: unknown; headers?: unknown; type?: unknown; messageId?: unknown };
+}
+
+/** The stream offset RabbitMQ writes on each delivery, or undefined when there is none. */
+export function offsetOf(message: DeliveredMessage): number | undefined {
+  const value = (message.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset'];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function parseBody(content: Buffer): unknown {
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whose messages the gateway believes: the RabbitMQ users that publish events, and its own (for marks). */
+export interface StreamTrust {
+  publishers: readonly string[];
+  /** The gateway's own RabbitMQ user: marks carry it as `userId`. */
+  login: string;
+}
+
+/** The gateway makes no copies of messages, so no header may vouch for another publisher (see `publisherOf`). */
+const NO_COPIES = '\u0000';
+
+/**
+ * What a delivered stream message is: an event a trusted publisher sent that fits the
+ * contract, the gateway's own mark, or something skipped with the reason. The same trust as
+ * the subgraphs' consumers: the broker-validated `userId` must be one of `trust.publishers`.
+ */
+export function readStreamEntry(message: DeliveredMessage, offset: number, trust: StreamTrust): StreamEntry {
+  const { properties } = message;
+  if (properties.type === MARK_TYPE && properties.userId === trust.login && typeof properties.messageId === 'string') {
+    return { kind: 'mark', offset, id: properties.messageId };
+  }
+  const decision = checkPublisher(properties, { consumer: 'gateway', login: NO_COPIES, publishers: trust.publishers });
+  if (!decision.trusted) return { kind: 'skipped', offset, reason: decision.reason };
+  if (message.content.length > MAX_EVENT_BYTES) {
+    return { kind: 'skipped', offset, reason: `body of ${message.content.length} bytes is over ${MAX_EVENT_BYTES}` };
+  }
+  try {
+    return { kind: 'event', offset, event: validateEvent(parseBody(message.content)) };
+  } catch (error) {
+    return { kind: 'skipped', offset, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Broker } from '@potluck/messaging';
+import type { Logger } from '@potluck/service';
+import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
+import { declareStream, type StreamNames, type StreamRetention } from './streamTopology.js';
+
+export type EventEntry = Extract<StreamEntry, { kind: 'event' }>;
+
+/** Unacknowledged deliveries of a backlog reader: how far it reads ahead of a subscriber that waits. */
+const CATCH_UP_PREFETCH = 100;
+
+export interface StreamReaderOptions {
+  broker: Broker;
+  names: StreamNames;
+  retention: StreamRetention;
+  trust: StreamTrust;
+  logger: Logger;
+  /** Unacknowledged deliveries per consumer: RabbitMQ needs a limit to read a stream. */
+  prefetch?: number;
+}
+
+/** A reader of the stream from an offset, for one resuming subscriber. */
+export interface CatchUp {
+  stop(): Promise<void>;
+}
+
+/** Why a catch-up read ended on its own: the broker connection or its channel went away. */
+export type CatchUpEnd = (reason: string) => void;
+
+/**
+ * The gateway's one live reader of the stream, and short-lived readers from a given offset.
+ *
+ * The live reader knows its `position`: the offset of the last entry it handed on. The first
+ * time it attaches it cannot know where the stream ends, so it attaches at `next` and writes a
+ * mark into the stream: entries after the mark are new. After a broker outage it attaches at
+ * its position again; RabbitMQ starts at the chunk holding that entry, so lower offsets are
+ * skipped, and when the first entry is already past the position, the stream dropped entries
+ * while the gateway was away (retention) and `onGap` says so.
+ */
+export class StreamReader {
+  private position: number | undefined;
+  private markId = randomUUID();
+  private readonly listeners = new Set<(entry: StreamEntry) => void>();
+  private readonly gapListeners = new Set<(position: number, firstSeen: number) => void>();
+  private positioned: Array<() => void> = [];
+  /** Why the last attach failed, for readiness; undefined once attached. */
+  problem: string | undefined = 'not attached yet';
+
+  constructor(private readonly options: StreamReaderOptions) {
+    options.broker.use((model) => this.attach(model));
+  }
+
+  /** The offset of the last entry handed on, once known. */
+  get current(): number | undefined {
+    return this.position;
+  }
+
+  onEntry(listener: (entry: StreamEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onGap(listener: (position: number, firstSeen: number) => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
+  }
+
+  /** The position, waiting up to `timeoutMs` for the first attach; undefined when it does not come. */
+  async whenPositioned(timeoutMs: number): Promise<number | undefined> {
+    if (this.position !== undefined) return this.position;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.positioned.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return this.position;
+  }
+
+  private async attach(model: ChannelModel): Promise<void> {
+    const { names, retention, logger } = this.options;
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) => logger.warn({ err: error }, 'stream reader channel error'));
+    channel.on('close', () => {
+      this.problem = 'the stream reader channel closed';
+    });
+    try {
+      await declareStream(channel, names, retention);
+    } catch (error) {
+      this.problem = `cannot declare the stream ${names.stream}: ${(error as Error).message}`;
+      logger.error({ err: error, stream: names.stream }, 'cannot declare the subscription stream');
+      throw error;
+    }
+    await channel.prefetch(this.options.prefetch ?? 500);
+    const start = this.position;
+    let first = true;
+    await channel.consume(
+      names.stream,
+      (message) => {
+        if (!message) return;
+        channel.ack(message);
+        const offset = offsetOf(message);
+        if (offset === undefined) return;
+        if (first && start !== undefined && offset > start) {
+          for (const listener of this.gapListeners) listener(start, offset);
+        }
+        first = false;
+        this.handle(message, offset);
+      },
+      { noAck: false, arguments: { 'x-stream-offset': start ?? 'next' } },
+    );
+    if (start === undefined) await this.writeMark(channel);
+    this.problem = undefined;
+    logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
+  }
+
+  private handle(message: ConsumeMessage, offset: number): void {
+    if (this.position !== undefined && offset <= this.position) return;
+    const entry = readStreamEntry(message, offset, this.options.trust);
+    if (this.position === undefined) {
+      if (entry.kind !== 'mark' || entry.id !== this.markId) return;
+      this.position = offset;
+      for (const resolve of this.positioned.splice(0)) resolve();
+      return;
+    }
+    this.position = offset;
+    if (entry.kind === 'skipped') {
+      this.options.logger.warn(
+        { offset, reason: entry.reason },
+        'skipped a stream message that is not a trusted event',
+      );
+    }
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  private async writeMark(channel: Channel): Promise<void> {
+    this.markId = randomUUID();
+    channel.publish(this.options.names.marks, '', Buffer.from('{}'), {
+      type: MARK_TYPE,
+      messageId: this.markId,
+      userId: this.options.broker.user,
+      contentType: 'application/json',
+    });
+  }
+
+  /**
+   * Reads the stream from `offset` (RabbitMQ may start a little lower: the chunk holding it)
+   * on a channel of its own, handing every entry to `onEntry` in order until `stop`. Undefined
+   * while the broker is unreachable. `onEnd` is told when the channel goes away by itself.
+   */
+  async readFrom(
+    offset: number,
+    onEntry: (entry: StreamEntry) => void,
+    onEnd: CatchUpEnd,
+  ): Promise<CatchUp | undefined> {
+    const { broker, names, trust } = this.options;
+    let stopped = false;
+    let release: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    let started: (catchUp: CatchUp | undefined) => void = () => undefined;
+    const ready = new Promise<CatchUp | undefined>((resolve) => (started = resolve));
+    const running = broker
+      .withChannel(async (channel) => {
+        channel.on('close', () => {
+          if (!stopped) onEnd('the broker connection was lost');
+          release();
+        });
+        await channel.prefetch(CATCH_UP_PREFETCH);
+        // Acknowledged in order once the reader may go on: RabbitMQ sends no more than the prefetch ahead.
+        let acks = Promise.resolve();
+        await channel.consume(
+          names.stream,
+          (message) => {
+            if (!message || stopped) return;
+            const at = offsetOf(message);
+            const wait = at === undefined ? undefined : onEntry(readStreamEntry(message, at, trust));
+            acks = acks
+              .then(() => wait)
+              .then(() => {
+                if (!stopped) channel.ack(message);
+              })
+              .catch(() => undefined);
+          },
+          { noAck: false, arguments: { 'x-stream-offset': offset } },
+        );
+        started({
+          stop: async () => {
+            stopped = true;
+            release();
+            await running;
+          },
+        });
+        await done;
+      })
+      .catch((error: unknown) => {
+        if (!stopped) onEnd(`the stream could not be read: ${(error as Error).message}`);
+      })
+      .finally(() => started(undefined));
+    return ready;
+  }
+}

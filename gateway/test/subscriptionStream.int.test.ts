@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { Broker, type ValidEvent } from '@potluck/messaging';
+import { createLogger } from '@potluck/service';
+import {
+  commentEventFixture,
+  createBrokerUser,
+  testAmqpUrl,
+  uniqueAmqpPrefix,
+  waitFor,
+  type BrokerUser,
+} from '@potluck/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SubscriptionHub, type SubscriptionEnded } from '../src/subscriptions/hub.js';
+import { SUBSCRIPTION_FIELDS } from '../src/subscriptions/subscriptionFields.js';
+import { StreamReader, type EventEntry } from '../src/subscriptions/streamReader.js';
+import { gatewayBrokerPermissions, streamNames, type StreamRetention } from '../src/subscriptions/streamTopology.js';
+
+const logger = createLogger('stream-test', 'silent');
+const DEFAULT_RETENTION: StreamRetention = { maxAge: '1h', maxBytes: 50_000_000, segmentBytes: 1_000_000 };
+
+interface Harness {
+  hub: SubscriptionHub;
+  reader: StreamReader;
+  publish(event: ValidEvent, as?: ChannelModel): Promise<void>;
+  exchange: string;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/**
+ * A reader and hub on a stream of their own, and a way to publish comment events as the
+ * trusted `guest`. The reader logs in as `login` (made for its prefix), else as the test URL's user.
+ */
+async function harness(
+  retention = DEFAULT_RETENTION,
+  login?: (prefix: string) => Promise<BrokerUser>,
+): Promise<Harness> {
+  const prefix = uniqueAmqpPrefix();
+  const names = streamNames(prefix);
+  const user = await login?.(prefix);
+  if (user) cleanups.push(() => user.remove());
+  const broker = new Broker({ url: user?.url ?? testAmqpUrl(), logger });
+  const reader = new StreamReader({
+    broker,
+    names,
+    retention,
+    trust: { publishers: ['guest'], login: user?.name ?? 'guest' },
+    logger,
+  });
+  const hub = new SubscriptionHub(reader, logger);
+  const publisher = await amqp.connect(testAmqpUrl());
+  cleanups.push(async () => {
+    await broker.close();
+    const channel = await publisher.createChannel();
+    await channel.deleteQueue(names.stream);
+    for (const exchange of [...names.sources, names.marks]) await channel.deleteExchange(exchange);
+    await publisher.close();
+  });
+  await broker.start();
+  expect(await reader.whenPositioned(10_000)).toBeTypeOf('number');
+  const channels = new Map<ChannelModel, Promise<ConfirmChannel>>();
+  const exchange = names.sources[1]!;
+  return {
+    hub,
+    reader,
+    exchange,
+    async publish(event, as = publisher) {
+      if (!channels.has(as)) channels.set(as, as.createConfirmChannel());
+      const channel = await channels.get(as)!;
+      const userId = as === publisher ? 'guest' : undefined;
+      channel.publish(exchange, event.type, Buffer.from(JSON.stringify(event)), { messageId: event.id, userId });
+      await channel.waitForConfirms();
+    },
+  };
+}
+
+/** A subscriber to comments on `recipeId` that records what it gets. */
+function subscriber(recipeId: string, after?: { offset: number; eventId: string }) {
+  const received: EventEntry[] = [];
+  let ended: SubscriptionEnded | undefined;
+  return {
+    received,
+    ended: () => ended,
+    filter: { field: SUBSCRIPTION_FIELDS.get('commentAdded')!, key: recipeId },
+    after,
+    deliver: (entry: EventEntry) => void received.push(entry),
+    ready: () => undefined,
+    end: (reason: SubscriptionEnded) => void (ended = reason),
+  };
+}
+
+const idsOf = (entries: EventEntry[]) => entries.map((entry) => entry.event.id);
+
+describe('the stream hub', () => {
+  it('resumes from a cursor through the backlog into live events, in order and none twice', async () => {
+    const { hub, publish } = await harness();
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    const events = Array.from({ length: 120 }, () => commentEventFixture('comment.added', recipeId));
+    const others = Array.from({ length: 40 }, () => commentEventFixture('comment.added', randomUUID()));
+    for (const [index, event] of events.slice(0, 60).entries()) {
+      await publish(event);
+      if (index % 3 === 0) await publish(others[index / 3]!);
+    }
+    await waitFor(() => (live.received.length === 60 ? true : undefined));
+    expect(idsOf(live.received)).toEqual(events.slice(0, 60).map((event) => event.id));
+
+    const cursorAt = live.received[9]!;
+    const resuming = subscriber(recipeId, { offset: cursorAt.offset, eventId: cursorAt.event.id });
+    const stop = await hub.add(resuming);
+    for (const event of events.slice(60)) await publish(event);
+    await waitFor(() => (resuming.received.length >= 110 ? true : undefined), { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idsOf(resuming.received)).toEqual(events.slice(10).map((event) => event.id));
+    expect(resuming.ended()).toBeUndefined();
+    await stop();
+  });
+
+  it('reads a backlog at the pace of a subscriber that is behind, and loses nothing', async () => {
+    const { hub, publish } = await harness();
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    const events = Array.from({ length: 400 }, () => commentEventFixture('comment.added', recipeId));
+    for (const event of events) await publish(event);
+    await waitFor(() => (live.received.length === 400 ? true : undefined));
+
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = live.received[0]!;
+    const slow = { ...subscriber(recipeId, { offset: first.offset, eventId: first.event.id }), ready: () => held };
+    const stop = await hub.add(slow);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The reader waits after the first entry: no more than its prefetch arrived meanwhile.
+    expect(slow.received.length).toBeGreaterThan(0);
+    expect(slow.received.length).toBeLessThanOrEqual(101);
+    release();
+    await waitFor(() => (slow.received.length === 399 ? true : undefined), { timeoutMs: 20_000 });
+    expect(idsOf(slow.received)).toEqual(events.slice(1).map((event) => event.id));
+    await stop();
+  });
+
+  it('ends a resume with CURSOR_EXPIRED once retention dropped the cursor’s event', async () => {
+    const { hub, publish } = await harness({ maxAge: '1h', maxBytes: 12_000, segmentBytes: 5000 });
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    for (let n = 0; n < 120; n++) await publish(commentEventFixture('comment.added', recipeId));
+    await waitFor(() => (live.received.length === 120 ? true : undefined));
+    const oldest = live.received[0]!;
+    const resuming = subscriber(recipeId, { offset: oldest.offset, eventId: oldest.event.id });
+    await hub.add(resuming);
+    const ended = await waitFor(() => resuming.ended());
+    expect(ended.code).toBe('CURSOR_EXPIRED');
+    expect(resuming.received).toEqual([]);
+
+    const recent = live.received.at(-3)!;
+    const fine = subscriber(recipeId, { offset: recent.offset, eventId: recent.event.id });
+    await hub.add(fine);
+    await waitFor(() => (fine.received.length === 2 ? true : undefined));
+    expect(fine.ended()).toBeUndefined();
+  });
+
+  it('refuses a cursor whose offset holds another event (another stream, or forged) as BAD_USER_INPUT', async () => {
+    const { hub, publish } = await harness();
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    await publish(commentEventFixture('comment.added', recipeId));
+    const [entry] = await waitFor(() => (live.received.length === 1 ? live.received : undefined));
+    const forged = subscriber(recipeId, { offset: entry!.offset, eventId: randomUUID() });
+    await hub.add(forged);
+    expect((await waitFor(() => forged.ended())).code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('trust', () => {
+  let mallory: BrokerUser;
+  beforeAll(async () => {
+    const exchanges = '^potluck-test-[0-9a-f]+[.]comments[.]events$';
+    mallory = await createBrokerUser('mallory', { configure: '^$', write: exchanges, read: '^$' });
+  }, 60_000);
+  afterAll(async () => {
+    await mallory?.remove();
+  });
+
+  it('works with no more broker permissions than gatewayBrokerPermissions gives, the mark included', async () => {
+    const { hub, publish } = await harness(DEFAULT_RETENTION, (prefix) =>
+      createBrokerUser('gateway', gatewayBrokerPermissions(prefix)),
+    );
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    const event = commentEventFixture('comment.added', recipeId);
+    await publish(event);
+    await waitFor(() => (live.received.length === 1 ? true : undefined));
+    expect(idsOf(live.received)).toEqual([event.id]);
+  });
+
+  it('skips a valid event from a publisher the gateway does not trust', async () => {
+    const { hub, publish } = await harness();
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    const asMallory = await amqp.connect(mallory.url);
+    cleanups.push(() => asMallory.close());
+    const forged = commentEventFixture('comment.added', recipeId);
+    await publish(forged, asMallory);
+    const genuine = commentEventFixture('comment.added', recipeId);
+    await publish(genuine);
+    await waitFor(() => (live.received.length >= 1 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(idsOf(live.received)).toEqual([genuine.id]);
+  });
+});
