@@ -48,7 +48,7 @@ const SCHEMA_OF_ENTRY: Record<string, z.ZodObject> = {
   'scripts/seed.ts': seedEnvSchema,
   'scripts/token.ts': devTokenEnvSchema,
 };
-/** The commands fill in what they do not need (commandEnv in packages/service/src/commands.ts). */
+/** The commands fill in what they do not need (commandEnv in packages/service/src/cli/commands.ts). */
 const COMMAND_DEFAULTS = { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', DATABASE_URL: 'postgresql://u@127.0.0.1/x' };
 
 /** Stand-ins for secret values, shaped as the real ones are (a CloudNativePG `uri`, a password). */

@@ -119,7 +119,7 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s: every Potluck workload', (overl
         expect(http?.path, `${name}: ${probe}`).toBe(route);
         expect(containerPort(container, http?.port), `${name}: ${probe} port`).toBe(port);
       }
-      // Readiness answers within 2 s per check (packages/service/src/readiness.ts).
+      // Readiness answers within 2 s per check (packages/service/src/http/readiness.ts).
       expect(container.readinessProbe.timeoutSeconds, `${name}: readiness timeout`).toBeGreaterThanOrEqual(3);
       expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(60);
     }

@@ -1,4 +1,4 @@
-export { parseEnv, envVar, ConfigError, type Env } from './config.js';
+export { parseEnv, envVar, ConfigError, type Env } from './config/config.js';
 export { createLogger, type Logger } from './logger.js';
 export {
   DomainError,
@@ -9,10 +9,10 @@ export {
   ForbiddenError,
   createErrorFormatter,
   type ErrorFormatterOptions,
-} from './errors.js';
-export { DateTimeScalar, DecimalScalar } from './scalars.js';
-export { parseTimestamp } from './timestamp.js';
-export { quoted, shortened, withShortQuotes, ECHO_LIMIT, MESSAGE_LIMIT } from './echo.js';
+} from './graphql/errors.js';
+export { DateTimeScalar, DecimalScalar } from './graphql/scalars.js';
+export { parseTimestamp } from './graphql/timestamp.js';
+export { quoted, shortened, withShortQuotes, ECHO_LIMIT, MESSAGE_LIMIT } from './graphql/echo.js';
 export {
   checkReadiness,
   downChecksOf,
@@ -21,13 +21,13 @@ export {
   type ReadinessReport,
   type CheckResult,
   type CheckDetails,
-} from './readiness.js';
+} from './http/readiness.js';
 export {
   startGraphQLService,
   DEFAULT_BODY_LIMIT_BYTES,
   type GraphQLServiceOptions,
   type RunningService,
-} from './graphqlService.js';
+} from './http/graphqlService.js';
 export {
   createHttpServer,
   httpLimitsOf,
@@ -35,17 +35,17 @@ export {
   DEFAULT_HTTP_LIMITS,
   type HttpServerLimits,
   type HttpServerConfig,
-} from './httpServer.js';
-export { allowedHostsOnly, allowedHostsVar, isAllowedHost, DEFAULT_ALLOWED_HOSTS } from './allowedHosts.js';
-export { corsOriginsVar, corsPolicy } from './corsPolicy.js';
-export { displayValue, isSecretName, maskUrlPasswords } from './secretValues.js';
-export { REQUEST_ID_HEADER, acceptRequestId, assignRequestId, requestIdOf } from './requestId.js';
-export { currentRequest, type RequestFacts } from './requestScope.js';
-export { requestFacts } from './requestLog.js';
-export { runService } from './shutdown.js';
-export { encodeCursor, decodeCursor, pageOf, findByIds, type Page } from './cursor.js';
-export { isUuid } from './ids.js';
-export { selectsField } from './selection.js';
+} from './http/httpServer.js';
+export { allowedHostsOnly, allowedHostsVar, isAllowedHost, DEFAULT_ALLOWED_HOSTS } from './http/allowedHosts.js';
+export { corsOriginsVar, corsPolicy } from './http/corsPolicy.js';
+export { displayValue, isSecretName, maskUrlPasswords } from './config/secretValues.js';
+export { REQUEST_ID_HEADER, acceptRequestId, assignRequestId, requestIdOf } from './http/requestId.js';
+export { currentRequest, type RequestFacts } from './http/requestScope.js';
+export { requestFacts } from './http/requestLog.js';
+export { runService } from './http/shutdown.js';
+export { encodeCursor, decodeCursor, pageOf, findByIds, type Page } from './graphql/cursor.js';
+export { isUuid } from './graphql/ids.js';
+export { selectsField } from './subgraph/selection.js';
 export {
   startSubgraph,
   subgraphEnvSchema,
@@ -54,17 +54,23 @@ export {
   type RunningSubgraph,
   type SubgraphOverrides,
   type OperationDeps,
-} from './subgraph.js';
-export { migrateSubgraph } from './migrations.js';
-export { commandEnv, runParkedCommand, runReplayCommand, type ReplayPage } from './commands.js';
+} from './subgraph/subgraph.js';
+export { migrateSubgraph } from './subgraph/migrations.js';
+export { commandEnv, runParkedCommand, runReplayCommand, type ReplayPage } from './cli/commands.js';
 export { queryLimits, costRules, type QueryLimits } from './limits/queryLimits.js';
 export { costLimitPlugin, costRefusal } from './limits/queryCost.js';
 export { checkPageSize, pageSizeViolations } from './limits/pageSize.js';
-export { scalarLiteralsRule, scalarVariablesPlugin, POTLUCK_SCALARS } from './scalarInputs.js';
-export { internalAuthEnv, internalAuthSecretOf, userAuthEnv, userAuthOf, type UserAuth } from './identityConfig.js';
-export { gatewayOnly } from './gatewayOnly.js';
-export { signedIn } from './signedIn.js';
-export { newEventMeta } from './eventMeta.js';
+export { scalarLiteralsRule, scalarVariablesPlugin, POTLUCK_SCALARS } from './graphql/scalarInputs.js';
+export {
+  internalAuthEnv,
+  internalAuthSecretOf,
+  userAuthEnv,
+  userAuthOf,
+  type UserAuth,
+} from './config/identityConfig.js';
+export { gatewayOnly } from './subgraph/gatewayOnly.js';
+export { signedIn } from './subgraph/signedIn.js';
+export { newEventMeta } from './subgraph/eventMeta.js';
 export {
   createServiceMetrics,
   metricsEnv,
@@ -83,4 +89,4 @@ export {
 } from './metrics/labels.js';
 export { operationNamesIn, readOperationNames } from './metrics/operationNames.js';
 export { graphqlRequestMetrics } from './metrics/requestMetrics.js';
-export { eventSyncEnv, type EventSyncConfig } from './eventSyncConfig.js';
+export { eventSyncEnv, type EventSyncConfig } from './subgraph/eventSyncConfig.js';

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { BadUserInputError, createErrorFormatter, RequestRefusedError } from '../src/errors.js';
-import { runInRequestScope } from '../src/requestScope.js';
+import { BadUserInputError, createErrorFormatter, RequestRefusedError } from '../src/graphql/errors.js';
+import { runInRequestScope } from '../src/http/requestScope.js';
 
 function capturingLogger() {
   const lines: Array<Record<string, unknown>> = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseEnv } from '../src/config.js';
+import { parseEnv } from '../src/config/config.js';
 import { trustedPublishers } from '@potluck/messaging';
-import { eventSyncEnv } from '../src/eventSyncConfig.js';
+import { eventSyncEnv } from '../src/subgraph/eventSyncConfig.js';
 
 const schema = z.object(eventSyncEnv);
 const load = (env: Record<string, string>) => parseEnv(schema, { AMQP_URL: 'amqp://recipes:pw@rabbitmq:5672', ...env });

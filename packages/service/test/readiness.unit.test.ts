@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkReadiness, downChecksOf, type ReadinessCheck } from '../src/readiness.js';
+import { checkReadiness, downChecksOf, type ReadinessCheck } from '../src/http/readiness.js';
 
 const up = (name: string, details?: Record<string, unknown>): ReadinessCheck => ({ name, check: async () => details });
 const down = (name: string, reason: string): ReadinessCheck => ({

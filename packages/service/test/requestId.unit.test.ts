@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptRequestId } from '../src/requestId.js';
+import { acceptRequestId } from '../src/http/requestId.js';
 
 describe('acceptRequestId', () => {
   const generate = () => 'generated';

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from '../graphql/errors.js';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import { argumentReader } from './argumentValues.js';
 

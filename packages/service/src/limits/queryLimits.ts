@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
-import { RequestRefusedError } from '../errors.js';
+import { RequestRefusedError } from '../graphql/errors.js';
 import { pageSizePlugin } from './pageSize.js';
 import { costLimitPlugin } from './queryCost.js';
 

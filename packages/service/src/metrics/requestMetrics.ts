@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { Histogram, type Registry } from 'prom-client';
-import { requestFacts } from '../requestLog.js';
+import { requestFacts } from '../http/requestLog.js';
 import {
   ANONYMOUS_OPERATION,
   OTHER_OPERATION,

@@ -2,8 +2,8 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
-import { envVar } from '../config.js';
-import { createHttpServer, DEFAULT_HTTP_LIMITS } from '../httpServer.js';
+import { envVar } from '../config/config.js';
+import { createHttpServer, DEFAULT_HTTP_LIMITS } from '../http/httpServer.js';
 import type { Logger } from '../logger.js';
 import { readOperationNames } from './operationNames.js';
 

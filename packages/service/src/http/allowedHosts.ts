@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { envVar } from './config.js';
+import { envVar } from '../config/config.js';
 
 /** Where a browser reaches a process run on a developer's machine. */
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];

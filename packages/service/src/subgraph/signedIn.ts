@@ -1,5 +1,5 @@
 import type { User, Viewer } from '@potluck/identity';
-import { UnauthenticatedError } from './errors.js';
+import { UnauthenticatedError } from '../graphql/errors.js';
 
 /** The viewer when someone signed in; otherwise UNAUTHENTICATED, naming what they tried to do. */
 export function signedIn(viewer: Viewer, action: string): User {

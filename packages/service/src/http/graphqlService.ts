@@ -9,12 +9,17 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { ValidationRule } from 'graphql';
 import { allowedHostsOnly } from './allowedHosts.js';
 import { corsPolicy } from './corsPolicy.js';
-import type { Logger } from './logger.js';
-import { createErrorFormatter } from './errors.js';
+import type { Logger } from '../logger.js';
+import { createErrorFormatter } from '../graphql/errors.js';
 import { graphqlHttpErrors } from './httpErrors.js';
 import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpServerLimits } from './httpServer.js';
-import { graphqlRequestMetrics } from './metrics/requestMetrics.js';
-import { startMetricsServer, writeMetrics, type MetricsServer, type ServiceMetrics } from './metrics/serviceMetrics.js';
+import { graphqlRequestMetrics } from '../metrics/requestMetrics.js';
+import {
+  startMetricsServer,
+  writeMetrics,
+  type MetricsServer,
+  type ServiceMetrics,
+} from '../metrics/serviceMetrics.js';
 import { checkReadiness, type ReadinessChecks } from './readiness.js';
 import { DEGRADED_LOCAL, requestFactsPlugin, requestLogger, requestScope } from './requestLog.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar } from './config.js';
+import { envVar } from '../config/config.js';
 
 /** The event-sync variables every subgraph reads: `startEventSync`'s settings (`@potluck/messaging`). */
 export const eventSyncEnv = {

@@ -3,8 +3,8 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { Kind, type DocumentNode } from 'graphql';
 import { pinoHttp } from 'pino-http';
-import { shortened } from './echo.js';
-import type { Logger } from './logger.js';
+import { shortened } from '../graphql/echo.js';
+import type { Logger } from '../logger.js';
 import { assignRequestId, requestIdOf } from './requestId.js';
 import { currentRequest, runInRequestScope, type RequestFacts } from './requestScope.js';
 

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { requestIdOf } from './requestId.js';
 
 interface HttpError {

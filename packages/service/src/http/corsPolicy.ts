@@ -1,6 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { envVar } from './config.js';
+import { envVar } from '../config/config.js';
 import { REQUEST_ID_HEADER } from './requestId.js';
 
 function isOrigin(value: string): boolean {

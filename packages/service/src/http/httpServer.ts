@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { z } from 'zod';
-import { ConfigError, envVar } from './config.js';
+import { ConfigError, envVar } from '../config/config.js';
 
 /** What bounds the sockets of one HTTP server, so slow or idle clients cannot hold them. */
 export interface HttpServerLimits {

@@ -1,8 +1,8 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { shortened, withShortQuotes } from './echo.js';
-import type { Logger } from './logger.js';
-import { currentRequest } from './requestScope.js';
+import type { Logger } from '../logger.js';
+import { currentRequest } from '../http/requestScope.js';
 
 /** The closed set of errors a client may see, each with a stable `extensions.code`. */
 export abstract class DomainError extends Error {

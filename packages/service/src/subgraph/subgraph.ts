@@ -6,20 +6,20 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse } from 'graphql';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { envVar } from './config.js';
-import { startGraphQLService, type RunningService } from './graphqlService.js';
-import { httpLimitsOf, httpServerEnv } from './httpServer.js';
-import { queryLimits } from './limits/queryLimits.js';
-import { createLogger, type Logger } from './logger.js';
-import type { ReadinessCheck } from './readiness.js';
-import { currentRequest } from './requestScope.js';
+import { envVar } from '../config/config.js';
+import { startGraphQLService, type RunningService } from '../http/graphqlService.js';
+import { httpLimitsOf, httpServerEnv } from '../http/httpServer.js';
+import { queryLimits } from '../limits/queryLimits.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { ReadinessCheck } from '../http/readiness.js';
+import { currentRequest } from '../http/requestScope.js';
 import { eventSyncEnv } from './eventSyncConfig.js';
 import { migrateSubgraph } from './migrations.js';
-import { createServiceMetrics, metricsEnv } from './metrics/serviceMetrics.js';
+import { createServiceMetrics, metricsEnv } from '../metrics/serviceMetrics.js';
 import { startEventSync, type InboxTransaction, type OutboxStats, type SubgraphEvents } from '@potluck/messaging';
 import { createGatewayCredentialVerifier, type Viewer } from '@potluck/identity';
 import { gatewayOnly } from './gatewayOnly.js';
-import { internalAuthEnv, internalAuthSecretOf } from './identityConfig.js';
+import { internalAuthEnv, internalAuthSecretOf } from '../config/identityConfig.js';
 
 const limit = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
 

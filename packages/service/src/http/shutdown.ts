@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /**
  * Runs `shutdown` once on SIGTERM or SIGINT and exits 0 when it finishes, 1 when it
