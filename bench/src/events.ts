@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeResult } from './results.js';
 import { freePort, testAmqpUrl, testServerUrl } from '@potluck/testing';
-import { REPO_ROOT, spawnService, stopService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
+import { spawnService, stopService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
 import { BENCH_USER } from './gateways/benchAuth.js';
 import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
@@ -85,12 +84,7 @@ async function main(): Promise<void> {
 | relay draining ${BACKLOG} events | ${backlog.relaySeconds} s, ${backlog.relayEventsPerSecond} events/s | ≥ 5,000 events/s |
 | consumer applying them | ${backlog.consumerSeconds} s, ${backlog.consumerEventsPerSecond} events/s | |
 `);
-    const dir = process.env.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results');
-    await mkdir(dir, { recursive: true });
-    await writeFile(
-      path.join(dir, `events-${result.date.replace(/[:.]/g, '-')}.json`),
-      `${JSON.stringify(result, null, 2)}\n`,
-    );
+    await writeResult('events', result, process.env.BENCH_RESULTS_DIR);
   } finally {
     await Promise.all((stack?.services ?? []).map((service) => stopService(service)));
     await workspace.cleanUp();

@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeResult } from './results.js';
 import path from 'node:path';
-import { REPO_ROOT } from '../../scripts/stack.js';
 import { loadBenchConfig } from './gateways/config.js';
 import { compare, toMarkdown } from './gateways/report.js';
 import { runGatewayBench } from './gateways/runGatewayBench.js';
@@ -15,10 +14,7 @@ try {
   const result = await runGatewayBench(config);
   const comparison = compare(result);
   console.log(toMarkdown(result, comparison));
-  const dir = config.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results');
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `gateways-${result.date.replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify({ ...result, comparison }, null, 2)}\n`);
+  const file = await writeResult('gateways', { ...result, comparison }, config.BENCH_RESULTS_DIR);
   console.error(`[bench] wrote ${path.relative(process.cwd(), file)}`);
 } catch (error) {
   console.error(error);

@@ -1,9 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeResult } from './results.js';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { freePort, testAmqpUrl, testServerUrl } from '@potluck/testing';
-import { REPO_ROOT, spawnService, stopService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
+import { spawnService, stopService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
 import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
 import { machine, round, summarize } from './stats.js';
 
@@ -211,12 +210,7 @@ ${runs
   )
   .join('\n')}
 `);
-    const dir = process.env.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results');
-    await mkdir(dir, { recursive: true });
-    await writeFile(
-      path.join(dir, `subscriptions-${result.date.replace(/[:.]/g, '-')}.json`),
-      `${JSON.stringify(result, null, 2)}\n`,
-    );
+    await writeResult('subscriptions', result, process.env.BENCH_RESULTS_DIR);
   } finally {
     await Promise.all((stack?.services ?? []).map((service) => stopService(service)));
     await workspace.cleanUp();

@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeResult } from './results.js';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@potluck/testing';
-import { REPO_ROOT, waitForReady } from '../../scripts/stack.js';
+import { waitForReady } from '../../scripts/stack.js';
 import { runAutocannon, type HttpTarget } from './gateways/autocannonLoad.js';
 import {
   createWorkspace,
@@ -219,10 +219,7 @@ try {
   console.log(
     `## Tracing overhead, ${result.date}\n\nLoad average before: ${result.loadAverage.before.join(' / ')}; after: ${result.loadAverage.after.join(' / ')}. Sink: ${result.sink.exports} exports, ${Math.round(result.sink.bytes / 1024)} KiB.\n\n${markdown}`,
   );
-  const dir = config.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results');
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `tracing-${result.date.replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = await writeResult('tracing', result, config.BENCH_RESULTS_DIR);
   log(`wrote ${path.relative(process.cwd(), file)}`);
 } catch (error) {
   console.error(error);
