@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runTool } from '@potluck/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,11 +14,7 @@ import { REPO_ROOT } from './stackFiles.js';
  * (docker/test/scrape/), replayed as `promtool test rules` input with alerts.yml loaded, so
  * the firing-alerts panel has ALERTS to read.
  */
-function promtool(...args: string[]) {
-  const run = spawnSync('promtool', args, { cwd: REPO_ROOT, encoding: 'utf8' });
-  const missing = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-  return { missing, ok: run.status === 0, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
-}
+const promtool = (...args: string[]) => runTool('promtool', args, REPO_ROOT);
 
 const available = !promtool('--version').missing;
 const scratch = mkdtempSync(path.join(tmpdir(), 'potluck-promtool-'));

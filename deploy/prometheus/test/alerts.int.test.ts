@@ -1,14 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runTool } from '@potluck/testing';
 
 const DIR = fileURLToPath(new URL('..', import.meta.url));
 
-function promtool(...args: string[]) {
-  const run = spawnSync('promtool', args, { cwd: DIR, encoding: 'utf8' });
-  const missing = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-  return { missing, ok: run.status === 0, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
-}
+const promtool = (...args: string[]) => runTool('promtool', args, DIR);
 
 const available = !promtool('--version').missing;
 

@@ -26,3 +26,4 @@ export {
   type MetricFamily,
   type Sample,
 } from './prometheusText.js';
+export { runTool, type ToolRun } from './machineTool.js';
