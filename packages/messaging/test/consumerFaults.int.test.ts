@@ -1,39 +1,21 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ValidEvent } from '@potluck/messaging';
+import { describe, expect, it } from 'vitest';
 import { testAmqpUrl, waitFor } from '@potluck/testing';
 import { countParked, listParked } from '../src/index.js';
-import { openInboxDatabase, startTestConsumer, type InboxDatabase, type TestConsumer } from './consumerHarness.js';
+import { useTestConsumer } from './consumerHarness.js';
 import { recipeEvent } from './support.js';
 
 const MAX_BODY_BYTES = 4096;
-let database: InboxDatabase;
-let run: TestConsumer;
-/** What the handler does before recording an event; throwing makes the handling fail. */
-let behaviour: (event: ValidEvent) => void;
-
-beforeAll(async () => {
-  database = await openInboxDatabase();
+const consumer = useTestConsumer({
+  maxAttempts: 3,
+  retryBaseDelayMs: 50,
+  retryMaxDelayMs: 200,
+  maxBodyBytes: MAX_BODY_BYTES,
 });
-
-afterAll(() => database.close());
-
-beforeEach(async () => {
-  behaviour = () => undefined;
-  run = await startTestConsumer(database, {
-    behaviour: (event) => behaviour(event),
-    maxAttempts: 3,
-    retryBaseDelayMs: 50,
-    retryMaxDelayMs: 200,
-    maxBodyBytes: MAX_BODY_BYTES,
-  });
-});
-
-afterEach(() => run.stop());
 
 /** Makes the handler throw `error` for this event the first `times` deliveries; returns when each delivery came. */
 function failFirst(eventId: string, times: number, error: () => unknown): number[] {
   const deliveries: number[] = [];
-  behaviour = (event) => {
+  consumer.behaviour = (event) => {
     if (event.id !== eventId) return;
     deliveries.push(performance.now());
     if (deliveries.length <= times) throw error();
@@ -46,27 +28,27 @@ describe('a consumer given hostile headers', () => {
     const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
     const neighbour = recipeEvent('recipe.created', crypto.randomUUID(), 1);
     failFirst(event.id, 2, () => new Error('a bug that goes away'));
-    await run.publish(event.type, event, event.id, {
+    await consumer.run.publish(event.type, event, event.id, {
       headers: { 'x-potluck-attempts': 'abc', 'potluck-attempts': 'abc', 'potluck-retries': { nested: true } },
     });
-    await run.publish(neighbour.type, neighbour, neighbour.id);
+    await consumer.run.publish(neighbour.type, neighbour, neighbour.id);
 
-    await run.waitApplied(neighbour.id);
-    await run.waitApplied(event.id);
-    expect(run.connects).toBe(1);
-    expect(await run.appliedCount(neighbour.id)).toBe(1);
-    expect(await listParked(testAmqpUrl(), run.topology)).toEqual([]);
+    await consumer.run.waitApplied(neighbour.id);
+    await consumer.run.waitApplied(event.id);
+    expect(consumer.run.connects).toBe(1);
+    expect(await consumer.run.appliedCount(neighbour.id)).toBe(1);
+    expect(await listParked(testAmqpUrl(), consumer.run.topology)).toEqual([]);
   });
 
   it('does not carry a forged x-death into the retry queue, where the broker would choke on it', async () => {
     const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
     failFirst(event.id, 2, () => new Error('a bug that goes away'));
-    const forged = [{ queue: run.topology.retryQueue, reason: 'expired', count: 'abc' }, 'junk'];
-    await run.publish(event.type, event, event.id, { headers: { 'x-death': forged } });
+    const forged = [{ queue: consumer.run.topology.retryQueue, reason: 'expired', count: 'abc' }, 'junk'];
+    await consumer.run.publish(event.type, event, event.id, { headers: { 'x-death': forged } });
 
-    await run.waitApplied(event.id);
-    expect(run.connects).toBe(1);
-    expect(await listParked(testAmqpUrl(), run.topology)).toEqual([]);
+    await consumer.run.waitApplied(event.id);
+    expect(consumer.run.connects).toBe(1);
+    expect(await listParked(testAmqpUrl(), consumer.run.topology)).toEqual([]);
   });
 
   it('moves a message whose headers the client library cannot write back, instead of holding it forever', async () => {
@@ -74,10 +56,10 @@ describe('a consumer given hostile headers', () => {
     failFirst(event.id, 1, () => new Error('a bug that goes away'));
     // A double the broker accepts, decoded as a JavaScript number that amqplib's encoder takes for an int64.
     const odd = { weight: { '!': 'double', value: 2 ** 50 + 0.5 } };
-    await run.publish(event.type, event, event.id, { headers: odd });
+    await consumer.run.publish(event.type, event, event.id, { headers: odd });
 
-    await run.waitApplied(event.id);
-    expect(run.connects).toBe(1);
+    await consumer.run.waitApplied(event.id);
+    expect(consumer.run.connects).toBe(1);
   });
 });
 
@@ -86,24 +68,24 @@ describe('a consumer facing failures', () => {
     const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
     const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const deliveries = failFirst(event.id, 6, refused);
-    await run.publish(event.type, event, event.id);
+    await consumer.run.publish(event.type, event, event.id);
 
-    await run.waitApplied(event.id);
+    await consumer.run.waitApplied(event.id);
     expect(deliveries).toHaveLength(7);
     const gaps = deliveries.slice(1).map((at, index) => at - deliveries[index]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
-    expect(await listParked(testAmqpUrl(), run.topology)).toEqual([]);
+    expect(await listParked(testAmqpUrl(), consumer.run.topology)).toEqual([]);
   });
 
   it('parks a body over the size limit as too-large, unread, and keeps flowing', async () => {
     const huge = { type: 'recipe.created', padding: 'x'.repeat(MAX_BODY_BYTES) };
-    await run.publish('recipe.created', huge);
+    await consumer.run.publish('recipe.created', huge);
     const after = recipeEvent('recipe.created', crypto.randomUUID(), 1);
-    await run.publish(after.type, after, after.id);
+    await consumer.run.publish(after.type, after, after.id);
 
-    await run.waitApplied(after.id);
+    await consumer.run.waitApplied(after.id);
     const [parked] = await waitFor(async () => {
-      const messages = await listParked(testAmqpUrl(), run.topology);
+      const messages = await listParked(testAmqpUrl(), consumer.run.topology);
       return messages.length === 1 ? messages : undefined;
     });
     expect(parked).toMatchObject({ reason: 'too-large', bodyBytes: JSON.stringify(huge).length });
@@ -114,18 +96,18 @@ describe('a consumer facing failures', () => {
 describe('the parked listing', () => {
   it('reads at most the limit, cuts bodies short, and leaves every message parked in order', async () => {
     const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
-    for (const id of ids) await run.publish('recipe.created', `{not json ${'y'.repeat(100)}`, id);
-    await waitFor(async () => ((await countParked(testAmqpUrl(), run.topology)) === 3 ? true : undefined), {
+    for (const id of ids) await consumer.run.publish('recipe.created', `{not json ${'y'.repeat(100)}`, id);
+    await waitFor(async () => ((await countParked(testAmqpUrl(), consumer.run.topology)) === 3 ? true : undefined), {
       what: 'three parked messages',
     });
 
-    const listed = await listParked(testAmqpUrl(), run.topology, { limit: 2, maxBodyBytes: 10 });
+    const listed = await listParked(testAmqpUrl(), consumer.run.topology, { limit: 2, maxBodyBytes: 10 });
     expect(listed.map((message) => message.messageId)).toEqual(ids.slice(0, 2));
     expect(listed.map((message) => [message.body, message.bodyBytes])).toEqual([
       ['{not json ', 110],
       ['{not json ', 110],
     ]);
-    expect(await countParked(testAmqpUrl(), run.topology)).toBe(3);
-    expect((await listParked(testAmqpUrl(), run.topology)).map((message) => message.messageId)).toEqual(ids);
+    expect(await countParked(testAmqpUrl(), consumer.run.topology)).toBe(3);
+    expect((await listParked(testAmqpUrl(), consumer.run.topology)).map((message) => message.messageId)).toEqual(ids);
   });
 });

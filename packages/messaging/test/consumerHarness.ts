@@ -1,4 +1,5 @@
 import type amqp from 'amqplib';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Logger } from 'pino';
 import type { EventType, ValidEvent } from '@potluck/messaging';
 import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
@@ -141,3 +142,28 @@ function probes(database: InboxDatabase, test: TestChannel, exchange: string) {
 }
 
 export type TestConsumer = Awaited<ReturnType<typeof startTestConsumer>>;
+
+/**
+ * For a test file: one inbox database, and before each test a fresh consumer (stopped after
+ * it) whose handler does what `consumer.behaviour` says, nothing until a test sets it.
+ */
+export function useTestConsumer(options: Omit<TestConsumerOptions, 'behaviour'>) {
+  const consumer = {
+    database: undefined as unknown as InboxDatabase,
+    run: undefined as unknown as TestConsumer,
+    behaviour: (() => undefined) as TestConsumerOptions['behaviour'],
+  };
+  beforeAll(async () => {
+    consumer.database = await openInboxDatabase();
+  });
+  afterAll(() => consumer.database.close());
+  beforeEach(async () => {
+    consumer.behaviour = () => undefined;
+    consumer.run = await startTestConsumer(consumer.database, {
+      ...options,
+      behaviour: (event, tx) => consumer.behaviour(event, tx),
+    });
+  });
+  afterEach(() => consumer.run.stop());
+  return consumer;
+}
