@@ -9,7 +9,6 @@ export const K8S_DIR = path.join(REPO_ROOT, 'deploy/k8s');
 export const OVERLAYS = ['local', 'production'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
 
-
 // Rendered objects are free-form YAML: the checks read them as plain data.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = any;
