@@ -2,6 +2,9 @@ import { queryRows as rows, waitFor, type Row } from '@potluck/testing';
 import type { TestStack } from './stack.js';
 import { parkedCount } from './stackProbes.js';
 
+/** What the checks read: the two databases and the broker prefix (a one-of-each stack or a replica stack). */
+export type ConvergenceTarget = Pick<TestStack, 'databaseUrls' | 'amqpPrefix'>;
+
 function byId(list: Row[]): Map<string, Row> {
   return new Map(list.map((row) => [String(row.id), row]));
 }
@@ -28,7 +31,7 @@ function replicaDiffs(kind: string, source: Map<string, Row>, replica: Map<strin
  * (ids, versions, tombstones), every commentCount equals the recipe's comments, no comment
  * outlives its recipe, both outboxes are drained and both parking queues are empty.
  */
-export async function convergenceProblems(stack: TestStack): Promise<string[]> {
+export async function convergenceProblems(stack: ConvergenceTarget): Promise<string[]> {
   const { recipes: recipesDb, comments: commentsDb } = stack.databaseUrls;
   const [recipes, commentReplica, recipesOutbox] = await Promise.all([
     rows(recipesDb, 'SELECT id::text, version, comment_count FROM recipes'),
@@ -72,7 +75,7 @@ export async function convergenceProblems(stack: TestStack): Promise<string[]> {
 }
 
 /** Waits until the stack has converged; fails listing what still differs. */
-export async function waitForConvergence(stack: TestStack, timeoutMs = 30_000): Promise<void> {
+export async function waitForConvergence(stack: ConvergenceTarget, timeoutMs = 30_000): Promise<void> {
   let last: string[] = [];
   try {
     await waitFor(

@@ -47,7 +47,7 @@ export function consumedOutcomes(stack: TestStack, name: ServiceName, eventId: s
 
 /** How many messages wait in these services' parking queues (for the stack's broker prefix). */
 export async function parkedCount(
-  stack: TestStack,
+  stack: Pick<TestStack, 'amqpPrefix'>,
   services: ServiceName[] = ['recipes', 'comments'],
 ): Promise<number> {
   const connection = await amqp.connect(testAmqpUrl());

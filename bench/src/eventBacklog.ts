@@ -10,7 +10,8 @@ export interface BacklogTarget {
   commentsDb: string;
 }
 
-async function insertBacklog(recipesDb: string, count: number): Promise<void> {
+/** Queues `count` recipe.created events in the outbox, not due for an hour: nothing publishes them until they are released. */
+export async function insertBacklog(recipesDb: string, count: number): Promise<void> {
   const client = new pg.Client({ connectionString: recipesDb });
   await client.connect();
   try {
