@@ -1,6 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT } from '../../scripts/stack.js';
 import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
 import { machineFacts } from './gateways/machine.js';
 import { seedDatabases } from './gateways/seed.js';
@@ -10,6 +8,7 @@ import { stopEveryFleet } from './replicas/fleet.js';
 import { measureGatewayReplicas } from './replicas/gatewayReplicas.js';
 import { loadAverage } from './replicas/machineCpu.js';
 import { toMarkdown, type ReplicaBenchResult } from './replicas/report.js';
+import { writeResult } from './results.js';
 
 /**
  * `npm run bench:replicas`: what a second process of a service buys on this machine. Relay
@@ -80,10 +79,7 @@ try {
     gateways,
   };
   console.log(toMarkdown(result));
-  const dir = config.BENCH_RESULTS_DIR ?? path.join(REPO_ROOT, 'bench', 'results');
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `replicas-${result.date.replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = await writeResult('replicas', result, config.BENCH_RESULTS_DIR);
   log(`wrote ${path.relative(process.cwd(), file)}`);
 } catch (error) {
   // Interrupted: the measurement failed because its processes were stopped; let the clean-up finish.
