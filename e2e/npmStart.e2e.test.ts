@@ -162,13 +162,15 @@ it('takes one Ctrl-C that arrives twice at once (npm passing it on) as one: a gr
   expect(stillRunning(stack.servicePids)).toEqual([]);
 }, 120_000);
 
-it('keeps serving while RabbitMQ is unreachable, says what is not ready, and still stops cleanly', async () => {
+it('keeps serving while RabbitMQ is unreachable, says what is degraded, and still stops cleanly', async () => {
   const nothingListens = await freePort();
   const stack = await startOnFreePorts(
     { AMQP_URL: `amqp://guest:guest@127.0.0.1:${nothingListens}` },
-    'but is not ready',
+    'but is not fully ready',
   );
-  expect(stack.lines.find((line) => line.includes('but is not ready'))).toMatch(/not ready: .*recipes/);
+  expect(stack.lines.find((line) => line.includes('but is not fully ready'))).toMatch(
+    /not fully ready: .*recipes.*degraded: .*broker/,
+  );
   const { createRecipe } = await stack.client.request(CreateRecipeDocument, {
     input: { title: 'Written while the broker is away', timeMinutes: 5, price: '1' },
   });
