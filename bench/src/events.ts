@@ -1,8 +1,9 @@
 import { writeResult } from './results.js';
-import { freePort, testAmqpUrl, testServerUrl } from '@potluck/testing';
-import { spawnService, stopService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
+import { freePort, testAmqpUrl } from '@potluck/testing';
+import { spawnService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
+import { runInWorkspace } from './benchmarkRun.js';
 import { BENCH_USER } from './gateways/benchAuth.js';
-import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
+import type { BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
 import { measureLatency } from './eventLatency.js';
 import { measureStages } from './eventStages.js';
@@ -53,25 +54,21 @@ async function startServices(workspace: BenchWorkspace): Promise<Stack> {
   };
 }
 
-async function main(): Promise<void> {
-  const workspace = await createWorkspace({ DATABASE_SERVER_URL: testServerUrl(), AMQP_URL: testAmqpUrl() });
-  let stack: Stack | undefined;
-  try {
-    stack = await startServices(workspace);
-    const latency = await measureLatency(stack, SECONDS, RATE);
-    const stages = await measureStages(stack.recipesDb, stack.commentsDb);
-    const backlog = await measureBacklog(stack, BACKLOG);
-    const result = {
-      benchmark: 'events',
-      date: new Date().toISOString(),
-      machine: machine(),
-      seconds: SECONDS,
-      rate: RATE,
-      latency,
-      stages,
-      backlog,
-    };
-    console.log(`
+async function measureAll(stack: Stack): Promise<void> {
+  const latency = await measureLatency(stack, SECONDS, RATE);
+  const stages = await measureStages(stack.recipesDb, stack.commentsDb);
+  const backlog = await measureBacklog(stack, BACKLOG);
+  const result = {
+    benchmark: 'events',
+    date: new Date().toISOString(),
+    machine: machine(),
+    seconds: SECONDS,
+    rate: RATE,
+    latency,
+    stages,
+    backlog,
+  };
+  console.log(`
 ## Event sync (${result.date}, ${result.machine})
 
 | measure | value | target |
@@ -84,14 +81,7 @@ async function main(): Promise<void> {
 | relay draining ${BACKLOG} events | ${backlog.relaySeconds} s, ${backlog.relayEventsPerSecond} events/s | ≥ 5,000 events/s |
 | consumer applying them | ${backlog.consumerSeconds} s, ${backlog.consumerEventsPerSecond} events/s | |
 `);
-    await writeResult('events', result, process.env.BENCH_RESULTS_DIR);
-  } finally {
-    await Promise.all((stack?.services ?? []).map((service) => stopService(service)));
-    await workspace.cleanUp();
-  }
+  await writeResult('events', result, process.env.BENCH_RESULTS_DIR);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+await runInWorkspace(startServices, measureAll);

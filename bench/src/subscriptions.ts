@@ -1,9 +1,10 @@
 import { writeResult } from './results.js';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort, testAmqpUrl, testServerUrl } from '@potluck/testing';
-import { spawnService, stopService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
-import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
+import { freePort, testAmqpUrl } from '@potluck/testing';
+import { spawnService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
+import { runInWorkspace } from './benchmarkRun.js';
+import type { BenchWorkspace } from './gateways/benchStack.js';
 import { machine, round, summarize } from './stats.js';
 
 /**
@@ -180,23 +181,19 @@ async function measure(stack: Stack, count: number) {
   };
 }
 
-async function main(): Promise<void> {
-  const workspace = await createWorkspace({ DATABASE_SERVER_URL: testServerUrl(), AMQP_URL: testAmqpUrl() });
-  let stack: Stack | undefined;
-  try {
-    stack = await startStack(workspace);
-    const runs = [];
-    for (const count of SUBSCRIBERS) runs.push(await measure(stack, count));
-    const result = {
-      benchmark: 'subscriptions',
-      date: new Date().toISOString(),
-      machine: machine(),
-      events: EVENTS,
-      rate: RATE,
-      targetP99Ms: TARGET_P99_MS,
-      runs,
-    };
-    console.log(`
+async function measureAll(stack: Stack): Promise<void> {
+  const runs = [];
+  for (const count of SUBSCRIBERS) runs.push(await measure(stack, count));
+  const result = {
+    benchmark: 'subscriptions',
+    date: new Date().toISOString(),
+    machine: machine(),
+    events: EVENTS,
+    rate: RATE,
+    targetP99Ms: TARGET_P99_MS,
+    runs,
+  };
+  console.log(`
 ## Subscriptions (${result.date}, ${result.machine})
 
 ${EVENTS} comments at ${RATE}/s to one recipe; latency from the comment's commit to its arrival at each subscriber (one WebSocket each).
@@ -210,14 +207,7 @@ ${runs
   )
   .join('\n')}
 `);
-    await writeResult('subscriptions', result, process.env.BENCH_RESULTS_DIR);
-  } finally {
-    await Promise.all((stack?.services ?? []).map((service) => stopService(service)));
-    await workspace.cleanUp();
-  }
+  await writeResult('subscriptions', result, process.env.BENCH_RESULTS_DIR);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+await runInWorkspace(startStack, measureAll);
