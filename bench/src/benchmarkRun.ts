@@ -1,5 +1,5 @@
 import { testAmqpUrl, testServerUrl } from '@potluck/testing';
-import { stopService, type ServiceProcess } from '../../scripts/stack.js';
+import { spawnService, stopService, waitForReady, type ServiceName, type ServiceProcess } from '../../scripts/stack.js';
 import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
 
 /**
@@ -25,4 +25,44 @@ export async function runInWorkspace<Stack extends { services: ServiceProcess[] 
     console.error(error);
     process.exit(1);
   }
+}
+
+/**
+ * What a benchmark gives a service of its workspace: 127.0.0.1 and `port`, warn logs, the
+ * workspace's broker prefix and signing keys, (a subgraph) its database without migrating it
+ * again (the workspace applied the migrations), then `extra`.
+ */
+export function benchServiceEnv(
+  workspace: BenchWorkspace,
+  name: ServiceName,
+  port: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    AMQP_URL: testAmqpUrl(),
+    AMQP_PREFIX: workspace.amqpPrefix,
+    MIGRATE_ON_START: 'false',
+    ...(name === 'gateway' ? {} : { DATABASE_URL: workspace.databases[name] }),
+    ...workspace.auth.env,
+    ...extra,
+  };
+}
+
+/** Spawns `name` with `benchServiceEnv`, its log lines on stderr behind its name. */
+export function spawnBenchService(
+  workspace: BenchWorkspace,
+  name: ServiceName,
+  port: number,
+  extra: Record<string, string> = {},
+): ServiceProcess {
+  const print = (label: string, line: string) => process.stderr.write(`[${label}] ${line}\n`);
+  return spawnService(name, benchServiceEnv(workspace, name, port, extra), print);
+}
+
+/** Waits, one after the other, until the service on each port answers `ready`. */
+export async function waitUntilReady(ports: number[]): Promise<void> {
+  for (const port of ports) await waitForReady(`http://127.0.0.1:${port}/health/ready`, 60_000);
 }

@@ -1,7 +1,7 @@
 import { writeResult } from './results.js';
-import { freePort, testAmqpUrl } from '@potluck/testing';
-import { spawnService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
-import { runInWorkspace } from './benchmarkRun.js';
+import { freePort } from '@potluck/testing';
+import type { ServiceProcess } from '../../scripts/stack.js';
+import { runInWorkspace, spawnBenchService, waitUntilReady } from './benchmarkRun.js';
 import { BENCH_USER } from './gateways/benchAuth.js';
 import type { BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
@@ -30,21 +30,12 @@ interface Stack {
 async function startServices(workspace: BenchWorkspace): Promise<Stack> {
   const { recipes: recipesDb, comments: commentsDb } = workspace.databases;
   const [recipesPort, commentsPort] = await Promise.all([freePort(), freePort()]);
-  const common = {
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    AMQP_URL: testAmqpUrl(),
-    AMQP_PREFIX: workspace.amqpPrefix,
-    MIGRATE_ON_START: 'false',
-    OUTBOX_BATCH_SIZE: '500',
-    ...workspace.auth.env,
-  };
-  const print = (name: string, line: string) => process.stderr.write(`[${name}] ${line}\n`);
+  const batches = { OUTBOX_BATCH_SIZE: '500' };
   const services = [
-    spawnService('recipes', { ...common, PORT: String(recipesPort), DATABASE_URL: recipesDb }, print),
-    spawnService('comments', { ...common, PORT: String(commentsPort), DATABASE_URL: commentsDb }, print),
+    spawnBenchService(workspace, 'recipes', recipesPort, batches),
+    spawnBenchService(workspace, 'comments', commentsPort, batches),
   ];
-  for (const port of [recipesPort, commentsPort]) await waitForReady(`http://127.0.0.1:${port}/health/ready`, 60_000);
+  await waitUntilReady([recipesPort, commentsPort]);
   return {
     recipesUrl: `http://127.0.0.1:${recipesPort}/graphql`,
     recipesCredential: () => workspace.auth.credential('recipes', BENCH_USER),

@@ -1,9 +1,9 @@
 import { writeResult } from './results.js';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort, testAmqpUrl } from '@potluck/testing';
-import { spawnService, waitForReady, type ServiceProcess } from '../../scripts/stack.js';
-import { runInWorkspace } from './benchmarkRun.js';
+import { freePort } from '@potluck/testing';
+import type { ServiceProcess } from '../../scripts/stack.js';
+import { runInWorkspace, spawnBenchService, waitUntilReady } from './benchmarkRun.js';
 import type { BenchWorkspace } from './gateways/benchStack.js';
 import { machine, round, summarize } from './stats.js';
 
@@ -29,36 +29,18 @@ interface Stack {
 
 async function startStack(workspace: BenchWorkspace): Promise<Stack> {
   const [gatewayPort, recipesPort, commentsPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const common = {
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    AMQP_URL: testAmqpUrl(),
-    AMQP_PREFIX: workspace.amqpPrefix,
-    MIGRATE_ON_START: 'false',
-    ...workspace.auth.env,
-  };
-  const print = (name: string, line: string) => process.stderr.write(`[${name}] ${line}\n`);
   const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
-  const { recipes, comments } = workspace.databases;
   const services = [
-    spawnService('recipes', { ...common, PORT: String(recipesPort), DATABASE_URL: recipes }, print),
-    spawnService('comments', { ...common, PORT: String(commentsPort), DATABASE_URL: comments }, print),
-    spawnService(
-      'gateway',
-      {
-        ...common,
-        PORT: String(gatewayPort),
-        RECIPES_URL: url(recipesPort),
-        COMMENTS_URL: url(commentsPort),
-        SUBSCRIPTIONS_PER_ADDRESS: String(Math.max(...SUBSCRIBERS) + 10),
-        HTTP_MAX_CONNECTIONS: String(Math.max(...SUBSCRIBERS) + 100),
-      },
-      print,
-    ),
+    spawnBenchService(workspace, 'recipes', recipesPort),
+    spawnBenchService(workspace, 'comments', commentsPort),
+    spawnBenchService(workspace, 'gateway', gatewayPort, {
+      RECIPES_URL: url(recipesPort),
+      COMMENTS_URL: url(commentsPort),
+      SUBSCRIPTIONS_PER_ADDRESS: String(Math.max(...SUBSCRIBERS) + 10),
+      HTTP_MAX_CONNECTIONS: String(Math.max(...SUBSCRIBERS) + 100),
+    }),
   ];
-  for (const port of [recipesPort, commentsPort, gatewayPort]) {
-    await waitForReady(`http://127.0.0.1:${port}/health/ready`, 60_000);
-  }
+  await waitUntilReady([recipesPort, commentsPort, gatewayPort]);
   return { gatewayUrl: url(gatewayPort), authorization: await workspace.auth.authorization(), services };
 }
 

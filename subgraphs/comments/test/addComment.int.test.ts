@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, TEST_USER, testUsers } from '@potluck/testing';
 import { addComment, requestAddComment } from './commentsClient.js';
-import { startCommentsForTest } from './harness.js';
+import { expectedEnvelope, startCommentsForTest } from './harness.js';
 import { createTestClock } from './testClock.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -78,26 +78,24 @@ describe('addComment', () => {
     const rows = await outboxOf(comment.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ type: 'comment.added', aggregateVersion: 1, sentAt: null });
-    expect(rows[0]?.payload).toEqual({
-      id: rows[0]?.id,
-      type: 'comment.added',
-      schemaVersion: 1,
-      occurredAt: '2026-03-03T09:30:00.000Z',
-      aggregateId: comment.id,
-      aggregateVersion: 1,
-      // The id of the HTTP request that caused it (generated: the test sends none).
-      correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      actor: { id: 'joe', name: 'Joe' },
-      data: {
-        id: comment.id,
-        recipeId,
-        text: 'Evented',
-        author: 'Joe',
-        authorId: 'joe',
-        createdAt: '2026-03-03T09:30:00.000Z',
-        version: 1,
-      },
-    });
+    expect(rows[0]?.payload).toEqual(
+      expectedEnvelope(rows[0], {
+        type: 'comment.added',
+        occurredAt: '2026-03-03T09:30:00.000Z',
+        aggregateId: comment.id,
+        aggregateVersion: 1,
+        actor: { id: 'joe', name: 'Joe' },
+        data: {
+          id: comment.id,
+          recipeId,
+          text: 'Evented',
+          author: 'Joe',
+          authorId: 'joe',
+          createdAt: '2026-03-03T09:30:00.000Z',
+          version: 1,
+        },
+      }),
+    );
     expect(rows[0]?.id).not.toBe(comment.id);
   });
 

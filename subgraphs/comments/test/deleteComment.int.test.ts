@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, TEST_USER, testUsers } from '@potluck/testing';
 import { addComment, dataOf, getComment, requestDeleteComment } from './commentsClient.js';
-import { startCommentsForTest } from './harness.js';
+import { expectedEnvelope, startCommentsForTest } from './harness.js';
 import { createTestClock } from './testClock.js';
 
 const clock = createTestClock('2026-04-01T12:00:00.000Z');
@@ -37,18 +37,16 @@ describe('deleteComment', () => {
     const events = await deletedEventsOf(comment.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ aggregateVersion: 2, sentAt: null });
-    expect(events[0]?.payload).toEqual({
-      id: events[0]?.id,
-      type: 'comment.deleted',
-      schemaVersion: 1,
-      occurredAt: '2026-04-02T07:45:00.000Z',
-      aggregateId: comment.id,
-      aggregateVersion: 2,
-      // The id of the HTTP request that caused it (generated: the test sends none).
-      correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      actor: { id: TEST_USER.id, name: TEST_USER.name },
-      data: { id: comment.id, recipeId },
-    });
+    expect(events[0]?.payload).toEqual(
+      expectedEnvelope(events[0], {
+        type: 'comment.deleted',
+        occurredAt: '2026-04-02T07:45:00.000Z',
+        aggregateId: comment.id,
+        aggregateVersion: 2,
+        actor: { id: TEST_USER.id, name: TEST_USER.name },
+        data: { id: comment.id, recipeId },
+      }),
+    );
   });
 
   it('leaves other comments of the same recipe alone', async () => {
