@@ -79,13 +79,10 @@ describe('addComment', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ type: 'comment.added', aggregateVersion: 1, sentAt: null });
     expect(rows[0]?.payload).toEqual(
-      expectedEnvelope(rows[0], {
-        type: 'comment.added',
-        occurredAt: '2026-03-03T09:30:00.000Z',
-        aggregateId: comment.id,
-        aggregateVersion: 1,
-        actor: { id: 'joe', name: 'Joe' },
-        data: {
+      expectedEnvelope(
+        rows[0],
+        { type: 'comment.added', at: '2026-03-03T09:30:00.000Z', version: 1, by: testUsers.joe },
+        {
           id: comment.id,
           recipeId,
           text: 'Evented',
@@ -94,7 +91,7 @@ describe('addComment', () => {
           createdAt: '2026-03-03T09:30:00.000Z',
           version: 1,
         },
-      }),
+      ),
     );
     expect(rows[0]?.id).not.toBe(comment.id);
   });

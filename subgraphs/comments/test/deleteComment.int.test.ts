@@ -38,14 +38,11 @@ describe('deleteComment', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ aggregateVersion: 2, sentAt: null });
     expect(events[0]?.payload).toEqual(
-      expectedEnvelope(events[0], {
-        type: 'comment.deleted',
-        occurredAt: '2026-04-02T07:45:00.000Z',
-        aggregateId: comment.id,
-        aggregateVersion: 2,
-        actor: { id: TEST_USER.id, name: TEST_USER.name },
-        data: { id: comment.id, recipeId },
-      }),
+      expectedEnvelope(
+        events[0],
+        { type: 'comment.deleted', at: '2026-04-02T07:45:00.000Z', version: 2, by: TEST_USER },
+        { id: comment.id, recipeId },
+      ),
     );
   });
 

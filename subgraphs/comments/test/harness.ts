@@ -12,14 +12,24 @@ export function startCommentsForTest(overrides: SubgraphOverrides = {}) {
 }
 
 /**
- * What the payload of an outbox row must equal: the row's own id as the event id, schema
- * version 1, and a generated correlation id (the tests send no request id), plus `fields`.
+ * What the payload of a comment's outbox row must equal: the row's own id as the event id,
+ * schema version 1, the comment as aggregate, the user as actor, and a generated correlation
+ * id (the tests send no request id).
  */
-export function expectedEnvelope(row: { id: string } | undefined, fields: Record<string, unknown>) {
+export function expectedEnvelope(
+  row: { id: string } | undefined,
+  event: { type: string; at: string; version: number; by: { id: string; name: string } },
+  data: { id: string } & Record<string, unknown>,
+) {
   return {
     id: row?.id,
+    type: event.type,
     schemaVersion: 1,
+    occurredAt: event.at,
+    aggregateId: data.id,
+    aggregateVersion: event.version,
     correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-    ...fields,
+    actor: { id: event.by.id, name: event.by.name },
+    data,
   };
 }
