@@ -1,4 +1,4 @@
-import { writeResult } from './results.js';
+import { resultHeader, writeResult } from './results.js';
 import { freePort } from '@potluck/testing';
 import type { ServiceProcess } from '../../scripts/stack.js';
 import { runInWorkspace, spawnBenchService, waitUntilReady } from './benchmarkRun.js';
@@ -7,7 +7,6 @@ import type { BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
 import { measureLatency } from './eventLatency.js';
 import { measureStages } from './eventStages.js';
-import { machine } from './stats.js';
 
 /**
  * `npm run bench:events`: event propagation latency (recipes commit → comments replica
@@ -50,9 +49,7 @@ async function measureAll(stack: Stack): Promise<void> {
   const stages = await measureStages(stack.recipesDb, stack.commentsDb);
   const backlog = await measureBacklog(stack, BACKLOG);
   const result = {
-    benchmark: 'events',
-    date: new Date().toISOString(),
-    machine: machine(),
+    ...resultHeader('events'),
     seconds: SECONDS,
     rate: RATE,
     latency,

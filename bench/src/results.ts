@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '../../scripts/stack.js';
+import { machine } from './stats.js';
 
 /**
  * Writes a benchmark's result as JSON into `bench/results` (or `dir`, from BENCH_RESULTS_DIR),
@@ -16,4 +17,9 @@ export async function writeResult<Result extends { date: string }>(
   const file = path.join(target, `${kind}-${result.date.replace(/[:.]/g, '-')}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
+}
+
+/** What every result starts with: which benchmark, when, and on what machine (one line). */
+export function resultHeader(benchmark: string): { benchmark: string; date: string; machine: string } {
+  return { benchmark, date: new Date().toISOString(), machine: machine() };
 }

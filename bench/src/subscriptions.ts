@@ -1,11 +1,11 @@
-import { writeResult } from './results.js';
+import { resultHeader, writeResult } from './results.js';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { freePort } from '@potluck/testing';
 import type { ServiceProcess } from '../../scripts/stack.js';
 import { runInWorkspace, spawnBenchService, waitUntilReady } from './benchmarkRun.js';
 import type { BenchWorkspace } from './gateways/benchStack.js';
-import { machine, round, summarize } from './stats.js';
+import { round, summarize } from './stats.js';
 
 /**
  * `npm run bench:subscriptions`: event committed → delivered to a subscriber, with 1, 100 and
@@ -167,9 +167,7 @@ async function measureAll(stack: Stack): Promise<void> {
   const runs = [];
   for (const count of SUBSCRIBERS) runs.push(await measure(stack, count));
   const result = {
-    benchmark: 'subscriptions',
-    date: new Date().toISOString(),
-    machine: machine(),
+    ...resultHeader('subscriptions'),
     events: EVENTS,
     rate: RATE,
     targetP99Ms: TARGET_P99_MS,
