@@ -1,8 +1,8 @@
-import { runTool } from '@potluck/testing';
+import { describeWithTool, runTool } from '@potluck/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { asPromql, loadDashboards, promQueries } from './dashboards.js';
 import { recordedScrape, replayed, SCRAPED_SERVICES } from './recordedScrape.js';
@@ -16,7 +16,6 @@ import { REPO_ROOT } from './stackFiles.js';
  */
 const promtool = (...args: string[]) => runTool('promtool', args, REPO_ROOT);
 
-const available = !promtool('--version').missing;
 const scratch = mkdtempSync(path.join(tmpdir(), 'potluck-promtool-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -61,76 +60,77 @@ function runExprTests(tests: ExprTest[], name: string) {
 /** The series an expression returns, each with the value 1: which ones, whatever their values. */
 const seriesOf = (expr: string) => `(${expr}) * 0 + 1`;
 
-// Debian's prometheus package has promtool; .ci/run installs it. Without it the tests are
-// skipped on a developer's machine and fail in CI.
-describe.skipIf(!available && !process.env.CI)('promtool on the observability profile', () => {
-  it('is installed', () => {
-    expect(available, 'promtool is missing: apt-get install prometheus').toBe(true);
-  });
+// Debian's prometheus package has promtool; .ci/run installs it.
+describeWithTool(
+  'promtool',
+  'apt-get install prometheus',
+  'promtool on the observability profile',
+  () => {
+    it('accepts deploy/prometheus/prometheus.yml and the rules it loads (promtool check config)', () => {
+      const run = promtool('check', 'config', 'deploy/prometheus/prometheus.yml');
+      expect(run.ok, run.output).toBe(true);
+      expect(run.output).toContain('SUCCESS: 1 rule files found');
+    });
 
-  it('accepts deploy/prometheus/prometheus.yml and the rules it loads (promtool check config)', () => {
-    const run = promtool('check', 'config', 'deploy/prometheus/prometheus.yml');
-    expect(run.ok, run.output).toBe(true);
-    expect(run.output).toContain('SUCCESS: 1 rule files found');
-  });
+    it('finds a value for every query of the Potluck dashboard in a recorded scrape of the three services', () => {
+      expect(queries.length).toBeGreaterThan(20);
+      // At least one sample that is a number (not NaN, as a quantile over no traffic would be).
+      const tests = queries.map(({ expr }) => ({
+        expr: `count((${asPromql(expr)}) >= 0) > bool 0`,
+        eval_time: EVAL_TIME,
+        exp_samples: [{ labels: '{}', value: 1 }],
+      }));
+      const run = runExprTests(tests, 'every-panel');
+      const panels = queries.map(({ where, expr }) => `${where}: ${asPromql(expr)}`).join('\n');
+      expect(run.ok, `${run.output}\nThe panels' queries:\n${panels}`).toBe(true);
+    });
 
-  it('finds a value for every query of the Potluck dashboard in a recorded scrape of the three services', () => {
-    expect(queries.length).toBeGreaterThan(20);
-    // At least one sample that is a number (not NaN, as a quantile over no traffic would be).
-    const tests = queries.map(({ expr }) => ({
-      expr: `count((${asPromql(expr)}) >= 0) > bool 0`,
-      eval_time: EVAL_TIME,
-      exp_samples: [{ labels: '{}', value: 1 }],
-    }));
-    const run = runExprTests(tests, 'every-panel');
-    const panels = queries.map(({ where, expr }) => `${where}: ${asPromql(expr)}`).join('\n');
-    expect(run.ok, `${run.output}\nThe panels' queries:\n${panels}`).toBe(true);
-  });
-
-  it('shows the recorded trouble where an operator looks: the parked message, its alert, the unroutable publish, the retry', () => {
-    const run = runExprTests(
-      [
-        {
-          expr: queryOf('Parked messages'),
-          eval_time: EVAL_TIME,
-          exp_samples: [
-            { labels: '{job="comments"}', value: 1 },
-            { labels: '{job="recipes"}', value: 0 },
-          ],
-        },
-        {
-          expr: queryOf('Firing alerts'),
-          eval_time: EVAL_TIME,
-          exp_samples: [
-            { labels: '{alertname="PotluckMessagesParked", job="comments", severity="warning"}', value: 1 },
-          ],
-        },
-        {
-          expr: seriesOf(queryOf('Publish failures/s')),
-          eval_time: EVAL_TIME,
-          exp_samples: [{ labels: '{job="recipes", reason="unroutable"}', value: 1 }],
-        },
-        {
-          expr: seriesOf(queryOf('Retries and parks/s', 'A')),
-          eval_time: EVAL_TIME,
-          exp_samples: [{ labels: '{job="comments", kind="transient"}', value: 1 }],
-        },
-        {
-          expr: seriesOf(queryOf('Retries and parks/s', 'B')),
-          eval_time: EVAL_TIME,
-          exp_samples: [{ labels: '{job="comments", reason="malformed-json"}', value: 1 }],
-        },
-        {
-          expr: queryOf('Broker'),
-          eval_time: EVAL_TIME,
-          exp_samples: [
-            { labels: '{job="comments"}', value: 1 },
-            { labels: '{job="recipes"}', value: 1 },
-          ],
-        },
-      ],
-      'trouble',
-    );
-    expect(run.ok, run.output).toBe(true);
-  });
-});
+    it('shows the recorded trouble where an operator looks: the parked message, its alert, the unroutable publish, the retry', () => {
+      const run = runExprTests(
+        [
+          {
+            expr: queryOf('Parked messages'),
+            eval_time: EVAL_TIME,
+            exp_samples: [
+              { labels: '{job="comments"}', value: 1 },
+              { labels: '{job="recipes"}', value: 0 },
+            ],
+          },
+          {
+            expr: queryOf('Firing alerts'),
+            eval_time: EVAL_TIME,
+            exp_samples: [
+              { labels: '{alertname="PotluckMessagesParked", job="comments", severity="warning"}', value: 1 },
+            ],
+          },
+          {
+            expr: seriesOf(queryOf('Publish failures/s')),
+            eval_time: EVAL_TIME,
+            exp_samples: [{ labels: '{job="recipes", reason="unroutable"}', value: 1 }],
+          },
+          {
+            expr: seriesOf(queryOf('Retries and parks/s', 'A')),
+            eval_time: EVAL_TIME,
+            exp_samples: [{ labels: '{job="comments", kind="transient"}', value: 1 }],
+          },
+          {
+            expr: seriesOf(queryOf('Retries and parks/s', 'B')),
+            eval_time: EVAL_TIME,
+            exp_samples: [{ labels: '{job="comments", reason="malformed-json"}', value: 1 }],
+          },
+          {
+            expr: queryOf('Broker'),
+            eval_time: EVAL_TIME,
+            exp_samples: [
+              { labels: '{job="comments"}', value: 1 },
+              { labels: '{job="recipes"}', value: 1 },
+            ],
+          },
+        ],
+        'trouble',
+      );
+      expect(run.ok, run.output).toBe(true);
+    });
+  },
+  REPO_ROOT,
+);

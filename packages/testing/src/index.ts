@@ -21,9 +21,9 @@ export {
 } from './identities.js';
 export {
   parsePrometheusText,
-  promtoolCheckMetrics,
+  promtoolMetricProblems,
   sampleValue,
   type MetricFamily,
   type Sample,
 } from './prometheusText.js';
-export { runTool, type ToolRun } from './machineTool.js';
+export { describeWithTool, runTool, type ToolRun } from './machineTool.js';
