@@ -27,3 +27,4 @@ export {
   type Sample,
 } from './prometheusText.js';
 export { describeWithTool, runTool, type ToolRun } from './machineTool.js';
+export { useForTestFile } from './testFileScope.js';

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorCodes, TEST_USER, testUsers } from '@potluck/testing';
 import { addComment, requestAddComment } from './commentsClient.js';
-import { expectedEnvelope, startCommentsForTest } from './harness.js';
+import { expectedEnvelope, useCommentsForTest } from './harness.js';
 import { createTestClock } from './testClock.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const clock = createTestClock('2026-03-01T10:00:00.000Z');
-let service: Awaited<ReturnType<typeof startCommentsForTest>>;
-
-beforeAll(async () => {
-  service = await startCommentsForTest({ clock: clock.now });
-});
-afterAll(() => service?.stop());
+const service = useCommentsForTest({ clock: clock.now });
 
 function outboxOf(commentId: string) {
   return service.prisma.outboxMessage.findMany({ where: { aggregateId: commentId } });

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorCodes, TEST_USER, testUsers } from '@potluck/testing';
 import { addComment, dataOf, getComment, requestDeleteComment } from './commentsClient.js';
-import { expectedEnvelope, startCommentsForTest } from './harness.js';
+import { expectedEnvelope, useCommentsForTest } from './harness.js';
 import { createTestClock } from './testClock.js';
 
 const clock = createTestClock('2026-04-01T12:00:00.000Z');
-let service: Awaited<ReturnType<typeof startCommentsForTest>>;
-
-beforeAll(async () => {
-  service = await startCommentsForTest({ clock: clock.now });
-});
-afterAll(() => service?.stop());
+const service = useCommentsForTest({ clock: clock.now });
 
 async function deleteComment(id: string): Promise<string> {
   return dataOf(await requestDeleteComment(service.url, id)).deleteComment;

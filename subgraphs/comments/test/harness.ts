@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { createLogger, type SubgraphOverrides } from '@potluck/service';
-import { startSubgraphForTest } from '@potluck/testing';
+import { startSubgraphForTest, useForTestFile } from '@potluck/testing';
 import { startCommentsService } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
@@ -9,6 +9,11 @@ export function startCommentsForTest(overrides: SubgraphOverrides = {}) {
   return startSubgraphForTest('comments', (env) =>
     startCommentsService(loadConfig(env), { logger: createLogger('comments', 'silent'), ...overrides }),
   );
+}
+
+/** The comments subgraph for the calling test file: started before its tests, stopped after them. */
+export function useCommentsForTest(overrides: SubgraphOverrides = {}) {
+  return useForTestFile(() => startCommentsForTest(overrides));
 }
 
 /**

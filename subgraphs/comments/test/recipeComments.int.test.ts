@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorCodes } from '@potluck/testing';
 import {
   addComment,
@@ -8,16 +8,11 @@ import {
   requestRecipeComments,
   type CommentConnectionView,
 } from './commentsClient.js';
-import { startCommentsForTest } from './harness.js';
+import { useCommentsForTest } from './harness.js';
 import { createTestClock } from './testClock.js';
 
 const clock = createTestClock();
-let service: Awaited<ReturnType<typeof startCommentsForTest>>;
-
-beforeAll(async () => {
-  service = await startCommentsForTest({ clock: clock.now });
-});
-afterAll(() => service?.stop());
+const service = useCommentsForTest({ clock: clock.now });
 
 /** Adds one comment per timestamp, in the order given, and returns their ids in that order. */
 async function seed(recipeId: string, timestamps: string[]): Promise<string[]> {

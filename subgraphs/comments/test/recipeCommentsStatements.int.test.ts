@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { graphqlRequest } from '@potluck/testing';
 import { dataOf, requestRecipeComments, type PageArgs } from './commentsClient.js';
-import { startCommentsForTest } from './harness.js';
+import { useCommentsForTest } from './harness.js';
 
 /** A page query and a count query (for `totalCount`), however many recipes the gateway asks about. */
 const STATEMENTS_PER_ENTITIES_REQUEST = 2;
 const COMMENTS_PER_RECIPE = 3;
 
 const statements: string[] = [];
-let service: Awaited<ReturnType<typeof startCommentsForTest>>;
-
-beforeAll(async () => {
-  service = await startCommentsForTest({ onQuery: (sql) => statements.push(sql) });
-});
-afterAll(() => service?.stop());
+const service = useCommentsForTest({ onQuery: (sql) => statements.push(sql) });
 
 /** Recipes with a few comments each, written straight to the table: only the reads are measured. */
 async function recipesWithComments(count: number): Promise<string[]> {

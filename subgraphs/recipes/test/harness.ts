@@ -1,5 +1,5 @@
 import { createLogger, type SubgraphOverrides } from '@potluck/service';
-import { startSubgraphForTest } from '@potluck/testing';
+import { startSubgraphForTest, useForTestFile } from '@potluck/testing';
 import { startRecipesService } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
@@ -10,4 +10,9 @@ export function startRecipesForTest(overrides: SubgraphOverrides = {}, env: Reco
     (testEnv) => startRecipesService(loadConfig(testEnv), { logger: createLogger('recipes', 'silent'), ...overrides }),
     env,
   );
+}
+
+/** The recipes subgraph for the calling test file: started before its tests, stopped after them. */
+export function useRecipesForTest(overrides: SubgraphOverrides = {}, env: Record<string, string> = {}) {
+  return useForTestFile(() => startRecipesForTest(overrides, env));
 }

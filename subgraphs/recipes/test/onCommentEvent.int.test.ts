@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PoisonMessage, dispatchByType, type ValidEvent } from '@potluck/messaging';
 import { queryRows, waitFor } from '@potluck/testing';
 import { commentEventHandlers } from '../src/events.js';
 import { commentAddedEvent, commentDeletedEvent } from './commentEvents.js';
-import { startRecipesForTest } from './harness.js';
+import { useRecipesForTest } from './harness.js';
 import { createRecipe } from './recipeApi.js';
 
-let service: Awaited<ReturnType<typeof startRecipesForTest>>;
-
-beforeAll(async () => {
-  service = await startRecipesForTest();
-});
-afterAll(() => service?.stop());
+const service = useRecipesForTest();
 
 const handle = dispatchByType(commentEventHandlers);
 const apply = (event: ValidEvent) => service.prisma.$transaction((tx) => handle(event, tx));

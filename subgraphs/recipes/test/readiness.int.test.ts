@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { recipeEventFixture, waitFor } from '@potluck/testing';
-import { startRecipesForTest } from './harness.js';
+import { useRecipesForTest } from './harness.js';
 
 const MAX_AGE_MS = 1000;
-let service: Awaited<ReturnType<typeof startRecipesForTest>>;
-
-beforeAll(async () => {
-  service = await startRecipesForTest({}, { OUTBOX_MAX_AGE_MS: String(MAX_AGE_MS) });
-});
-afterAll(() => service?.stop());
+const service = useRecipesForTest({}, { OUTBOX_MAX_AGE_MS: String(MAX_AGE_MS) });
 
 async function readiness(): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(service.url.replace('/graphql', '/health/ready'));

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphqlRequest } from '@potluck/testing';
-import { startRecipesForTest } from './harness.js';
+import { useRecipesForTest } from './harness.js';
 import { CREATE, DELETE, RECIPE, UPDATE, createRecipe, onlyError, validInput } from './recipeApi.js';
 
-let service: Awaited<ReturnType<typeof startRecipesForTest>>;
-
-beforeAll(async () => {
-  service = await startRecipesForTest();
-});
-afterAll(() => service?.stop());
+const service = useRecipesForTest();
 
 async function rowCounts() {
   const [recipes, outbox] = await Promise.all([service.prisma.recipe.count(), service.prisma.outboxMessage.count()]);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '@potluck/messaging';
 import { graphqlRequest, TEST_USER } from '@potluck/testing';
-import { startRecipesForTest } from './harness.js';
+import { useRecipesForTest } from './harness.js';
 import {
   CREATE,
   DELETE,
@@ -18,12 +18,7 @@ import {
 
 const clock = manualClock();
 const ids = recordingIds();
-let service: Awaited<ReturnType<typeof startRecipesForTest>>;
-
-beforeAll(async () => {
-  service = await startRecipesForTest({ clock: clock.now, newId: ids.next });
-});
-afterAll(() => service?.stop());
+const service = useRecipesForTest({ clock: clock.now, newId: ids.next });
 
 function outboxOf(recipeId: string) {
   return service.prisma.outboxMessage.findMany({

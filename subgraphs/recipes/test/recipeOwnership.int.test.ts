@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Viewer } from '@potluck/identity';
 import { errorCodes, graphqlRequest, testUsers } from '@potluck/testing';
-import { startRecipesForTest } from './harness.js';
+import { useRecipesForTest } from './harness.js';
 import { DELETE, UPDATE, validInput } from './recipeApi.js';
 
 const { ana, joe, moderator } = testUsers;
-let service: Awaited<ReturnType<typeof startRecipesForTest>>;
-
-beforeAll(async () => {
-  service = await startRecipesForTest();
-});
-afterAll(() => service?.stop());
+const service = useRecipesForTest();
 
 const CREATE_WITH_AUTHOR = `mutation($input: CreateRecipeInput!) {
   createRecipe(input: $input) { id title author { id name } } }`;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { graphqlRequest } from '@potluck/testing';
 import { RECIPE_ORDERS, type RecipeOrderName } from '../src/recipes/recipeOrder.js';
-import { startRecipesForTest } from './harness.js';
+import { useRecipesForTest } from './harness.js';
 import {
   DELETE,
   createRecipe,
@@ -16,13 +16,8 @@ import { announceComments } from './commentEvents.js';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const clock = manualClock(START);
-let service: Awaited<ReturnType<typeof startRecipesForTest>>;
-
-beforeAll(async () => {
-  // Random (v4) ids, so the id tie-break has nothing to do with the order rows were inserted in.
-  service = await startRecipesForTest({ clock: clock.now, newId: randomUUID });
-});
-afterAll(() => service?.stop());
+// Random (v4) ids, so the id tie-break has nothing to do with the order rows were inserted in.
+const service = useRecipesForTest({ clock: clock.now, newId: randomUUID });
 
 const SORT_KEYS: Record<RecipeOrderName, { key: (recipe: RecipeJson) => string | number; descending?: true }> = {
   NEWEST: { key: (recipe) => recipe.createdAt, descending: true },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '@potluck/service';
 import { graphqlRequest } from '@potluck/testing';
-import { startRecipesForTest } from './harness.js';
+import { useRecipesForTest } from './harness.js';
 import {
   RECIPE,
   RECIPES,
@@ -15,12 +15,7 @@ import {
 } from './recipeApi.js';
 
 const clock = manualClock();
-let service: Awaited<ReturnType<typeof startRecipesForTest>>;
-
-beforeAll(async () => {
-  service = await startRecipesForTest({ clock: clock.now });
-});
-afterAll(() => service?.stop());
+const service = useRecipesForTest({ clock: clock.now });
 
 async function titlesMatching(filter: Record<string, unknown>): Promise<string[]> {
   const page = await listRecipes(service.url, { filter, orderBy: 'TITLE', first: 100 });
