@@ -1,7 +1,9 @@
 #!/bin/sh
 # Prints the RabbitMQ definitions docker-compose.yml's broker loads at every start (see
 # entrypoint.sh): the vhost, the management login, and one user per service with the least it
-# needs (brokerPermissions in packages/messaging/src/topology.ts; docker/test checks they agree).
+# needs (brokerPermissions in packages/messaging/src/topology.ts for the subgraphs,
+# gatewayBrokerPermissions in gateway/src/subscriptions/streamTopology.ts for the gateway;
+# docker/test checks they agree).
 # Every password comes from the environment (.env), none from this repository.
 #
 #   AMQP_PREFIX                the services' AMQP_PREFIX
@@ -9,6 +11,7 @@
 #   BROKER_ADMIN_PASSWORD      its password
 #   RECIPES_AMQP_PASSWORD      the password of RabbitMQ user `recipes`
 #   COMMENTS_AMQP_PASSWORD     the password of RabbitMQ user `comments`
+#   GATEWAY_AMQP_PASSWORD      the password of RabbitMQ user `gateway` (the subscription stream)
 set -eu
 
 fail() {
@@ -27,12 +30,13 @@ safe BROKER_ADMIN_USER "${BROKER_ADMIN_USER:-}"
 safe BROKER_ADMIN_PASSWORD "${BROKER_ADMIN_PASSWORD:-}"
 safe RECIPES_AMQP_PASSWORD "${RECIPES_AMQP_PASSWORD:-}"
 safe COMMENTS_AMQP_PASSWORD "${COMMENTS_AMQP_PASSWORD:-}"
+safe GATEWAY_AMQP_PASSWORD "${GATEWAY_AMQP_PASSWORD:-}"
 case "${AMQP_PREFIX:-}" in
   '' | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*) fail "AMQP_PREFIX must be 1-100 letters, digits, '.', '_' or '-'" ;;
 esac
 [ "${#AMQP_PREFIX}" -le 100 ] || fail "AMQP_PREFIX must be 1-100 letters, digits, '.', '_' or '-'"
 case "$BROKER_ADMIN_USER" in
-  recipes | comments | guest) fail "BROKER_ADMIN_USER must not be a service's user or guest" ;;
+  recipes | comments | gateway | guest) fail "BROKER_ADMIN_USER must not be a service's user or guest" ;;
 esac
 
 # A regular expression matching exactly these names ('.' is a prefix's only metacharacter).
@@ -55,18 +59,34 @@ permissions() {
     "$(exactly "$own.work" "$own.retry" "$own.parked" "$AMQP_PREFIX.$2.events")"
 }
 
+# The gateway's subscription stream: declare it, its marks exchange and the events exchanges it
+# binds (configure); bind the stream and publish marks (write); consume the stream and bind from
+# the exchanges (read). It may write to no events exchange, so it can publish no event.
+gateway_permissions() {
+  stream="$AMQP_PREFIX.gateway.stream"
+  marks="$AMQP_PREFIX.gateway.marks"
+  recipes="$AMQP_PREFIX.recipes.events"
+  comments="$AMQP_PREFIX.comments.events"
+  printf '{"user": "gateway", "vhost": "/", "configure": "%s", "write": "%s", "read": "%s"}' \
+    "$(exactly "$stream" "$marks" "$recipes" "$comments")" \
+    "$(exactly "$stream" "$marks")" \
+    "$(exactly "$stream" "$marks" "$recipes" "$comments")"
+}
+
 cat <<JSON
 {
   "vhosts": [{"name": "/"}],
   "users": [
     {"name": "$BROKER_ADMIN_USER", "password": "$BROKER_ADMIN_PASSWORD", "tags": ["administrator"]},
     {"name": "recipes", "password": "$RECIPES_AMQP_PASSWORD", "tags": []},
-    {"name": "comments", "password": "$COMMENTS_AMQP_PASSWORD", "tags": []}
+    {"name": "comments", "password": "$COMMENTS_AMQP_PASSWORD", "tags": []},
+    {"name": "gateway", "password": "$GATEWAY_AMQP_PASSWORD", "tags": []}
   ],
   "permissions": [
     {"user": "$BROKER_ADMIN_USER", "vhost": "/", "configure": ".*", "write": ".*", "read": ".*"},
     $(permissions recipes comments),
-    $(permissions comments recipes)
+    $(permissions comments recipes),
+    $(gateway_permissions)
   ]
 }
 JSON

@@ -11,5 +11,5 @@ umask 077
 sh /etc/rabbitmq/potluck/definitions.sh >"$definitions.new"
 mv "$definitions.new" "$definitions"
 chown rabbitmq:rabbitmq "$definitions"
-unset BROKER_ADMIN_USER BROKER_ADMIN_PASSWORD RECIPES_AMQP_PASSWORD COMMENTS_AMQP_PASSWORD
+unset BROKER_ADMIN_USER BROKER_ADMIN_PASSWORD RECIPES_AMQP_PASSWORD COMMENTS_AMQP_PASSWORD GATEWAY_AMQP_PASSWORD
 exec docker-entrypoint.sh "$@"

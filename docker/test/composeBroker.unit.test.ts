@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { amqpUser } from '@potluck/messaging';
+import { loadConfig as loadGatewayConfig, subscriptionBrokerOf } from '../../gateway/src/config.js';
+import { EVENT_PRODUCERS } from '../../gateway/src/subscriptions/streamTopology.js';
 import { loadConfig as loadCommentsConfig } from '../../subgraphs/comments/src/config.js';
 import { loadConfig as loadRecipesConfig } from '../../subgraphs/recipes/src/config.js';
 import { environmentOf, loadCompose, readRepoFile } from './stackFiles.js';
 
 /**
  * How docker-compose.yml's RabbitMQ gets its users (docker/rabbitmq/), and how each subgraph
- * logs in and whom it trusts. rabbitmqUsers.int.test.ts runs the definitions on a real broker.
+ * and the gateway log in and whom they trust. rabbitmqUsers.int.test.ts runs the definitions
+ * on a real broker.
  */
 const compose = loadCompose();
 const rabbitmq = compose.services.rabbitmq!;
@@ -19,6 +22,9 @@ const SUBGRAPHS = {
 function subgraphConfig(name: keyof typeof SUBGRAPHS) {
   return SUBGRAPHS[name].load(environmentOf(compose.services[name]!));
 }
+
+/** The gateway's subscription broker as it starts with compose's environment; undefined: no subscriptions. */
+const gatewayBroker = () => subscriptionBrokerOf(loadGatewayConfig(environmentOf(compose.services.gateway!)));
 
 /** docker/rabbitmq/<file> mounted into the rabbitmq service: its path in the container. */
 function mountOf(file: string): string {
@@ -38,6 +44,20 @@ describe('docker-compose.yml: the broker users', () => {
     }
   });
 
+  it('gives the gateway a broker login of its own for subscriptions, trusting exactly the subgraphs’ logins', () => {
+    const broker = gatewayBroker();
+    expect(broker, 'the gateway has AMQP_URL: subscriptions are on').toBeDefined();
+    expect(amqpUser(broker!.url)).toBe('gateway');
+    expect(broker!.prefix).toBe(subgraphConfig('recipes').AMQP_PREFIX);
+    const producers = EVENT_PRODUCERS.map((name) => amqpUser(subgraphConfig(name).AMQP_URL));
+    expect([...broker!.publishers].sort()).toEqual(producers.sort());
+    for (const name of ['gateway', 'recipes', 'comments']) {
+      expect(compose.services[name]!.depends_on, `${name} waits for the broker`).toMatchObject({
+        rabbitmq: { condition: 'service_healthy' },
+      });
+    }
+  });
+
   it('gives the broker the services’ prefix and passwords, and a management login of its own', () => {
     const env = environmentOf(rabbitmq);
     for (const name of ['recipes', 'comments'] as const) {
@@ -45,7 +65,9 @@ describe('docker-compose.yml: the broker users', () => {
       expect(env.AMQP_PREFIX, name).toBe(config.AMQP_PREFIX);
       expect(env[`${name.toUpperCase()}_AMQP_PASSWORD`], name).toBe(new URL(config.AMQP_URL).password);
     }
-    expect(['recipes', 'comments', 'guest', '']).not.toContain(env.BROKER_ADMIN_USER);
+    expect(env.AMQP_PREFIX, 'gateway').toBe(gatewayBroker()!.prefix);
+    expect(env.GATEWAY_AMQP_PASSWORD, 'gateway').toBe(new URL(gatewayBroker()!.url).password);
+    expect(['recipes', 'comments', 'gateway', 'guest', '']).not.toContain(env.BROKER_ADMIN_USER);
     expect(Object.keys(env).filter((variable) => variable.startsWith('RABBITMQ_DEFAULT'))).toEqual([]);
   });
 

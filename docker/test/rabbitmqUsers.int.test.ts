@@ -3,8 +3,22 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { brokerNames, brokerPermissions, listParked, requeueParked } from '@potluck/messaging';
-import { brokerAdmin, randomName, recipeEventFixture, uniqueAmqpPrefix, urlAs, waitFor } from '@potluck/testing';
+import { amqpUser, Broker, brokerNames, brokerPermissions, listParked, requeueParked } from '@potluck/messaging';
+import { createLogger } from '@potluck/service';
+import {
+  brokerAdmin,
+  commentEventFixture,
+  deleteBrokerTopology,
+  randomName,
+  recipeEventFixture,
+  uniqueAmqpPrefix,
+  urlAs,
+  waitFor,
+} from '@potluck/testing';
+import { loadConfig as loadGatewayConfig, subscriptionBrokerOf } from '../../gateway/src/config.js';
+import type { StreamEntry } from '../../gateway/src/subscriptions/streamMessages.js';
+import { StreamReader } from '../../gateway/src/subscriptions/streamReader.js';
+import { gatewayBrokerPermissions, streamNames } from '../../gateway/src/subscriptions/streamTopology.js';
 import {
   openInboxDatabase,
   startTestConsumer,
@@ -17,7 +31,8 @@ import { environmentOf, loadCompose, REPO_ROOT } from './stackFiles.js';
 /**
  * The broker users docker-compose.yml's RabbitMQ loads (docker/rabbitmq/definitions.sh), made
  * on this machine's broker under a prefix and user names of this run's own, then used by the
- * real relay, consumer and parked commands: what each service needs works, the rest is refused.
+ * real relay, consumer and parked commands and the gateway's stream reader: what each service
+ * needs works, the rest is refused.
  */
 interface Definitions {
   users: Array<{ name: string; password: string; tags: string[] }>;
@@ -33,9 +48,21 @@ const env = {
   BROKER_ADMIN_PASSWORD: secret(),
   RECIPES_AMQP_PASSWORD: secret(),
   COMMENTS_AMQP_PASSWORD: secret(),
+  GATEWAY_AMQP_PASSWORD: secret(),
 };
 /** The compose user names, renamed for this run so no broker user is shared with anything else. */
-const login = { recipes: randomName('potluck-test-recipes'), comments: randomName('potluck-test-comments') };
+const login = {
+  recipes: randomName('potluck-test-recipes'),
+  comments: randomName('potluck-test-comments'),
+  gateway: randomName('potluck-test-gateway'),
+};
+type Service = keyof typeof login;
+const passwords: Record<Service, string> = {
+  recipes: env.RECIPES_AMQP_PASSWORD,
+  comments: env.COMMENTS_AMQP_PASSWORD,
+  gateway: env.GATEWAY_AMQP_PASSWORD,
+};
+const logger = createLogger('rabbitmq-users-test', 'silent');
 
 function generateDefinitions(vars: Record<string, string>): Definitions {
   const script = path.join(REPO_ROOT, 'docker/rabbitmq/definitions.sh');
@@ -44,13 +71,11 @@ function generateDefinitions(vars: Record<string, string>): Definitions {
 }
 
 const definitions = generateDefinitions(env);
-const rename = (user: string) => login[user as keyof typeof login] ?? user;
-const url = (user: keyof typeof login | 'admin') =>
-  user === 'admin'
-    ? urlAs(env.BROKER_ADMIN_USER, env.BROKER_ADMIN_PASSWORD)
-    : urlAs(login[user], user === 'recipes' ? env.RECIPES_AMQP_PASSWORD : env.COMMENTS_AMQP_PASSWORD);
+const rename = (user: string) => login[user as Service] ?? user;
+const url = (user: Service | 'admin') =>
+  user === 'admin' ? urlAs(env.BROKER_ADMIN_USER, env.BROKER_ADMIN_PASSWORD) : urlAs(login[user], passwords[user]);
 
-async function canLogIn(user: keyof typeof login | 'admin'): Promise<boolean> {
+async function canLogIn(user: Service | 'admin'): Promise<boolean> {
   try {
     await (await amqp.connect(url(user))).close();
     return true;
@@ -61,6 +86,7 @@ async function canLogIn(user: keyof typeof login | 'admin'): Promise<boolean> {
 
 let database: InboxDatabase;
 let run: TestConsumer | undefined;
+let gateway: GatewayReader | undefined;
 
 beforeAll(async () => {
   database = await openInboxDatabase();
@@ -71,18 +97,23 @@ beforeAll(async () => {
   };
   await brokerAdmin.importDefinitions(renamed);
   // The import may finish asynchronously.
-  await waitFor(async () => ((await canLogIn('comments')) && (await canLogIn('admin')) ? true : undefined), {
-    what: 'the imported users',
-  });
+  const imported = async () => {
+    for (const user of ['recipes', 'comments', 'gateway', 'admin'] as const) if (!(await canLogIn(user))) return;
+    return true;
+  };
+  await waitFor(imported, { what: 'the imported users' });
 }, 60_000);
 
 afterAll(async () => {
-  for (const user of [env.BROKER_ADMIN_USER, login.recipes, login.comments])
+  for (const user of [env.BROKER_ADMIN_USER, ...Object.values(login)])
     await brokerAdmin.deleteUser(user).catch(() => undefined);
+  await deleteBrokerTopology(prefix);
   await database?.close();
 }, 60_000);
 
 afterEach(async () => {
+  await gateway?.stop();
+  gateway = undefined;
   await run?.stop();
   run = undefined;
 });
@@ -100,8 +131,42 @@ async function startComments(behaviour: (eventId: string) => void = () => undefi
   return run;
 }
 
+interface GatewayReader {
+  /** Every entry the reader handed on: trusted events, and what it skipped with the reason. */
+  entries: StreamEntry[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The gateway's live stream reader as compose configures it (gateway/src/config.ts over its
+ * login and EVENT_PUBLISHERS, renamed for this run): it declares and binds the stream, writes
+ * its mark and reads on. Resolves once it knows its position, which needs all of that.
+ */
+async function startGatewayReader(): Promise<GatewayReader> {
+  const publishers = environmentOf(loadCompose().services.gateway!).EVENT_PUBLISHERS!.split(',').map(rename);
+  const config = loadGatewayConfig({
+    AMQP_URL: url('gateway'),
+    AMQP_PREFIX: prefix,
+    EVENT_PUBLISHERS: publishers.join(','),
+    // Small, as the gateway's own stream tests: the defaults' gigabytes are for a real deployment.
+    SUBSCRIPTION_STREAM_MAX_BYTES: '50000000',
+    SUBSCRIPTION_STREAM_SEGMENT_BYTES: '1000000',
+  });
+  const settings = subscriptionBrokerOf(config)!;
+  const broker = new Broker({ url: settings.url, logger });
+  const trust = { publishers: settings.publishers, login: amqpUser(settings.url) };
+  const names = streamNames(settings.prefix);
+  const reader = new StreamReader({ broker, names, retention: settings.retention, trust, logger });
+  const entries: StreamEntry[] = [];
+  reader.onEntry((entry) => void entries.push(entry));
+  gateway = { entries, stop: () => broker.close() };
+  await broker.start();
+  expect(await reader.whenPositioned(15_000), reader.problem).toBeTypeOf('number');
+  return gateway;
+}
+
 /** What the broker answers when `user` tries `attempt` on a channel of its own: 'ok', or the error. */
-async function tryAs(user: 'recipes' | 'comments', attempt: (channel: amqp.ConfirmChannel) => Promise<unknown>) {
+async function tryAs(user: Service, attempt: (channel: amqp.ConfirmChannel) => Promise<unknown>) {
   const connection = await amqp.connect(url(user));
   connection.on('error', () => undefined);
   let refusal: unknown;
@@ -117,9 +182,9 @@ async function tryAs(user: 'recipes' | 'comments', attempt: (channel: amqp.Confi
   }
 }
 
-function publishTo(exchange: string) {
+function publishTo(exchange: string, body = '{}', userId?: string) {
   return async (channel: amqp.ConfirmChannel) => {
-    channel.publish(exchange, 'recipe.created', Buffer.from('{}'), { messageId: crypto.randomUUID() });
+    channel.publish(exchange, 'recipe.created', Buffer.from(body), { messageId: crypto.randomUUID(), userId });
     await channel.waitForConfirms();
   };
 }
@@ -130,11 +195,13 @@ describe('docker/rabbitmq/definitions.sh', () => {
       { name: env.BROKER_ADMIN_USER, password: env.BROKER_ADMIN_PASSWORD, tags: ['administrator'] },
       { name: 'recipes', password: env.RECIPES_AMQP_PASSWORD, tags: [] },
       { name: 'comments', password: env.COMMENTS_AMQP_PASSWORD, tags: [] },
+      { name: 'gateway', password: env.GATEWAY_AMQP_PASSWORD, tags: [] },
     ]);
     expect(definitions.permissions).toEqual([
       { user: env.BROKER_ADMIN_USER, vhost: '/', configure: '.*', write: '.*', read: '.*' },
       { user: 'recipes', vhost: '/', ...brokerPermissions(prefix, 'recipes', 'comments') },
       { user: 'comments', vhost: '/', ...brokerPermissions(prefix, 'comments', 'recipes') },
+      { user: 'gateway', vhost: '/', ...gatewayBrokerPermissions(prefix) },
     ]);
   });
 
@@ -145,10 +212,12 @@ describe('docker/rabbitmq/definitions.sh', () => {
       { name: composed.BROKER_ADMIN_USER, password: composed.BROKER_ADMIN_PASSWORD },
       { name: 'recipes', password: composed.RECIPES_AMQP_PASSWORD },
       { name: 'comments', password: composed.COMMENTS_AMQP_PASSWORD },
+      { name: 'gateway', password: composed.GATEWAY_AMQP_PASSWORD },
     ]);
     expect(permissions.slice(1)).toEqual([
       { user: 'recipes', vhost: '/', ...brokerPermissions('potluck', 'recipes', 'comments') },
       { user: 'comments', vhost: '/', ...brokerPermissions('potluck', 'comments', 'recipes') },
+      { user: 'gateway', vhost: '/', ...gatewayBrokerPermissions('potluck') },
     ]);
   });
 
@@ -156,7 +225,9 @@ describe('docker/rabbitmq/definitions.sh', () => {
     const refused = (vars: Record<string, string>) => () => generateDefinitions({ ...env, ...vars });
     expect(refused({ RECIPES_AMQP_PASSWORD: '' })).toThrow();
     expect(refused({ COMMENTS_AMQP_PASSWORD: 'a"b' })).toThrow();
+    expect(refused({ GATEWAY_AMQP_PASSWORD: '' })).toThrow();
     expect(refused({ BROKER_ADMIN_USER: 'recipes' })).toThrow();
+    expect(refused({ BROKER_ADMIN_USER: 'gateway' })).toThrow();
     expect(refused({ AMQP_PREFIX: 'a b' })).toThrow();
   });
 });
@@ -225,5 +296,45 @@ describe('the compose broker users, on a real broker', () => {
     });
     expect(parked).toMatchObject({ messageId: event.id, reason: 'untrusted-publisher' });
     expect(await run!.appliedCount(event.id)).toBe(0);
+  });
+
+  it('let the gateway read into its stream the events the services publish under their logins, and only those', async () => {
+    const { entries } = await startGatewayReader();
+    const recipeEvent = recipeEventFixture('recipe.created', crypto.randomUUID(), 1);
+    const commentEvent = commentEventFixture('comment.added', crypto.randomUUID());
+    const relay = await startTestRelay({ databaseUrl: database.url, brokerUrl: url('recipes'), prefix });
+    try {
+      await commitToOutbox(database.pool, [recipeEvent]);
+      const comment = publishTo(names.exchange('comments'), JSON.stringify(commentEvent), login.comments);
+      expect(await tryAs('comments', comment)).toBe('ok');
+      // What the gateway's own login writes into its stream (through the marks exchange) is no event.
+      const forged = recipeEventFixture('recipe.created', crypto.randomUUID(), 1);
+      const marks = streamNames(prefix).marks;
+      expect(await tryAs('gateway', publishTo(marks, JSON.stringify(forged), login.gateway))).toBe('ok');
+      await waitFor(() => (entries.length >= 3 ? true : undefined), { what: 'three stream entries' });
+    } finally {
+      await relay.stop();
+    }
+    const events = entries.flatMap((entry) => (entry.kind === 'event' ? [entry.event.id] : []));
+    expect(events.sort()).toEqual([recipeEvent.id, commentEvent.id].sort());
+    expect(entries.filter((entry) => entry.kind === 'skipped')).toHaveLength(1);
+  });
+
+  it('refuse the gateway everything but its stream: publishing events, the services’ queues, other queues', async () => {
+    await startComments();
+    await startGatewayReader();
+    const { workQueue, parkingQueue } = run!.topology;
+    const attempts: Record<string, (channel: amqp.ConfirmChannel) => Promise<unknown>> = {
+      'publish to recipes’ exchange': publishTo(names.exchange('recipes')),
+      'publish to comments’ exchange': publishTo(names.exchange('comments')),
+      'publish through the default exchange': publishTo(''),
+      'consume a work queue': (channel) => channel.consume(workQueue, () => undefined),
+      'read a parking queue': (channel) => channel.get(parkingQueue),
+      'purge a work queue': (channel) => channel.purgeQueue(workQueue),
+      'declare another queue': (channel) => channel.assertQueue(`${prefix}.gateway.other`),
+      'bind a work queue': (channel) => channel.bindQueue(workQueue, names.exchange('comments'), '#'),
+    };
+    for (const [what, attempt] of Object.entries(attempts))
+      expect(await tryAs('gateway', attempt), what).toMatch(/ACCESS_REFUSED/);
   });
 });

@@ -7,11 +7,12 @@ import { parseEnv } from '@potluck/service';
 import { copiedFromContext, runtimeImage } from '../../../docker/test/runtimeImage.js';
 import { dockerfileStages, existsInRepo, isDirectoryInRepo } from '../../../docker/test/stackFiles.js';
 import { gatewayEnvSchema } from '../../../gateway/src/config.js';
+import { gatewayBrokerPermissions } from '../../../gateway/src/subscriptions/streamTopology.js';
 import { devTokenEnvSchema } from '../../../scripts/devTokens.js';
 import { seedEnvSchema } from '../../../scripts/seedConfig.js';
 import { commentsEnvSchema } from '../../../subgraphs/comments/src/config.js';
 import { recipesEnvSchema } from '../../../subgraphs/recipes/src/config.js';
-import { localSecrets } from '../overlays/local/secrets.js';
+import { BROKER_ADMIN, localSecrets } from '../overlays/local/secrets.js';
 import {
   allContainers,
   byKind,
@@ -50,6 +51,13 @@ const SCHEMA_OF_ENTRY: Record<string, z.ZodObject> = {
 };
 /** The commands fill in what they do not need (commandEnv in packages/service/src/cli/commands.ts). */
 const COMMAND_DEFAULTS = { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', DATABASE_URL: 'postgresql://u@127.0.0.1/x' };
+
+/** Each service's RabbitMQ user, by the name of the secret holding its login, with the permissions its code needs. */
+const BROKER_USERS = {
+  'recipes-amqp': { username: 'recipes', permissions: brokerPermissions('potluck', 'recipes', 'comments') },
+  'comments-amqp': { username: 'comments', permissions: brokerPermissions('potluck', 'comments', 'recipes') },
+  'gateway-amqp': { username: 'gateway', permissions: gatewayBrokerPermissions('potluck') },
+};
 
 /** Stand-ins for secret values, shaped as the real ones are (a CloudNativePG `uri`, a password). */
 const SECRET_STAND_INS: Record<string, string> = {
@@ -202,6 +210,19 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s: what the processes are given', 
       expect(login?.valueFrom?.secretKeyRef.name, `${name} logs in as itself`).toBe(`${name}-amqp`);
     }
   });
+
+  it('gives the gateway a broker login of its own for subscriptions, delivering only the subgraphs’ events', () => {
+    const [gateway, ...more] = workloads.filter(({ name }) => name === 'gateway');
+    expect(more).toEqual([]);
+    const container = gateway!.pod.spec.containers[0]!;
+    const env = environmentOf(container, objects);
+    expect(env.AMQP_URL, 'subscriptions need AMQP_URL').toMatch(/^amqp:\/\//);
+    const login = container.env?.find((variable) => variable.name === 'AMQP_USERNAME');
+    expect(login?.valueFrom?.secretKeyRef.name).toBe('gateway-amqp');
+    expect(env.EVENT_PUBLISHERS?.split(',').sort()).toEqual(['comments', 'recipes']);
+    const subgraph = workloads.find(({ name }) => name === 'recipes')!.pod.spec.containers[0]!;
+    expect(env.AMQP_PREFIX).toBe(envValue(subgraph, 'AMQP_PREFIX'));
+  });
 });
 
 describe('deploy/k8s/overlays/local: its secrets (secrets.ts)', () => {
@@ -241,19 +262,20 @@ describe('deploy/k8s/overlays/local: its secrets (secrets.ts)', () => {
 
   it('gives RabbitMQ the services’ users with the passwords of their secrets and exactly the permissions the services need', () => {
     const definitions = JSON.parse(byName.get('potluck-rabbitmq-definitions')!['definitions.json']!);
-    for (const [service, producer] of [
-      ['recipes', 'comments'],
-      ['comments', 'recipes'],
-    ] as const) {
-      const user = definitions.users.find((candidate: { name: string }) => candidate.name === service);
-      expect(user.password).toBe(byName.get(`${service}-amqp`)!.password);
+    for (const [secretName, { username, permissions }] of Object.entries(BROKER_USERS)) {
+      expect(byName.get(secretName)?.username, secretName).toBe(username);
+      const user = definitions.users.find((candidate: { name: string }) => candidate.name === username);
+      expect(user.password).toBe(byName.get(secretName)!.password);
       expect(user.tags).toEqual([]);
       const { vhost, configure, write, read } = definitions.permissions.find(
-        (permission: { user: string }) => permission.user === service,
+        (permission: { user: string }) => permission.user === username,
       );
       expect(vhost).toBe('/');
-      expect({ configure, write, read }).toEqual(brokerPermissions('potluck', service, producer));
+      expect({ configure, write, read }, username).toEqual(permissions);
     }
+    expect(definitions.users.map((user: { name: string }) => user.name).sort()).toEqual(
+      [BROKER_ADMIN, ...Object.values(BROKER_USERS).map(({ username }) => username)].sort(),
+    );
   });
 });
 
@@ -265,6 +287,7 @@ describe('deploy/k8s/overlays/production: the operators’ resources and the sec
   const CREATED_BY_HAND: Record<string, string[]> = {
     'recipes-amqp': ['username', 'password'],
     'comments-amqp': ['username', 'password'],
+    'gateway-amqp': ['username', 'password'],
     'potluck-internal-auth': ['secret'],
   };
 
@@ -294,19 +317,21 @@ describe('deploy/k8s/overlays/production: the operators’ resources and the sec
   it('makes the broker users from those secrets, with exactly the permissions the services need', () => {
     const users = byKind(objects, 'User');
     const permissions = byKind(objects, 'Permission');
-    expect(users.map((user) => user.spec.importCredentialsSecret.name).sort()).toEqual([
-      'comments-amqp',
-      'recipes-amqp',
-    ]);
-    for (const [service, producer] of [
-      ['recipes', 'comments'],
-      ['comments', 'recipes'],
-    ] as const) {
-      const user = users.find((candidate) => candidate.spec.importCredentialsSecret.name === `${service}-amqp`)!;
+    expect(users.map((user) => user.spec.importCredentialsSecret.name).sort()).toEqual(
+      Object.keys(BROKER_USERS).sort(),
+    );
+    for (const [secretName, { username, permissions: needed }] of Object.entries(BROKER_USERS)) {
+      const user = users.find((candidate) => candidate.spec.importCredentialsSecret.name === secretName)!;
       const permission = permissions.find((candidate) => candidate.spec.userReference.name === user.metadata.name)!;
       expect(permission.spec.vhost).toBe('/');
-      expect(permission.spec.permissions).toEqual(brokerPermissions('potluck', service, producer));
+      expect(permission.spec.permissions, secretName).toEqual(needed);
       expect(user.spec.rabbitmqClusterReference.name).toBe(byKind(objects, 'RabbitmqCluster')[0]!.metadata.name);
+      const command = deploying
+        .split('\n')
+        .find((line) => line.includes(`kubectl create secret generic ${secretName}`));
+      expect(command, `docs/deploying.md: ${secretName} names the user ${username}`).toContain(
+        `--from-literal=username=${username} `,
+      );
     }
   });
 });

@@ -4,8 +4,9 @@ import { canConnect, INGRESS_CONTROLLER, OUTSIDE, podsOf, PROMETHEUS, type Endpo
 
 /**
  * The network policies of each overlay, read as the API server reads them (networkPolicy.ts):
- * only the gateway reaches the subgraphs, only the services (and their commands) reach
- * Postgres and RabbitMQ, each service only its own database where there is one per service.
+ * only the gateway reaches the subgraphs, only the subgraphs (and their commands) reach
+ * Postgres, each only its own database where there is one per service, and only they and the
+ * gateway (its subscription stream) reach RabbitMQ.
  */
 type Connection = [from: string, to: string, port: number];
 
@@ -62,7 +63,7 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s: network policies', (overlay) =>
     expect(canConnect(objects, PROMETHEUS, pod('recipes'), 4001), 'prometheus → recipes API').toBe(false);
   });
 
-  it('lets only the subgraphs and their commands reach their database and the broker', () => {
+  it('lets only the subgraphs and their commands reach their database, and them and the gateway the broker', () => {
     const allowed: Connection[] = [
       ['recipes', databaseOf('recipes'), 5432],
       ['comments', databaseOf('comments'), 5432],
@@ -72,11 +73,13 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s: network policies', (overlay) =>
       ['comments', 'potluck-rabbitmq', 5672],
       ['recipes-parked', 'potluck-rabbitmq', 5672],
       ['comments-parked-requeue', 'potluck-rabbitmq', 5672],
+      ['gateway', 'potluck-rabbitmq', 5672],
     ];
     for (const connection of allowed) expect(connect(connection), connection.join(' → ')).toBe(true);
     const denied: Connection[] = [
       ['gateway', databaseOf('recipes'), 5432],
-      ['gateway', 'potluck-rabbitmq', 5672],
+      ['gateway', databaseOf('comments'), 5432],
+      ['gateway', 'potluck-rabbitmq', 15672],
       ['recipes-parked', databaseOf('recipes'), 5432],
       ['recipes-replay', 'potluck-rabbitmq', 5672],
     ];

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { devAuth } from '@potluck/identity';
-import { brokerPermissions } from '@potluck/messaging';
+import { brokerPermissions, type BrokerPermissions } from '@potluck/messaging';
+import { gatewayBrokerPermissions } from '../../../../gateway/src/subscriptions/streamTopology.js';
 
 /**
  * The local overlay's secrets, fresh random values every run, printed as one JSON list for
@@ -33,6 +34,8 @@ export interface LocalSecretInputs {
 
 export const SERVICES = { recipes: 'comments', comments: 'recipes' } as const;
 export const BROKER_ADMIN = 'potluck-admin';
+/** Every service's RabbitMQ user: the subgraphs', and the gateway's for its subscription stream. */
+type BrokerLogin = keyof typeof SERVICES | 'gateway';
 
 function secret(name: string, stringData: Record<string, string>): Secret {
   return {
@@ -45,31 +48,29 @@ function secret(name: string, stringData: Record<string, string>): Secret {
 }
 
 /** RabbitMQ definitions with the admin and one user per service, as docker/rabbitmq/definitions.sh writes them. */
-function brokerDefinitions(prefix: string, admin: string, passwords: Record<keyof typeof SERVICES, string>) {
+function brokerDefinitions(prefix: string, admin: string, passwords: Record<BrokerLogin, string>) {
+  const permissions: Record<BrokerLogin, BrokerPermissions> = {
+    recipes: brokerPermissions(prefix, 'recipes', SERVICES.recipes),
+    comments: brokerPermissions(prefix, 'comments', SERVICES.comments),
+    gateway: gatewayBrokerPermissions(prefix),
+  };
+  const logins = Object.keys(permissions) as BrokerLogin[];
   return {
     vhosts: [{ name: '/' }],
     users: [
       { name: BROKER_ADMIN, password: admin, tags: ['administrator'] },
-      ...Object.keys(SERVICES).map((service) => ({
-        name: service,
-        password: passwords[service as keyof typeof SERVICES],
-        tags: [],
-      })),
+      ...logins.map((name) => ({ name, password: passwords[name], tags: [] })),
     ],
     permissions: [
       { user: BROKER_ADMIN, vhost: '/', configure: '.*', write: '.*', read: '.*' },
-      ...Object.entries(SERVICES).map(([service, producer]) => ({
-        user: service,
-        vhost: '/',
-        ...brokerPermissions(prefix, service, producer),
-      })),
+      ...logins.map((user) => ({ user, vhost: '/', ...permissions[user] })),
     ],
   };
 }
 
 export function localSecrets({ amqpPrefix, password, devAuthJson }: LocalSecretInputs): Secret[] {
   const db = { recipes: password(), comments: password() };
-  const amqp = { recipes: password(), comments: password() };
+  const amqp = { recipes: password(), comments: password(), gateway: password() };
   const admin = password();
   return [
     secret('potluck-postgres', { password: password() }),
@@ -84,6 +85,7 @@ export function localSecrets({ amqpPrefix, password, devAuthJson }: LocalSecretI
         secret(`${service}-amqp`, { username: service, password: amqp[service] }),
       ];
     }),
+    secret('gateway-amqp', { username: 'gateway', password: amqp.gateway }),
     secret('potluck-rabbitmq-admin', { username: BROKER_ADMIN, password: admin }),
     secret('potluck-rabbitmq-definitions', {
       'definitions.json': JSON.stringify(brokerDefinitions(amqpPrefix, admin, amqp), null, 2),
