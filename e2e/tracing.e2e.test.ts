@@ -99,3 +99,37 @@ it('shows a createRecipe as one trace: gateway, recipes and its SQL, publish, th
   const consumedLine = stack.logs.find((line) => line.startsWith('[comments]') && line.includes('"event consumed"'));
   expect(consumedLine, 'the consumer’s log line leads to the trace').toContain(`"trace_id":"${entry.traceId}"`);
 });
+
+it('keeps a GET query’s variables out of spans and the request log, and cuts long attribute values', async () => {
+  const secret = `secret-${randomBytes(6).toString('hex')}@example.com`;
+  // A long query the gateway refuses (unknown fields): its text would be one huge graphql.source.
+  const unknownFields = Array.from({ length: 400 }, (_, index) => `unknownField${index}WithALongName`).join(' ');
+  const query = `query LongAndSecret($t: String) { recipes(first: 1, filter: { titleContains: $t }) { totalCount ${unknownFields} } }`;
+  const url = new URL(stack.gatewayUrl);
+  url.searchParams.set('query', query);
+  url.searchParams.set('variables', JSON.stringify({ t: secret }));
+  const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+  expect(response.status).toBe(400);
+
+  const server = await waitFor(
+    () =>
+      receiver.spans.find((span) => span.service === 'gateway' && span.kind === SERVER && span.name.startsWith('GET')),
+    { what: 'the gateway’s GET span' },
+  );
+  const parse = await waitFor(
+    () =>
+      receiver.spans.find(
+        (span) => span.traceId === server.traceId && typeof span.attributes['graphql.source'] === 'string',
+      ),
+    { what: 'the GET request’s graphql.source' },
+  );
+  expect(String(parse.attributes['graphql.source']).length).toBe(4096);
+  for (const span of receiver.spans.filter((candidate) => candidate.traceId === server.traceId)) {
+    expect(JSON.stringify(span.attributes), span.name).not.toContain(secret.slice(0, 12));
+    expect(JSON.stringify(span.attributes), span.name).not.toContain('variables');
+  }
+  const logLines = stack.logs.filter((line) => line.startsWith('[gateway]') && line.includes('"GET"'));
+  expect(logLines.length).toBeGreaterThan(0);
+  expect(logLines.join('\n')).not.toContain(secret.slice(0, 12));
+  expect(logLines.join('\n')).not.toContain('variables=');
+});

@@ -70,6 +70,14 @@ export const telemetryEnvSchema = z.object({
     .default('parentbased_always_on'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int('must be a whole number').min(1).max(60_000).default(5000),
+  // The specification's default is no limit: one refused 900 KB query would then be a 900 KB
+  // attribute (graphql.source), and a queue of such spans gigabytes.
+  OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(32)
+    .max(1_048_576)
+    .default(4096),
 });
 
 export interface TelemetryConfig {
@@ -83,6 +91,8 @@ export interface TelemetryConfig {
   /** The ratio of the `traceidratio` samplers. */
   samplerRatio: number;
   scheduleDelayMs: number;
+  /** Longer string attribute values are cut to this many characters. */
+  attributeValueLengthLimit: number;
 }
 
 /** Values that may hold credentials, never echoed in an error. */
@@ -122,5 +132,6 @@ export function loadTelemetryConfig(env: Env, serviceName: string): Readonly<Tel
     sampler: parsed.OTEL_TRACES_SAMPLER,
     samplerRatio: parsed.OTEL_TRACES_SAMPLER_ARG ?? 1,
     scheduleDelayMs: parsed.OTEL_BSP_SCHEDULE_DELAY,
+    attributeValueLengthLimit: parsed.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   });
 }

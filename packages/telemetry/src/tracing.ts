@@ -66,6 +66,7 @@ async function startSdk(config: TelemetryConfig & { tracesUrl: string }, options
     ),
     autoDetectResources: false,
     sampler: entryPointsOnly(samplerOf(config)),
+    spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
     spanProcessors: [
       new BatchSpanProcessor({ exporter: exporterOf(config), scheduledDelayMillis: config.scheduleDelayMs }),
     ],

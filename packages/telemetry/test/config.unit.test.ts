@@ -22,6 +22,7 @@ describe('the OpenTelemetry variables', () => {
       sampler: 'parentbased_always_on',
       samplerRatio: 1,
       scheduleDelayMs: 5000,
+      attributeValueLengthLimit: 4096,
     });
   });
 
@@ -42,7 +43,7 @@ describe('the OpenTelemetry variables', () => {
     expect(loadTelemetryConfig(env, 'gateway').tracesUrl).toBeUndefined();
   });
 
-  it('read the service name, the protocol, headers, resource attributes, the sampler and the batch delay', () => {
+  it('read the service name, the protocol, headers, resource attributes, the sampler, the batch delay and the attribute length limit', () => {
     const config = loadTelemetryConfig(
       {
         OTEL_SERVICE_NAME: 'recipes-eu-1',
@@ -52,6 +53,7 @@ describe('the OpenTelemetry variables', () => {
         OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
         OTEL_TRACES_SAMPLER_ARG: '0.25',
         OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '1024',
       },
       'recipes',
     );
@@ -63,6 +65,7 @@ describe('the OpenTelemetry variables', () => {
       sampler: 'parentbased_traceidratio',
       samplerRatio: 0.25,
       scheduleDelayMs: 200,
+      attributeValueLengthLimit: 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

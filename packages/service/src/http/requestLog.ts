@@ -40,7 +40,7 @@ function levelOf(req: IncomingMessage, res: ServerResponse, error?: Error) {
 }
 
 /**
- * One JSON line per HTTP request (pino-http): request id, method, URL, status, duration,
+ * One JSON line per HTTP request (pino-http): request id, method, path, status, duration,
  * and for GraphQL the operation name and the errors' codes and messages. Assigns the
  * request id first (see `assignRequestId`). Headers are not logged: they carry credentials.
  */
@@ -51,7 +51,8 @@ export function requestLogger(logger: Logger): RequestHandler {
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     customLogLevel: levelOf,
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      // The path only: a GET /graphql carries the query and its variables in the query string.
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\?.*$/s, '') }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     // A 503 from a health probe is an answer, not a failure: no invented error with a stack.
