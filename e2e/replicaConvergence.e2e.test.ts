@@ -124,6 +124,10 @@ it(
     const delivery = await deliveryReport(stack, consumed);
     console.log(`consumed: ${delivery.applied} applied, ${delivery.duplicates} duplicates skipped`);
     expect(delivery.problems).toEqual([]);
+    expect(
+      delivery.applied,
+      'the consumers logged what they applied (else no double application could be seen)',
+    ).toBeGreaterThan(0);
     expect(delivery.duplicates, 'the crash points made redeliveries, and the inbox skipped them').toBeGreaterThan(0);
   },
   seconds * 1000 + 300_000,
