@@ -105,7 +105,102 @@ async function untilLive(live: LiveSubscription, recipeId: string): Promise<numb
   return probes;
 }
 
+/** One sample of the gateway's `/metrics` (0 when absent). */
+async function metric(name: string, labels: Record<string, string> = {}, url = stack.gatewayUrl): Promise<number> {
+  const families = parsePrometheusText(await (await fetch(new URL('/metrics', url))).text());
+  return sampleValue(families, name, labels) ?? 0;
+}
+
+describe('subscription metrics', () => {
+  it('count subscriptions by field and transport, connections, deliveries and their latency, and endings', async () => {
+    const active = (transport: Transport) =>
+      metric('potluck_gateway_subscriptions_active', { field: 'commentAdded', transport });
+    const connections = (transport: Transport) =>
+      metric('potluck_gateway_subscription_connections_active', { transport });
+    const delivered = () => metric('potluck_gateway_subscription_events_delivered_total', { field: 'commentAdded' });
+    const timed = () => metric('potluck_gateway_subscription_delivery_seconds_count', { field: 'commentAdded' });
+    const completed = () => metric('potluck_gateway_subscriptions_ended_total', { reason: 'complete' });
+    const before = {
+      ws: await active('ws'),
+      sse: await active('sse'),
+      wsConnections: await connections('ws'),
+      sseConnections: await connections('sse'),
+      delivered: await delivered(),
+      timed: await timed(),
+      completed: await completed(),
+    };
+    expect(await metric('potluck_gateway_subscription_stream_connected')).toBe(1);
+
+    const recipeId = await newRecipe();
+    const live = TRANSPORTS.map((transport) => commentsOn(transport, recipeId));
+    await untilAllLive(live, recipeId);
+    await comment(recipeId, 'measured');
+    await Promise.all(live.map((subscription) => waitFor(() => texts(subscription).includes('measured') || undefined)));
+    const payloads = live.reduce((sum, subscription) => sum + subscription.payloads.length, 0);
+    expect({
+      ws: (await active('ws')) - before.ws,
+      sse: (await active('sse')) - before.sse,
+      wsConnections: (await connections('ws')) - before.wsConnections,
+      sseConnections: (await connections('sse')) - before.sseConnections,
+      delivered: (await delivered()) - before.delivered,
+      timed: (await timed()) - before.timed,
+    }).toEqual({ ws: 1, sse: 1, wsConnections: 1, sseConnections: 1, delivered: payloads, timed: payloads });
+    const slowest = await metric('potluck_gateway_subscription_delivery_seconds_bucket', {
+      field: 'commentAdded',
+      le: '+Inf',
+    });
+    expect(slowest).toBeGreaterThanOrEqual(payloads);
+
+    await Promise.all(live.map((subscription) => subscription.close()));
+    await waitFor(
+      async () => ((await active('ws')) === before.ws && (await active('sse')) === before.sse) || undefined,
+      {
+        what: 'the subscriptions to be counted closed',
+      },
+    );
+    expect((await completed()) - before.completed).toBe(2);
+    expect((await connections('ws')) - before.wsConnections).toBe(0);
+    expect((await connections('sse')) - before.sseConnections).toBe(0);
+  });
+});
+
+/** The claims of a JWT, unchecked: what the test itself signed. */
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+
 describe.each(TRANSPORTS)('subscriptions over %s', (transport) => {
+  it('ends at the token’s expiry with TOKEN_EXPIRED and the cursor to resume from with a fresh token', async () => {
+    const recipeId = await newRecipe();
+    const expiring = await stack.identities.token(undefined, { lifetimeSeconds: 8 });
+    const expiresAt = claimsOf(expiring).exp * 1000;
+    const endedBefore = await metric('potluck_gateway_subscriptions_ended_total', { reason: 'token_expired' });
+    const live = commentsOn(transport, recipeId, undefined, { authorization: `Bearer ${expiring}` });
+    const probes = await untilLive(live, recipeId);
+    await live.ended(20_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
+    const [error, ...others] = errorsOf(live);
+    expect(others).toEqual([]);
+    // Over SSE the error comes as a last payload without data.
+    const delivered = live.payloads.filter((payload) => payload.data);
+    expect(delivered).toHaveLength(probes);
+    expect(error!.extensions).toEqual({
+      code: 'TOKEN_EXPIRED',
+      expiredAt: new Date(expiresAt).toISOString(),
+      cursor: cursors({ ...live, payloads: delivered }).at(-1),
+    });
+    expect(error!.message).toContain(new Date(expiresAt).toISOString());
+    expect(await metric('potluck_gateway_subscriptions_ended_total', { reason: 'token_expired' })).toBe(
+      endedBefore + 1,
+    );
+
+    await comment(recipeId, 'while signing in again');
+    const fresh = await stack.identities.bearer();
+    const resumed = commentsOn(transport, recipeId, error!.extensions!.cursor as string, fresh);
+    await resumed.received(1);
+    expect(texts(resumed)).toEqual(['while signing in again']);
+    await resumed.close();
+  });
+
   it('delivers each comment on the recipe in order, with fields from both subgraphs', async () => {
     const recipeId = await newRecipe(`Soup over ${transport}`);
     const live = commentsOn(transport, recipeId);
@@ -435,6 +530,7 @@ describe('a broker outage', () => {
     await waitFor(() => stack.logs.slice(logged).find((line) => /^\[gateway\].*broker disconnected/.test(line)), {
       what: 'the gateway to notice the cut',
     });
+    expect(await metric('potluck_gateway_subscription_stream_connected')).toBe(0);
     proxy.restore();
     await comment(recipeId, 'after the cut');
     for (const [index, subscription] of live.entries()) {
@@ -446,6 +542,7 @@ describe('a broker outage', () => {
       ]);
       expect(subscription.ending).toBeUndefined();
     }
+    expect(await metric('potluck_gateway_subscription_stream_connected')).toBe(1);
     await Promise.all(live.map((subscription) => subscription.close()));
   });
 });

@@ -2,6 +2,8 @@ import { Registry } from 'prom-client';
 import { eventSyncGauges, messagingMetrics } from '@potluck/messaging';
 import { createLogger, graphqlRequestMetrics } from '@potluck/service';
 import { subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
+import { entityCacheMetrics } from '../../gateway/src/entityCache/cacheMetrics.js';
+import { subscriptionMetrics } from '../../gateway/src/subscriptions/metrics.js';
 
 /**
  * Every metric family Potluck's own code registers (the gateway's and a subgraph's, not
@@ -12,6 +14,8 @@ export async function potluckMetricTypes(): Promise<Map<string, string>> {
   const registry = new Registry();
   graphqlRequestMetrics(registry, []);
   subgraphCallMetrics(registry);
+  entityCacheMetrics(registry, { bytes: () => 0, entries: () => 0, serving: () => false });
+  subscriptionMetrics(registry);
   messagingMetrics(registry);
   const probes = {
     outboxStats: async () => ({ backlog: 0, oldestAgeMs: 0 }),

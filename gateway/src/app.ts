@@ -23,8 +23,9 @@ import {
   type RunningService,
   type ServiceMetrics,
 } from '@potluck/service';
-import { subgraphTimeoutMs, subscriptionBrokerOf, urlOverrides, type GatewayConfig } from './config.js';
+import { entityCacheOf, subgraphTimeoutMs, subscriptionBrokerOf, urlOverrides, type GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
+import { createEntityCache, type GatewayEntityCache } from './entityCache/index.js';
 import { IDE_DIST } from './ide/ideDist.js';
 import { demoUsersOf } from './ide/demoUsers.js';
 import { ideRoutes } from './ide/ideRoutes.js';
@@ -103,6 +104,7 @@ function createGateway(
   credentials: GatewayCredentialSigner,
   logger: Logger,
   metrics: ServiceMetrics | undefined,
+  cache: GatewayEntityCache | undefined,
 ) {
   const overrides = urlOverrides(config);
   const timerFor = metrics && subgraphCallMetrics(metrics.registry);
@@ -121,6 +123,7 @@ function createGateway(
         logger,
         credentials,
         timer: timerFor?.(name),
+        cache: cache?.fetchFor(name),
       }),
   });
 }
@@ -139,7 +142,12 @@ export async function startGateway(
   const userAuth = userAuthOf(config);
   const credentials = createGatewayCredentialSigner(internalAuthSecretOf(config));
   const metrics = await createServiceMetrics(config, config.OPERATIONS_DIR);
-  const gateway = federatedGateway(createGateway(config, source, subgraphFetch, credentials, logger, metrics), logger);
+  const cacheSettings = entityCacheOf(config);
+  const cache = cacheSettings && createEntityCache(cacheSettings, metrics?.registry, logger);
+  const gateway = federatedGateway(
+    createGateway(config, source, subgraphFetch, credentials, logger, metrics, cache),
+    logger,
+  );
   const verify = createUserTokenVerifier(userAuth.settings, userAuth.keys);
   const guard = userTokens(verify);
   const subscriptions = await startSubscriptions({
@@ -162,7 +170,9 @@ export async function startGateway(
     corsOrigins: config.CORS_ORIGINS,
     format: createErrorFormatter(logger, { exposeInternals: config.STACKTRACES }),
     logger,
+    registry: metrics?.registry,
   });
+  if (cache && subscriptions.events) cache.follow(subscriptions.events);
   const ide = await ideRoutes({
     distDir: IDE_DIST,
     operationsDir: config.OPERATIONS_DIR,

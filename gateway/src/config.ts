@@ -38,6 +38,13 @@ const subscriptionEnv = {
   SUBSCRIPTION_MAX_UNSENT_BYTES: count(1024 * 1024),
 };
 
+/** The entity cache (docs/caching.md): off by default; on, it needs AMQP_URL (the event stream invalidates it). */
+const entityCacheEnv = {
+  ENTITY_CACHE: envVar.boolean(false),
+  ENTITY_CACHE_MAX_BYTES: count(64 * 1024 * 1024),
+  ENTITY_CACHE_TTL_MS: envVar.milliseconds(5 * 60_000),
+};
+
 const schema = z.object({
   POTLUCK_MODE: envVar.mode(),
   HOST: z.string().default('0.0.0.0'),
@@ -76,6 +83,7 @@ const schema = z.object({
   CORS_ORIGINS: corsOriginsVar(),
   APOLLO_TELEMETRY: envVar.boolean(false),
   ...subscriptionEnv,
+  ...entityCacheEnv,
   ...httpServerEnv,
   ...userAuthEnv,
   ...metricsEnv,
@@ -100,6 +108,11 @@ export function loadConfig(env: Env) {
       `SUBSCRIPTION_STREAM_SEGMENT_BYTES: must not exceed SUBSCRIPTION_STREAM_MAX_BYTES (${parsed.SUBSCRIPTION_STREAM_MAX_BYTES}) (got "${env.SUBSCRIPTION_STREAM_SEGMENT_BYTES}")`,
     ]);
   }
+  if (parsed.ENTITY_CACHE && !parsed.AMQP_URL) {
+    throw new ConfigError([
+      'ENTITY_CACHE: needs AMQP_URL, the events that invalidate it (got "true" without AMQP_URL)',
+    ]);
+  }
   return Object.freeze({ ...parsed, INTROSPECTION: parsed.INTROSPECTION ?? parsed.POTLUCK_MODE === 'development' });
 }
 
@@ -119,6 +132,12 @@ export function subscriptionBrokerOf(config: GatewayConfig) {
       segmentBytes: config.SUBSCRIPTION_STREAM_SEGMENT_BYTES,
     },
   };
+}
+
+/** The entity cache's settings, or undefined when it is off. */
+export function entityCacheOf(config: GatewayConfig) {
+  if (!config.ENTITY_CACHE) return undefined;
+  return { maxBytes: config.ENTITY_CACHE_MAX_BYTES, ttlMs: config.ENTITY_CACHE_TTL_MS };
 }
 
 /** Subgraph URLs that replace the ones composed into the supergraph, by subgraph name. */

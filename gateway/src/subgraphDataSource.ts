@@ -4,6 +4,7 @@ import { currentRequest, REQUEST_ID_HEADER, withShortQuotes, type Logger } from 
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import type { GatewayContext } from './context.js';
+import type { GatewayEntityCache } from './entityCache/index.js';
 import { dedupeInflight } from './inflightDedupe.js';
 import { subgraphCall, toResponse, type SubgraphRequestInit } from './subgraphCall.js';
 import { failedCallOutcome, type SubgraphCallTimer } from './subgraphMetrics.js';
@@ -97,6 +98,8 @@ export interface SubgraphDataSourceOptions {
   credentials: GatewayCredentialSigner;
   /** Times each fetch by outcome; none when metrics are off. */
   timer?: SubgraphCallTimer;
+  /** The entity cache's fetch for this subgraph; none when the cache is off. */
+  cache?: ReturnType<GatewayEntityCache['fetchFor']>;
 }
 
 /**
@@ -111,6 +114,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const { cache } = this.options;
+    // Only a client's operation (@apollo/gateway does not export the enum that names it).
+    if (!cache || !('incomingRequestContext' in options)) return this.timed(options);
+    return cache(options, (sent) => this.timed(sent));
+  }
+
+  private async timed(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const { timer } = this.options;
     if (!timer) return super.process(options);
     const started = performance.now();

@@ -5,13 +5,16 @@ import { createLogger } from '@potluck/service';
 import {
   commentEventFixture,
   createBrokerUser,
+  startTcpProxy,
   testAmqpUrl,
   uniqueAmqpPrefix,
   waitFor,
   type BrokerUser,
+  type TcpProxy,
 } from '@potluck/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SubscriptionHub, type SubscriptionEnded } from '../src/subscriptions/hub.js';
+import type { SubscriptionEnded } from '../src/subscriptions/ended.js';
+import { SubscriptionHub } from '../src/subscriptions/hub.js';
 import { SUBSCRIPTION_FIELDS } from '../src/subscriptions/subscriptionFields.js';
 import { StreamReader, type EventEntry } from '../src/subscriptions/streamReader.js';
 import { gatewayBrokerPermissions, streamNames, type StreamRetention } from '../src/subscriptions/streamTopology.js';
@@ -33,17 +36,20 @@ afterEach(async () => {
 
 /**
  * A reader and hub on a stream of their own, and a way to publish comment events as the
- * trusted `guest`. The reader logs in as `login` (made for its prefix), else as the test URL's user.
+ * trusted `guest`. The reader logs in as `login` (made for its prefix), else as the test URL's
+ * user; through `proxy` when given (the publisher always connects directly).
  */
 async function harness(
   retention = DEFAULT_RETENTION,
   login?: (prefix: string) => Promise<BrokerUser>,
+  proxy?: TcpProxy,
 ): Promise<Harness> {
   const prefix = uniqueAmqpPrefix();
   const names = streamNames(prefix);
   const user = await login?.(prefix);
   if (user) cleanups.push(() => user.remove());
-  const broker = new Broker({ url: user?.url ?? testAmqpUrl(), logger });
+  const url = user?.url ?? testAmqpUrl();
+  const broker = new Broker({ url: proxy ? proxy.url(url) : url, logger });
   const reader = new StreamReader({
     broker,
     names,
@@ -95,6 +101,25 @@ function subscriber(recipeId: string, after?: { offset: number; eventId: string 
 
 const idsOf = (entries: EventEntry[]) => entries.map((entry) => entry.event.id);
 
+/**
+ * `count` comments on one recipe, seen live, then a subscriber resuming from the first of
+ * them that is behind: its `ready` waits until `release`, so its backlog reader stops after a few.
+ */
+async function behindOnBacklog({ hub, publish }: Harness, count: number) {
+  const recipeId = randomUUID();
+  const live = subscriber(recipeId);
+  await hub.add(live);
+  const events = Array.from({ length: count }, () => commentEventFixture('comment.added', recipeId));
+  for (const event of events) await publish(event);
+  await waitFor(() => (live.received.length === count ? true : undefined));
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const first = live.received[0]!;
+  const slow = { ...subscriber(recipeId, { offset: first.offset, eventId: first.event.id }), ready: () => held };
+  const stop = await hub.add(slow);
+  return { recipeId, events, slow, release, stop };
+}
+
 describe('the stream hub', () => {
   it('resumes from a cursor through the backlog into live events, in order and none twice', async () => {
     const { hub, publish } = await harness();
@@ -122,19 +147,7 @@ describe('the stream hub', () => {
   });
 
   it('reads a backlog at the pace of a subscriber that is behind, and loses nothing', async () => {
-    const { hub, publish } = await harness();
-    const recipeId = randomUUID();
-    const live = subscriber(recipeId);
-    await hub.add(live);
-    const events = Array.from({ length: 400 }, () => commentEventFixture('comment.added', recipeId));
-    for (const event of events) await publish(event);
-    await waitFor(() => (live.received.length === 400 ? true : undefined));
-
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const first = live.received[0]!;
-    const slow = { ...subscriber(recipeId, { offset: first.offset, eventId: first.event.id }), ready: () => held };
-    const stop = await hub.add(slow);
+    const { events, slow, release, stop } = await behindOnBacklog(await harness(), 400);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     // The reader waits after the first entry: no more than its prefetch arrived meanwhile.
     expect(slow.received.length).toBeGreaterThan(0);
@@ -217,4 +230,30 @@ describe('trust', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(idsOf(live.received)).toEqual([genuine.id]);
   });
+});
+
+describe('a broker outage', () => {
+  it('reads a backlog on from where it was once the broker is back: nothing lost, nothing twice', async () => {
+    const proxy = await startTcpProxy(Number(new URL(testAmqpUrl()).port || 5672));
+    cleanups.push(() => proxy.close());
+    const test = await harness(DEFAULT_RETENTION, undefined, proxy);
+    const { reader, publish } = test;
+    const { recipeId, events, slow, release, stop } = await behindOnBacklog(test, 300);
+    await waitFor(() => (slow.received.length > 0 ? true : undefined));
+    proxy.cut();
+    await waitFor(() => (reader.problem ? true : undefined), { what: 'the reader to notice the cut' });
+    const during = Array.from({ length: 5 }, () => commentEventFixture('comment.added', recipeId));
+    for (const event of during) await publish(event);
+    release();
+    proxy.restore();
+
+    await waitFor(() => (slow.received.length >= 304 ? true : undefined), {
+      timeoutMs: 40_000,
+      what: `the backlog and the events of the outage (got ${slow.received.length}; ended ${slow.ended()?.code})`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idsOf(slow.received)).toEqual([...events.slice(1), ...during].map((event) => event.id));
+    expect(slow.ended()).toBeUndefined();
+    await stop();
+  }, 60_000);
 });

@@ -1,21 +1,9 @@
 import type { Logger } from '@potluck/service';
 import type { StreamPosition } from './cursor.js';
+import { cursorExpired, streamUnavailable, SubscriptionEnded } from './ended.js';
 import { matches, SUBSCRIPTION_FIELDS, type EventFilter } from './subscriptionFields.js';
 import type { StreamEntry } from './streamMessages.js';
 import type { CatchUp, EventEntry, StreamReader } from './streamReader.js';
-
-/** Why a subscription ended, with a code the client can act on (resume with `cursor`, or not). */
-export class SubscriptionEnded extends Error {
-  override name = 'SubscriptionEnded';
-  constructor(
-    readonly code: string,
-    message: string,
-    /** Whether subscribing again with the last cursor received (or the same `after`) continues without a gap. */
-    readonly resumable = false,
-  ) {
-    super(message);
-  }
-}
 
 /** One subscriber as the hub sees it: what it wants, where it starts, and where its events go. */
 export interface Subscriber {
@@ -43,6 +31,9 @@ const MAX_HANDOVER_BUFFER = 1000;
 /** How long a cursor's own event may take to arrive before the cursor is refused as unknown. */
 const CURSOR_CHECK_MS = 10_000;
 const POSITION_WAIT_MS = 5000;
+/** How long a backlog read that lost the broker waits for it to come back before the subscription ends (resumably). */
+const BROKER_RETURN_MS = 30_000;
+const REREAD_RETRY_MS = 500;
 
 const keyOf = (filter: EventFilter) => `${filter.field.eventType}\n${filter.key}`;
 
@@ -105,10 +96,9 @@ export class SubscriptionHub {
     const member: Member = { subscriber, last: after.offset, buffer: [] };
     this.catchingUp.add(member);
     let verified = false;
-    const timer = setTimeout(() => {
-      if (!verified)
-        this.endCatchUp(member, new SubscriptionEnded('BAD_USER_INPUT', 'after: no such event in the stream'));
-    }, CURSOR_CHECK_MS);
+    /** Where a read started again after losing the broker: its first entry may not be past it (retention). */
+    let resumedAt: number | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const onEntry = (entry: StreamEntry): Promise<void> | undefined | void => {
       if (!this.catchingUp.has(member)) return;
       if (!verified) {
@@ -126,26 +116,71 @@ export class SubscriptionHub {
         clearTimeout(timer);
         return;
       }
+      if (resumedAt !== undefined) {
+        const from = resumedAt;
+        resumedAt = undefined;
+        if (entry.offset > from) return this.endCatchUp(member, cursorExpired());
+      }
       if (member.liveFrom !== undefined && entry.offset >= member.liveFrom) return this.handOver(member);
       this.offer(member, entry, true);
       return subscriber.ready?.();
     };
-    const catchUp = await this.reader.readFrom(after.offset, onEntry, (reason) =>
-      this.endCatchUp(member, unavailable(reason)),
-    );
+    const read = () => {
+      if (verified) resumedAt = member.last;
+      else {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (!verified)
+            this.endCatchUp(member, new SubscriptionEnded('BAD_USER_INPUT', 'after: no such event in the stream'));
+        }, CURSOR_CHECK_MS);
+      }
+      return this.reader.readFrom(verified ? member.last : after.offset, onEntry);
+    };
+    const catchUp = await read();
     if (!catchUp) {
       clearTimeout(timer);
       this.catchingUp.delete(member);
-      throw unavailable('the broker is unreachable');
+      throw streamUnavailable('the broker is unreachable');
     }
-    member.catchUp = catchUp;
-    if (!this.catchingUp.has(member)) await catchUp.stop();
+    void this.keepReading(member, catchUp, read);
     return async () => {
       clearTimeout(timer);
       this.catchingUp.delete(member);
       this.leaveLive(member);
       await member.catchUp?.stop();
     };
+  }
+
+  /**
+   * Follows a member's backlog read to its end. When the broker goes away under it, the read
+   * starts again from the last entry offered, once the broker is back (within
+   * `BROKER_RETURN_MS`), as the live reader does; only then does the subscription end.
+   */
+  private async keepReading(member: Member, first: CatchUp, read: () => Promise<CatchUp | undefined>): Promise<void> {
+    for (let current: CatchUp | undefined = first; current;) {
+      member.catchUp = current;
+      if (!this.catchingUp.has(member)) return current.stop();
+      const lost = await current.ended;
+      if (lost === undefined || !this.catchingUp.has(member)) return;
+      this.logger.warn(
+        { offset: member.last, reason: lost },
+        'a backlog read lost the broker; reading on when it is back',
+      );
+      current = await this.readAgain(member, read);
+      if (!current) this.endCatchUp(member, streamUnavailable(lost));
+    }
+  }
+
+  private async readAgain(member: Member, read: () => Promise<CatchUp | undefined>): Promise<CatchUp | undefined> {
+    const deadline = Date.now() + BROKER_RETURN_MS;
+    while (this.catchingUp.has(member) && Date.now() < deadline) {
+      if (await this.reader.whenConnected(deadline - Date.now())) {
+        const catchUp = await read();
+        if (catchUp) return catchUp;
+      }
+      await new Promise((resolve) => setTimeout(resolve, REREAD_RETRY_MS));
+    }
+    return undefined;
   }
 
   /** Gives a member an entry it has not seen yet, if it is one of the events it wants. */
@@ -207,19 +242,4 @@ export class SubscriptionHub {
     await Promise.all(members.map((member) => member.catchUp?.stop()));
     for (const member of members) member.subscriber.end(reason);
   }
-}
-
-function cursorExpired(): SubscriptionEnded {
-  return new SubscriptionEnded(
-    'CURSOR_EXPIRED',
-    'after: the events after this cursor are no longer kept (older than the stream retention); subscribe again without after',
-  );
-}
-
-function unavailable(reason: string): SubscriptionEnded {
-  return new SubscriptionEnded(
-    'STREAM_UNAVAILABLE',
-    `The event stream could not be read (${reason}); subscribe again with after set to the last cursor you received`,
-    true,
-  );
 }

@@ -4,9 +4,11 @@ import type { UserTokenVerifier } from '@potluck/identity';
 import { amqpUser, Broker } from '@potluck/messaging';
 import { requestFacts, type Logger, type ReadinessCheck } from '@potluck/service';
 import express, { type Express, type RequestHandler } from 'express';
+import type { Registry } from 'prom-client';
 import { eventStreamHandler, wantsEventStream } from './eventStream.js';
 import type { FederatedGateway } from './federatedExecution.js';
 import { SubscriptionHub } from './hub.js';
+import { subscriptionMetrics } from './metrics.js';
 import { createPayloads, type ErrorFormat } from './payloads.js';
 import type { SubscriptionLimits } from './prepare.js';
 import { createSubscriptionService, type SubscriptionSettings } from './service.js';
@@ -27,6 +29,8 @@ export interface SubscriptionsOptions {
   corsOrigins: readonly string[];
   format: ErrorFormat;
   logger: Logger;
+  /** The gateway's `/metrics` registry; undefined when metrics are off. */
+  registry?: Registry;
 }
 
 export interface Subscriptions {
@@ -35,6 +39,8 @@ export interface Subscriptions {
   /** For the HTTP server's `upgrade` event: WebSockets at `/graphql`. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readinessChecks: ReadinessCheck[];
+  /** The live reader of the event stream, for others that follow every event (the entity cache); none without a broker. */
+  events: Pick<StreamReader, 'onEntry' | 'onLink'> | undefined;
   /** How many subscriptions are open, both transports. */
   active(): number;
   /** Completes every subscription, closes the sockets and the broker connection. */
@@ -83,6 +89,7 @@ export async function startSubscriptions(options: SubscriptionsOptions): Promise
     settings: options.settings,
     format: options.format,
     logger,
+    metrics: subscriptionMetrics(options.registry, { connected: () => !!reader && reader.problem === undefined }),
     ...(!hub && { unavailable: 'Subscriptions need a broker: this gateway has no AMQP_URL' }),
   });
   const ws = webSocketTransport({
@@ -131,6 +138,7 @@ export async function startSubscriptions(options: SubscriptionsOptions): Promise
     },
     handleUpgrade: (request, socket, head) => ws.handleUpgrade(request, socket, head),
     readinessChecks,
+    events: reader,
     active: () => service.active,
     async stop(graceMs) {
       await service.stop(graceMs);

@@ -8,7 +8,9 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { SubscriptionEnded, type SubscriptionHub } from './hub.js';
+import { SubscriptionEnded, tokenExpired } from './ended.js';
+import type { SubscriptionHub } from './hub.js';
+import type { SubscriptionMetrics, Transport } from './metrics.js';
 import type { ErrorFormat, Payloads } from './payloads.js';
 import { prepareSubscription, SubscriptionRefused, type SubscriptionLimits } from './prepare.js';
 import { openSubscription, SHUTTING_DOWN } from './subscription.js';
@@ -22,7 +24,10 @@ export interface SubscribeParams {
 
 /** What a transport knows of the client's connection. */
 export interface ClientConnection {
+  transport: Transport;
   viewer: Viewer;
+  /** When the viewer's token expires (epoch ms); undefined for an anonymous viewer. */
+  expiresAt: number | undefined;
   /** The client's IP address, for the per-address limit. */
   address: string;
   /** Bytes written to the connection and not yet read by the client. */
@@ -56,6 +61,7 @@ export function createSubscriptionService(options: {
   settings: SubscriptionSettings;
   format: ErrorFormat;
   logger: Logger;
+  metrics: SubscriptionMetrics;
   /** Undefined when subscriptions are served; otherwise why not (no broker configured). */
   unavailable?: string;
 }) {
@@ -88,6 +94,10 @@ export function createSubscriptionService(options: {
     if (stopping) return { ok: false, errors: refusal('SHUTTING_DOWN', 'The gateway is shutting down') };
     const schema = options.apiSchema();
     if (!schema) return { ok: false, errors: refusal('SUBSCRIPTIONS_UNAVAILABLE', 'The gateway has no schema yet') };
+    if (client.expiresAt !== undefined && client.expiresAt <= Date.now()) {
+      const { message, code, extensions } = tokenExpired(client.expiresAt);
+      return { ok: false, errors: [{ message, extensions: { ...extensions, code } }] };
+    }
     if (typeof params.query !== 'string')
       return { ok: false, errors: refusal('BAD_REQUEST', 'query must be a string') };
     let prepared;
@@ -112,6 +122,7 @@ export function createSubscriptionService(options: {
     }
     const release = acquire(client.address);
     if (!release) {
+      options.metrics.limited();
       return {
         ok: false,
         errors: refusal(
@@ -120,6 +131,8 @@ export function createSubscriptionService(options: {
         ),
       };
     }
+    const finished = options.metrics.opened(prepared.filter.field.name, client.transport);
+    let endedWith: string | undefined;
     const results = openSubscription({
       hub,
       payloads: options.payloads,
@@ -129,6 +142,11 @@ export function createSubscriptionService(options: {
       unsent: client.unsent,
       maxUnsentBytes: options.settings.maxUnsentBytes,
       drop: client.drop,
+      expiresAt: client.expiresAt,
+      observer: {
+        delivered: (occurredAt) => options.metrics.delivered(prepared.filter.field.name, occurredAt),
+        ended: (reason) => void (endedWith ??= reason.code),
+      },
     });
     open.set(results, Promise.withResolvers());
     return {
@@ -139,12 +157,17 @@ export function createSubscriptionService(options: {
         open.get(results)?.resolve();
         open.delete(results);
         release();
+        finished(endedWith);
       },
     };
   }
 
   return {
     subscribe,
+    /** Counts a connection of a transport open; the returned function counts it closed. */
+    connected: (transport: Transport) => options.metrics.connected(transport),
+    /** Counts a subscription a transport refused for its own limit. */
+    limited: () => options.metrics.limited(),
     /** Subscriptions open now, on both transports. */
     get active() {
       return open.size;

@@ -23,10 +23,9 @@ export interface StreamReaderOptions {
 /** A reader of the stream from an offset, for one resuming subscriber. */
 export interface CatchUp {
   stop(): Promise<void>;
+  /** Settles when the read ends: undefined after `stop`, else why it ended by itself (the broker went away). */
+  ended: Promise<string | undefined>;
 }
-
-/** Why a catch-up read ended on its own: the broker connection or its channel went away. */
-export type CatchUpEnd = (reason: string) => void;
 
 /**
  * The gateway's one live reader of the stream, and short-lived readers from a given offset.
@@ -43,6 +42,7 @@ export class StreamReader {
   private markId = randomUUID();
   private readonly listeners = new Set<(entry: StreamEntry) => void>();
   private readonly gapListeners = new Set<(position: number, firstSeen: number) => void>();
+  private readonly linkListeners = new Set<(linked: boolean) => void>();
   private positioned: Array<() => void> = [];
   /** Why the last attach failed, for readiness; undefined once attached. */
   problem: string | undefined = 'not attached yet';
@@ -66,6 +66,19 @@ export class StreamReader {
     return () => this.gapListeners.delete(listener);
   }
 
+  /**
+   * Told `true` once every entry from now on reaches `onEntry` (attached and positioned), and
+   * `false` when the channel goes away: between the two, entries may be published unseen.
+   */
+  onLink(listener: (linked: boolean) => void): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  private linked(linked: boolean): void {
+    for (const listener of this.linkListeners) listener(linked);
+  }
+
   /** The position, waiting up to `timeoutMs` for the first attach; undefined when it does not come. */
   async whenPositioned(timeoutMs: number): Promise<number | undefined> {
     if (this.position !== undefined) return this.position;
@@ -85,6 +98,7 @@ export class StreamReader {
     channel.on('error', (error: Error) => logger.warn({ err: error }, 'stream reader channel error'));
     channel.on('close', () => {
       this.problem = 'the stream reader channel closed';
+      this.linked(false);
     });
     try {
       await declareStream(channel, names, retention);
@@ -112,6 +126,7 @@ export class StreamReader {
       { noAck: false, arguments: { 'x-stream-offset': start ?? 'next' } },
     );
     if (start === undefined) await this.writeMark(channel);
+    else this.linked(true);
     this.problem = undefined;
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
   }
@@ -123,6 +138,7 @@ export class StreamReader {
       if (entry.kind !== 'mark' || entry.id !== this.markId) return;
       this.position = offset;
       for (const resolve of this.positioned.splice(0)) resolve();
+      this.linked(true);
       return;
     }
     this.position = offset;
@@ -145,15 +161,31 @@ export class StreamReader {
     });
   }
 
+  /** Whether the broker is connected, waiting up to `timeoutMs` for it to be. */
+  async whenConnected(timeoutMs: number): Promise<boolean> {
+    const { broker } = this.options;
+    if (broker.connected) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        forget();
+        resolve(broker.connected);
+      }, timeoutMs);
+      const forget = broker.onConnect(() => {
+        clearTimeout(timer);
+        forget();
+        resolve(true);
+      });
+    });
+  }
+
   /**
    * Reads the stream from `offset` (RabbitMQ may start a little lower: the chunk holding it)
    * on a channel of its own, handing every entry to `onEntry` in order until `stop`. Undefined
-   * while the broker is unreachable. `onEnd` is told when the channel goes away by itself.
+   * while the broker is unreachable; `ended` says when the channel went away by itself.
    */
   async readFrom(
     offset: number,
-    onEntry: (entry: StreamEntry) => void,
-    onEnd: CatchUpEnd,
+    onEntry: (entry: StreamEntry) => Promise<void> | undefined | void,
   ): Promise<CatchUp | undefined> {
     const { broker, names, trust } = this.options;
     let stopped = false;
@@ -161,10 +193,12 @@ export class StreamReader {
     const done = new Promise<void>((resolve) => (release = resolve));
     let started: (catchUp: CatchUp | undefined) => void = () => undefined;
     const ready = new Promise<CatchUp | undefined>((resolve) => (started = resolve));
+    const ended = Promise.withResolvers<string | undefined>();
+    const end = (reason: string) => ended.resolve(stopped ? undefined : reason);
     const running = broker
       .withChannel(async (channel) => {
         channel.on('close', () => {
-          if (!stopped) onEnd('the broker connection was lost');
+          end('the broker connection was lost');
           release();
         });
         await channel.prefetch(CATCH_UP_PREFETCH);
@@ -191,13 +225,15 @@ export class StreamReader {
             release();
             await running;
           },
+          ended: ended.promise,
         });
         await done;
       })
-      .catch((error: unknown) => {
-        if (!stopped) onEnd(`the stream could not be read: ${(error as Error).message}`);
-      })
-      .finally(() => started(undefined));
+      .catch((error: unknown) => end(`the stream could not be read: ${(error as Error).message}`))
+      .finally(() => {
+        end('the broker connection was lost');
+        started(undefined);
+      });
     return ready;
   }
 }

@@ -2,13 +2,14 @@ import type { Viewer } from '@potluck/identity';
 import type { Logger } from '@potluck/service';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { encodeCursor } from './cursor.js';
-import { SubscriptionEnded, type Subscriber, type SubscriptionHub } from './hub.js';
+import { SubscriptionEnded, tokenExpired } from './ended.js';
+import type { Subscriber, SubscriptionHub } from './hub.js';
 import { PayloadUnavailable, sizeOf, type Payloads } from './payloads.js';
 import type { PreparedSubscription } from './prepare.js';
 import type { EventEntry } from './streamReader.js';
 
 type Outcome =
-  | { kind: 'result'; result: ExecutionResult; cursor: string; bytes: number }
+  | { kind: 'result'; result: ExecutionResult; cursor: string; bytes: number; occurredAt: string | undefined }
   | { kind: 'skip' }
   | { kind: 'end'; reason: SubscriptionEnded };
 
@@ -33,13 +34,22 @@ export interface SubscriptionOptions {
   maxUnsentBytes: number;
   /** Cuts the client's connection, which does not read what it is sent. */
   drop(): void;
+  /** When the viewer's token expires (epoch ms): the subscription ends then with TOKEN_EXPIRED. */
+  expiresAt?: number;
+  /** Told of each result handed out (the event's `occurredAt` when it was live) and of the ending. */
+  observer?: SubscriptionObserver;
+}
+
+export interface SubscriptionObserver {
+  delivered(occurredAt: string | undefined): void;
+  ended(reason: SubscriptionEnded): void;
 }
 
 /** The error a subscription ends with: its code, and the cursor to resume after when resuming can work. */
 export function endedError(reason: SubscriptionEnded, cursor: string | undefined): GraphQLError {
   return new GraphQLError(reason.message, {
     originalError: reason,
-    extensions: { code: reason.code, ...(reason.resumable && cursor && { cursor }) },
+    extensions: { ...reason.extensions, code: reason.code, ...(reason.resumable && cursor && { cursor }) },
   });
 }
 
@@ -47,6 +57,21 @@ export function endedError(reason: SubscriptionEnded, cursor: string | undefined
 export const SHUTTING_DOWN = 'SHUTTING_DOWN';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The longest delay `setTimeout` takes; a later time is reached in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `action` at `time` (epoch ms), however far ahead; the returned function cancels it. */
+function at(time: number, action: () => void): () => void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const delay = time - Date.now();
+    if (delay <= 0) return action();
+    timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS)).unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
 
 /**
  * One subscriber's results, in stream order: each matching event's payload is resolved as
@@ -76,8 +101,11 @@ export function openSubscription(options: SubscriptionOptions): AsyncIterableIte
   const end = (reason: SubscriptionEnded) => {
     if (ending) return;
     ending = true;
+    options.observer?.ended(reason);
     push(Promise.resolve({ kind: 'end', reason }));
   };
+  const { expiresAt } = options;
+  const expiry = expiresAt === undefined ? undefined : at(expiresAt, () => end(tokenExpired(expiresAt)));
   const tooSlow = () => pending.length >= MAX_PENDING || pendingBytes + options.unsent() > options.maxUnsentBytes;
   const dropSlowClient = () => {
     if (ending) return;
@@ -98,7 +126,13 @@ export function openSubscription(options: SubscriptionOptions): AsyncIterableIte
         pendingBytes += bytes;
         if (live && tooSlow()) dropSlowClient();
         const cursor = encodeCursor({ offset: entry.offset, eventId: entry.event.id });
-        return { kind: 'result', result: resolution.result, cursor, bytes };
+        return {
+          kind: 'result',
+          result: resolution.result,
+          cursor,
+          bytes,
+          occurredAt: live ? entry.event.occurredAt : undefined,
+        };
       } catch (error) {
         const delay = RETRY_DELAYS_MS[attempt];
         if (!(error instanceof PayloadUnavailable)) {
@@ -139,6 +173,7 @@ export function openSubscription(options: SubscriptionOptions): AsyncIterableIte
   const close = async () => {
     closed = true;
     clearTimeout(stall);
+    expiry?.();
     wake?.();
     for (const resolve of drained.splice(0)) resolve();
     await (
@@ -169,6 +204,7 @@ export function openSubscription(options: SubscriptionOptions): AsyncIterableIte
         if (closed) return done;
         if (outcome.kind === 'skip') continue;
         if (outcome.kind === 'end') {
+          options.observer?.ended(outcome.reason);
           await close();
           // A shutdown is a clean end: the transport sends `complete`, and the client resumes elsewhere with its cursor.
           if (outcome.reason.code === SHUTTING_DOWN) return done;
@@ -176,6 +212,7 @@ export function openSubscription(options: SubscriptionOptions): AsyncIterableIte
         }
         pendingBytes -= outcome.bytes;
         lastCursor = outcome.cursor;
+        options.observer?.delivered(outcome.occurredAt);
         stall = setTimeout(dropSlowClient, STALL_MS).unref();
         return { value: outcome.result, done: false };
       }

@@ -6,6 +6,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Opened, SubscriptionService } from './service.js';
+import { tokenExpiry } from './tokenExpiry.js';
 
 export interface WebSocketOptions {
   service: SubscriptionService;
@@ -19,6 +20,10 @@ export interface WebSocketOptions {
 
 type SocketState = {
   viewer?: Viewer;
+  /** When the connection's token expires (epoch ms): its subscriptions end then, and later ones are refused. */
+  expiresAt?: number;
+  /** Counts the connection closed in the metrics. */
+  disconnected?: () => void;
   /** This socket's open subscriptions by id, released when they complete or the socket closes. */
   opened?: Map<string, Extract<Opened, { ok: true }>>;
 };
@@ -49,8 +54,10 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
 /**
  * Subscriptions over WebSocket at `/graphql` with the graphql-transport-ws protocol (graphql-ws's
  * own server). The token comes in the connection params (`Authorization: Bearer …`) and is
- * checked like the HTTP header: a bad one closes the socket with 4401. Each socket holds at
- * most `maxPerConnection` subscriptions; one that does not read is terminated.
+ * checked like the HTTP header: a bad one closes the socket with 4401. At the token's `exp`
+ * each subscription ends with TOKEN_EXPIRED (and its cursor) and the socket takes no new
+ * ones; the client reconnects with a fresh token. Each socket holds at most
+ * `maxPerConnection` subscriptions; one that does not read is terminated.
  */
 export function webSocketTransport(options: WebSocketOptions) {
   const { service, logger } = options;
@@ -61,7 +68,10 @@ export function webSocketTransport(options: WebSocketOptions) {
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         try {
-          ctx.extra.viewer = await options.verify(authorizationOf(ctx.connectionParams));
+          const authorization = authorizationOf(ctx.connectionParams);
+          ctx.extra.viewer = await options.verify(authorization);
+          if (ctx.extra.viewer) ctx.extra.expiresAt = tokenExpiry(authorization);
+          ctx.extra.disconnected = service.connected('ws');
           return true;
         } catch (error) {
           const unauthenticated = error instanceof AuthenticationError;
@@ -72,6 +82,7 @@ export function webSocketTransport(options: WebSocketOptions) {
       },
       onSubscribe: async (ctx, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > options.maxPerConnection) {
+          service.limited();
           return [
             new GraphQLError(`At most ${options.maxPerConnection} subscriptions at a time on one connection`, {
               extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
@@ -80,7 +91,9 @@ export function webSocketTransport(options: WebSocketOptions) {
         }
         const { socket, request } = ctx.extra;
         const opened = service.subscribe(payload, {
+          transport: 'ws',
           viewer: ctx.extra.viewer ?? null,
+          expiresAt: ctx.extra.expiresAt,
           address: request.socket.remoteAddress ?? 'unknown',
           unsent: () => socket.bufferedAmount,
           drop: () => socket.terminate(),
@@ -96,6 +109,7 @@ export function webSocketTransport(options: WebSocketOptions) {
         ctx.extra.opened?.get(id)?.release();
         ctx.extra.opened?.delete(id);
       },
+      onDisconnect: (ctx) => ctx.extra.disconnected?.(),
       onClose: (ctx) => {
         for (const opened of ctx.extra.opened?.values() ?? []) opened.release();
         ctx.extra.opened?.clear();

@@ -1,0 +1,80 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export type BypassReason = 'uncacheable' | 'not-serving';
+export type InvalidationSource = 'event' | 'mutation' | 'flush';
+
+/** What the metrics read from the cache when scraped. */
+export interface EntityCacheProbe {
+  bytes(): number;
+  entries(): number;
+  serving(): boolean;
+}
+
+export interface EntityCacheMetrics {
+  lookedUp(subgraph: string, hits: number, misses: number): void;
+  bypassed(subgraph: string, reason: BypassReason): void;
+  invalidated(source: InvalidationSource, tags: number): void;
+}
+
+/**
+ * The entity cache's metrics on the gateway's `/metrics`: lookups by result (one per entity
+ * representation), fetches that bypass it and why, invalidations by source, and its size.
+ * Subgraph names come from the supergraph and the other labels are closed sets: bounded.
+ */
+export function entityCacheMetrics(registry: Registry, probe: EntityCacheProbe): EntityCacheMetrics {
+  const registers = [registry];
+  const lookups = new Counter({
+    name: 'potluck_gateway_entity_cache_lookups_total',
+    help: 'Entities of _entities fetches looked up in the entity cache, by subgraph and result (hit, miss)',
+    labelNames: ['subgraph', 'result'],
+    registers,
+  });
+  const bypasses = new Counter({
+    name: 'potluck_gateway_entity_cache_bypassed_total',
+    help: 'Subgraph queries sent without the entity cache: uncacheable (a root field, or a field that may not be cached) or not-serving (no event stream)',
+    labelNames: ['subgraph', 'reason'],
+    registers,
+  });
+  const invalidations = new Counter({
+    name: 'potluck_gateway_entity_cache_invalidations_total',
+    help: 'Entities the entity cache dropped, by source: event, mutation (through this gateway), flush (whole cache)',
+    labelNames: ['source'],
+    registers,
+  });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge(
+    'potluck_gateway_entity_cache_bytes',
+    'Estimated bytes the entity cache holds (at most ENTITY_CACHE_MAX_BYTES)',
+    probe.bytes,
+  );
+  gauge('potluck_gateway_entity_cache_entries', 'Answers the entity cache holds', probe.entries);
+  gauge(
+    'potluck_gateway_entity_cache_serving',
+    '1 while the entity cache serves answers: the gateway reads the event stream',
+    () => (probe.serving() ? 1 : 0),
+  );
+  for (const source of ['event', 'mutation', 'flush'] as const) invalidations.labels(source).inc(0);
+  return {
+    lookedUp(subgraph, hits, misses) {
+      if (hits) lookups.labels(subgraph, 'hit').inc(hits);
+      if (misses) lookups.labels(subgraph, 'miss').inc(misses);
+    },
+    bypassed: (subgraph, reason) => bypasses.labels(subgraph, reason).inc(),
+    invalidated: (source, tags) => invalidations.labels(source).inc(tags),
+  };
+}
+
+/** For a gateway whose metrics are off. */
+export const NO_METRICS: EntityCacheMetrics = {
+  lookedUp: () => undefined,
+  bypassed: () => undefined,
+  invalidated: () => undefined,
+};

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import {
+  Kind,
+  parse,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { uncacheableReason } from './entityFields.js';
+
+/** A root field of a mutation the gateway sent a subgraph: where its answer is, and its arguments. */
+export interface MutationField {
+  name: string;
+  responseKey: string;
+  args(variables: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** What the entity cache makes of one subgraph operation of a query plan. */
+export type SubgraphOperation =
+  | { kind: 'entities'; selection: string }
+  | { kind: 'uncacheable'; reason: string }
+  | { kind: 'mutation'; fields: MutationField[] };
+
+/** Distinct operations of the query plans in force: a few dozen; the bound only stops a reload loop from growing it. */
+const described = new LRUCache<string, SubgraphOperation>({ max: 2000 });
+
+/**
+ * The operation a subgraph fetch sends, described once per distinct query text: an
+ * `_entities` fetch whose every field may be cached (`selection` names the query, for the
+ * cache key), a mutation (whose fields say what it touched), or why it is not cached.
+ */
+export function describeOperation(query: string, document?: DocumentNode): SubgraphOperation {
+  let found = described.get(query);
+  if (!found) {
+    found = describe(query, document ?? parse(query));
+    described.set(query, found);
+  }
+  return found;
+}
+
+function describe(query: string, document: DocumentNode): SubgraphOperation {
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  const [operation] = operations;
+  if (operations.length !== 1 || !operation) return { kind: 'uncacheable', reason: 'not one operation' };
+  const fields = operation.selectionSet.selections;
+  if (operation.operation === 'mutation') {
+    if (fields.some((field) => field.kind !== Kind.FIELD)) return { kind: 'mutation', fields: [] };
+    return { kind: 'mutation', fields: (fields as FieldNode[]).map(mutationField) };
+  }
+  const [only] = fields;
+  if (operation.operation !== 'query' || fields.length !== 1 || only?.kind !== Kind.FIELD) {
+    return { kind: 'uncacheable', reason: 'not an _entities fetch' };
+  }
+  if (only.name.value !== '_entities' || only.alias || only.directives?.length || !only.selectionSet) {
+    return { kind: 'uncacheable', reason: 'not an _entities fetch' };
+  }
+  const fragments = new Map(
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  const reason = uncacheableSelection(only.selectionSet, fragments);
+  if (reason) return { kind: 'uncacheable', reason };
+  return { kind: 'entities', selection: createHash('sha256').update(query).digest('base64url') };
+}
+
+function mutationField(field: FieldNode): MutationField {
+  return {
+    name: field.name.value,
+    responseKey: field.alias?.value ?? field.name.value,
+    args: (variables) =>
+      Object.fromEntries(
+        (field.arguments ?? []).map((argument) => [
+          argument.name.value,
+          valueFromASTUntyped(argument.value, variables),
+        ]),
+      ),
+  };
+}
+
+/** Why the fields selected on the entities are not all cacheable (type by type), or undefined. */
+function uncacheableSelection(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  type?: string,
+): string | undefined {
+  const fields: string[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (type === undefined && selection.name.value !== '__typename') return 'a field outside a type condition';
+      fields.push(selection.name.value);
+      continue;
+    }
+    const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+    const on = fragment?.typeCondition?.name.value ?? type;
+    if (!fragment || on === undefined) return 'a fragment without a type';
+    if (type !== undefined && on !== type) return 'a nested type condition';
+    const reason = uncacheableSelection(fragment.selectionSet, fragments, on);
+    if (reason) return reason;
+  }
+  return type === undefined ? undefined : uncacheableReason(type, fields);
+}
