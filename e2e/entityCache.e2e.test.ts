@@ -1,17 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteBrokerTopology,
-  freePort,
-  graphqlRequest,
-  signInAt,
-  startTcpProxy,
-  testAmqpUrl,
-  testUsers,
-  uniqueAmqpPrefix,
-  waitFor,
-  type TcpProxy,
-} from '@potluck/testing';
+import { freePort, graphqlRequest, signInAt, testAmqpUrl, testUsers, waitFor } from '@potluck/testing';
 import { spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../scripts/stack.js';
 import {
   ADD_COMMENT,
@@ -30,23 +19,10 @@ import {
   type CommentView,
   type RecipeView,
 } from './entityCacheHelpers.js';
-import { useStack } from './stack.js';
+import { useStackWithGatewayBrokerLink } from './stack.js';
 
 // Gateway A reads the events through a proxy the tests cut; gateway B reads them directly.
-const prefix = uniqueAmqpPrefix();
-let proxy: TcpProxy;
-beforeAll(async () => {
-  proxy = await startTcpProxy(Number(new URL(testAmqpUrl()).port || 5672));
-});
-afterAll(async () => {
-  await proxy?.close();
-  await deleteBrokerTopology(prefix);
-});
-const stack = useStack(() => ({
-  recipes: { AMQP_PREFIX: prefix },
-  comments: { AMQP_PREFIX: prefix },
-  gateway: { AMQP_URL: proxy.url(testAmqpUrl()), AMQP_PREFIX: prefix, ENTITY_CACHE: 'true' },
-}));
+const { stack, prefix, brokerLink: proxy } = useStackWithGatewayBrokerLink({ ENTITY_CACHE: 'true' });
 
 let second: ServiceProcess | undefined;
 let b: string;

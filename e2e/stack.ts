@@ -7,10 +7,12 @@ import {
   actAsGatewayFor,
   freePort,
   signInAt,
+  startTcpProxy,
   TEST_USER,
   testAmqpUrl,
   testIdentityProvider,
   uniqueAmqpPrefix,
+  type TcpProxy,
   type TestDatabase,
   type TestIdentityProvider,
 } from '@potluck/testing';
@@ -161,4 +163,31 @@ export function useStack(extraEnv: StackEnv | (() => StackEnv) = {}): TestStack 
     expect(codes, stack.logs.join('\n')).toEqual([0, 0, 0]);
   });
   return stack;
+}
+
+/**
+ * `useStack` on a broker prefix of the file's own (deleted after it), whose gateway reaches
+ * RabbitMQ through a TCP proxy the tests can cut or hold: for what follows the event stream
+ * (subscriptions, the entity cache). `brokerLink` is that proxy, filled in before the stack starts.
+ */
+export function useStackWithGatewayBrokerLink(gatewayEnv: ServiceEnv = {}): {
+  stack: TestStack;
+  prefix: string;
+  brokerLink: TcpProxy;
+} {
+  const prefix = uniqueAmqpPrefix();
+  const brokerLink = {} as TcpProxy;
+  beforeAll(async () => {
+    Object.assign(brokerLink, await startTcpProxy(Number(new URL(testAmqpUrl()).port || 5672)));
+  });
+  afterAll(async () => {
+    await brokerLink.close?.();
+    await deleteBrokerTopology(prefix);
+  });
+  const stack = useStack(() => ({
+    recipes: { AMQP_PREFIX: prefix },
+    comments: { AMQP_PREFIX: prefix },
+    gateway: { AMQP_URL: brokerLink.url(testAmqpUrl()), AMQP_PREFIX: prefix, ...gatewayEnv },
+  }));
+  return { stack, prefix, brokerLink };
 }
