@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { envVar, parseEnv, type Env } from '@potluck/service';
-
-const seconds = (fallback: number) =>
-  z.coerce.number().positive('must be a positive number of seconds').default(fallback);
-const whole = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
+import { localServers, seconds, whole } from '../configFields.js';
 
 const schema = z.object({
   /** Measured seconds per scenario, split evenly over the rounds. */
@@ -25,8 +22,7 @@ const schema = z.object({
   BENCH_TRACING: envVar.boolean(false),
   /** Only these scenarios (comma-separated ids, e.g. `page:potluck,floor`); all when unset. */
   BENCH_ONLY: envVar.list().optional(),
-  AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
-  DATABASE_SERVER_URL: envVar.url(['postgres', 'postgresql']).default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  ...localServers,
 });
 
 /** `npm run bench`'s settings; the defaults are the full run, `npm run bench:smoke` shortens them. */

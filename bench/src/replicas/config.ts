@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { envVar, parseEnv, type Env } from '@potluck/service';
-
-const seconds = (fallback: number) =>
-  z.coerce.number().positive('must be a positive number of seconds').default(fallback);
-const whole = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
+import { localServers, seconds, whole } from '../configFields.js';
 
 const schema = z.object({
   /** Every configuration is measured this many times, the configurations interleaved, so drift hits all alike. */
@@ -24,8 +21,7 @@ const schema = z.object({
     .pipe(z.array(z.enum(['events', 'gateways'])).min(1))
     .default(['events', 'gateways']),
   BENCH_RESULTS_DIR: z.string().optional(),
-  AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
-  DATABASE_SERVER_URL: envVar.url(['postgres', 'postgresql']).default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  ...localServers,
 });
 
 /** `npm run bench:replicas`' settings; the defaults are the full run (about ten minutes). */
