@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { eventSyncGauges, messagingMetrics } from '@potluck/messaging';
 import { createLogger, graphqlRequestMetrics } from '@potluck/service';
+import { eventSyncProbesFixture } from '@potluck/testing';
 import { subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
 import { entityCacheMetrics } from '../../gateway/src/entityCache/cacheMetrics.js';
 import { subscriptionMetrics } from '../../gateway/src/subscriptions/metrics.js';
@@ -17,14 +18,7 @@ export async function potluckMetricTypes(): Promise<Map<string, string>> {
   entityCacheMetrics(registry, { bytes: () => 0, entries: () => 0, serving: () => false });
   subscriptionMetrics(registry);
   messagingMetrics(registry);
-  const probes = {
-    outboxStats: async () => ({ backlog: 0, oldestAgeMs: 0 }),
-    outboxMaxAgeMs: 1,
-    brokerConnected: () => true,
-    consumerRunning: () => true,
-    parkedCount: async () => 0,
-    onBrokerConnect: () => undefined,
-  };
+  const probes = eventSyncProbesFixture({ parkedCount: async () => 0 });
   eventSyncGauges(registry, probes, createLogger('metrics-docs', 'silent'));
   const metrics = await registry.getMetricsAsJSON();
   return new Map(metrics.map((metric) => [metric.name, String(metric.type)]));

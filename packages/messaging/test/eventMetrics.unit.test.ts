@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { eventSyncGauges, eventTypeLabel, messagingMetrics, type EventSyncProbes } from '../src/index.js';
-import { commentEventFixture, parsePrometheusText, sampleValue } from '@potluck/testing';
+import { eventSyncGauges, eventTypeLabel, messagingMetrics } from '../src/index.js';
+import { commentEventFixture, eventSyncProbesFixture, parsePrometheusText, sampleValue } from '@potluck/testing';
 
 const silent = pino({ level: 'silent' });
 
@@ -65,17 +65,7 @@ describe('messagingMetrics: what the relay and the consumer report, as counters'
   });
 });
 
-function probes(overrides: Partial<EventSyncProbes> = {}): EventSyncProbes {
-  return {
-    outboxStats: async () => ({ backlog: 3, oldestAgeMs: 1500 }),
-    outboxMaxAgeMs: 30_000,
-    brokerConnected: () => true,
-    consumerRunning: () => true,
-    parkedCount: async () => 2,
-    onBrokerConnect: () => undefined,
-    ...overrides,
-  };
-}
+const probes = eventSyncProbesFixture;
 
 describe('eventSyncGauges: read at each scrape', () => {
   it('reports the outbox (one query for both gauges), its readiness bound, the broker and the parking queue', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, validateEvent, type EventOf, type EventType } from '@potluck/messaging';
+import { createEnvelope, validateEvent, type EventOf, type EventSyncProbes, type EventType } from '@potluck/messaging';
 
 /** A valid recipe event as the recipes service would publish it (full state, or the id for a delete). */
 export function recipeEventFixture<Type extends EventType>(
@@ -49,4 +49,17 @@ export function commentEventFixture<Type extends 'comment.added' | 'comment.dele
       data,
     }),
   ) as EventOf<Type>;
+}
+
+/** What the event-sync gauges read, as a healthy subgraph with a small backlog answers; `overrides` change any part. */
+export function eventSyncProbesFixture(overrides: Partial<EventSyncProbes> = {}): EventSyncProbes {
+  return {
+    outboxStats: async () => ({ backlog: 3, oldestAgeMs: 1500 }),
+    outboxMaxAgeMs: 30_000,
+    brokerConnected: () => true,
+    consumerRunning: () => true,
+    parkedCount: async () => 2,
+    onBrokerConnect: () => undefined,
+    ...overrides,
+  };
 }

@@ -8,7 +8,7 @@ export { startSubgraphForTest, type SubgraphUnderTest } from './subgraphs.js';
 export { testAmqpUrl, uniqueAmqpPrefix, deleteBrokerTopology } from './broker.js';
 export { brokerAdmin, createBrokerUser, urlAs, type BrokerAdmin, type BrokerUser } from './brokerUsers.js';
 export { startTcpProxy, type TcpProxy } from './tcpProxy.js';
-export { recipeEventFixture, commentEventFixture } from './eventFixtures.js';
+export { recipeEventFixture, commentEventFixture, eventSyncProbesFixture } from './eventFixtures.js';
 export { queryRows, type Row } from './sql.js';
 export {
   TEST_USER,
