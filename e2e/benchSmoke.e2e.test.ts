@@ -6,9 +6,10 @@ import { runGatewayBench } from '../bench/src/gateways/runGatewayBench.js';
 
 /**
  * `npm run bench` in miniature (about a second per scenario) so the harness keeps working:
- * the three gateways answer the page queries alike (the run checks it before measuring, and
- * stops otherwise), every scenario answers without errors, and SQL statements per request
- * stay flat from a page of 10 to a page of 100. The figures themselves are not judged here.
+ * the four gateways (Potluck's, stock Apollo, Hive, and Hive with the Rust query planner)
+ * answer the page queries alike (the run checks it before measuring, and stops otherwise),
+ * every scenario answers without errors, and SQL statements per request stay flat from a page
+ * of 10 to a page of 100. The figures themselves are not judged here.
  */
 it('runs every benchmark scenario without errors and counts SQL statements per request', async () => {
   const config = loadBenchConfig({
@@ -28,8 +29,18 @@ it('runs every benchmark scenario without errors and counts SQL statements per r
     .filter(({ summary }) => summary.requests === 0 || summary.errors > 0)
     .map(({ id, summary }) => `${id}: ${summary.requests} ok, ${summary.errors} errors`);
   expect(problems).toEqual([]);
-  expect(result.scenarios.map(({ id }) => id)).toHaveLength(12);
-  expect(Object.keys(result.idleRssMiB).sort()).toEqual(['apollo', 'comments', 'hive', 'potluck', 'recipes']);
+  expect(result.scenarios.map(({ id }) => id)).toEqual(
+    expect.arrayContaining(['page:hive-router', 'pages:hive-router']),
+  );
+  expect(result.scenarios).toHaveLength(14);
+  expect(Object.keys(result.idleRssMiB).sort()).toEqual([
+    'apollo',
+    'comments',
+    'hive',
+    'hive-router',
+    'potluck',
+    'recipes',
+  ]);
   const [small, large] = result.sqlStatements;
   expect(small!.perRequest.total).toBeGreaterThan(0);
   expect(large!.perRequest).toEqual(small!.perRequest);

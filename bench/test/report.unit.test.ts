@@ -17,7 +17,7 @@ function scenario(id: ScenarioId, rps: number, p50: number, errors = 0): Scenari
 }
 
 function result(
-  overrides: { potluckRps?: number; errors?: number; statements?: [number, number] } = {},
+  overrides: { potluckRps?: number; routerPagesRps?: number; errors?: number; statements?: [number, number] } = {},
 ): GatewayBenchResult {
   const [small, large] = overrides.statements ?? [4, 4];
   const count = (pageSize: number, total: number) => ({
@@ -46,11 +46,13 @@ function result(
       scenario('page:potluck', overrides.potluckRps ?? 1500, 30),
       scenario('page:apollo', 1000, 45),
       scenario('page:hive', 1200, 40, overrides.errors ?? 0),
+      scenario('page:hive-router', 1250, 38),
       scenario('floor', 2000, 20),
       scenario('page:potluck:bench-client', 1400, 21.5),
       scenario('pages:potluck', 900, 50),
       scenario('pages:apollo', 600, 70),
-      scenario('pages:hive', 1000, 45),
+      scenario('pages:hive', 500, 90),
+      scenario('pages:hive-router', overrides.routerPagesRps ?? 800, 55),
       scenario('floor:1-connection', 300, 3),
       scenario('page:potluck:1-connection', 250, 4),
     ],
@@ -64,8 +66,8 @@ const metOf = (comparison: ReturnType<typeof compare>, prefix: string) =>
 describe('compare', () => {
   it('computes throughput ratios to each peer and overheads over the floor', () => {
     const comparison = compare(result());
-    expect(comparison.throughputRatio).toEqual({ apollo: 1.5, hive: 1.25 });
-    expect(comparison.distinctPagesRatio).toEqual({ apollo: 1.5, hive: 0.9 });
+    expect(comparison.throughputRatio).toEqual({ apollo: 1.5, hive: 1.25, 'hive-router': 1.2 });
+    expect(comparison.distinctPagesRatio).toEqual({ apollo: 1.5, hive: 1.8, 'hive-router': 1.13 });
     expect(comparison.overheadMs).toEqual({
       benchClient: { p50: 1.5, p99: 4.5 },
       autocannon: { p50: 10, p99: 30 },
@@ -75,9 +77,11 @@ describe('compare', () => {
   });
 
   it('reports misses as misses', () => {
-    const comparison = compare(result({ potluckRps: 1100, errors: 3, statements: [4, 23] }));
+    const comparison = compare(result({ potluckRps: 1100, routerPagesRps: 950, errors: 3, statements: [4, 23] }));
     expect(metOf(comparison, 'scenario 1 throughput ≥ 1.5×')).toBe(false);
     expect(metOf(comparison, 'scenario 1 throughput ≥ Hive')).toBe(false);
+    expect(metOf(comparison, 'distinct pages throughput ≥ Hive Gateway with the Rust')).toBe(false);
+    expect(metOf(comparison, 'distinct pages throughput ≥ 1.5×')).toBe(true);
     expect(metOf(comparison, 'SQL statements')).toBe(false);
     expect(metOf(comparison, 'no errors')).toBe(false);
     expect(toMarkdown(result({ potluckRps: 1100 }))).toContain('| **no** |');
@@ -93,5 +97,8 @@ describe('toMarkdown', () => {
     expect(markdown).toContain('test cpu, 2 cores');
     expect(markdown).toContain('before: 0.5 / 0.5 / 0.5');
     expect(markdown).toContain('| page of 100 (20 requests) | 2 | 2 | 4 |');
+    expect(markdown).toContain(
+      'over distinct pages: 1.5× stock Apollo Gateway, 1.8× Hive Gateway, 1.13× Hive Gateway with the Rust query planner.',
+    );
   });
 });

@@ -8,11 +8,10 @@ import { deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@p
 import { REPO_ROOT, SERVICES, waitForReady } from '../../../scripts/stack.js';
 import { createBenchAuth, type BenchAuth } from './benchAuth.js';
 import type { BenchConfig } from './config.js';
+import { GATEWAYS, type GatewayName } from './gatewayNames.js';
 import { hiveGatewayConfigSource } from './peers/hiveGatewayCredential.js';
 import { startProcess, stopProcess, tailOf, type BenchProcess } from './processes.js';
 import { withSubgraphUrls } from './supergraphUrls.js';
-
-export type GatewayName = 'potluck' | 'apollo' | 'hive';
 
 /** Throwaway databases, a broker prefix, a scratch folder (logs, supergraph, keys) and identity for one run. */
 export interface BenchWorkspace {
@@ -66,7 +65,7 @@ export interface RunningBench {
 const origin = (port: number) => `http://127.0.0.1:${port}`;
 
 /** Answers a trivial query: how the peers, which have no readiness route, are awaited. */
-async function waitForGraphQL(url: string, running: BenchProcess, timeoutMs = 60_000): Promise<void> {
+async function waitForGraphQL(url: string, running: BenchProcess, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && running.child.exitCode === null) {
     const ok = await fetch(url, {
@@ -139,32 +138,65 @@ export function subgraphProcess(
 }
 
 /**
- * The peers, each given the same supergraph file and the run's gateway↔subgraph secret, and
- * nothing else: each signs its subgraph calls its own way (Apollo in `willSendRequest`, Hive in
- * a plugin of the `gateway.config.ts` written next to the supergraph, where its CLI looks).
+ * Hive Gateway's own CLI, run with plain node (no tsx) as its users run it, with a config file
+ * of its own in the scratch folder (`--config-path`): the credential plugin, and for
+ * `hive-router` the Rust query planner.
  */
-async function peerProcesses(config: BenchConfig, workspace: BenchWorkspace, supergraph: string, ports: number[]) {
-  const [apollo, hive] = ports.map(String) as [string, string];
-  const secret = { INTERNAL_AUTH_SECRET: workspace.auth.env.INTERNAL_AUTH_SECRET };
-  await writeFile(path.join(workspace.dir, 'gateway.config.ts'), hiveGatewayConfigSource());
-  const hiveArgs = ['supergraph', supergraph, '--host', '127.0.0.1', '--port', hive];
-  return [
-    startProcess(
-      'apollo',
-      [fileOf('./peers/apolloGateway.ts')],
-      { SUPERGRAPH_PATH: supergraph, PORT: apollo, ...secret },
-      { logDir: workspace.dir },
-    ),
-    startProcess('hive', [hiveBin(), ...hiveArgs, '--fork', String(config.BENCH_HIVE_FORK)], secret, {
-      logDir: workspace.dir,
-      tsx: false,
-      cwd: workspace.dir,
-    }),
-  ];
+async function hiveProcess(
+  name: 'hive' | 'hive-router',
+  port: string,
+  config: BenchConfig,
+  workspace: BenchWorkspace,
+  supergraph: string,
+) {
+  const configFile = path.join(workspace.dir, `${name}.gateway.config.ts`);
+  await writeFile(configFile, hiveGatewayConfigSource({ routerRuntime: name === 'hive-router' }));
+  const args = ['supergraph', supergraph, '--config-path', configFile, '--host', '127.0.0.1', '--port', port];
+  return startProcess(
+    name,
+    [hiveBin(), ...args, '--fork', String(config.BENCH_HIVE_FORK)],
+    { INTERNAL_AUTH_SECRET: workspace.auth.env.INTERNAL_AUTH_SECRET },
+    { logDir: workspace.dir, tsx: false, cwd: workspace.dir },
+  );
 }
 
 /**
- * The subgraphs, then Potluck's gateway and its two peers, all as processes on free ports;
+ * Starts the peers one after the other, each once the one before answers: each given the same
+ * supergraph file and the run's gateway↔subgraph secret, and nothing else. Each signs its
+ * subgraph calls its own way (Apollo in `willSendRequest`, Hive in a plugin of its config file).
+ */
+async function startPeers(
+  config: BenchConfig,
+  workspace: BenchWorkspace,
+  supergraph: string,
+  urls: Record<GatewayName, string>,
+  into: BenchProcess[],
+): Promise<void> {
+  const portOf = (name: GatewayName) => new URL(urls[name]).port;
+  const starts = {
+    apollo: async () =>
+      startProcess(
+        'apollo',
+        [fileOf('./peers/apolloGateway.ts')],
+        {
+          SUPERGRAPH_PATH: supergraph,
+          PORT: portOf('apollo'),
+          INTERNAL_AUTH_SECRET: workspace.auth.env.INTERNAL_AUTH_SECRET,
+        },
+        { logDir: workspace.dir },
+      ),
+    hive: () => hiveProcess('hive', portOf('hive'), config, workspace, supergraph),
+    'hive-router': () => hiveProcess('hive-router', portOf('hive-router'), config, workspace, supergraph),
+  };
+  for (const [name, start] of Object.entries(starts)) {
+    const peer = await start();
+    into.push(peer);
+    await waitForGraphQL(urls[name as GatewayName], peer);
+  }
+}
+
+/**
+ * The subgraphs, then Potluck's gateway and its three peers, all as processes on free ports;
  * `potluckEnv` goes to Potluck's three services only (the tracing settings).
  */
 export async function startBench(
@@ -172,9 +204,10 @@ export async function startBench(
   workspace: BenchWorkspace,
   potluckEnv: Record<string, string> = {},
 ): Promise<RunningBench> {
-  const ports = await Promise.all(Array.from({ length: 5 }, freePort));
-  const [recipes, comments, potluck, apollo, hive] = ports.map((port) => `${origin(port)}/graphql`) as string[];
-  const urls = { recipes: recipes!, comments: comments!, potluck: potluck!, apollo: apollo!, hive: hive! };
+  const ports = await Promise.all(Array.from({ length: 2 + GATEWAYS.length }, freePort));
+  const [recipes, comments, ...gateways] = ports.map((port) => `${origin(port)}/graphql`) as string[];
+  const gatewayUrls = Object.fromEntries(GATEWAYS.map((name, index) => [name, gateways[index]!]));
+  const urls = { recipes: recipes!, comments: comments!, ...(gatewayUrls as Record<GatewayName, string>) };
   const supergraph = await writeSupergraph(workspace, 'supergraph.graphql', {
     recipes: urls.recipes,
     comments: urls.comments,
@@ -189,9 +222,9 @@ export async function startBench(
     processes.push(
       potluckGateway('potluck', ports[2]!, supergraph, workspace, urls, config.BENCH_LOG_LEVEL, potluckEnv),
     );
-    processes.push(...(await peerProcesses(config, workspace, supergraph, ports.slice(3))));
+    // One gateway at a time: four starting at once on a loaded two-core machine missed their deadline.
     await waitForReady(`${origin(ports[2]!)}/health/ready`, 60_000);
-    await Promise.all([waitForGraphQL(urls.apollo, processes[3]!), waitForGraphQL(urls.hive, processes[4]!)]);
+    await startPeers(config, workspace, supergraph, urls, processes);
   } catch (error) {
     await stop();
     const logs = processes.map((running) => `[${running.name}] ${tailOf(running, 5)}`).join('\n');
@@ -210,7 +243,7 @@ function fileOf(relative: string): string {
   return new URL(relative, import.meta.url).pathname;
 }
 
-/** Hive Gateway's own CLI from its npm package, run with plain node (no tsx) as its users run it. */
+/** Hive Gateway's own CLI from its npm package. */
 function hiveBin(): string {
   return path.join(path.dirname(createRequire(import.meta.url).resolve('@graphql-hive/gateway')), 'bin.js');
 }

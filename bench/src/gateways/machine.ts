@@ -14,7 +14,15 @@ export function machineFacts() {
   };
 }
 
-const PACKAGES = ['@apollo/gateway', '@apollo/server', '@graphql-hive/gateway', 'autocannon', 'undici'];
+const PACKAGES = [
+  '@apollo/gateway',
+  '@apollo/server',
+  '@graphql-hive/gateway',
+  '@graphql-hive/router-runtime',
+  '@graphql-hive/router-query-planner',
+  'autocannon',
+  'undici',
+];
 
 /** The installed versions of the gateways and load generators compared. */
 export function packageVersions(): Record<string, string> {

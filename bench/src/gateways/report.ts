@@ -1,5 +1,9 @@
 import type { GatewayBenchResult, ScenarioResult } from './runGatewayBench.js';
+import { GATEWAY_TITLES, type GatewayName } from './gatewayNames.js';
 import type { ScenarioId } from './scenarios.js';
+
+type Peer = Exclude<GatewayName, 'potluck'>;
+const PEERS: Peer[] = ['apollo', 'hive', 'hive-router'];
 
 export interface Target {
   target: string;
@@ -11,9 +15,9 @@ export interface Comparison {
   /** p50 and p99 of a path through Potluck's gateway minus the floor's, ms. */
   overheadMs: Record<'benchClient' | 'autocannon' | 'oneConnection', { p50: number; p99: number } | null>;
   /** Potluck's scenario-1 throughput divided by each peer's. */
-  throughputRatio: { apollo: number | null; hive: number | null };
+  throughputRatio: Record<Peer, number | null>;
   /** The same over distinct pages, where concurrent requests cannot share subgraph calls. */
-  distinctPagesRatio: { apollo: number | null; hive: number | null };
+  distinctPagesRatio: Record<Peer, number | null>;
   targets: Target[];
 }
 
@@ -41,11 +45,11 @@ export function compare(result: GatewayBenchResult): Comparison {
     autocannon: overhead(result, 'page:potluck', 'floor'),
     oneConnection: overhead(result, 'page:potluck:1-connection', 'floor:1-connection'),
   };
-  const throughputRatio = { apollo: ratio(result, 'page:apollo'), hive: ratio(result, 'page:hive') };
-  const distinctPagesRatio = {
-    apollo: ratio(result, 'pages:apollo', 'pages:potluck'),
-    hive: ratio(result, 'pages:hive', 'pages:potluck'),
-  };
+  const ratios = (scenario: 'page' | 'pages') =>
+    Object.fromEntries(
+      PEERS.map((peer) => [peer, ratio(result, `${scenario}:${peer}`, `${scenario}:potluck`)]),
+    ) as Record<Peer, number | null>;
+  const [throughputRatio, distinctPagesRatio] = [ratios('page'), ratios('pages')];
   const [small, large] = [result.sqlStatements[0], result.sqlStatements.at(-1)];
   const errors = result.scenarios.reduce((sum, scenario) => sum + scenario.summary.errors, 0);
   const shown = (value: number | null | undefined, unit: string) =>
@@ -60,6 +64,16 @@ export function compare(result: GatewayBenchResult): Comparison {
       target: 'scenario 1 throughput ≥ Hive Gateway',
       measured: shown(throughputRatio.hive, '×'),
       met: (throughputRatio.hive ?? 0) >= 1,
+    },
+    {
+      target: 'distinct pages throughput ≥ 1.5× stock Apollo Gateway',
+      measured: shown(distinctPagesRatio.apollo, '×'),
+      met: (distinctPagesRatio.apollo ?? 0) >= 1.5,
+    },
+    {
+      target: 'distinct pages throughput ≥ Hive Gateway with the Rust query planner',
+      measured: shown(distinctPagesRatio['hive-router'], '×'),
+      met: (distinctPagesRatio['hive-router'] ?? 0) >= 1,
     },
     {
       target: `overhead over the floor ≤ 2 ms at p50 (${result.settings.connections} connections, same client)`,
@@ -97,6 +111,10 @@ function scenarioRow(scenario: ScenarioResult): string {
   return `| ${scenario.title} | ${scenario.client}, ${scenario.connections} | ${s.rps} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.errors} | ${gatewayCells(scenario)} | ${subgraphs} | ${rss.recipes ?? '—'} / ${rss.comments ?? '—'} | ${rss['load generator'] ?? '—'} |`;
 }
 
+function peerRatios(ratios: Record<Peer, number | null>): string {
+  return PEERS.map((peer) => `${ratios[peer] ?? '?'}× ${GATEWAY_TITLES[peer]}`).join(', ');
+}
+
 /** The run as Markdown: what was measured, on what, and how it compares with the targets. */
 export function toMarkdown(result: GatewayBenchResult, comparison = compare(result)): string {
   const { machine: m, settings: s, loadAverage } = result;
@@ -126,7 +144,7 @@ export function toMarkdown(result: GatewayBenchResult, comparison = compare(resu
           "A negative overhead means the gateway did less than the floor: concurrent identical requests shared their subgraph calls (see the subgraphs' CPU per request), which the floor, one request at a time, cannot.",
         ]
       : []),
-    `Throughput of Potluck's gateway on scenario 1: ${comparison.throughputRatio.apollo ?? '?'}× stock Apollo Gateway, ${comparison.throughputRatio.hive ?? '?'}× Hive Gateway; over distinct pages: ${comparison.distinctPagesRatio.apollo ?? '?'}× and ${comparison.distinctPagesRatio.hive ?? '?'}×.`,
+    `Throughput of Potluck's gateway on scenario 1: ${peerRatios(comparison.throughputRatio)}; over distinct pages: ${peerRatios(comparison.distinctPagesRatio)}.`,
     '',
     '| target | measured | met |',
     '| --- | --- | --- |',

@@ -1,9 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { GatewayName, RunningBench } from './benchStack.js';
+import type { RunningBench } from './benchStack.js';
+import { GATEWAYS } from './gatewayNames.js';
 import { floorPage, openPools } from './closedLoop.js';
 import { body, PAGES_QUERY, pageQuery } from './queries.js';
-
-const GATEWAYS: GatewayName[] = ['potluck', 'apollo', 'hive'];
 
 async function ask(url: string, payload: string): Promise<unknown> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });

@@ -1,4 +1,5 @@
-import type { GatewayName, RunningBench } from './benchStack.js';
+import type { RunningBench } from './benchStack.js';
+import { GATEWAY_TITLES, GATEWAYS, type GatewayName } from './gatewayNames.js';
 import { runAutocannon, type HttpTarget } from './autocannonLoad.js';
 import { floorExchange, gatewayExchange, openPools, runClosedLoop } from './closedLoop.js';
 import type { LoadSample } from './loadSample.js';
@@ -35,12 +36,6 @@ export interface Scenario {
 }
 
 export const PAGE_SIZE = 20;
-
-export const GATEWAY_TITLES: Record<GatewayName, string> = {
-  potluck: "Potluck's gateway",
-  apollo: 'stock Apollo Gateway',
-  hive: 'Hive Gateway',
-};
 
 /** What each scenario needs from the seeded data: recipe ids, and the cursor of every page of 20. */
 export interface SeedFacts {
@@ -105,13 +100,12 @@ function closedScenario(id: ScenarioId, title: string, bench: RunningBench, conn
 export async function scenarios(bench: RunningBench, connections: number, seed: SeedFacts): Promise<Scenario[]> {
   const { urls } = bench;
   const signedIn = { authorization: await bench.auth.authorization() };
-  const gateways: GatewayName[] = ['potluck', 'apollo', 'hive'];
   const page = body(pageQuery(PAGE_SIZE));
   const pages = roundRobin(seed.cursors.map((after) => body(PAGES_QUERY, { after })));
   const byId = roundRobin(seed.recipeIds.map((id) => body(RECIPE_BY_ID_QUERY, { id })));
   const create = body(CREATE_RECIPE_MUTATION, { input: CREATE_RECIPE_INPUT });
   return [
-    ...gateways.map((gateway) =>
+    ...GATEWAYS.map((gateway) =>
       autocannonScenario(
         `page:${gateway}`,
         `page of ${PAGE_SIZE} × 5 comments via ${GATEWAY_TITLES[gateway]}`,
@@ -125,7 +119,7 @@ export async function scenarios(bench: RunningBench, connections: number, seed: 
     ),
     closedScenario('floor', 'floor: recipes page, then one _entities call', bench, connections),
     closedScenario('page:potluck:bench-client', "page via Potluck's gateway, the floor's client", bench, connections),
-    ...gateways.map((gateway) =>
+    ...GATEWAYS.map((gateway) =>
       autocannonScenario(
         `pages:${gateway}`,
         `every page in turn (distinct requests) via ${GATEWAY_TITLES[gateway]}`,

@@ -21,19 +21,28 @@ export function useGatewayCredential(secret: string): GatewayPlugin {
 }
 
 /**
- * The `gateway.config.ts` Hive Gateway's CLI finds in its working directory: the plugin above
- * (imported by its path, which Hive's own TypeScript loader reads), signing with the secret the
- * process is given in INTERNAL_AUTH_SECRET.
+ * A Hive Gateway config file for one run: the plugin above (imported by its path, which Hive's
+ * own TypeScript loader reads), signing with the secret the process is given in
+ * INTERNAL_AUTH_SECRET. With `routerRuntime`, it also sets `unifiedGraphHandler` from
+ * `@graphql-hive/router-runtime` (the Rust query planner and its executor), as Hive's docs show;
+ * imported in the file rather than asked for with `--hive-router-runtime`, whose CLI falls back to
+ * the default runtime with a warning when the package cannot be loaded, so a missing package
+ * stops the run instead of measuring the wrong gateway.
  */
-export function hiveGatewayConfigSource(): string {
+export function hiveGatewayConfigSource(options: { routerRuntime: boolean }): string {
   const plugin = new URL('./hiveGatewayCredential.ts', import.meta.url).href;
+  const runtime = import.meta.resolve('@graphql-hive/router-runtime');
   return [
     '// Written by the gateway benchmark (bench/src/gateways/peers/hiveGatewayCredential.ts) for one run.',
     `import { useGatewayCredential } from ${JSON.stringify(plugin)};`,
+    ...(options.routerRuntime ? [`import { unifiedGraphHandler } from ${JSON.stringify(runtime)};`] : []),
     '',
     'const secret = process.env.INTERNAL_AUTH_SECRET;',
     "if (!secret) throw new Error('INTERNAL_AUTH_SECRET is required');",
-    'export const gatewayConfig = { plugins: () => [useGatewayCredential(secret)] };',
+    'export const gatewayConfig = {',
+    ...(options.routerRuntime ? ['  unifiedGraphHandler,'] : []),
+    '  plugins: () => [useGatewayCredential(secret)],',
+    '};',
     '',
   ].join('\n');
 }
