@@ -78,10 +78,7 @@ describe('codegen check mode', () => {
     );
     await edit('schema/api.graphql', (text) => text.replace('type Recipe {\n', '$&  addedByTest: Int!\n'));
     await edit('schema/operations/recipes.graphql', (text) =>
-      text.replace(
-        'mutation CreateRecipe($input: CreateRecipeInput!) {\n  createRecipe(input: $input) {\n    id\n',
-        '$&    addedByTest\n',
-      ),
+      text.replace('fragment RecipeDetails on Recipe {\n  id\n', '$&  addedByTest\n'),
     );
 
     const stale = await run('codegen:check');

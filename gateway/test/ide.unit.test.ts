@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'graphql';
+import { buildSchema, Kind, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { requestHeaders } from '../ide/requestHeaders.js';
 import { demoUsersOf } from '../src/ide/demoUsers.js';
@@ -9,6 +9,10 @@ import { IDE_CONTENT_SECURITY_POLICY, idePage } from '../src/ide/idePage.js';
 
 const operations = ['recipes.graphql', 'comments.graphql', 'subscriptions.graphql'].map((file) =>
   readFileSync(fileURLToPath(new URL(`../../schema/operations/${file}`, import.meta.url)), 'utf8'),
+);
+
+const apiSchema = buildSchema(
+  readFileSync(fileURLToPath(new URL('../../schema/api.graphql', import.meta.url)), 'utf8'),
 );
 
 describe('exampleTabs', () => {
@@ -38,18 +42,24 @@ describe('exampleTabs', () => {
     ]);
   });
 
-  it('gives every tab one runnable operation, JSON variables and JSON headers', () => {
+  it('gives every tab one runnable operation with the fragments it spreads, JSON variables and JSON headers', () => {
     for (const tab of tabs) {
       const document = parse(tab.query);
-      expect(document.definitions, tab.name).toHaveLength(1);
+      const operationsOf = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+      expect(operationsOf, tab.name).toHaveLength(1);
+      expect(validate(apiSchema, document), tab.name).toEqual([]);
       expect(JSON.parse(tab.variables), tab.name).toEqual(expect.any(Object));
       expect(JSON.parse(tab.headers), tab.name).toEqual({});
     }
     expect(JSON.parse(tabs[2]!.variables)).toMatchObject({ input: { title: 'Shakshuka', timeMinutes: 30 } });
   });
 
-  it('keeps each operation as written, after a line that says what it does', () => {
+  it('keeps each operation as written, after a line that says what it does, then the fragments it spreads', () => {
     expect(tabs[0]!.query).toMatch(/^# .+\nquery RecipesWithComments\(/);
+    const recipe = tabs.find((tab) => tab.name === 'Recipe')!.query;
+    expect(recipe).toMatch(/\n\nfragment RecipeDetails on Recipe \{/);
+    expect(recipe).toMatch(/\n\nfragment CommentSummary on Comment \{/);
+    expect(tabs.find((tab) => tab.name === 'DeleteRecipe')!.query).not.toContain('fragment');
   });
 
   it('comments as the signed-in user: the example names no author', () => {

@@ -1,4 +1,12 @@
-import { Kind, parse } from 'graphql';
+import {
+  Kind,
+  parse,
+  print,
+  visit,
+  type ASTNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 
 /** One tab of the IDE: an operation with variables that run as they are. */
 export interface ExampleTab {
@@ -68,15 +76,23 @@ const DEFAULT_HEADERS = '{}';
 /**
  * The IDE's tabs from the example operation files: the five everyone starts with first
  * (list, one recipe, create, update, comment), then who you are, then every other operation
- * in file order. Each keeps its text as written and gets a one-line comment and runnable variables.
+ * in file order. Each keeps its text as written, followed by the fragments it spreads, and gets a
+ * one-line comment and runnable variables.
  */
 export function exampleTabs(sources: string[]): ExampleTab[] {
   const found: Array<{ name: string; text: string }> = [];
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const operations: Array<{ definition: OperationDefinitionNode; source: string }> = [];
   for (const source of sources) {
     for (const definition of parse(source).definitions) {
-      if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name || !definition.loc) continue;
-      found.push({ name: definition.name.value, text: source.slice(definition.loc.start, definition.loc.end) });
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) operations.push({ definition, source });
     }
+  }
+  for (const { definition, source } of operations) {
+    const text = source.slice(definition.loc!.start, definition.loc!.end);
+    const used = fragmentsUsedBy(definition, fragments).map((fragment) => print(fragment));
+    found.push({ name: definition.name!.value, text: [text, ...used].join('\n\n') });
   }
   const preferred = Object.keys(EXAMPLES);
   const rank = (name: string) => (preferred.includes(name) ? preferred.indexOf(name) : preferred.length);
@@ -94,6 +110,25 @@ export function exampleTabs(sources: string[]): ExampleTab[] {
         headers: DEFAULT_HEADERS,
       };
     });
+}
+
+/** The fragments an operation spreads, directly or through other fragments, in the order first met: a tab must run alone. */
+function fragmentsUsedBy(
+  root: ASTNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): FragmentDefinitionNode[] {
+  const used = new Map<string, FragmentDefinitionNode>();
+  const collect = (node: ASTNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        if (!fragment || used.has(fragment.name.value)) return;
+        used.set(fragment.name.value, fragment);
+        collect(fragment);
+      },
+    });
+  collect(root);
+  return [...used.values()];
 }
 
 /** Operations without a curated example get their required `$id` filled with a hint. */
