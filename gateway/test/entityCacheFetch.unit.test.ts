@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cachedFetch, type Send } from '../src/entityCache/cachedFetch.js';
 import { EntityCache } from '../src/entityCache/entityCache.js';
 import { mergeEntities, remapErrorPath, splitEntities } from '../src/entityCache/splitEntities.js';
-import { describeOperation } from '../src/entityCache/subgraphOperation.js';
+import { describedChars, describeOperation } from '../src/entityCache/subgraphOperation.js';
 
 const COMMENTS_OF = `query Page__comments__1($representations:[_Any!]!$first:Int){_entities(representations:$representations){...on Recipe{comments(first:$first){edges{node{id text author{id name}}}}}}}`;
 const WITH_COUNT = `query Page__recipes__1($representations:[_Any!]!){_entities(representations:$representations){...on Recipe{title commentCount}}}`;
@@ -24,9 +24,9 @@ function subgraph(state: Record<string, unknown> = {}) {
   return { asked, send, answerWith: (next: typeof answer) => (answer = next) };
 }
 
-function entitiesRequest(ids: string[], query = COMMENTS_OF, first = 5) {
+function entitiesRequest(ids: string[], query = COMMENTS_OF, first = 5, other: Record<string, unknown> = {}) {
   return {
-    request: { query, variables: { first, representations: ids.map(recipe) } },
+    request: { query, variables: { first, ...other, representations: ids.map(recipe) } },
     incomingRequestContext: {},
     context: { requestId: 'r', viewer: null },
   } as unknown as Parameters<ReturnType<typeof cachedFetch>>[0];
@@ -89,6 +89,26 @@ describe('describing a subgraph operation', () => {
     expect(describeOperation(query.replace('commentCount', 'title')).kind).toBe('entities');
   });
 
+  it('keeps at most a bounded number of characters of query text, however many distinct texts come', () => {
+    const before = describedChars();
+    describeOperation(`${COMMENTS_OF} `);
+    expect(describedChars()).toBe(before + COMMENTS_OF.length + 1);
+    const long = 'y'.repeat(60 * 1024);
+    for (let n = 0; n < 100; n++) describeOperation(`query{recipes(filter:{titleContains:"${n}${long}"}){totalCount}}`);
+    describeOperation(`query{recipes(filter:{titleContains:"${'z'.repeat(1024 * 1024)}"}){totalCount}}`);
+    expect(describedChars()).toBeLessThanOrEqual(4 * 1024 * 1024);
+  });
+
+  it('names an _entities fetch without the client operation name the planner puts in it', () => {
+    const named = describeOperation(COMMENTS_OF);
+    const renamed = describeOperation(COMMENTS_OF.replace('Page__comments__1', 'Other__comments__1'));
+    const anonymous = describeOperation(COMMENTS_OF.replace('query Page__comments__1', 'query'));
+    expect(named.kind).toBe('entities');
+    expect(renamed).toEqual(named);
+    expect(anonymous).toEqual(named);
+    expect(describeOperation(COMMENTS_OF.replace('text author', 'author'))).not.toEqual(named);
+  });
+
   it('reads a mutation field with its alias and its arguments', () => {
     const described = describeOperation(UPDATE);
     if (described.kind !== 'mutation') throw new Error(described.kind);
@@ -125,6 +145,25 @@ describe('an _entities fetch through the cache', () => {
     const comments = subgraph();
     await fetch(entitiesRequest(['r1'], COMMENTS_OF, 5), comments.send);
     await fetch(entitiesRequest(['r1'], COMMENTS_OF, 6), comments.send);
+    expect(comments.asked).toHaveLength(2);
+  });
+
+  it('serves the same selection under another client operation name from the same entries', async () => {
+    const { fetch } = setUp();
+    const comments = subgraph();
+    await fetch(entitiesRequest(['r1']), comments.send);
+    await fetch(entitiesRequest(['r1'], COMMENTS_OF.replace('Page__', 'Renamed__')), comments.send);
+    expect(comments.asked).toEqual([['r1']]);
+  });
+
+  it('keys by a hash of a long variable, so one request cannot fill the cache with copies of it', async () => {
+    const { cache, fetch } = setUp();
+    const comments = subgraph();
+    const ids = Array.from({ length: 50 }, (_, n) => `r${n}`);
+    await fetch(entitiesRequest(ids, COMMENTS_OF, 5, { after: 'x'.repeat(100_000) }), comments.send);
+    expect(cache.size).toBe(50);
+    expect(cache.bytes).toBeLessThan(50 * 1000);
+    await fetch(entitiesRequest(ids, COMMENTS_OF, 5, { after: 'x'.repeat(99_999) }), comments.send);
     expect(comments.asked).toHaveLength(2);
   });
 
@@ -169,6 +208,20 @@ describe('an _entities fetch through the cache', () => {
     comments.answerWith(undefined);
     await fetch(entitiesRequest(['r2', 'r3']), comments.send);
     expect(comments.asked.at(-1)).toEqual(['r2', 'r3']);
+  });
+
+  it('remaps error paths also when the subgraph answers no list of entities', async () => {
+    const { fetch } = setUp();
+    const comments = subgraph();
+    await fetch(entitiesRequest(['r1']), comments.send);
+    comments.answerWith(() => ({
+      data: { _entities: null },
+      errors: [{ message: 'down', path: ['_entities', 0, 'comments'] }],
+    }));
+    const response = await fetch(entitiesRequest(['r1', 'r2']), comments.send);
+    expect(response.errors?.[0]?.path).toEqual(['_entities', 1, 'comments']);
+    comments.answerWith(() => ({ data: { _entities: [] }, errors: [{ message: 'short', path: ['_entities', 0] }] }));
+    expect((await fetch(entitiesRequest(['r1', 'r3']), comments.send)).errors?.[0]?.path).toEqual(['_entities', 1]);
   });
 
   it('goes straight to the subgraph while not serving, and for an uncacheable selection', async () => {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@potluck/service';
 import { commentEventFixture, recipeEventFixture } from '@potluck/testing';
@@ -47,7 +49,7 @@ function setUp() {
     );
   const serving = async () =>
     (await registry.getSingleMetric('potluck_gateway_entity_cache_serving')!.get()).values[0]!.value;
-  return { stream, read, asked, serving };
+  return { cache, stream, read, asked, serving };
 }
 
 describe('the entity cache on the event stream', () => {
@@ -92,5 +94,30 @@ describe('the entity cache on the event stream', () => {
     await read(id);
     await read(id);
     expect(asked).toEqual([[id], [id], [id], [id]]);
+  });
+});
+
+describe('the entity cache on the supergraph', () => {
+  it('flushes when the gateway loads another supergraph', async () => {
+    const { cache, stream, read, asked } = setUp();
+    const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
+    let update: (sdl: string) => void = () => undefined;
+    const gateway = new ApolloGateway({
+      logger: createLogger('test', 'silent'),
+      supergraphSdl: async (hooks) => {
+        update = hooks.update;
+        return { supergraphSdl: supergraph };
+      },
+    });
+    cache.followSupergraph(gateway);
+    await gateway.load();
+    stream.link(true);
+    const id = randomUUID();
+    await read(id);
+    await read(id);
+    update(`${supergraph}\n# redeployed\n`);
+    await read(id);
+    await gateway.stop();
+    expect(asked).toEqual([[id], [id]]);
   });
 });

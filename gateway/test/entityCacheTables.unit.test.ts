@@ -6,6 +6,7 @@ import { commentEventFixture, recipeEventFixture } from '@potluck/testing';
 import { buildSchema, isObjectType } from 'graphql';
 import { ENTITY_FIELDS, uncacheableReason } from '../src/entityCache/entityFields.js';
 import { tagsOfEvent, tagsOfMutation } from '../src/entityCache/invalidation.js';
+import { tagOfRepresentation } from '../src/entityCache/splitEntities.js';
 
 const recipeId = randomUUID();
 const commentId = randomUUID();
@@ -61,6 +62,19 @@ describe('which mutation invalidates what', () => {
   it('knows nothing of a mutation it has no row for: the caller flushes', () => {
     expect(tagsOfMutation('renameEverything', { args: {}, result: null })).toBeUndefined();
     expect(tagsOfMutation('toString', { args: {}, result: null })).toBeUndefined();
+  });
+
+  it('drops the stored (lower-case) spelling of a uuid the client spelled in upper case', () => {
+    const upper = recipeId.toUpperCase();
+    expect(tagsOfMutation('updateRecipe', { args: { id: upper }, result: { title: 't' } })).toEqual([
+      `Recipe:${recipeId}`,
+    ]);
+    expect(tagsOfMutation('deleteRecipe', { args: { id: upper }, result: recipeId })).toEqual([`Recipe:${recipeId}`]);
+    expect(tagsOfMutation('addComment', { args: { input: { recipeId: upper } }, result: null })).toEqual([
+      `Recipe:${recipeId}`,
+    ]);
+    expect(tagOfRepresentation({ __typename: 'Recipe', id: upper })).toBe(`Recipe:${recipeId}`);
+    expect(tagOfRepresentation({ __typename: 'Recipe', id: 'Not-A-Uuid' })).toBe('Recipe:Not-A-Uuid');
   });
 
   it('ignores ids that are not strings (hostile or malformed input)', () => {

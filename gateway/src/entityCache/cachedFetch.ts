@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GatewayContext } from '../context.js';
 import type { EntityCacheMetrics } from './cacheMetrics.js';
@@ -9,6 +10,15 @@ import { mergeEntities, remapErrorPath, splitEntities, tagOfRepresentation } fro
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 export type Send = (options: ProcessOptions) => Promise<GatewayGraphQLResponse>;
+
+/**
+ * Carries, on each `_entities` fetch whose answers may be stored, the invalidation mark taken
+ * before it. The subgraphs ignore it; it is there because `dedupeInflight` shares a call only
+ * among requests with the same headers: a read that took its mark after an invalidation must
+ * not join a call sent before it, whose answer may predate the change yet would be stored as
+ * fresh. Calls with the same mark started after the same invalidations, so sharing them is safe.
+ */
+export const CACHE_MARK_HEADER = 'x-potluck-cache-mark';
 
 export interface CachedFetchOptions {
   cache: EntityCache;
@@ -37,11 +47,7 @@ export function cachedFetch({ cache, metrics, subgraph }: CachedFetchOptions) {
       metrics.bypassed(subgraph, 'not-serving');
       return send(options);
     }
-    const prefix = `${subgraph}\n${operation.selection}\n${JSON.stringify(rest)}\n`;
-    const keyed = representations.map((representation) => ({
-      key: prefix + JSON.stringify(representation),
-      tag: tagOfRepresentation(representation),
-    }));
+    const keyed = entityKeys(`${subgraph}\n${operation.selection}\n${JSON.stringify(rest)}\n`, representations);
     const split = splitEntities(keyed, ({ key, tag }) => tag && cache.get(key, tag));
     metrics.lookedUp(subgraph, representations.length - split.missing.length, split.missing.length);
     if (split.missing.length === 0) return { data: { _entities: mergeEntities(split, []) } };
@@ -49,11 +55,16 @@ export function cachedFetch({ cache, metrics, subgraph }: CachedFetchOptions) {
     const missing = split.missing.map((position) => representations[position] as unknown);
     const response = await send({
       ...options,
-      request: { ...options.request, variables: { ...rest, representations: missing } },
+      request: {
+        ...options.request,
+        variables: { ...rest, representations: missing },
+        http: withMark(options.request.http, since),
+      },
     });
+    const errors = response.errors?.map((error) => remapErrorPath(error, split.missing));
     const fetched = response.data?._entities;
-    if (!Array.isArray(fetched) || fetched.length !== missing.length) return response;
-    if (!response.errors?.length) {
+    if (!Array.isArray(fetched) || fetched.length !== missing.length) return { ...response, ...(errors && { errors }) };
+    if (!errors?.length) {
       split.missing.forEach((position, index) => {
         const { key, tag } = keyed[position]!;
         if (tag) cache.set(key, tag, JSON.stringify(fetched[index] ?? null), since);
@@ -62,9 +73,25 @@ export function cachedFetch({ cache, metrics, subgraph }: CachedFetchOptions) {
     return {
       ...response,
       data: { ...response.data, _entities: mergeEntities(split, fetched) },
-      ...(response.errors && { errors: response.errors.map((error) => remapErrorPath(error, split.missing)) }),
+      ...(errors && { errors }),
     };
   };
+}
+
+/** Each representation's key and tag; hashed, so a client's long variable or representation is not copied into every key. */
+function entityKeys(prefix: string, representations: readonly unknown[]) {
+  const hashed = createHash('sha256').update(prefix);
+  return representations.map((representation) => ({
+    key: hashed.copy().update(JSON.stringify(representation)).digest('base64url'),
+    tag: tagOfRepresentation(representation),
+  }));
+}
+
+/** The request's headers (Apollo copies them into the call) with the mark of this fetch. */
+function withMark(http: ProcessOptions['request']['http'], since: number): ProcessOptions['request']['http'] {
+  const headers = new Headers([...(http?.headers ?? [])]);
+  headers.set(CACHE_MARK_HEADER, String(since));
+  return { method: http?.method ?? 'POST', url: http?.url ?? '', headers };
 }
 
 /** Sends the mutation, then drops every entity it touched, whether it succeeded or not; an unknown one flushes. */

@@ -1,3 +1,4 @@
+import type { ApolloGateway } from '@apollo/gateway';
 import type { Logger } from '@potluck/service';
 import type { Registry } from 'prom-client';
 import type { StreamReader } from '../subscriptions/streamReader.js';
@@ -14,6 +15,8 @@ export interface GatewayEntityCache {
   fetchFor(subgraph: string): ReturnType<typeof cachedFetch>;
   /** Follows the event stream: invalidates from its events, and serves only while it is read. */
   follow(events: Pick<StreamReader, 'onEntry' | 'onLink'>): void;
+  /** Flushes whenever the gateway loads a supergraph: a new one may change what the same query text answers. */
+  followSupergraph(gateway: Pick<ApolloGateway, 'onSchemaLoadOrUpdate'>): void;
 }
 
 export function createEntityCache(
@@ -46,6 +49,9 @@ export function createEntityCache(
           linked ? 'entity cache serving: reading the event stream' : 'entity cache off until the event stream is back',
         );
       });
+    },
+    followSupergraph(gateway) {
+      gateway.onSchemaLoadOrUpdate(() => store.flush());
     },
   };
 }

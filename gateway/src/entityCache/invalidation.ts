@@ -1,9 +1,14 @@
 import type { EventData, EventType, ValidEvent } from '@potluck/messaging';
+import { isUuid } from '@potluck/service';
 
 /** What a cached answer is about: one entity (`Recipe:<id>`), or every entity of a type (`Recipe:*`). */
 export type EntityTag = `${string}:${string}`;
 
-export const entityTag = (type: string, id: string): EntityTag => `${type}:${id}`;
+/**
+ * Ids are UUIDs, which the subgraphs accept in any case and store in lower case: a mutation's
+ * argument spelled in upper case must drop the entity cached under the stored spelling.
+ */
+export const entityTag = (type: string, id: string): EntityTag => `${type}:${isUuid(id) ? id.toLowerCase() : id}`;
 export const everyEntityOf = (type: string): EntityTag => `${type}:*`;
 
 /**

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import {
   Kind,
   parse,
+  print,
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -24,8 +26,19 @@ export type SubgraphOperation =
   | { kind: 'uncacheable'; reason: string }
   | { kind: 'mutation'; fields: MutationField[] };
 
-/** Distinct operations of the query plans in force: a few dozen; the bound only stops a reload loop from growing it. */
-const described = new LRUCache<string, SubgraphOperation>({ max: 2000 });
+/**
+ * Distinct operations of the query plans in force: a few dozen of a few KB. A client controls
+ * the text (the planner keeps its literals inline), so the bound is on the characters kept, and
+ * a text too long to keep is described again each time it comes.
+ */
+const described = new LRUCache<string, SubgraphOperation>({
+  maxSize: 4 * 1024 * 1024,
+  maxEntrySize: 64 * 1024,
+  sizeCalculation: (_operation, query) => query.length,
+});
+
+/** Characters of query text the descriptions are kept under (bounded, see `described`). */
+export const describedChars = (): number => described.calculatedSize;
 
 /**
  * The operation a subgraph fetch sends, described once per distinct query text: an
@@ -35,15 +48,15 @@ const described = new LRUCache<string, SubgraphOperation>({ max: 2000 });
 export function describeOperation(query: string, document?: DocumentNode): SubgraphOperation {
   let found = described.get(query);
   if (!found) {
-    found = describe(query, document ?? parse(query));
+    found = describe(document ?? parse(query));
     described.set(query, found);
   }
   return found;
 }
 
-function describe(query: string, document: DocumentNode): SubgraphOperation {
+function describe(document: DocumentNode): SubgraphOperation {
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const [operation] = operations;
+  const [operation] = operations as OperationDefinitionNode[];
   if (operations.length !== 1 || !operation) return { kind: 'uncacheable', reason: 'not one operation' };
   const fields = operation.selectionSet.selections;
   if (operation.operation === 'mutation') {
@@ -64,7 +77,21 @@ function describe(query: string, document: DocumentNode): SubgraphOperation {
   );
   const reason = uncacheableSelection(only.selectionSet, fragments);
   if (reason) return { kind: 'uncacheable', reason };
-  return { kind: 'entities', selection: createHash('sha256').update(query).digest('base64url') };
+  return { kind: 'entities', selection: selectionHash(document, operation) };
+}
+
+/**
+ * The hash that names an `_entities` fetch in the cache key: the printed document without the
+ * operation's name, which the planner derives from the client's operation name. The same
+ * selection under many client names is one key, so renaming cannot fill the cache.
+ */
+function selectionHash(document: DocumentNode, operation: OperationDefinitionNode): string {
+  const definitions = document.definitions.map((definition) =>
+    definition === operation ? { ...operation, name: undefined } : definition,
+  );
+  return createHash('sha256')
+    .update(print({ ...document, definitions }))
+    .digest('base64url');
 }
 
 function mutationField(field: FieldNode): MutationField {
