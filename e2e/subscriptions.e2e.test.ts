@@ -17,7 +17,16 @@ import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../scripts/stack.js';
 import { useStack } from './stack.js';
-import { errorsOf, subscribeOver, TRANSPORTS, type LiveSubscription, type Transport } from './subscriptionsClients.js';
+import {
+  ADD_COMMENT,
+  CREATE,
+  errorsOf,
+  subscribeOver,
+  TRANSPORTS,
+  type LiveSubscription,
+  type Transport,
+} from './subscriptionsClients.js';
+import { sendUntilDropped } from './subscriptionsRawClients.js';
 
 const prefix = uniqueAmqpPrefix();
 let proxy: TcpProxy;
@@ -40,8 +49,6 @@ const stack = useStack(() => ({
   },
 }));
 
-const CREATE = `mutation($title: String!) { createRecipe(input: { title: $title, timeMinutes: 10, price: "5" }) { id } }`;
-const ADD_COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`;
 const COMMENT_ADDED = `subscription($recipeId: ID!, $after: String) {
   commentAdded(recipeId: $recipeId, after: $after) {
     cursor
@@ -424,17 +431,8 @@ describe('limits', () => {
     );
     // The client stops reading: what the gateway sends piles up in the kernel's buffers, then in the gateway's.
     (socket as unknown as { _socket: Socket })._socket.pause();
-    const logged = stack.logs.length;
     const long = 'x'.repeat(2000);
-    let sent = 0;
-    await waitFor(
-      async () => {
-        await Promise.all(Array.from({ length: 10 }, () => comment(recipeId, long)));
-        sent += 10;
-        return stack.logs.slice(logged).find((line) => line.includes('dropping a subscriber that does not read'));
-      },
-      { timeoutMs: 60_000, intervalMs: 0, what: 'the gateway to drop the client' },
-    );
+    const sent = await sendUntilDropped(stack.logs, 10, () => comment(recipeId, long).then(() => undefined));
     (socket as unknown as { _socket: Socket })._socket.resume();
     await closed;
     expect(sent).toBeLessThan(1000);

@@ -3,6 +3,10 @@ import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { waitFor } from '@potluck/testing';
 
+/** The mutations the subscription tests make events with. */
+export const CREATE = `mutation($title: String!) { createRecipe(input: { title: $title, timeMinutes: 10, price: "5" }) { id } }`;
+export const ADD_COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`;
+
 export type Transport = 'ws' | 'sse';
 export const TRANSPORTS: Transport[] = ['ws', 'sse'];
 

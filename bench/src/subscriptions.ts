@@ -38,6 +38,7 @@ async function startStack(workspace: BenchWorkspace): Promise<Stack> {
       COMMENTS_URL: url(commentsPort),
       SUBSCRIPTIONS_PER_ADDRESS: String(Math.max(...SUBSCRIBERS) + 10),
       HTTP_MAX_CONNECTIONS: String(Math.max(...SUBSCRIBERS) + 100),
+      WEBSOCKETS_MAX: String(Math.max(...SUBSCRIBERS) + 10),
     }),
   ];
   await waitUntilReady([recipesPort, commentsPort, gatewayPort]);

@@ -23,7 +23,14 @@ import {
   type RunningService,
   type ServiceMetrics,
 } from '@potluck/service';
-import { entityCacheOf, subgraphTimeoutMs, subscriptionBrokerOf, urlOverrides, type GatewayConfig } from './config.js';
+import {
+  entityCacheOf,
+  subgraphTimeoutMs,
+  subscriptionBrokerOf,
+  subscriptionSettingsOf,
+  urlOverrides,
+  type GatewayConfig,
+} from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { createEntityCache, type GatewayEntityCache } from './entityCache/index.js';
 import { IDE_DIST } from './ide/ideDist.js';
@@ -148,6 +155,7 @@ export async function startGateway(
     createGateway(config, source, subgraphFetch, credentials, logger, metrics, cache),
     logger,
   );
+  cache?.followSupergraph(gateway.apolloGateway);
   const verify = createUserTokenVerifier(userAuth.settings, userAuth.keys);
   const guard = userTokens(verify);
   const subscriptions = await startSubscriptions({
@@ -159,13 +167,7 @@ export async function startGateway(
       costRules: costRules(config.MAX_COST),
       maxPageSize: config.MAX_PAGE_SIZE,
     },
-    settings: {
-      maxPerAddress: config.SUBSCRIPTIONS_PER_ADDRESS,
-      maxPerConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
-      maxUnsentBytes: config.SUBSCRIPTION_MAX_UNSENT_BYTES,
-      maxTokens: config.MAX_TOKENS,
-      maxMessageBytes: config.MAX_BODY_BYTES,
-    },
+    settings: subscriptionSettingsOf(config),
     allowedHosts: config.ALLOWED_HOSTS,
     corsOrigins: config.CORS_ORIGINS,
     format: createErrorFormatter(logger, { exposeInternals: config.STACKTRACES }),

@@ -20,7 +20,8 @@ import {
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', import.meta.url));
 
-const count = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
+const positive = () => z.coerce.number().int('must be a whole number').min(1);
+const count = (fallback: number) => positive().default(fallback);
 
 /** Subscriptions: the broker the event stream is on (none: subscriptions are refused), its retention and the limits. */
 const subscriptionEnv = {
@@ -36,6 +37,12 @@ const subscriptionEnv = {
   SUBSCRIPTIONS_PER_CONNECTION: count(100),
   SUBSCRIPTIONS_PER_ADDRESS: count(100),
   SUBSCRIPTION_MAX_UNSENT_BYTES: count(1024 * 1024),
+  /** Unset: SUBSCRIPTIONS_PER_ADDRESS (one subscription per socket uses an address's whole share). */
+  WEBSOCKETS_PER_ADDRESS: positive().optional(),
+  /** Unset: 80% of HTTP_MAX_CONNECTIONS, so plain HTTP (queries, health checks) keeps headroom. */
+  WEBSOCKETS_MAX: positive().optional(),
+  WEBSOCKET_IDLE_TIMEOUT_MS: envVar.milliseconds(60_000),
+  SUBSCRIPTION_CATCH_UP_READERS: count(64),
 };
 
 /** The entity cache (docs/caching.md): off by default; on, it needs AMQP_URL (the event stream invalidates it). */
@@ -108,6 +115,11 @@ export function loadConfig(env: Env) {
       `SUBSCRIPTION_STREAM_SEGMENT_BYTES: must not exceed SUBSCRIPTION_STREAM_MAX_BYTES (${parsed.SUBSCRIPTION_STREAM_MAX_BYTES}) (got "${env.SUBSCRIPTION_STREAM_SEGMENT_BYTES}")`,
     ]);
   }
+  if (parsed.WEBSOCKETS_MAX !== undefined && parsed.WEBSOCKETS_MAX >= parsed.HTTP_MAX_CONNECTIONS) {
+    throw new ConfigError([
+      `WEBSOCKETS_MAX: must be below HTTP_MAX_CONNECTIONS (${parsed.HTTP_MAX_CONNECTIONS}), which plain HTTP shares (got "${env.WEBSOCKETS_MAX}")`,
+    ]);
+  }
   if (parsed.ENTITY_CACHE && !parsed.AMQP_URL) {
     throw new ConfigError([
       'ENTITY_CACHE: needs AMQP_URL, the events that invalidate it (got "true" without AMQP_URL)',
@@ -131,6 +143,21 @@ export function subscriptionBrokerOf(config: GatewayConfig) {
       maxBytes: config.SUBSCRIPTION_STREAM_MAX_BYTES,
       segmentBytes: config.SUBSCRIPTION_STREAM_SEGMENT_BYTES,
     },
+  };
+}
+
+/** The subscription limits both transports apply (docs/subscriptions.md#limits). */
+export function subscriptionSettingsOf(config: GatewayConfig) {
+  return {
+    maxPerAddress: config.SUBSCRIPTIONS_PER_ADDRESS,
+    maxPerConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
+    maxUnsentBytes: config.SUBSCRIPTION_MAX_UNSENT_BYTES,
+    maxTokens: config.MAX_TOKENS,
+    maxMessageBytes: config.MAX_BODY_BYTES,
+    maxSocketsPerAddress: config.WEBSOCKETS_PER_ADDRESS ?? config.SUBSCRIPTIONS_PER_ADDRESS,
+    maxSockets: config.WEBSOCKETS_MAX ?? Math.max(1, Math.floor(config.HTTP_MAX_CONNECTIONS * 0.8)),
+    socketIdleMs: config.WEBSOCKET_IDLE_TIMEOUT_MS,
+    maxCatchUpReaders: config.SUBSCRIPTION_CATCH_UP_READERS,
   };
 }
 

@@ -34,6 +34,8 @@ const POSITION_WAIT_MS = 5000;
 /** How long a backlog read that lost the broker waits for it to come back before the subscription ends (resumably). */
 const BROKER_RETURN_MS = 30_000;
 const REREAD_RETRY_MS = 500;
+/** When every backlog reader is taken: how long a resuming client is told to wait before it tries again. */
+const BUSY_RETRY_AFTER_S = 5;
 
 const keyOf = (filter: EventFilter) => `${filter.field.eventType}\n${filter.key}`;
 
@@ -43,14 +45,18 @@ const keyOf = (filter: EventFilter) => `${filter.field.eventType}\n${filter.key}
  * A subscriber with `after` first reads the backlog with a reader of its own, from its
  * cursor; the live events meanwhile are buffered, and once the backlog reaches the first of
  * them it switches to live. Every member receives each offset at most once, in order.
+ * Each backlog read is a broker stream consumer, so at most `maxCatchUps` run at once;
+ * a resume past that ends at once with SUBSCRIPTIONS_BUSY (resumable, with `retryAfter`).
  */
 export class SubscriptionHub {
   private readonly live = new Map<string, Set<Member>>();
   private readonly catchingUp = new Set<Member>();
+  private catchUps = 0;
 
   constructor(
     private readonly reader: StreamReader,
     private readonly logger: Logger,
+    private readonly maxCatchUps = 64,
   ) {
     reader.onEntry((entry) => this.onLive(entry));
     reader.onGap((position, firstSeen) => this.onGap(position, firstSeen));
@@ -92,7 +98,26 @@ export class SubscriptionHub {
     if (members?.size === 0) this.live.delete(key);
   }
 
+  /** Takes a backlog reader slot, or throws SUBSCRIPTIONS_BUSY; the returned function gives it back once. */
+  private takeCatchUpSlot(): () => void {
+    if (this.catchUps >= this.maxCatchUps) {
+      throw new SubscriptionEnded(
+        'SUBSCRIPTIONS_BUSY',
+        `Too many subscriptions are reading their backlog; subscribe again with the same after in ${BUSY_RETRY_AFTER_S} s`,
+        true,
+        { retryAfter: String(BUSY_RETRY_AFTER_S) },
+      );
+    }
+    this.catchUps++;
+    let freed = false;
+    return () => {
+      if (!freed) this.catchUps--;
+      freed = true;
+    };
+  }
+
   private async addResuming(subscriber: Subscriber, after: StreamPosition): Promise<() => Promise<void>> {
+    const free = this.takeCatchUpSlot();
     const member: Member = { subscriber, last: after.offset, buffer: [] };
     this.catchingUp.add(member);
     let verified = false;
@@ -139,10 +164,11 @@ export class SubscriptionHub {
     const catchUp = await read();
     if (!catchUp) {
       clearTimeout(timer);
+      free();
       this.catchingUp.delete(member);
       throw streamUnavailable('the broker is unreachable');
     }
-    void this.keepReading(member, catchUp, read);
+    void this.keepReading(member, catchUp, read).finally(free);
     return async () => {
       clearTimeout(timer);
       this.catchingUp.delete(member);

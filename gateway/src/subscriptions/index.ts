@@ -24,7 +24,15 @@ export interface SubscriptionsOptions {
   gateway: FederatedGateway;
   verify: UserTokenVerifier;
   limits: SubscriptionLimits;
-  settings: SubscriptionSettings & { maxPerConnection: number; maxMessageBytes: number };
+  settings: SubscriptionSettings & {
+    maxPerConnection: number;
+    maxMessageBytes: number;
+    maxSocketsPerAddress: number;
+    maxSockets: number;
+    socketIdleMs: number;
+    /** Backlog reads (each a broker stream consumer) at once, gateway-wide. */
+    maxCatchUpReaders: number;
+  };
   allowedHosts: readonly string[];
   corsOrigins: readonly string[];
   format: ErrorFormat;
@@ -80,7 +88,7 @@ export async function startSubscriptions(options: SubscriptionsOptions): Promise
       trust: { publishers: options.broker.publishers, login: amqpUser(options.broker.url) },
       logger,
     });
-  const hub = reader && new SubscriptionHub(reader, logger);
+  const hub = reader && new SubscriptionHub(reader, logger, options.settings.maxCatchUpReaders);
   const service = createSubscriptionService({
     hub,
     payloads: createPayloads({ execute: options.gateway.execute, format: options.format }),
@@ -99,6 +107,9 @@ export async function startSubscriptions(options: SubscriptionsOptions): Promise
     corsOrigins: options.corsOrigins,
     maxPerConnection: options.settings.maxPerConnection,
     maxMessageBytes: options.settings.maxMessageBytes,
+    maxSocketsPerAddress: options.settings.maxSocketsPerAddress,
+    maxSockets: options.settings.maxSockets,
+    socketIdleMs: options.settings.socketIdleMs,
     logger,
   });
   const sse = eventStreamHandler({ service, logger });

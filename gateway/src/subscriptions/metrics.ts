@@ -22,6 +22,7 @@ export type EndReason = (typeof END_REASONS)[number];
 const REASON_BY_CODE: Readonly<Record<string, EndReason>> = {
   SLOW_CONSUMER: 'slow_consumer',
   TOO_MANY_SUBSCRIPTIONS: 'limit',
+  SUBSCRIPTIONS_BUSY: 'limit',
   CURSOR_EXPIRED: 'cursor_expired',
   TOKEN_EXPIRED: 'token_expired',
   SHUTTING_DOWN: 'shutdown',

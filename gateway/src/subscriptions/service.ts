@@ -8,6 +8,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import { addressSlots } from './addressSlots.js';
 import { SubscriptionEnded, tokenExpired } from './ended.js';
 import type { SubscriptionHub } from './hub.js';
 import type { SubscriptionMetrics, Transport } from './metrics.js';
@@ -65,25 +66,11 @@ export function createSubscriptionService(options: {
   /** Undefined when subscriptions are served; otherwise why not (no broker configured). */
   unavailable?: string;
 }) {
-  const perAddress = new Map<string, number>();
+  const perAddress = addressSlots(options.settings.maxPerAddress);
   /** Each open subscription, settled when its transport releases it. */
   const open = new Map<AsyncIterableIterator<ExecutionResult>, PromiseWithResolvers<void>>();
   let stopping = false;
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => options.format(error.toJSON(), error));
-
-  function acquire(address: string): (() => void) | undefined {
-    const count = perAddress.get(address) ?? 0;
-    if (count >= options.settings.maxPerAddress) return undefined;
-    perAddress.set(address, count + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left === 0) perAddress.delete(address);
-      else perAddress.set(address, left);
-    };
-  }
 
   function subscribe(params: SubscribeParams, client: ClientConnection): Opened {
     const { hub } = options;
@@ -120,7 +107,7 @@ export function createSubscriptionService(options: {
       }
       throw error;
     }
-    const release = acquire(client.address);
+    const release = perAddress.acquire(client.address);
     if (!release) {
       options.metrics.limited();
       return {

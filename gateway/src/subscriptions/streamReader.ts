@@ -9,6 +9,16 @@ export type EventEntry = Extract<StreamEntry, { kind: 'event' }>;
 
 /** Unacknowledged deliveries of a backlog reader: how far it reads ahead of a subscriber that waits. */
 const CATCH_UP_PREFETCH = 100;
+/**
+ * Bounds on the broker calls a backlog read waits for: opening (channel, consume) and
+ * closing its channel. A broker that never answers (a crashed channel) must not hold a
+ * subscriber, its slots or a reader slot forever; past these the read counts as gone.
+ */
+const OPEN_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5000;
+
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 
 export interface StreamReaderOptions {
   broker: Broker;
@@ -113,7 +123,13 @@ export class StreamReader {
     await channel.consume(
       names.stream,
       (message) => {
-        if (!message) return;
+        if (!message) {
+          // The broker cancelled the consumer (stream deleted, leader moved): nothing more comes on this channel.
+          this.problem = 'the broker cancelled the stream consumer';
+          this.linked(false);
+          void this.options.broker.reset(new Error(this.problem));
+          return;
+        }
         channel.ack(message);
         const offset = offsetOf(message);
         if (offset === undefined) return;
@@ -195,6 +211,15 @@ export class StreamReader {
     const ready = new Promise<CatchUp | undefined>((resolve) => (started = resolve));
     const ended = Promise.withResolvers<string | undefined>();
     const end = (reason: string) => ended.resolve(stopped ? undefined : reason);
+    const stop = () => {
+      stopped = true;
+      end('stopped');
+      release();
+    };
+    const opening = setTimeout(() => {
+      stop();
+      started(undefined);
+    }, OPEN_TIMEOUT_MS).unref();
     const running = broker
       .withChannel(async (channel) => {
         channel.on('close', () => {
@@ -219,11 +244,11 @@ export class StreamReader {
           },
           { noAck: false, arguments: { 'x-stream-offset': offset } },
         );
+        clearTimeout(opening);
         started({
           stop: async () => {
-            stopped = true;
-            release();
-            await running;
+            stop();
+            await within(running, STOP_TIMEOUT_MS);
           },
           ended: ended.promise,
         });
@@ -231,6 +256,7 @@ export class StreamReader {
       })
       .catch((error: unknown) => end(`the stream could not be read: ${(error as Error).message}`))
       .finally(() => {
+        clearTimeout(opening);
         end('the broker connection was lost');
         started(undefined);
       });
