@@ -1,22 +1,11 @@
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteBrokerTopology,
-  freePort,
-  graphqlRequest,
-  parsePrometheusText,
-  sampleValue,
-  startTcpProxy,
-  testAmqpUrl,
-  uniqueAmqpPrefix,
-  waitFor,
-  type TcpProxy,
-} from '@potluck/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, graphqlRequest, parsePrometheusText, sampleValue, testAmqpUrl, waitFor } from '@potluck/testing';
 import amqp from 'amqplib';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../scripts/stack.js';
-import { useStack } from './stack.js';
+import { useStackWithGatewayBrokerLink } from './stack.js';
 import {
   ADD_COMMENT,
   CREATE,
@@ -28,26 +17,15 @@ import {
 } from './subscriptionsClients.js';
 import { sendUntilDropped } from './subscriptionsRawClients.js';
 
-const prefix = uniqueAmqpPrefix();
-let proxy: TcpProxy;
-beforeAll(async () => {
-  proxy = await startTcpProxy(Number(new URL(testAmqpUrl()).port || 5672));
+const {
+  stack,
+  prefix,
+  brokerLink: proxy,
+} = useStackWithGatewayBrokerLink({
+  SUBSCRIPTIONS_PER_CONNECTION: '6',
+  SUBSCRIPTIONS_PER_ADDRESS: '20',
+  SUBSCRIPTION_MAX_UNSENT_BYTES: String(64 * 1024),
 });
-afterAll(async () => {
-  await proxy?.close();
-  await deleteBrokerTopology(prefix);
-});
-const stack = useStack(() => ({
-  recipes: { AMQP_PREFIX: prefix },
-  comments: { AMQP_PREFIX: prefix },
-  gateway: {
-    AMQP_URL: proxy.url(testAmqpUrl()),
-    AMQP_PREFIX: prefix,
-    SUBSCRIPTIONS_PER_CONNECTION: '6',
-    SUBSCRIPTIONS_PER_ADDRESS: '20',
-    SUBSCRIPTION_MAX_UNSENT_BYTES: String(64 * 1024),
-  },
-}));
 
 const COMMENT_ADDED = `subscription($recipeId: ID!, $after: String) {
   commentAdded(recipeId: $recipeId, after: $after) {
