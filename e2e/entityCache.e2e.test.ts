@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, graphqlRequest, signInAt, testAmqpUrl, testUsers, waitFor } from '@potluck/testing';
-import { spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../scripts/stack.js';
+import { graphqlRequest, signInAt, testUsers, waitFor } from '@potluck/testing';
+import { stopService, type ServiceProcess } from '../scripts/stack.js';
 import {
   ADD_COMMENT,
   COMMENT_VIEW,
@@ -19,7 +19,7 @@ import {
   type CommentView,
   type RecipeView,
 } from './entityCacheHelpers.js';
-import { useStackWithGatewayBrokerLink } from './stack.js';
+import { startAnotherGateway, useStackWithGatewayBrokerLink } from './stack.js';
 
 // Gateway A reads the events through a proxy the tests cut; gateway B reads them directly.
 const { stack, prefix, brokerLink: proxy } = useStackWithGatewayBrokerLink({ ENTITY_CACHE: 'true' });
@@ -28,24 +28,7 @@ let second: ServiceProcess | undefined;
 let b: string;
 let forgetB: () => void = () => undefined;
 beforeAll(async () => {
-  const port = await freePort();
-  b = `http://127.0.0.1:${port}/graphql`;
-  second = spawnService(
-    'gateway',
-    {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      AUTH_DEV_FILE: stack.identities.devFile,
-      RECIPES_URL: stack.recipesUrl,
-      COMMENTS_URL: stack.commentsUrl,
-      AMQP_URL: testAmqpUrl(),
-      AMQP_PREFIX: prefix,
-      ENTITY_CACHE: 'true',
-    },
-    (_name, line) => void stack.logs.push(`[gateway B] ${line}`),
-  );
-  await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
+  ({ url: b, service: second } = await startAnotherGateway(stack, prefix, 'gateway B', { ENTITY_CACHE: 'true' }));
   forgetB = signInAt(b, stack.identities);
   for (const url of [stack.gatewayUrl, b]) {
     await waitFor(async () => ((await countersOf(url)).serving === 1 ? true : undefined), {

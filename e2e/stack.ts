@@ -191,3 +191,34 @@ export function useStackWithGatewayBrokerLink(gatewayEnv: ServiceEnv = {}): {
   }));
   return { stack, prefix, brokerLink };
 }
+
+/**
+ * Another gateway over `stack`'s subgraphs, identities and the broker prefix `prefix` (a
+ * second instance, as a scaled-out deployment runs), with its log lines in `stack.logs`
+ * behind `label`; resolves once it is ready. Stop it with `stopService`.
+ */
+export async function startAnotherGateway(
+  stack: TestStack,
+  prefix: string,
+  label: string,
+  env: ServiceEnv = {},
+): Promise<{ url: string; service: ServiceProcess }> {
+  const port = await freePort();
+  const service = spawnService(
+    'gateway',
+    {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      AUTH_DEV_FILE: stack.identities.devFile,
+      RECIPES_URL: stack.recipesUrl,
+      COMMENTS_URL: stack.commentsUrl,
+      AMQP_URL: testAmqpUrl(),
+      AMQP_PREFIX: prefix,
+      ...env,
+    },
+    (_name, line) => void stack.logs.push(`[${label}] ${line}`),
+  );
+  await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
+  return { url: `http://127.0.0.1:${port}/graphql`, service };
+}

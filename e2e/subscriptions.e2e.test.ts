@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, graphqlRequest, parsePrometheusText, sampleValue, testAmqpUrl, waitFor } from '@potluck/testing';
+import { graphqlRequest, parsePrometheusText, sampleValue, testAmqpUrl, waitFor } from '@potluck/testing';
 import amqp from 'amqplib';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { spawnService, stopService, waitForHttpOk, type ServiceProcess } from '../scripts/stack.js';
-import { useStackWithGatewayBrokerLink } from './stack.js';
+import { stopService, type ServiceProcess } from '../scripts/stack.js';
+import { startAnotherGateway, useStackWithGatewayBrokerLink } from './stack.js';
 import {
   ADD_COMMENT,
   CREATE,
@@ -421,23 +421,7 @@ describe('a second gateway, and restarts', () => {
   let second: ServiceProcess | undefined;
   let secondUrl: string;
   const startSecond = async () => {
-    const port = await freePort();
-    secondUrl = `http://127.0.0.1:${port}/graphql`;
-    second = spawnService(
-      'gateway',
-      {
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-        AUTH_DEV_FILE: stack.identities.devFile,
-        RECIPES_URL: stack.recipesUrl,
-        COMMENTS_URL: stack.commentsUrl,
-        AMQP_URL: testAmqpUrl(),
-        AMQP_PREFIX: prefix,
-      },
-      (_name, line) => void stack.logs.push(`[gateway 2] ${line}`),
-    );
-    await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
+    ({ url: secondUrl, service: second } = await startAnotherGateway(stack, prefix, 'gateway 2'));
   };
   afterAll(async () => {
     if (second) await stopService(second);

@@ -1,7 +1,7 @@
 import amqp from 'amqplib';
 import { Broker } from '@potluck/messaging';
 import { createLogger } from '@potluck/service';
-import { testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
+import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEntityCache } from '../src/entityCache/index.js';
@@ -16,7 +16,8 @@ afterEach(async () => {
 
 describe('the entity cache when the broker cancels the stream consumer', () => {
   it('stops serving at once, and serves again once the reader is back on the stream', async () => {
-    const names = streamNames(uniqueAmqpPrefix());
+    const prefix = uniqueAmqpPrefix();
+    const names = streamNames(prefix);
     const broker = new Broker({ url: testAmqpUrl(), logger });
     const reader = new StreamReader({
       broker,
@@ -28,10 +29,8 @@ describe('the entity cache when the broker cancels the stream consumer', () => {
     const admin = await amqp.connect(testAmqpUrl());
     cleanups.push(async () => {
       await broker.close();
-      const channel = await admin.createChannel();
-      await channel.deleteQueue(names.stream);
-      for (const exchange of [...names.sources, names.marks]) await channel.deleteExchange(exchange);
       await admin.close();
+      await deleteBrokerTopology(prefix);
     });
     const registry = new Registry();
     createEntityCache({ maxBytes: 1 << 20, ttlMs: 60_000 }, registry, logger).follow(reader);

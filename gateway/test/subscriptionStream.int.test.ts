@@ -5,6 +5,7 @@ import { createLogger } from '@potluck/service';
 import {
   commentEventFixture,
   createBrokerUser,
+  deleteBrokerTopology,
   startTcpProxy,
   testAmqpUrl,
   uniqueAmqpPrefix,
@@ -61,10 +62,8 @@ async function harness(
   const publisher = await amqp.connect(testAmqpUrl());
   cleanups.push(async () => {
     await broker.close();
-    const channel = await publisher.createChannel();
-    await channel.deleteQueue(names.stream);
-    for (const exchange of [...names.sources, names.marks]) await channel.deleteExchange(exchange);
     await publisher.close();
+    await deleteBrokerTopology(prefix);
   });
   await broker.start();
   expect(await reader.whenPositioned(10_000)).toBeTypeOf('number');
