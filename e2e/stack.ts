@@ -195,7 +195,7 @@ export function useStackWithGatewayBrokerLink(gatewayEnv: ServiceEnv = {}): {
 /**
  * Another gateway over `stack`'s subgraphs, identities and the broker prefix `prefix` (a
  * second instance, as a scaled-out deployment runs), with its log lines in `stack.logs`
- * behind `label`; resolves once it is ready. Stop it with `stopService`.
+ * behind `label`; resolves once it reports `ready` (its event stream attached). Stop it with `stopService`.
  */
 export async function startAnotherGateway(
   stack: TestStack,
@@ -219,6 +219,7 @@ export async function startAnotherGateway(
     },
     (_name, line) => void stack.logs.push(`[${label}] ${line}`),
   );
-  await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000);
+  // `ready`, not just 200: a gateway still attaching to the event stream answers `degraded`.
+  await waitForReady(`http://127.0.0.1:${port}/health/ready`, 60_000);
   return { url: `http://127.0.0.1:${port}/graphql`, service };
 }

@@ -472,7 +472,7 @@ describe('a second gateway, and restarts', () => {
     opened.push(resumed);
     await resumed.received(1);
     const missed = texts(resumed).filter((text) => !text?.startsWith('probe'));
-    expect(missed).toEqual(['while restarting']);
+    expect(missed, JSON.stringify(resumed.payloads)).toEqual(['while restarting']);
   });
 });
 
