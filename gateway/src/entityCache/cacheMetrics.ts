@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { metricsOn } from '@potluck/telemetry/metrics';
+import type { Registry } from 'prom-client';
 
 export type BypassReason = 'uncacheable' | 'not-serving';
 export type InvalidationSource = 'event' | 'mutation' | 'flush';
@@ -22,41 +23,29 @@ export interface EntityCacheMetrics {
  * Subgraph names come from the supergraph and the other labels are closed sets: bounded.
  */
 export function entityCacheMetrics(registry: Registry, probe: EntityCacheProbe): EntityCacheMetrics {
-  const registers = [registry];
-  const lookups = new Counter({
-    name: 'potluck_gateway_entity_cache_lookups_total',
-    help: 'Entities of _entities fetches looked up in the entity cache, by subgraph and result (hit, miss)',
-    labelNames: ['subgraph', 'result'],
-    registers,
-  });
-  const bypasses = new Counter({
-    name: 'potluck_gateway_entity_cache_bypassed_total',
-    help: 'Subgraph queries sent without the entity cache: uncacheable (a root field, or a field that may not be cached) or not-serving (no event stream)',
-    labelNames: ['subgraph', 'reason'],
-    registers,
-  });
-  const invalidations = new Counter({
-    name: 'potluck_gateway_entity_cache_invalidations_total',
-    help: 'Entities the entity cache dropped, by source: event, mutation (through this gateway), flush (whole cache)',
-    labelNames: ['source'],
-    registers,
-  });
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        this.set(read());
-      },
-    });
-  gauge(
+  const declare = metricsOn(registry);
+  const lookups = declare.counter(
+    'potluck_gateway_entity_cache_lookups_total',
+    'Entities of _entities fetches looked up in the entity cache, by subgraph and result (hit, miss)',
+    ['subgraph', 'result'],
+  );
+  const bypasses = declare.counter(
+    'potluck_gateway_entity_cache_bypassed_total',
+    'Subgraph queries sent without the entity cache: uncacheable (a root field, or a field that may not be cached) or not-serving (no event stream)',
+    ['subgraph', 'reason'],
+  );
+  const invalidations = declare.counter(
+    'potluck_gateway_entity_cache_invalidations_total',
+    'Entities the entity cache dropped, by source: event, mutation (through this gateway), flush (whole cache)',
+    ['source'],
+  );
+  declare.reading(
     'potluck_gateway_entity_cache_bytes',
     'Estimated bytes the entity cache holds (at most ENTITY_CACHE_MAX_BYTES)',
     probe.bytes,
   );
-  gauge('potluck_gateway_entity_cache_entries', 'Answers the entity cache holds', probe.entries);
-  gauge(
+  declare.reading('potluck_gateway_entity_cache_entries', 'Answers the entity cache holds', probe.entries);
+  declare.reading(
     'potluck_gateway_entity_cache_serving',
     '1 while the entity cache serves answers: the gateway reads the event stream',
     () => (probe.serving() ? 1 : 0),

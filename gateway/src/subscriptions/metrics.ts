@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { metricsOn } from '@potluck/telemetry/metrics';
+import { Registry } from 'prom-client';
 import { SUBSCRIPTION_FIELDS } from './subscriptionFields.js';
 
 export type Transport = 'ws' | 'sse';
@@ -61,46 +62,38 @@ export function subscriptionMetrics(
   registry: Registry | undefined,
   stream?: { connected(): boolean },
 ): SubscriptionMetrics {
-  const registers = [registry ?? new Registry()];
-  const active = new Gauge({
-    name: 'potluck_gateway_subscriptions_active',
-    help: 'Subscriptions open now, by field and transport (ws, sse)',
-    labelNames: ['field', 'transport'],
-    registers,
-  });
-  const connections = new Gauge({
-    name: 'potluck_gateway_subscription_connections_active',
-    help: 'Subscription connections open now: WebSockets past connection_init, and event streams',
-    labelNames: ['transport'],
-    registers,
-  });
-  const ended = new Counter({
-    name: 'potluck_gateway_subscriptions_ended_total',
-    help: `Subscriptions ended (or refused by a limit), by reason: ${END_REASONS.join(', ')}`,
-    labelNames: ['reason'],
-    registers,
-  });
-  const delivered = new Counter({
-    name: 'potluck_gateway_subscription_events_delivered_total',
-    help: 'Payloads handed to a subscriber’s transport, backlog included, by field',
-    labelNames: ['field'],
-    registers,
-  });
-  const latency = new Histogram({
-    name: 'potluck_gateway_subscription_delivery_seconds',
-    help: 'From a live event occurring at its producer to its payload handed to the subscriber’s transport, by field',
-    labelNames: ['field'],
-    buckets: DELIVERY_BUCKETS,
-    registers,
-  });
-  new Gauge({
-    name: 'potluck_gateway_subscription_stream_connected',
-    help: '1 while the gateway’s live reader of the event stream is attached',
-    registers,
-    collect() {
-      this.set(stream?.connected() ? 1 : 0);
-    },
-  });
+  const declare = metricsOn(registry ?? new Registry());
+  const active = declare.gauge(
+    'potluck_gateway_subscriptions_active',
+    'Subscriptions open now, by field and transport (ws, sse)',
+    ['field', 'transport'],
+  );
+  const connections = declare.gauge(
+    'potluck_gateway_subscription_connections_active',
+    'Subscription connections open now: WebSockets past connection_init, and event streams',
+    ['transport'],
+  );
+  const ended = declare.counter(
+    'potluck_gateway_subscriptions_ended_total',
+    `Subscriptions ended (or refused by a limit), by reason: ${END_REASONS.join(', ')}`,
+    ['reason'],
+  );
+  const delivered = declare.counter(
+    'potluck_gateway_subscription_events_delivered_total',
+    'Payloads handed to a subscriber’s transport, backlog included, by field',
+    ['field'],
+  );
+  const latency = declare.histogram(
+    'potluck_gateway_subscription_delivery_seconds',
+    'From a live event occurring at its producer to its payload handed to the subscriber’s transport, by field',
+    ['field'],
+    DELIVERY_BUCKETS,
+  );
+  declare.reading(
+    'potluck_gateway_subscription_stream_connected',
+    '1 while the gateway’s live reader of the event stream is attached',
+    () => (stream?.connected() ? 1 : 0),
+  );
   // Bound once: a delivery (a thousand per event with a thousand subscribers) allocates no labels.
   const perField = new Map(
     [...SUBSCRIPTION_FIELDS.keys()].map((field) => {

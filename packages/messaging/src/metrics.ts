@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { metricsOn } from '@potluck/telemetry/metrics';
+import type { Gauge, Registry } from 'prom-client';
 import type { FailureKind } from './classify.js';
 import { EVENT_TYPES, type ValidEvent } from './contract/index.js';
 import type { MessagingObserver, ParkReason } from './observer.js';
@@ -23,44 +24,35 @@ const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
  * label is one of Potluck's event types or `unknown`, whatever a publisher claimed.
  */
 export function messagingMetrics(registry: Registry): MessagingObserver {
-  const registers = [registry];
-  const published = new Counter({
-    name: 'potluck_events_published_total',
-    help: 'Outbox events the broker confirmed, by type',
-    labelNames: ['type'],
-    registers,
-  });
-  const publishFailures = new Counter({
-    name: 'potluck_events_publish_failures_total',
-    help: 'Failed publishes of outbox events (retried later), by type and reason ("unroutable": no queue took it)',
-    labelNames: ['type', 'reason'],
-    registers,
-  });
-  const consumed = new Counter({
-    name: 'potluck_events_consumed_total',
-    help: 'Events committed by the consumer, by type and outcome ("applied", or "duplicate" skipped by the inbox)',
-    labelNames: ['type', 'outcome'],
-    registers,
-  });
-  const retried = new Counter({
-    name: 'potluck_events_retried_total',
-    help: 'Events sent to the retry queue after a failure, by type and kind of failure',
-    labelNames: ['type', 'kind'],
-    registers,
-  });
-  const parked = new Counter({
-    name: 'potluck_events_parked_total',
-    help: 'Messages the consumer parked, by type and reason',
-    labelNames: ['type', 'reason'],
-    registers,
-  });
-  const lag = new Histogram({
-    name: 'potluck_event_lag_seconds',
-    help: 'From an event occurring at its producer to its change committed by this consumer, by type',
-    labelNames: ['type'],
-    buckets: LAG_BUCKETS,
-    registers,
-  });
+  const declare = metricsOn(registry);
+  const published = declare.counter('potluck_events_published_total', 'Outbox events the broker confirmed, by type', [
+    'type',
+  ]);
+  const publishFailures = declare.counter(
+    'potluck_events_publish_failures_total',
+    'Failed publishes of outbox events (retried later), by type and reason ("unroutable": no queue took it)',
+    ['type', 'reason'],
+  );
+  const consumed = declare.counter(
+    'potluck_events_consumed_total',
+    'Events committed by the consumer, by type and outcome ("applied", or "duplicate" skipped by the inbox)',
+    ['type', 'outcome'],
+  );
+  const retried = declare.counter(
+    'potluck_events_retried_total',
+    'Events sent to the retry queue after a failure, by type and kind of failure',
+    ['type', 'kind'],
+  );
+  const parked = declare.counter('potluck_events_parked_total', 'Messages the consumer parked, by type and reason', [
+    'type',
+    'reason',
+  ]);
+  const lag = declare.histogram(
+    'potluck_event_lag_seconds',
+    'From an event occurring at its producer to its change committed by this consumer, by type',
+    ['type'],
+    LAG_BUCKETS,
+  );
   return {
     published: (type: string) => published.inc({ type: eventTypeLabel(type) }),
     publishFailed: (type: string, unroutable: boolean) =>
@@ -99,59 +91,42 @@ const PROBE_TIMEOUT_MS = 2000;
  * that fails or times out leaves its gauge at the last value read, logged; readiness reports the outage.
  */
 export function eventSyncGauges(registry: Registry, probes: EventSyncProbes, logger: Logger): void {
-  const registers = [registry];
+  const declare = metricsOn(registry);
   const readOutbox = shared(async () => {
     const stats = await withDeadline(probes.outboxStats(), 'outbox stats');
     backlog.set(stats.backlog);
     oldestAge.set(stats.oldestAgeMs / 1000);
   }, logger);
-  const backlog = new Gauge({
-    name: 'potluck_outbox_backlog',
-    help: 'Unsent outbox events',
-    registers,
-    collect: readOutbox,
-  });
-  const oldestAge = new Gauge({
-    name: 'potluck_outbox_oldest_age_seconds',
-    help: 'Age of the oldest unsent outbox event; 0 when there is none',
-    registers,
-    collect: readOutbox,
-  });
-  new Gauge({
-    name: 'potluck_outbox_max_age_seconds',
-    help: 'OUTBOX_MAX_AGE_MS: the service is not ready while its oldest unsent event is older',
-    registers,
-  }).set(probes.outboxMaxAgeMs / 1000);
-  new Gauge({
-    name: 'potluck_broker_connected',
-    help: '1 while connected to RabbitMQ, else 0',
-    registers,
-    collect() {
-      this.set(probes.brokerConnected() ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'potluck_event_consumer_running',
-    help: '1 while consuming the other service’s events, else 0',
-    registers,
-    collect() {
-      this.set(probes.consumerRunning() ? 1 : 0);
-    },
-  });
-  const parkedNow: Gauge = new Gauge({
-    name: 'potluck_events_parked_messages',
-    help: 'Messages waiting in this consumer’s parking queue (for an operator: npm run parked)',
-    registers,
-    collect: shared(async () => {
+  const backlog = declare.collected('potluck_outbox_backlog', 'Unsent outbox events', readOutbox);
+  const oldestAge = declare.collected(
+    'potluck_outbox_oldest_age_seconds',
+    'Age of the oldest unsent outbox event; 0 when there is none',
+    readOutbox,
+  );
+  declare
+    .gauge(
+      'potluck_outbox_max_age_seconds',
+      'OUTBOX_MAX_AGE_MS: the service is not ready while its oldest unsent event is older',
+    )
+    .set(probes.outboxMaxAgeMs / 1000);
+  declare.reading('potluck_broker_connected', '1 while connected to RabbitMQ, else 0', () =>
+    probes.brokerConnected() ? 1 : 0,
+  );
+  declare.reading('potluck_event_consumer_running', '1 while consuming the other service’s events, else 0', () =>
+    probes.consumerRunning() ? 1 : 0,
+  );
+  const parkedNow: Gauge = declare.collected(
+    'potluck_events_parked_messages',
+    'Messages waiting in this consumer’s parking queue (for an operator: npm run parked)',
+    shared(async () => {
       const count = await withDeadline(probes.parkedCount(), 'parking queue depth');
       if (count !== undefined) parkedNow.set(count);
     }, logger),
-  });
-  const connects = new Counter({
-    name: 'potluck_broker_connections_total',
-    help: 'Connections made to RabbitMQ (the first and every reconnect)',
-    registers,
-  });
+  );
+  const connects = declare.counter(
+    'potluck_broker_connections_total',
+    'Connections made to RabbitMQ (the first and every reconnect)',
+  );
   probes.onBrokerConnect(() => connects.inc());
 }
 
