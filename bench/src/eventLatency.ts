@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
 import { round, summarize } from './stats.js';
+import { logHistogram } from './distributions.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,5 +85,6 @@ export async function measureLatency(stack: LatencyTarget, seconds: number, rate
     achievedRate: round(committedAt.size / ((performance.now() - start) / 1000)),
     commitToVisibleMs: summarize(fromCommit),
     requestToVisibleMs: summarize(fromRequest),
+    histogramsMs: { commitToVisible: logHistogram(fromCommit), requestToVisible: logHistogram(fromRequest) },
   };
 }

@@ -1,5 +1,27 @@
 import { queryRows } from '@potluck/testing';
-import { summarize } from './stats.js';
+import { round, summarize } from './stats.js';
+import { percentilePoints } from './distributions.js';
+
+/**
+ * The slowest 1% of events end to end (mutation → consumer, at least one event), and on
+ * average how much of their wait each stage took: the stages' own p99s may come from
+ * different events, this does not.
+ */
+export function slowestPercent(toRelay: number[], toConsumer: number[]) {
+  if (toRelay.length === 0) return null;
+  const totalOf = (index: number) => toRelay[index]! + toConsumer[index]!;
+  const slowest = toRelay
+    .map((_, index) => index)
+    .sort((a, b) => totalOf(b) - totalOf(a))
+    .slice(0, Math.ceil(toRelay.length / 100));
+  const mean = (values: number[]) => round(slowest.reduce((sum, index) => sum + values[index]!, 0) / slowest.length);
+  return {
+    events: slowest.length,
+    fromMs: round(totalOf(slowest.at(-1)!)),
+    mutationToRelayMs: mean(toRelay),
+    relayToConsumerMs: mean(toConsumer),
+  };
+}
 
 /**
  * Where the events of a latency run spent their time, from the services' own timestamps
@@ -26,5 +48,11 @@ export async function measureStages(recipesDb: string, commentsDb: string) {
     toRelay.push(Number(row.sent) - Number(row.created));
     toConsumer.push(received - Number(row.sent));
   }
-  return { events: toRelay.length, mutationToRelayMs: summarize(toRelay), relayToConsumerMs: summarize(toConsumer) };
+  return {
+    events: toRelay.length,
+    mutationToRelayMs: summarize(toRelay),
+    relayToConsumerMs: summarize(toConsumer),
+    percentilesMs: { mutationToRelay: percentilePoints(toRelay), relayToConsumer: percentilePoints(toConsumer) },
+    slowestPercent: slowestPercent(toRelay, toConsumer),
+  };
 }

@@ -7,6 +7,7 @@ import type { BenchWorkspace } from './gateways/benchStack.js';
 import { measureBacklog } from './eventBacklog.js';
 import { measureLatency } from './eventLatency.js';
 import { measureStages } from './eventStages.js';
+import { writeCharts } from './charts/writeCharts.js';
 
 /**
  * `npm run bench:events`: event propagation latency (recipes commit → comments replica
@@ -69,7 +70,8 @@ async function measureAll(stack: Stack): Promise<void> {
 | relay draining ${BACKLOG} events | ${backlog.relaySeconds} s, ${backlog.relayEventsPerSecond} events/s | ≥ 5,000 events/s |
 | consumer applying them | ${backlog.consumerSeconds} s, ${backlog.consumerEventsPerSecond} events/s | |
 `);
-  await writeResult('events', result, process.env.BENCH_RESULTS_DIR);
+  const file = await writeResult('events', result, process.env.BENCH_RESULTS_DIR);
+  for (const written of [file, ...(await writeCharts(file))]) console.error(`[bench:events] wrote ${written}`);
 }
 
 await runInWorkspace(startServices, measureAll);

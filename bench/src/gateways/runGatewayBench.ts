@@ -3,6 +3,7 @@ import type { BenchConfig } from './config.js';
 import { createWorkspace, startBench, type RunningBench } from './benchStack.js';
 import { mergeSamples, summarize, type LoadSample, type LoadSummary } from './loadSample.js';
 import { machineFacts, packageVersions } from './machine.js';
+import { percentilePoints, type PercentilePoint } from '../distributions.js';
 import { startOtlpSink, type SinkStats } from './otlpSink.js';
 import { sampleProcesses, type ProcessUsage } from './processSampler.js';
 import { pageCursors } from './queries.js';
@@ -19,6 +20,8 @@ export interface ScenarioResult {
   connections: number;
   gateway: Scenario['gateway'] | null;
   summary: LoadSummary;
+  /** Latency at fixed percentiles from every sample of the scenario (absent in results before 2026-12-02). */
+  distributionMs?: PercentilePoint[];
   /** Peak resident memory of each process while this scenario was measured, MiB. */
   rssMiB: Record<string, number>;
   /** CPU time each process spent per successful request, ms: the cost of a request, whatever else ran. */
@@ -67,7 +70,8 @@ async function measureOnce(scenario: Scenario, seconds: number, warmup: number, 
 }
 
 function resultOf(scenario: Scenario, { samples, usage }: Measured): ScenarioResult {
-  const summary = summarize(mergeSamples(samples));
+  const merged = mergeSamples(samples);
+  const summary = summarize(merged);
   const perRequest = (cpu: number) => (summary.requests > 0 ? Math.round((cpu / summary.requests) * 1000) / 1000 : 0);
   return {
     id: scenario.id,
@@ -76,6 +80,7 @@ function resultOf(scenario: Scenario, { samples, usage }: Measured): ScenarioRes
     connections: scenario.connections,
     gateway: scenario.gateway ?? null,
     summary,
+    distributionMs: percentilePoints(merged.latenciesMs),
     rssMiB: usage.rssMiB,
     cpuMsPerRequest: Object.fromEntries(Object.entries(usage.cpuMs).map(([name, cpu]) => [name, perRequest(cpu)])),
   };
