@@ -1,20 +1,6 @@
 import { chartDocument, plotBox, xAxis, yAxis, type LegendItem } from './frame.js';
 import type { EventResultFile, HistogramFile, Percentiles } from './resultFiles.js';
-import {
-  element,
-  fixed,
-  formatCount,
-  formatMs,
-  label,
-  linearDomain,
-  linearScale,
-  logDomain,
-  logScale,
-  SERIES_STYLES,
-  tooltip,
-  type Box,
-  type Scale,
-} from './svg.js';
+import * as svg from './svg.js';
 
 interface Panel {
   name: string;
@@ -31,35 +17,35 @@ const PANEL_GAP = 44;
 
 const lowerBound = (histogram: HistogramFile, upToMs: number) => upToMs / 10 ** (1 / histogram.bucketsPerDecade);
 
-function histogramBars(panel: Panel, box: Box, x: Scale): string {
+function histogramBars(panel: Panel, box: svg.Box, x: svg.Scale): string {
   const histogram = panel.histogram!;
-  const { domain, ticks } = linearDomain(Math.max(...histogram.buckets.map((bucket) => bucket.count)));
-  const y = linearScale(domain, [box.top + box.height, box.top]);
+  const { domain, ticks } = svg.linearDomain(Math.max(...histogram.buckets.map((bucket) => bucket.count)));
+  const y = svg.linearScale(domain, [box.top + box.height, box.top]);
   const bars = histogram.buckets.map((bucket) => {
     const [left, right] = [x(lowerBound(histogram, bucket.upToMs)), x(bucket.upToMs)];
-    const range = `${formatMs(lowerBound(histogram, bucket.upToMs))}–${formatMs(bucket.upToMs)}`;
-    return element(
+    const range = `${svg.formatMs(lowerBound(histogram, bucket.upToMs))}–${svg.formatMs(bucket.upToMs)}`;
+    return svg.element(
       'rect',
       {
-        x: fixed(left),
-        y: fixed(y(bucket.count)),
-        width: fixed(Math.max(1, right - left - 1)),
-        height: fixed(y(0) - y(bucket.count)),
-        fill: SERIES_STYLES[0].color,
+        x: svg.fixed(left),
+        y: svg.fixed(y(bucket.count)),
+        width: svg.fixed(Math.max(1, right - left - 1)),
+        height: svg.fixed(y(0) - y(bucket.count)),
+        fill: svg.SERIES_STYLES[0].color,
       },
-      tooltip(`${panel.name}, ${range}: ${formatCount(bucket.count)} events`),
+      svg.tooltip(`${panel.name}, ${range}: ${svg.formatCount(bucket.count)} events`),
     );
   });
-  return yAxis(box, y, ticks, formatCount) + bars.join('');
+  return yAxis(box, y, ticks, svg.formatCount) + bars.join('');
 }
 
-function markers(panel: Panel, box: Box, x: Scale): string {
+function markers(panel: Panel, box: svg.Box, x: svg.Scale): string {
   return MARKERS.map(({ key, style }, row) => {
     const ms = panel.percentiles[key];
     if (ms == null) return '';
-    const { color, dash } = SERIES_STYLES[style]!;
-    const at = fixed(x(Math.max(ms, 0.01)));
-    const line = element('line', {
+    const { color, dash } = svg.SERIES_STYLES[style]!;
+    const at = svg.fixed(x(Math.max(ms, 0.01)));
+    const line = svg.element('line', {
       x1: at,
       y1: box.top,
       x2: at,
@@ -68,24 +54,28 @@ function markers(panel: Panel, box: Box, x: Scale): string {
       'stroke-width': 2,
       'stroke-dasharray': dash,
     });
-    return element('g', {}, line + label(at + 4, box.top + 12 + row * 14, `${key} ${formatMs(ms)}`, { fill: color }));
+    return svg.element(
+      'g',
+      {},
+      line + svg.label(at + 4, box.top + 12 + row * 14, `${key} ${svg.formatMs(ms)}`, { fill: color }),
+    );
   }).join('');
 }
 
-function panelMarkup(panel: Panel, box: Box, x: Scale, ticks: number[]): string {
+function panelMarkup(panel: Panel, box: svg.Box, x: svg.Scale, ticks: number[]): string {
   const body = panel.histogram?.buckets.length
     ? histogramBars(panel, box, x)
-    : label(box.left + box.width / 2, box.top + box.height / 2, 'no histogram in this result: percentiles only', {
+    : svg.label(box.left + box.width / 2, box.top + box.height / 2, 'no histogram in this result: percentiles only', {
         'text-anchor': 'middle',
         fill: '#666666',
       });
   return (
-    label(box.left, box.top - 8, panel.name, { 'font-weight': 'bold' }) +
+    svg.label(box.left, box.top - 8, panel.name, { 'font-weight': 'bold' }) +
     body +
     markers(panel, box, x) +
     xAxis(
       box,
-      ticks.map((tick) => ({ x: x(tick), text: formatMs(tick) })),
+      ticks.map((tick) => ({ x: x(tick), text: svg.formatMs(tick) })),
     )
   );
 }
@@ -117,10 +107,10 @@ function valuesOnAxis(panels: Panel[]): number[] {
 export function lagChart(result: EventResultFile, source: string): string {
   const panels = panelsOf(result);
   const box = plotBox(PANEL_HEIGHT * 2 + PANEL_GAP);
-  const { domain, ticks: everyTick } = logDomain(valuesOnAxis(panels));
+  const { domain, ticks: everyTick } = svg.logDomain(valuesOnAxis(panels));
   const powersOfTen = everyTick.filter((tick) => Number.isInteger(Number(Math.log10(tick).toFixed(9))));
   const ticks = everyTick.length > 9 ? powersOfTen : everyTick;
-  const x = logScale(domain, [box.left, box.left + box.width]);
+  const x = svg.logScale(domain, [box.left, box.left + box.width]);
   const plot = panels
     .map((panel, index) =>
       panelMarkup(
@@ -133,7 +123,7 @@ export function lagChart(result: EventResultFile, source: string): string {
     .join('');
   const described = panels.map(
     (panel) =>
-      `${panel.name}: ${MARKERS.map(({ key }) => `${key} ${panel.percentiles[key] == null ? 'not measured' : formatMs(panel.percentiles[key])}`).join(', ')}`,
+      `${panel.name}: ${MARKERS.map(({ key }) => `${key} ${panel.percentiles[key] == null ? 'not measured' : svg.formatMs(panel.percentiles[key])}`).join(', ')}`,
   );
   const legend: LegendItem[] = [
     ...(panels.some((panel) => panel.histogram?.buckets.length)
@@ -147,7 +137,7 @@ export function lagChart(result: EventResultFile, source: string): string {
       title: 'Event lag: how long a change takes to reach the other service',
       subtitle: [
         result.rate && `${result.rate} mutations/s`,
-        result.latency.mutations && `${formatCount(result.latency.mutations)} events`,
+        result.latency.mutations && `${svg.formatCount(result.latency.mutations)} events`,
         'log scale',
       ]
         .filter(Boolean)

@@ -1,16 +1,6 @@
 import { chartDocument, plotBox, xAxis, type LegendItem } from './frame.js';
 import type { EventResultFile, PercentilePointsFile } from './resultFiles.js';
-import {
-  element,
-  fixed,
-  formatCount,
-  formatMs,
-  label,
-  linearDomain,
-  linearScale,
-  SERIES_STYLES,
-  tooltip,
-} from './svg.js';
+import * as svg from './svg.js';
 
 type Stages = NonNullable<EventResultFile['stages']>;
 
@@ -53,19 +43,29 @@ function rowMarkup(row: Row, top: number, x: (ms: number) => number): string {
   const segments = [row.toRelay, row.toConsumer].map((ms, index) => {
     const start = index === 0 ? 0 : row.toRelay;
     const [left, right] = [x(start), x(start + ms)];
-    const rect = element(
+    const rect = svg.element(
       'rect',
-      { x: fixed(left), y: top, width: fixed(right - left), height: ROW_HEIGHT, fill: SERIES_STYLES[index]!.color },
-      tooltip(`${row.name}, ${STAGE_NAMES[index]}: ${formatMs(ms)}`),
+      {
+        x: svg.fixed(left),
+        y: top,
+        width: svg.fixed(right - left),
+        height: ROW_HEIGHT,
+        fill: svg.SERIES_STYLES[index]!.color,
+      },
+      svg.tooltip(`${row.name}, ${STAGE_NAMES[index]}: ${svg.formatMs(ms)}`),
     );
     const inside =
       right - left > 48
-        ? label((left + right) / 2, top + 17, formatMs(ms), { 'text-anchor': 'middle', fill: '#ffffff' })
+        ? svg.label((left + right) / 2, top + 17, svg.formatMs(ms), { 'text-anchor': 'middle', fill: '#ffffff' })
         : '';
     return rect + inside;
   });
-  const total = label(x(row.toRelay + row.toConsumer) + 6, top + 17, `= ${formatMs(row.toRelay + row.toConsumer)}`);
-  return label(x(0) - 8, top + 17, row.name, { 'text-anchor': 'end' }) + segments.join('') + total;
+  const total = svg.label(
+    x(row.toRelay + row.toConsumer) + 6,
+    top + 17,
+    `= ${svg.formatMs(row.toRelay + row.toConsumer)}`,
+  );
+  return svg.label(x(0) - 8, top + 17, row.name, { 'text-anchor': 'end' }) + segments.join('') + total;
 }
 
 /**
@@ -77,14 +77,14 @@ export function stagesChart(result: EventResultFile, source: string): string | n
   const rows = result.stages ? rowsOf(result.stages) : [];
   if (rows.length === 0) return null;
   const box = plotBox(rows.length * (ROW_HEIGHT + ROW_GAP), 130);
-  const { domain, ticks } = linearDomain(Math.max(...rows.map((row) => row.toRelay + row.toConsumer)) * 1.15);
-  const x = linearScale(domain, [box.left, box.left + box.width]);
+  const { domain, ticks } = svg.linearDomain(Math.max(...rows.map((row) => row.toRelay + row.toConsumer)) * 1.15);
+  const x = svg.linearScale(domain, [box.left, box.left + box.width]);
   const grid = ticks
     .map((tick) =>
-      element('line', {
-        x1: fixed(x(tick)),
+      svg.element('line', {
+        x1: svg.fixed(x(tick)),
         y1: box.top,
-        x2: fixed(x(tick)),
+        x2: svg.fixed(x(tick)),
         y2: box.top + box.height,
         stroke: '#dddddd',
       }),
@@ -92,21 +92,21 @@ export function stagesChart(result: EventResultFile, source: string): string | n
     .join('');
   const bars = rows.map((row, index) => rowMarkup(row, box.top + ROW_GAP / 2 + index * (ROW_HEIGHT + ROW_GAP), x));
   const legend: LegendItem[] = STAGE_NAMES.map((name, style) => ({ label: name, style, shape: 'box' }));
-  const described = rows.map((row) => `${row.name}: ${formatMs(row.toRelay)} then ${formatMs(row.toConsumer)}`);
+  const described = rows.map((row) => `${row.name}: ${svg.formatMs(row.toRelay)} then ${svg.formatMs(row.toConsumer)}`);
   return chartDocument(
     'events-stages',
     {
       title: 'Where an event waits, at the median and in the tail',
       subtitle: `Each stage at its own percentile; "slowest 1%": the events slowest end to end`,
       description: `Milliseconds spent from the mutation to the relay and from the relay to the consumer. ${described.join('. ')}.`,
-      footnote: `${source} (${result.date}); ${result.stages?.events === undefined ? 'all' : formatCount(result.stages.events)} events; ${result.machine ?? ''}`,
+      footnote: `${source} (${result.date}); ${result.stages?.events === undefined ? 'all' : svg.formatCount(result.stages.events)} events; ${result.machine ?? ''}`,
     },
     box,
     grid +
       bars.join('') +
       xAxis(
         box,
-        ticks.map((tick) => ({ x: x(tick), text: formatMs(tick) })),
+        ticks.map((tick) => ({ x: x(tick), text: svg.formatMs(tick) })),
       ),
     { x: 'milliseconds, stages stacked', y: 'percentile' },
     legend,

@@ -1,19 +1,7 @@
 import { GATEWAY_TITLES, GATEWAYS } from '../gateways/gatewayNames.js';
 import { chartDocument, plotBox, xAxis, yAxis, type LegendItem } from './frame.js';
 import type { GatewayResultFile, GatewayScenarioFile } from './resultFiles.js';
-import {
-  element,
-  fixed,
-  formatCount,
-  formatMs,
-  label,
-  linearDomain,
-  linearScale,
-  logDomain,
-  logScale,
-  SERIES_STYLES,
-  tooltip,
-} from './svg.js';
+import * as svg from './svg.js';
 
 /** Scenario 1 (one hot page query) and every page in turn: the scenarios every gateway runs. */
 export type GatewayScenarioKind = 'page' | 'pages';
@@ -62,25 +50,25 @@ function machineLine(result: GatewayResultFile): string {
 }
 
 function curve(series: Series, x: (p: number) => number, y: (ms: number) => number): string {
-  const { color, dash } = SERIES_STYLES[series.style % SERIES_STYLES.length]!;
-  const points = series.points.map((point) => `${fixed(x(point.percentile))},${fixed(y(point.ms))}`).join(' ');
+  const { color, dash } = svg.SERIES_STYLES[series.style % svg.SERIES_STYLES.length]!;
+  const points = series.points.map((point) => `${svg.fixed(x(point.percentile))},${svg.fixed(y(point.ms))}`).join(' ');
   const dots = series.points
     .map((point) =>
-      element(
+      svg.element(
         'circle',
-        { cx: fixed(x(point.percentile)), cy: fixed(y(point.ms)), r: 3.5, fill: color },
-        tooltip(`${series.name}, ${percentileLabel(point.percentile)}: ${formatMs(point.ms)}`),
+        { cx: svg.fixed(x(point.percentile)), cy: svg.fixed(y(point.ms)), r: 3.5, fill: color },
+        svg.tooltip(`${series.name}, ${percentileLabel(point.percentile)}: ${svg.formatMs(point.ms)}`),
       ),
     )
     .join('');
-  const line = element('polyline', {
+  const line = svg.element('polyline', {
     points,
     fill: 'none',
     stroke: color,
     'stroke-width': 2.5,
     'stroke-dasharray': dash,
   });
-  return element('g', {}, tooltip(series.scenario.title) + line + dots);
+  return svg.element('g', {}, svg.tooltip(series.scenario.title) + line + dots);
 }
 
 /**
@@ -95,12 +83,12 @@ export function latencyChart(result: GatewayResultFile, kind: GatewayScenarioKin
   const percentiles = [...new Set(series.flatMap((s) => s.points.map((p) => p.percentile)))].sort((a, b) => a - b);
   const column = box.width / percentiles.length;
   const x = (p: number) => box.left + (percentiles.indexOf(p) + 0.5) * column;
-  const { domain, ticks } = logDomain(series.flatMap((s) => s.points.map((p) => p.ms)));
-  const y = logScale(domain, [box.top + box.height, box.top]);
+  const { domain, ticks } = svg.logDomain(series.flatMap((s) => s.points.map((p) => p.ms)));
+  const y = svg.logScale(domain, [box.top + box.height, box.top]);
   const complete = series.every((s) => s.scenario.distributionMs?.length);
   const connections = series[0]!.scenario.connections;
   const plot =
-    yAxis(box, y, ticks, formatMs) +
+    yAxis(box, y, ticks, svg.formatMs) +
     xAxis(
       box,
       percentiles.map((p) => ({ x: x(p), text: percentileLabel(p) })),
@@ -112,7 +100,7 @@ export function latencyChart(result: GatewayResultFile, kind: GatewayScenarioKin
     shape: 'line',
   }));
   const described = series.map(
-    (s) => `${s.name}: ${s.points.map((p) => `${percentileLabel(p.percentile)} ${formatMs(p.ms)}`).join(', ')}`,
+    (s) => `${s.name}: ${s.points.map((p) => `${percentileLabel(p.percentile)} ${svg.formatMs(p.ms)}`).join(', ')}`,
   );
   return chartDocument(
     `gateways-latency-${kind}`,
@@ -143,8 +131,8 @@ export function throughputChart(result: GatewayResultFile, source: string): stri
   if (groups.length === 0) return null;
   const box = plotBox(280);
   const all = groups.flatMap((group) => group.series);
-  const { domain, ticks } = linearDomain(Math.max(...all.map((s) => s.scenario.summary.rps)));
-  const y = linearScale(domain, [box.top + box.height, box.top]);
+  const { domain, ticks } = svg.linearDomain(Math.max(...all.map((s) => s.scenario.summary.rps)));
+  const y = svg.linearScale(domain, [box.top + box.height, box.top]);
   const groupWidth = box.width / groups.length;
   const bars = groups.flatMap((group, g) => {
     const barWidth = Math.min(56, (groupWidth * 0.8) / group.series.length);
@@ -152,13 +140,22 @@ export function throughputChart(result: GatewayResultFile, source: string): stri
     return group.series.map((s, i) => {
       const rps = s.scenario.summary.rps;
       const [left, top] = [start + i * barWidth, y(rps)];
-      const { color } = SERIES_STYLES[s.style % SERIES_STYLES.length]!;
-      const bar = element(
+      const { color } = svg.SERIES_STYLES[s.style % svg.SERIES_STYLES.length]!;
+      const bar = svg.element(
         'rect',
-        { x: fixed(left + 2), y: fixed(top), width: fixed(barWidth - 4), height: fixed(y(0) - top), fill: color },
-        tooltip(`${s.scenario.title}: ${formatCount(rps)} requests/s`),
+        {
+          x: svg.fixed(left + 2),
+          y: svg.fixed(top),
+          width: svg.fixed(barWidth - 4),
+          height: svg.fixed(y(0) - top),
+          fill: color,
+        },
+        svg.tooltip(`${s.scenario.title}: ${svg.formatCount(rps)} requests/s`),
       );
-      return bar + label(left + barWidth / 2, top - 4, formatCount(rps), { 'text-anchor': 'middle', 'font-size': 11 });
+      return (
+        bar +
+        svg.label(left + barWidth / 2, top - 4, svg.formatCount(rps), { 'text-anchor': 'middle', 'font-size': 11 })
+      );
     });
   });
   const labels = groups.map((group, g) => ({
@@ -169,7 +166,7 @@ export function throughputChart(result: GatewayResultFile, source: string): stri
   const legend: LegendItem[] = [...legendNames].map(([style, name]) => ({ label: name, style, shape: 'box' }));
   const described = groups.map(
     (group) =>
-      `${headingOf(group.series[0]!.scenario)}: ${group.series.map((s) => `${s.name} ${formatCount(s.scenario.summary.rps)}`).join(', ')}`,
+      `${headingOf(group.series[0]!.scenario)}: ${group.series.map((s) => `${s.name} ${svg.formatCount(s.scenario.summary.rps)}`).join(', ')}`,
   );
   return chartDocument(
     'gateways-throughput',
@@ -180,7 +177,7 @@ export function throughputChart(result: GatewayResultFile, source: string): stri
       footnote: `${source} (${result.date}); ${machineLine(result)}`,
     },
     box,
-    yAxis(box, y, ticks, formatCount) + bars.join('') + xAxis(box, labels),
+    yAxis(box, y, ticks, svg.formatCount) + bars.join('') + xAxis(box, labels),
     { x: 'scenario', y: 'requests/s' },
     legend,
   );
