@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { AuthenticationError } from './errors.js';
 import { checkUserId, displayName, knownRoles, type Viewer } from './user.js';
 
@@ -68,32 +68,57 @@ export type GatewayCredentialVerifier = (credential: string | undefined) => Prom
  * A subgraph's side: a request without a valid credential for this subgraph from the
  * gateway (right secret, issuer and audience, unexpired, at most a minute old) is refused,
  * whatever user token it carries. A valid one says who the viewer is, or that nobody signed in.
+ *
+ * The gateway sends the same credential for half a minute, so a verified one is remembered
+ * (exactly that string, bounded in number) until its `exp`: its signature is checked once,
+ * not on every request. Nothing refused is remembered.
  */
-export function createGatewayCredentialVerifier(secret: string, audience: string): GatewayCredentialVerifier {
+export function createGatewayCredentialVerifier(
+  secret: string,
+  audience: string,
+  { clock = () => Date.now(), maxCached = 10_000 } = {},
+): GatewayCredentialVerifier {
   const key = keyOf(secret);
+  const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
   return async (credential) => {
     if (!credential) throw new AuthenticationError(`The ${audience} subgraph serves only the gateway`);
-    try {
-      const { payload } = await jwtVerify(credential, key, {
-        issuer: ISSUER,
-        audience,
-        algorithms: [ALGORITHM],
-        maxTokenAge: LIFETIME_SECONDS + 30,
-        clockTolerance: 5,
-        requiredClaims: ['exp', 'iat'],
-      });
-      if (payload.sub === undefined) {
-        if (payload.anonymous !== true) throw new AuthenticationError('The gateway credential names no one');
-        return null;
-      }
-      const id = checkUserId(payload.sub);
-      return { id, name: displayName(payload.name, id), roles: knownRoles(payload.roles) };
-    } catch (error) {
-      if (error instanceof AuthenticationError) throw error;
-      const reason = error instanceof errors.JWTExpired ? 'has expired' : 'is not valid';
-      throw new AuthenticationError(
-        `The gateway credential ${reason}; the ${audience} subgraph serves only the gateway`,
-      );
-    }
+    const now = clock();
+    const known = verified.get(credential);
+    if (known && now < known.expiresAt) return known.viewer;
+    const { viewer, expiresAt } = await verify(credential, key, audience, now);
+    if (verified.size >= maxCached) verified.clear();
+    verified.set(credential, { viewer, expiresAt });
+    return viewer;
   };
+}
+
+async function verify(credential: string, key: Uint8Array, audience: string, now: number) {
+  try {
+    const { payload } = await jwtVerify(credential, key, {
+      issuer: ISSUER,
+      audience,
+      algorithms: [ALGORITHM],
+      maxTokenAge: LIFETIME_SECONDS + 30,
+      clockTolerance: 5,
+      requiredClaims: ['exp', 'iat'],
+      currentDate: new Date(now),
+    });
+    // jose accepts a credential until `exp` (plus the tolerance) and `iat` + maxTokenAge; the
+    // earlier of the two without the tolerance is when a remembered one stops being accepted.
+    const expiresAt = Math.min(payload.exp!, payload.iat! + LIFETIME_SECONDS + 30) * 1000;
+    return { viewer: viewerOf(payload), expiresAt };
+  } catch (error) {
+    if (error instanceof AuthenticationError) throw error;
+    const reason = error instanceof errors.JWTExpired ? 'has expired' : 'is not valid';
+    throw new AuthenticationError(`The gateway credential ${reason}; the ${audience} subgraph serves only the gateway`);
+  }
+}
+
+function viewerOf(payload: JWTPayload): Viewer {
+  if (payload.sub === undefined) {
+    if (payload.anonymous !== true) throw new AuthenticationError('The gateway credential names no one');
+    return null;
+  }
+  const id = checkUserId(payload.sub);
+  return { id, name: displayName(payload.name, id), roles: knownRoles(payload.roles) };
 }

@@ -1,5 +1,5 @@
 import { SignJWT, type JWTPayload } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   createGatewayCredentialSigner,
@@ -72,5 +72,46 @@ describe('gateway credentials', () => {
   it('refuse a secret shorter than 32 characters', () => {
     expect(() => createGatewayCredentialSigner('short')).toThrow(/at least 32/);
     expect(() => createGatewayCredentialVerifier('short', 'recipes')).toThrow(/at least 32/);
+  });
+
+  describe('once verified, are remembered until they expire', () => {
+    const signatureChecks = () => vi.spyOn(crypto.subtle, 'verify');
+
+    it('so a credential the gateway reuses has its signature checked once', async () => {
+      const verifier = createGatewayCredentialVerifier(SECRET, 'recipes');
+      const credential = await signer.credentialFor('recipes', ana);
+      const checks = signatureChecks();
+      try {
+        for (let request = 0; request < 3; request++) expect(await verifier(credential)).toEqual(ana);
+        expect(checks).toHaveBeenCalledTimes(1);
+      } finally {
+        checks.mockRestore();
+      }
+    });
+
+    it('and refused after their expiry like any other', async () => {
+      let now = Date.now();
+      const verifier = createGatewayCredentialVerifier(SECRET, 'recipes', { clock: () => now });
+      const credential = await createGatewayCredentialSigner(SECRET, { clock: () => now }).credentialFor(
+        'recipes',
+        ana,
+      );
+      expect(await verifier(credential)).toEqual(ana);
+      now += 66_000; // past exp and the 5 s of clock tolerance
+      expect((await refusal(verifier(credential))).message).toMatch(/gateway credential has expired/);
+    });
+
+    it('never for a credential that was refused, nor beyond their bound in number', async () => {
+      const verifier = createGatewayCredentialVerifier(SECRET, 'recipes', { maxCached: 2 });
+      const credential = await signer.credentialFor('recipes', ana);
+      const forged = `${credential.slice(0, -2)}${credential.endsWith('AA') ? 'BB' : 'AA'}`;
+      for (let attempt = 0; attempt < 2; attempt++)
+        expect(await refusal(verifier(forged))).toBeInstanceOf(AuthenticationError);
+      const others = await Promise.all(
+        ['mo', 'joe', 'ana'].map((id) => signer.credentialFor('recipes', { ...ana, id })),
+      );
+      for (const other of others) expect((await verifier(other))?.id).toBeTypeOf('string');
+      expect(await verifier(credential)).toEqual(ana);
+    });
   });
 });
