@@ -7,7 +7,7 @@ import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
 import { dispatchByType, handledTypes, type EventHandler, type EventHandlers } from './handlers.js';
 import type { FailpointTrigger } from './failpoints.js';
-import { recordInInbox, type InboxTransaction } from './inbox.js';
+import { recordBatchInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle, type HeldMessage } from './messageMover.js';
 import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './observer.js';
 import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
@@ -148,9 +148,10 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   }
 
   /**
-   * One transaction for the batch. Each message's inbox insert and handler run in its own
-   * span's context, so the replica's SQL and any events the handler appends stay in the
-   * trace the message came with; its span ends once it is acked, retried or parked.
+   * One transaction for the batch: its inbox rows in one statement, then each new message's
+   * handler, in arrival order. Each handler runs in its message's span's context, so the
+   * replica's SQL and any events the handler appends stay in the trace the message came with;
+   * its span ends once it is acked, retried or parked.
    */
   private async applyBatch(batch: Admitted[]): Promise<void> {
     try {
@@ -159,11 +160,21 @@ export class InboxConsumer<Tx extends InboxTransaction> {
         batch.map((held) => held.trace),
         () =>
           this.options.transaction(async (tx) => {
-            const applied: Outcome[] = [];
+            const fresh = await recordBatchInInbox(
+              tx,
+              batch.map(({ event }) => event),
+            );
+            const outcomes: Outcome[] = [];
             for (const { event, trace } of batch) {
-              applied.push(await context.with(trace.context, () => this.applyIn(tx, event)));
+              // Taken out once applied: the same message twice in a batch is applied once.
+              if (!fresh.delete(event.id.toLowerCase())) {
+                outcomes.push('duplicate');
+                continue;
+              }
+              await context.with(trace.context, () => this.handle(event, tx));
+              outcomes.push('applied');
             }
-            return applied;
+            return outcomes;
           }),
       );
       this.options.failpoint('consumer:after-commit-before-ack');
@@ -240,12 +251,6 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     if (parked) this.observer.parked(type, reason);
     held.trace.end(parked ? 'parked' : 'unsettled', error);
     return undefined;
-  }
-
-  private async applyIn(tx: Tx, event: ValidEvent): Promise<Outcome> {
-    if (!(await recordInInbox(tx, event.id, event.type))) return 'duplicate';
-    await this.handle(event, tx);
-    return 'applied';
   }
 
   private async fail(held: Admitted, error: unknown) {

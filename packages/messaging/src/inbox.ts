@@ -1,15 +1,22 @@
 /** What the inbox needs from the caller's transaction (a Prisma transaction client fits). */
 export interface InboxTransaction {
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): Promise<T>;
 }
 
 /**
- * Records a message id in the `inbox` table inside the handler's transaction. Returns
- * false when it was already there: the message was applied before, so skip it.
+ * Records a batch of message ids in one statement (one round trip, however many messages)
+ * and returns those that were new, lower-cased: apply each of them once, skip the others.
+ * An id twice in the batch is new at most once.
  */
-export async function recordInInbox(tx: InboxTransaction, messageId: string, type: string): Promise<boolean> {
-  const inserted = await tx.$executeRaw`
-    INSERT INTO inbox (message_id, type) VALUES (${messageId}::uuid, ${type})
-    ON CONFLICT (message_id) DO NOTHING`;
-  return inserted === 1;
+export async function recordBatchInInbox(
+  tx: InboxTransaction,
+  messages: ReadonlyArray<{ id: string; type: string }>,
+): Promise<Set<string>> {
+  const recorded = await tx.$queryRaw<Array<{ message_id: string }>>`
+    INSERT INTO inbox (message_id, type)
+    SELECT * FROM unnest(${messages.map((message) => message.id)}::uuid[], ${messages.map((message) => message.type)}::text[])
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING message_id::text`;
+  return new Set(recorded.map((row) => row.message_id));
 }

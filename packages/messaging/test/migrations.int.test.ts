@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase, migrate, migrateAll, withDatabase } from '@potluck/db';
 import { randomName, testServerUrl, waitFor } from '@potluck/testing';
-import { MESSAGING_MIGRATIONS, OUTBOX_CHANNEL, recordInInbox, subgraphMigrations } from '../src/index.js';
+import { MESSAGING_MIGRATIONS, OUTBOX_CHANNEL, recordBatchInInbox, subgraphMigrations } from '../src/index.js';
 import { pgTransactions } from './support.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -112,10 +112,19 @@ describe("messaging's migrations", () => {
       await waitFor(() => (notified.length > 0 ? true : undefined), { what: 'a NOTIFY after an outbox insert' });
       expect(notified).toEqual([OUTBOX_CHANNEL]);
 
-      const messageId = randomUUID();
+      const [seen, fresh] = [randomUUID(), randomUUID()];
       const inbox = pgTransactions(pool);
-      expect(await inbox((tx) => recordInInbox(tx, messageId, 'recipe.created'))).toBe(true);
-      expect(await inbox((tx) => recordInInbox(tx, messageId, 'recipe.created'))).toBe(false);
+      const record = (...ids: string[]) =>
+        inbox((tx) =>
+          recordBatchInInbox(
+            tx,
+            ids.map((id) => ({ id, type: 'recipe.created' })),
+          ),
+        );
+      expect(await record(seen)).toEqual(new Set([seen]));
+      // Already seen, new but twice, and new in capitals: each new id once, as Postgres prints it.
+      const shouting = randomUUID();
+      expect(await record(seen, fresh, fresh, shouting.toUpperCase())).toEqual(new Set([fresh, shouting]));
     } finally {
       await listener.end().catch(() => undefined);
       await Promise.all([pool.end(), reference.pool.end()]);

@@ -36,8 +36,10 @@ export function pgTransactions(pool: pg.Pool) {
       const tx = {
         query: client.query.bind(client) as pg.PoolClient['query'],
         async $executeRaw(strings: TemplateStringsArray, ...values: unknown[]) {
-          const text = strings.reduce((sql, part, index) => `${sql}$${index}${part}`);
-          return (await client.query(text, values)).rowCount ?? 0;
+          return (await client.query(numberedParameters(strings), values)).rowCount ?? 0;
+        },
+        async $queryRaw<T>(strings: TemplateStringsArray, ...values: unknown[]) {
+          return (await client.query(numberedParameters(strings), values)).rows as T;
         },
       };
       const result = await work(tx);
@@ -50,6 +52,11 @@ export function pgTransactions(pool: pg.Pool) {
       client.release();
     }
   };
+}
+
+/** A tagged template's text with `$1`, `$2`… where its values go, as Prisma's raw queries send it. */
+function numberedParameters(strings: TemplateStringsArray): string {
+  return strings.reduce((sql, part, index) => `${sql}$${index}${part}`);
 }
 
 /** A recipe event as the recipes service would publish it. */
