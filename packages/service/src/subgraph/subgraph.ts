@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
@@ -149,7 +152,8 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
       guard: gatewayOnly(verifyCredential),
       readinessChecks: [databaseCheck, ...eventSync.readinessChecks],
       validationRules: limits.validationRules,
-      plugins: [ApolloServerPluginInlineTraceDisabled(), ...limits.plugins],
+      // Potluck sets no cache hints, and the cache-control plugin's per-field hook cost 5–8 % of a page's CPU.
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins],
       introspection: config.INTROSPECTION,
       includeStacktrace: config.STACKTRACES,
       httpLimits: httpLimitsOf(config),
