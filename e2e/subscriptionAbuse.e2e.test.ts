@@ -97,12 +97,17 @@ describe('an event stream client that does not read', () => {
 });
 
 describe('WebSocket connection limits', () => {
-  it('refuses sockets past the per-address limit at the upgrade', async () => {
+  const refusedUpgrades = (reason: string) =>
+    metric(stack.gatewayUrl, 'potluck_gateway_websocket_upgrades_refused_total', { reason });
+
+  it('refuses sockets past the per-address limit at the upgrade, and counts it', async () => {
+    const before = await refusedUpgrades('per_address');
     const opened: Array<WebSocket | number> = [];
     for (let n = 0; n < 9; n++) opened.push(await openSocket(stack.gatewayUrl, '127.0.0.2'));
     sockets.push(...opened.filter((socket): socket is WebSocket => typeof socket !== 'number'));
     expect(opened.filter((socket) => typeof socket !== 'number')).toHaveLength(8);
     expect(opened.at(-1)).toBe(429);
+    expect(await refusedUpgrades('per_address')).toBe(before + 1);
     for (const socket of sockets.splice(0)) socket.terminate();
   });
 
@@ -114,7 +119,9 @@ describe('WebSocket connection limits', () => {
     // Sockets of the last test may not all be closed on the gateway's side yet.
     expect(sockets.length).toBeGreaterThanOrEqual(8);
     expect(sockets.length).toBeLessThanOrEqual(10);
-    expect(attempts.filter((socket) => socket === 503).length).toBeGreaterThan(0);
+    const busy = attempts.filter((socket) => socket === 503).length;
+    expect(busy).toBeGreaterThan(0);
+    expect(await refusedUpgrades('busy')).toBeGreaterThanOrEqual(busy);
     const health = await fetch(new URL('/health/live', stack.gatewayUrl));
     expect(health.status).toBe(200);
     const query = await graphqlRequest(stack.gatewayUrl, '{ __typename }');

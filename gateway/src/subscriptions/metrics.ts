@@ -5,6 +5,10 @@ import { SUBSCRIPTION_FIELDS } from './subscriptionFields.js';
 export type Transport = 'ws' | 'sse';
 const TRANSPORTS: readonly Transport[] = ['ws', 'sse'];
 
+/** Why a WebSocket upgrade was refused: the path, Host or Origin (`forbidden`), the total cap, the per-address cap. */
+export const UPGRADE_REFUSALS = ['not_found', 'forbidden', 'busy', 'per_address'] as const;
+export type UpgradeRefusal = (typeof UPGRADE_REFUSALS)[number];
+
 /** Why a subscription ended, as the metrics label it: a closed set, whatever code the ending carried. */
 export const END_REASONS = [
   'complete',
@@ -49,6 +53,8 @@ export interface SubscriptionMetrics {
   connected(transport: Transport): () => void;
   /** A subscription refused by a limit before it started. */
   limited(): void;
+  /** A WebSocket upgrade refused before the socket opened. */
+  upgradeRefused(reason: UpgradeRefusal): void;
   /** One payload handed to the transport; `occurredAt` (the event's, ISO) for live events only, to time the delivery. */
   delivered(field: string, occurredAt: string | undefined): void;
 }
@@ -89,6 +95,11 @@ export function subscriptionMetrics(
     ['field'],
     DELIVERY_BUCKETS,
   );
+  const refusedUpgrades = declare.counter(
+    'potluck_gateway_websocket_upgrades_refused_total',
+    `WebSocket upgrades refused before the socket opened, by reason: ${UPGRADE_REFUSALS.join(', ')}`,
+    ['reason'],
+  );
   declare.reading(
     'potluck_gateway_subscription_stream_connected',
     '1 while the gateway’s live reader of the event stream is attached',
@@ -105,6 +116,7 @@ export function subscriptionMetrics(
   for (const bound of perField.values()) bound.delivered.inc(0);
   for (const transport of TRANSPORTS) connections.labels(transport).set(0);
   for (const reason of END_REASONS) ended.labels(reason).inc(0);
+  for (const reason of UPGRADE_REFUSALS) refusedUpgrades.labels(reason).inc(0);
 
   return {
     opened(field, transport) {
@@ -128,6 +140,7 @@ export function subscriptionMetrics(
       };
     },
     limited: () => ended.labels('limit').inc(),
+    upgradeRefused: (reason) => refusedUpgrades.labels(reason).inc(),
     delivered(field, occurredAt) {
       const bound = perField.get(field);
       if (!bound) return;

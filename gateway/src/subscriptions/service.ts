@@ -11,7 +11,7 @@ import {
 import { addressSlots } from './addressSlots.js';
 import { SubscriptionEnded, tokenExpired } from './ended.js';
 import type { SubscriptionHub } from './hub.js';
-import type { SubscriptionMetrics, Transport } from './metrics.js';
+import type { SubscriptionMetrics, Transport, UpgradeRefusal } from './metrics.js';
 import type { ErrorFormat, Payloads } from './payloads.js';
 import { prepareSubscription, SubscriptionRefused, type SubscriptionLimits } from './prepare.js';
 import { openSubscription, SHUTTING_DOWN } from './subscription.js';
@@ -155,6 +155,8 @@ export function createSubscriptionService(options: {
     connected: (transport: Transport) => options.metrics.connected(transport),
     /** Counts a subscription a transport refused for its own limit. */
     limited: () => options.metrics.limited(),
+    /** Counts a WebSocket upgrade refused before the socket opened. */
+    upgradeRefused: (reason: UpgradeRefusal) => options.metrics.upgradeRefused(reason),
     /** Subscriptions open now, on both transports. */
     get active() {
       return open.size;

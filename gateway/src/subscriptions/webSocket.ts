@@ -6,6 +6,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addressSlots } from './addressSlots.js';
+import type { UpgradeRefusal } from './metrics.js';
 import type { Opened, SubscriptionService } from './service.js';
 import { serveSockets, type SocketExtra } from './socketServer.js';
 import { tokenExpiry } from './tokenExpiry.js';
@@ -167,13 +168,17 @@ export function webSocketTransport(options: WebSocketOptions) {
   return {
     /** For the HTTP server's `upgrade` event. */
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+      const refuse = (reason: UpgradeRefusal, status: string) => {
+        service.upgradeRefused(reason);
+        refuseUpgrade(socket, status);
+      };
       const path = new URL(request.url ?? '/', 'http://gateway').pathname;
-      if (path !== '/graphql') return refuseUpgrade(socket, '404 Not Found');
-      if (!isAllowedHost(request.headers.host, options.allowedHosts)) return refuseUpgrade(socket, '403 Forbidden');
-      if (!originAllowed(request, options.corsOrigins)) return refuseUpgrade(socket, '403 Forbidden');
-      if (perAddress.size >= options.maxSockets) return refuseUpgrade(socket, '503 Service Unavailable');
+      if (path !== '/graphql') return refuse('not_found', '404 Not Found');
+      if (!isAllowedHost(request.headers.host, options.allowedHosts)) return refuse('forbidden', '403 Forbidden');
+      if (!originAllowed(request, options.corsOrigins)) return refuse('forbidden', '403 Forbidden');
+      if (perAddress.size >= options.maxSockets) return refuse('busy', '503 Service Unavailable');
       const release = perAddress.acquire(request.socket.remoteAddress ?? 'unknown');
-      if (!release) return refuseUpgrade(socket, '429 Too Many Requests');
+      if (!release) return refuse('per_address', '429 Too Many Requests');
       socket.once('close', release);
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => wss.emit('connection', ws, request));
     },
