@@ -121,3 +121,12 @@ describe('CORS', () => {
     expect(response.body).toMatch(/Cross-Site Request Forgery/);
   });
 });
+
+describe('answers to /graphql', () => {
+  it('carry no ETag (nothing revalidates a POST; hashing every answer was CPU for nothing) and no X-Powered-By', async () => {
+    const response = await postGraphQL(subgraphLike.port, { query: '{ hello }' }, { host: 'recipes:4001' });
+    expect(response.status).toBe(200);
+    expect(response.headers.etag).toBeUndefined();
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+});

@@ -149,6 +149,8 @@ export async function startGraphQLService<Context extends BaseContext>(
 ): Promise<RunningService> {
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are POSTs nobody revalidates: no hash of every answer for an ETag.
+  app.disable('etag');
   const httpServer = createHttpServer(app, options.httpLimits ?? DEFAULT_HTTP_LIMITS);
   const apollo = createApollo(options, httpServer);
   if (options.upgrade) httpServer.on('upgrade', options.upgrade);
