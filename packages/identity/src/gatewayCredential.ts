@@ -86,6 +86,8 @@ export function createGatewayCredentialVerifier(
     const known = verified.get(credential);
     if (known && now < known.expiresAt) return known.viewer;
     const { viewer, expiresAt } = await verify(credential, key, audience, now);
+    if (expiresAt <= now) return viewer; // accepted within jose's clock tolerance: not worth keeping
+    if (verified.size >= maxCached) dropExpired(verified, now);
     if (verified.size >= maxCached) verified.clear();
     verified.set(credential, { viewer, expiresAt });
     return viewer;
@@ -114,11 +116,19 @@ async function verify(credential: string, key: Uint8Array, audience: string, now
   }
 }
 
+/** Frozen: one remembered viewer answers many requests, and none of them may change it for the others. */
 function viewerOf(payload: JWTPayload): Viewer {
   if (payload.sub === undefined) {
     if (payload.anonymous !== true) throw new AuthenticationError('The gateway credential names no one');
     return null;
   }
   const id = checkUserId(payload.sub);
-  return { id, name: displayName(payload.name, id), roles: knownRoles(payload.roles) };
+  return Object.freeze({ id, name: displayName(payload.name, id), roles: Object.freeze(knownRoles(payload.roles)) });
+}
+
+/** Makes room without forgetting the live ones: runs only when the map is full. */
+function dropExpired(verified: Map<string, { expiresAt: number }>, now: number): void {
+  for (const [credential, { expiresAt }] of verified) {
+    if (expiresAt <= now) verified.delete(credential);
+  }
 }

@@ -101,6 +101,15 @@ describe('gateway credentials', () => {
       expect((await refusal(verifier(credential))).message).toMatch(/gateway credential has expired/);
     });
 
+    it('as a viewer no request can change for the next one', async () => {
+      const verifier = createGatewayCredentialVerifier(SECRET, 'recipes');
+      const credential = await signer.credentialFor('recipes', ana);
+      const first = (await verifier(credential)) as unknown as { name: string; roles: string[] };
+      expect(() => first.roles.push('moderator')).toThrow(TypeError);
+      expect(() => Object.assign(first, { name: 'Mallory' })).toThrow(TypeError);
+      expect(await verifier(credential)).toEqual(ana);
+    });
+
     it('never for a credential that was refused, nor beyond their bound in number', async () => {
       const verifier = createGatewayCredentialVerifier(SECRET, 'recipes', { maxCached: 2 });
       const credential = await signer.credentialFor('recipes', ana);
