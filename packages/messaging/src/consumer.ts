@@ -166,8 +166,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
             );
             const outcomes: Outcome[] = [];
             for (const { event, trace } of batch) {
-              // Taken out once applied: the same message twice in a batch is applied once.
-              if (!fresh.delete(event.id.toLowerCase())) {
+              // Taken once: the same message twice in a batch is applied once.
+              if (!fresh.take(event.id)) {
                 outcomes.push('duplicate');
                 continue;
               }

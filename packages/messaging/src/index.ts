@@ -29,7 +29,7 @@ export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } fr
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
 export { dispatchByType, handledTypes, type EventHandler, type EventHandlers } from './handlers.js';
 export { MESSAGING_MIGRATIONS, OUTBOX_CHANNEL, subgraphMigrations, type MigrationSourceDir } from './storage.js';
-export { recordBatchInInbox, type InboxTransaction } from './inbox.js';
+export { recordBatchInInbox, type InboxTransaction, type NewMessages } from './inbox.js';
 export { classify, PoisonMessage, type FailureKind } from './classify.js';
 export { decideFailure, retryDelayMs, type FailureDecision, type RetryLimits } from './retryPolicy.js';
 export { failureHistory, type FailureHistory } from './failureHistory.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipeEventFixture } from '@potluck/testing';
-import { dispatchByType, type EventType } from '@potluck/messaging';
+import { dispatchByType, recordBatchInInbox, type EventType } from '@potluck/messaging';
 import { recipeEventHandlers } from '../src/events.js';
 import { addComment } from './commentsClient.js';
 import { startCommentsForTest } from './harness.js';
@@ -61,5 +61,24 @@ describe('recipe events applied to the comments service', () => {
       comments.map((comment) => [comment.id, 2]).sort(),
     );
     expect(announced[0]?.payload).toMatchObject({ data: { recipeId: id } });
+  });
+});
+
+describe("the inbox, through this service's Prisma transactions", () => {
+  it('records a batch in one statement and tells each new message once, whatever its case', async () => {
+    const [seen, fresh] = [randomUUID(), randomUUID().toUpperCase()];
+    const record = (ids: string[]) =>
+      service.prisma.$transaction(async (tx) => {
+        const news = await recordBatchInInbox(
+          tx,
+          ids.map((id) => ({ id, type: 'recipe.created' })),
+        );
+        return ids.map((id) => news.take(id));
+      });
+    expect(await record([seen])).toEqual([true]);
+    expect(await record([seen, fresh, fresh.toLowerCase()])).toEqual([false, true, false]);
+    const kept = await service.prisma.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM inbox WHERE message_id IN (${seen}::uuid, ${fresh}::uuid)`;
+    expect(kept).toEqual([{ n: 2 }]);
   });
 });
