@@ -1,6 +1,14 @@
 import type { Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, parsePrometheusText, sampleValue, testAmqpUrl, waitFor } from '@potluck/testing';
+import {
+  graphqlRequest,
+  parsePrometheusText,
+  sampleValue,
+  TEST_USER,
+  testAmqpUrl,
+  testUsers,
+  waitFor,
+} from '@potluck/testing';
 import amqp from 'amqplib';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -282,6 +290,22 @@ async function subgraphFetches(subgraph: string, url = stack.gatewayUrl): Promis
     .reduce((sum, value) => sum + value, 0);
 }
 
+/**
+ * The subgraph fetches while three comments go to `other` and one to `watched`, which every
+ * subscriber (all live, on `watched`) receives.
+ */
+async function fetchesForOneEvent(subscribers: LiveSubscription[], watched: string, other: string) {
+  const counts = subscribers.map((live) => live.payloads.length);
+  const before = { comments: await subgraphFetches('comments'), recipes: await subgraphFetches('recipes') };
+  for (const text of ['a', 'b', 'c']) await comment(other, text);
+  await comment(watched, 'for everyone');
+  await Promise.all(subscribers.map((live, index) => live.received(counts[index]! + 1)));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const after = { comments: await subgraphFetches('comments'), recipes: await subgraphFetches('recipes') };
+  for (const live of subscribers) expect(texts(live).at(-1)).toBe('for everyone');
+  return { comments: after.comments - before.comments, recipes: after.recipes - before.recipes };
+}
+
 describe('the fan-out', () => {
   it('filters before fetching, and many subscribers to a recipe cost one fetch per event', async () => {
     const [watched, other] = [await newRecipe('Watched'), await newRecipe('Other')];
@@ -290,21 +314,25 @@ describe('the fan-out', () => {
     );
     for (const live of subscribers) await untilLive(live, watched);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const counts = subscribers.map((live) => live.payloads.length);
-
-    const before = { comments: await subgraphFetches('comments'), recipes: await subgraphFetches('recipes') };
-    for (const text of ['a', 'b', 'c']) await comment(other, text);
-    await comment(watched, 'for everyone');
-    await Promise.all(subscribers.map((live, index) => live.received(counts[index]! + 1)));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const after = { comments: await subgraphFetches('comments'), recipes: await subgraphFetches('recipes') };
 
     // Four mutations (one comments fetch each) and one payload for five subscribers: the comment, then its recipe.
-    expect({ comments: after.comments - before.comments, recipes: after.recipes - before.recipes }).toEqual({
-      comments: 5,
-      recipes: 1,
-    });
-    for (const live of subscribers) expect(texts(live).at(-1)).toBe('for everyone');
+    expect(await fetchesForOneEvent(subscribers, watched, other)).toEqual({ comments: 5, recipes: 1 });
+    await Promise.all(subscribers.map((live) => live.close()));
+  });
+
+  it('shares that fetch across signed-in viewers and anonymous ones when no selected field depends on the viewer', async () => {
+    const [watched, other] = [await newRecipe('Watched by many'), await newRecipe('Other')];
+    const viewers = [null, testUsers.ana, testUsers.joe, testUsers.moderator, TEST_USER];
+    const subscribers = await Promise.all(
+      viewers.map(async (viewer, index) =>
+        commentsOn(TRANSPORTS[index % 2]!, watched, undefined, viewer ? await stack.identities.bearer(viewer) : {}),
+      ),
+    );
+    for (const live of subscribers) await untilLive(live, watched);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    // As above: one payload fetch for five subscribers, though four of them are different users.
+    expect(await fetchesForOneEvent(subscribers, watched, other)).toEqual({ comments: 5, recipes: 1 });
     await Promise.all(subscribers.map((live) => live.close()));
   });
 

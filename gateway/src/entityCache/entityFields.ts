@@ -7,7 +7,9 @@
  *
  * Viewer: no entity field below depends on who asks (the subgraphs' resolvers read the viewer
  * only in mutations and `Query.viewer`, a root field, never cached). Authors are snapshots
- * taken when the recipe or comment was written.
+ * taken when the recipe or comment was written. Subscriptions rely on this too: a payload
+ * selecting only listed fields is fetched once for every viewer (`subscriptions/viewerIndependence.ts`),
+ * so a field whose value depends on the viewer must stay out of this list.
  */
 export type FieldDecision = 'cache' | { never: string };
 

@@ -90,9 +90,10 @@ export function sizeOf(result: ExecutionResult): number {
 const viewerKeyOf = (viewer: Viewer) => (viewer ? JSON.stringify([viewer.id, viewer.name, viewer.roles]) : '');
 
 /**
- * Resolves payloads: the entity by id through the gateway (as the subscriber's viewer), then
- * the subscriber's own selection over it. Subscribers with the same `payloadKey` and viewer
- * share one resolution per event, hence one entity fetch; a viewer is never shared with another.
+ * Resolves payloads: the entity by id through the gateway, then the subscriber's own selection
+ * over it. Subscribers with the same `payloadKey` share one resolution per event, hence one
+ * entity fetch: across viewers, fetched as the anonymous viewer (the least privileged), when
+ * the selection is `sharedAcrossViewers`; otherwise per viewer, as that viewer.
  */
 export function createPayloads(options: { execute: FederatedExecute; format: ErrorFormat }) {
   const inflight = new Map<string, Promise<Resolution>>();
@@ -134,7 +135,8 @@ export function createPayloads(options: { execute: FederatedExecute; format: Err
     return { kind: 'payload', result: { data: assembled.data, ...(allErrors.length > 0 && { errors: allErrors }) } };
   }
 
-  return (prepared: PreparedSubscription, entry: EventEntry, viewer: Viewer): Promise<Resolution> => {
+  return (prepared: PreparedSubscription, entry: EventEntry, subscriber: Viewer): Promise<Resolution> => {
+    const viewer = prepared.sharedAcrossViewers ? null : subscriber;
     const key = `${entry.offset}\n${prepared.payloadKey}\n${viewerKeyOf(viewer)}`;
     let shared = inflight.get(key);
     if (!shared) {

@@ -18,6 +18,7 @@ import { getArgumentValues } from 'graphql/execution/values.js';
 import { decodeCursor, type StreamPosition } from './cursor.js';
 import { entityQueryFor, usedBy, type EntityQuery } from './entityQuery.js';
 import { SUBSCRIPTION_FIELDS, type EventFilter } from './subscriptionFields.js';
+import { selectsOnlyViewerIndependent } from './viewerIndependence.js';
 
 /** The limits every operation gets, subscriptions included (see `queryLimits`). */
 export interface SubscriptionLimits {
@@ -45,6 +46,11 @@ export interface PreparedSubscription {
   rootKey: string;
   /** Equal for subscribers whose payloads are equal for the same event and viewer: they share one resolution. */
   payloadKey: string;
+  /**
+   * Whether every field the entity query selects is declared viewer-independent
+   * (`viewerIndependence.ts`): then one resolution serves every viewer.
+   */
+  sharedAcrossViewers: boolean;
 }
 
 const refused = (errors: readonly GraphQLError[], code = 'GRAPHQL_VALIDATION_FAILED'): never => {
@@ -163,5 +169,6 @@ export function prepareSubscription(
     payloadKey: createHash('sha256')
       .update(JSON.stringify([print(request.document), operationName ?? null, payloadVariables]))
       .digest('base64url'),
+    sharedAcrossViewers: selectsOnlyViewerIndependent(schema, entityQuery.document),
   };
 }
