@@ -24,6 +24,8 @@ interface Member {
   liveFrom?: number;
   buffer: EventEntry[];
   catchUp?: CatchUp;
+  /** Catching up, and its cursor's own event was found where the cursor says. */
+  verified?: boolean;
 }
 
 /** Live events kept per resuming subscriber while it reads the backlog; past this it keeps reading instead. */
@@ -138,6 +140,7 @@ export class SubscriptionHub {
           );
         }
         verified = true;
+        member.verified = true;
         clearTimeout(timer);
         return;
       }
@@ -233,6 +236,12 @@ export class SubscriptionHub {
 
   private onLive(entry: StreamEntry): void {
     for (const member of this.catchingUp) {
+      // Its backlog read got here first: it is caught up, and the live reader goes on from here.
+      // (Else a quiet stream would keep its reader, and its slot, until the next event.)
+      if (member.verified && entry.offset <= member.last) {
+        this.handOver(member);
+        continue;
+      }
       member.liveFrom ??= entry.offset;
       if (entry.kind === 'event' && matches(member.subscriber.filter, entry.event)) member.buffer.push(entry);
       if (member.buffer.length > MAX_HANDOVER_BUFFER) {
