@@ -33,5 +33,3 @@ export function metricsOn(registry: Registry) {
       new Gauge({ name, help, registers, collect }),
   };
 }
-
-export type MetricsOn = ReturnType<typeof metricsOn>;
