@@ -1,5 +1,5 @@
 export * from './contract/index.js';
-export { appendToOutbox, type OutboxTransaction } from './outbox.js';
+export { appendToOutbox, outboxInsert, type OutboxTransaction, type SqlTag } from './outbox.js';
 export {
   startEventSync,
   trustedPublishers,

@@ -14,18 +14,29 @@ export interface OutboxTransaction {
   $connect?: never;
 }
 
+/** A tagged template for SQL: Prisma's `Prisma.sql` builds a fragment, a client's `$executeRaw` runs it. */
+export type SqlTag<Result> = (strings: TemplateStringsArray, ...values: unknown[]) => Result;
+
 /**
- * Appends an event to the `outbox` table inside the caller's transaction, after checking it
- * against the shared contract: a producer bug fails the whole transaction instead of
+ * The `INSERT` that appends an event to the `outbox` table, built with `sql`, after checking
+ * the event against the shared contract: a producer bug fails the whole write instead of
  * shipping an event every consumer would park. The row keeps the trace context active here
  * (the request's, or the consumed message's), which the relay's publish span continues.
+ *
+ * Built with `Prisma.sql`, it can be a data-modifying `WITH` of the statement that makes the
+ * change, so both commit together in one round trip (see `createRecipe`).
  */
-export async function appendToOutbox(tx: OutboxTransaction, envelope: EventEnvelope): Promise<void> {
+export function outboxInsert<Result>(sql: SqlTag<Result>, envelope: EventEnvelope): Result {
   validateEvent(envelope);
   const traceContext = traceContextOfActive();
-  await tx.$executeRaw`
+  return sql`
     INSERT INTO outbox (id, type, aggregate_id, aggregate_version, payload, trace_context)
     VALUES (${envelope.id}::uuid, ${envelope.type}, ${envelope.aggregateId}::uuid,
             ${envelope.aggregateVersion}, ${JSON.stringify(envelope)}::jsonb,
             ${traceContext && JSON.stringify(traceContext)}::jsonb)`;
+}
+
+/** Appends an event to the outbox inside the caller's transaction (see `outboxInsert`). */
+export async function appendToOutbox(tx: OutboxTransaction, envelope: EventEnvelope): Promise<void> {
+  await outboxInsert((strings, ...values) => tx.$executeRaw(strings, ...values), envelope);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '@potluck/messaging';
 import { graphqlRequest, TEST_USER } from '@potluck/testing';
@@ -18,7 +19,9 @@ import {
 
 const clock = manualClock();
 const ids = recordingIds();
-const service = useRecipesForTest({ clock: clock.now, newId: ids.next });
+/** Ids a test wants issued next, before the recording ones. */
+const forcedIds: string[] = [];
+const service = useRecipesForTest({ clock: clock.now, newId: () => forcedIds.shift() ?? ids.next() });
 
 function outboxOf(recipeId: string) {
   return service.prisma.outboxMessage.findMany({
@@ -87,6 +90,32 @@ describe('createRecipe', () => {
       actor: { id: TEST_USER.id, name: TEST_USER.name },
       data: stateOf({ ...created, price: '9.50' }, 1),
     });
+  });
+
+  it('answers, and announces, exactly what a later read of the stored recipe returns', async () => {
+    const created = await createRecipe(service.url, { price: '3.1', description: '', ingredients: [] });
+
+    const { recipe } = await succeed<{ recipe: RecipeJson }>(service.url, RECIPE, { id: created.id });
+    const [event] = await outboxOf(created.id);
+
+    expect(created).toEqual(recipe);
+    expect((event?.payload as { data: unknown }).data).toEqual(stateOf(recipe, 1));
+  });
+
+  it('writes neither the recipe nor its event when the event cannot be stored', async () => {
+    const first = await createRecipe(service.url);
+    const [firstEvent] = await outboxOf(first.id);
+    const recipeId = randomUUID();
+    // The next recipe's event reuses the first one's id: its outbox insert must fail.
+    forcedIds.push(recipeId, firstEvent!.id);
+
+    const response = await graphqlRequest(service.url, CREATE, {
+      input: { title: 'Never stored', timeMinutes: 5, price: 1 },
+    });
+
+    expect(response.errors).toHaveLength(1);
+    expect(await service.prisma.recipe.findUnique({ where: { id: recipeId } })).toBeNull();
+    expect(await outboxOf(recipeId)).toEqual([]);
   });
 
   it('accepts the price as a number or a string and normalises it to two places', async () => {
