@@ -5,7 +5,7 @@ import { validateEvent, type EventType, type ValidEvent } from './contract/index
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
-import { dispatchByType, handledTypes, type EventHandler, type EventHandlers } from './handlers.js';
+import { handledTypes, handlerSteps, type EventHandlers } from './handlers.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { recordBatchInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle, type HeldMessage } from './messageMover.js';
@@ -77,7 +77,6 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private stopping = false;
   private readonly mover: MessageMover;
   private readonly bindings: readonly EventType[];
-  private readonly handle: EventHandler<Tx>;
   private readonly trust: PublisherTrust;
   private readonly observer: MessagingObserver;
   private readonly queue: string;
@@ -87,7 +86,6 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.trust = { consumer: options.topology.workQueue, login, publishers: options.publishers };
     this.mover = new MessageMover(options.topology, options.logger, login);
     this.bindings = handledTypes(options.handlers);
-    this.handle = dispatchByType(options.handlers);
     this.observer = options.observer ?? SILENT_OBSERVER;
     this.queue = options.topology.workQueue;
     options.broker.use((connection) => this.attach(connection));
@@ -148,10 +146,12 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   }
 
   /**
-   * One transaction for the batch: its inbox rows in one statement, then each new message's
-   * handler, in arrival order. Each handler runs in its message's span's context, so the
-   * replica's SQL and any events the handler appends stay in the trace the message came with;
-   * its span ends once it is acked, retried or parked.
+   * One transaction for the batch: its inbox rows in one statement, then the new messages'
+   * handlers, in arrival order (a run of one type together when its handler takes batches).
+   * A handler given one message runs in that message's span's context, so the replica's SQL
+   * and any events the handler appends stay in the trace the message came with; a run of
+   * several runs in the batch's span, which links them all. Each message's span ends once
+   * it is acked, retried or parked.
    */
   private async applyBatch(batch: Admitted[]): Promise<void> {
     try {
@@ -164,15 +164,13 @@ export class InboxConsumer<Tx extends InboxTransaction> {
               tx,
               batch.map(({ event }) => event),
             );
-            const outcomes: Outcome[] = [];
-            for (const { event, trace } of batch) {
-              // Taken once: the same message twice in a batch is applied once.
-              if (!fresh.take(event.id)) {
-                outcomes.push('duplicate');
-                continue;
-              }
-              await context.with(trace.context, () => this.handle(event, tx));
-              outcomes.push('applied');
+            // Taken once: the same message twice in a batch is applied once.
+            const outcomes = batch.map(({ event }): Outcome => (fresh.take(event.id) ? 'applied' : 'duplicate'));
+            const applied = batch.filter((_, index) => outcomes[index] === 'applied');
+            for (const step of handlerSteps(this.options.handlers, applied)) {
+              const [only, ...others] = step.items;
+              if (others.length === 0 && only) await context.with(only.trace.context, () => step.apply(tx));
+              else await step.apply(tx);
             }
             return outcomes;
           }),

@@ -27,7 +27,14 @@ export {
 export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
-export { dispatchByType, handledTypes, type EventHandler, type EventHandlers } from './handlers.js';
+export {
+  dispatchByType,
+  dispatchInOrder,
+  handledTypes,
+  type BatchHandler,
+  type EventHandler,
+  type EventHandlers,
+} from './handlers.js';
 export { MESSAGING_MIGRATIONS, OUTBOX_CHANNEL, subgraphMigrations, type MigrationSourceDir } from './storage.js';
 export { recordBatchInInbox, type InboxTransaction, type NewMessages } from './inbox.js';
 export { classify, PoisonMessage, type FailureKind } from './classify.js';

@@ -5,11 +5,13 @@ import {
   brokerNames,
   classify,
   dispatchByType,
+  dispatchInOrder,
   handledTypes,
   consumerTopology,
   exchangeName,
   publishBackoffMs,
   retryDelayMs,
+  type ValidEvent,
 } from '../src/index.js';
 
 describe('classify', () => {
@@ -79,5 +81,32 @@ describe('handler maps', () => {
     await handle(event('recipe.created'), undefined);
     expect(seen).toEqual(['deleted recipe.deleted', 'created recipe.created']);
     await expect(handle(event('recipe.updated'), undefined)).rejects.toThrow(PoisonMessage);
+  });
+
+  it('give a batch handler each run of consecutive events it handles, keeping the order across handlers', async () => {
+    const seen: string[] = [];
+    const changed = {
+      batch: async (events: Array<{ aggregateVersion: number }>) =>
+        void seen.push(`changed ${events.map((e) => e.aggregateVersion).join(',')}`),
+    };
+    const handlers = {
+      'recipe.created': changed,
+      'recipe.updated': changed,
+      'recipe.deleted': async (event: { aggregateVersion: number }) =>
+        void seen.push(`deleted ${event.aggregateVersion}`),
+    };
+    const event = (type: string, aggregateVersion: number) => ({ type, aggregateVersion }) as ValidEvent;
+    const inOrder = dispatchInOrder(handlers);
+
+    await inOrder(
+      [event('recipe.created', 1), event('recipe.updated', 2), event('recipe.deleted', 3), event('recipe.updated', 4)],
+      undefined,
+    );
+
+    expect(seen).toEqual(['changed 1,2', 'deleted 3', 'changed 4']);
+    await expect(inOrder([event('recipe.created', 1), event('comment.added', 1)], undefined)).rejects.toThrow(
+      PoisonMessage,
+    );
+    expect(seen).toHaveLength(3);
   });
 });

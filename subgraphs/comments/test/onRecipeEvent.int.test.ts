@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipeEventFixture } from '@potluck/testing';
-import { dispatchByType, recordBatchInInbox, type EventType } from '@potluck/messaging';
+import { dispatchByType, dispatchInOrder, recordBatchInInbox, type EventType } from '@potluck/messaging';
 import { recipeEventHandlers } from '../src/events.js';
 import { addComment } from './commentsClient.js';
 import { startCommentsForTest } from './harness.js';
 
 let service: Awaited<ReturnType<typeof startCommentsForTest>>;
-const onRecipeEvent = dispatchByType(recipeEventHandlers({ clock: () => new Date(), newId: randomUUID }));
+const handlers = recipeEventHandlers({ clock: () => new Date(), newId: randomUUID });
+const onRecipeEvent = dispatchByType(handlers);
+const inOneBatch = dispatchInOrder(handlers);
 
 beforeAll(async () => {
   service = await startCommentsForTest();
@@ -61,6 +64,41 @@ describe('recipe events applied to the comments service', () => {
       comments.map((comment) => [comment.id, 2]).sort(),
     );
     expect(announced[0]?.payload).toMatchObject({ data: { recipeId: id } });
+  });
+});
+
+describe('a delivery batch of recipe events', () => {
+  const TYPES: EventType[] = ['recipe.created', 'recipe.updated', 'recipe.deleted'];
+  /** Events for three recipes (by index), in any order, versions repeating and going back. */
+  const arbitraryEvents = fc.array(
+    fc.record({ recipe: fc.nat(2), type: fc.constantFrom(...TYPES), version: fc.integer({ min: 1, max: 4 }) }),
+    { minLength: 1, maxLength: 12 },
+  );
+
+  async function replicasOf(ids: string[]) {
+    const rows = await service.prisma.recipeReplica.findMany({ where: { id: { in: ids } } });
+    return ids.map((id) => {
+      const row = rows.find((replica) => replica.id === id);
+      return row && { version: row.version, deleted: row.deleted, changedBy: row.changedBy };
+    });
+  }
+
+  it('leaves the replica exactly as applying its events one at a time does, runs of creates and updates in one statement', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitraryEvents, async (events) => {
+        const [oneByOne, batched] = [[0, 1, 2].map(() => randomUUID()), [0, 1, 2].map(() => randomUUID())];
+        const eventsFor = (ids: string[]) =>
+          events.map(({ recipe, type, version }, index) => ({
+            ...recipeEventFixture(type, ids[recipe]!, version),
+            actor: { id: `cook-${index}`, name: 'Cook' },
+          }));
+        for (const event of eventsFor(oneByOne)) await service.prisma.$transaction((tx) => onRecipeEvent(event, tx));
+        await service.prisma.$transaction((tx) => inOneBatch(eventsFor(batched), tx));
+
+        expect(await replicasOf(batched)).toEqual(await replicasOf(oneByOne));
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -1,8 +1,8 @@
-import { appendToOutbox, type EventOf } from '@potluck/messaging';
+import { appendToOutbox, type BatchHandler, type EventOf } from '@potluck/messaging';
 import type { OperationDeps } from '@potluck/service';
 import { commentDeleted } from '../comments/commentEvents.js';
 import type { PrismaClient, Transaction } from '../db.js';
-import { applyRecipeFact } from './recipeReplica.js';
+import { applyRecipeFact, applyRecipeFacts } from './recipeReplica.js';
 
 type HandlerDeps = Pick<OperationDeps<PrismaClient>, 'clock' | 'newId'>;
 
@@ -11,9 +11,15 @@ function factOf(event: EventOf<'recipe.created' | 'recipe.updated' | 'recipe.del
   return { id: event.aggregateId, version: event.aggregateVersion, deleted, changedBy: event.actor?.id ?? null };
 }
 
-export async function onRecipeChanged(event: EventOf<'recipe.created' | 'recipe.updated'>, tx: Transaction) {
-  await applyRecipeFact(tx, factOf(event, false));
-}
+/** Creates and updates, a run of them in one statement: while a backlog drains, a delivery batch is mostly these. */
+export const onRecipeChanged: BatchHandler<Transaction, EventOf<'recipe.created' | 'recipe.updated'>> = {
+  async batch(events, tx) {
+    await applyRecipeFacts(
+      tx,
+      events.map((event) => factOf(event, false)),
+    );
+  },
+};
 
 /**
  * A deleted recipe takes its comments with it: each is deleted and announced as
