@@ -13,7 +13,12 @@ const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MESSAGING_MIGRATIONS_APPLIED = [
   'messaging_20261201000000_outbox_inbox',
   'messaging_20261202000000_outbox_trace_context',
+  'messaging_20261203000000_outbox_unsent_index',
 ];
+const UNSENT_INDEX = {
+  indexname: 'outbox_unsent_position_idx',
+  indexdef: 'CREATE INDEX outbox_unsent_position_idx ON public.outbox USING btree ("position") WHERE (sent_at IS NULL)',
+};
 const TRACE_CONTEXT_COLUMN = {
   table_name: 'outbox',
   column_name: 'trace_context',
@@ -72,7 +77,7 @@ async function insertOutboxRow(pool: pg.Pool): Promise<string> {
 
 describe("messaging's migrations", () => {
   it.each(['recipes', 'comments'])(
-    'change nothing on a %s database whose own migrations made the tables but add the trace context column, and record themselves',
+    "change nothing on a %s database whose own migrations made the tables but add the trace context column and the unsent rows' index, and record themselves",
     async (service) => {
       const { url, pool } = await emptyDatabase();
       try {
@@ -83,7 +88,11 @@ describe("messaging's migrations", () => {
         const result = await migrateAll(url, subgraphMigrations(subgraphDir(service)));
 
         expect(result).toEqual({ applied: MESSAGING_MIGRATIONS_APPLIED, alreadyApplied: own.applied });
-        expect(await storageShape(pool)).toEqual({ ...before, columns: [...before.columns, TRACE_CONTEXT_COLUMN] });
+        expect(await storageShape(pool)).toEqual({
+          ...before,
+          columns: [...before.columns, TRACE_CONTEXT_COLUMN],
+          indexes: [...before.indexes, UNSENT_INDEX].sort((a, b) => a.indexname.localeCompare(b.indexname)),
+        });
         expect(await migrationNames(pool)).toEqual([...own.applied, ...MESSAGING_MIGRATIONS_APPLIED]);
         const { rows } = await pool.query('SELECT id, trace_context FROM outbox');
         expect(rows).toEqual([{ id: rowId, trace_context: null }]);
