@@ -93,12 +93,14 @@ describe('createRecipe', () => {
   });
 
   it('answers, and announces, exactly what a later read of the stored recipe returns', async () => {
-    const created = await createRecipe(service.url, { price: '3.1', description: '', ingredients: [] });
+    // A lone surrogate is stored as U+FFFD (and jsonb refuses it as it is).
+    const created = await createRecipe(service.url, { price: '3.1', description: 'x\udfffy', ingredients: ['\ud800'] });
 
     const { recipe } = await succeed<{ recipe: RecipeJson }>(service.url, RECIPE, { id: created.id });
     const [event] = await outboxOf(created.id);
 
     expect(created).toEqual(recipe);
+    expect(recipe).toMatchObject({ description: 'x\ufffdy', ingredients: ['\ufffd'] });
     expect((event?.payload as { data: unknown }).data).toEqual(stateOf(recipe, 1));
   });
 

@@ -16,16 +16,25 @@ const PRICE_PATTERN = /^\d+(\.\d{1,2})?$/;
 /** Postgres text cannot hold U+0000; refusing it here keeps it a user error rather than a database failure. */
 const hasNoNul = (value: string) => !value.includes('\u0000');
 
+/**
+ * A lone surrogate (ill-formed UTF-16, which a JSON string may escape) is stored as U+FFFD, as
+ * encoding to UTF-8 writes it. Replacing it here gives the answer and the event what is stored,
+ * and keeps the event valid JSON for Postgres' jsonb, which refuses a lone surrogate.
+ */
+const asStored = (value: string) => value.toWellFormed();
+
 const title = z
   .string()
   .trim()
   .min(1, 'title must not be empty')
   .max(LIMITS.titleMax, `title must be at most ${LIMITS.titleMax} characters`)
-  .refine(hasNoNul, 'title must not contain NUL characters');
+  .refine(hasNoNul, 'title must not contain NUL characters')
+  .transform(asStored);
 const description = z
   .string()
   .max(LIMITS.descriptionMax, `description must be at most ${LIMITS.descriptionMax} characters`)
-  .refine(hasNoNul, 'description must not contain NUL characters');
+  .refine(hasNoNul, 'description must not contain NUL characters')
+  .transform(asStored);
 const ingredients = z
   .array(
     z
@@ -33,7 +42,8 @@ const ingredients = z
       .trim()
       .min(1, 'ingredients must not contain empty items')
       .max(LIMITS.ingredientMax, `each of ingredients must be at most ${LIMITS.ingredientMax} characters`)
-      .refine(hasNoNul, 'ingredients must not contain NUL characters'),
+      .refine(hasNoNul, 'ingredients must not contain NUL characters')
+      .transform(asStored),
   )
   .max(LIMITS.ingredientsMax, `ingredients must have at most ${LIMITS.ingredientsMax} items`);
 const timeMinutes = z
