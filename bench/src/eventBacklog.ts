@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { OUTBOX_CHANNEL } from '@potluck/messaging';
 import { queryRows, recipeEventFixture } from '@potluck/testing';
 import { round } from './stats.js';
 
@@ -47,6 +48,8 @@ export async function measureBacklog(stack: BacklogTarget, backlog: number) {
     stack.recipesDb,
     'WITH released AS (UPDATE outbox SET next_attempt_at = now() WHERE sent_at IS NULL RETURNING 1) SELECT count(*) AS n FROM released',
   );
+  // An update fires no insert trigger: wake the relay as an insert would, or it starts at its next poll (up to a second).
+  await queryRows(stack.recipesDb, `NOTIFY ${OUTBOX_CHANNEL}`);
   let relayDone: number | undefined;
   let consumerDone: number | undefined;
   const deadline = start + 120_000;

@@ -27,13 +27,14 @@ export function slowestPercent(toRelay: number[], toConsumer: number[]) {
  * Where the events of a latency run spent their time, from the services' own timestamps
  * (one clock, millisecond precision): the mutation's transaction start (`outbox.created_at`)
  * → the start of the relay transaction that published it (`sent_at`) → the start of the
- * consumer transaction that applied it (`inbox.received_at`). Call it before queuing more events.
+ * consumer transaction that applied it (`inbox.received_at`), for the events written from
+ * `since` (epoch ms) on. Call it before queuing more events.
  */
-export async function measureStages(recipesDb: string, commentsDb: string) {
+export async function measureStages(recipesDb: string, commentsDb: string, since: number) {
   const published = await queryRows(
     recipesDb,
     `SELECT id::text AS id, extract(epoch FROM created_at) * 1000 AS created, extract(epoch FROM sent_at) * 1000 AS sent
-       FROM outbox WHERE sent_at IS NOT NULL`,
+       FROM outbox WHERE sent_at IS NOT NULL AND created_at >= to_timestamp(${Number(since)} / 1000.0)`,
   );
   const applied = await queryRows(
     commentsDb,
