@@ -1,4 +1,4 @@
-import type { Viewer } from '@potluck/identity';
+import { identityKeyOf, type Viewer } from '@potluck/identity';
 import {
   buildSchema,
   execute,
@@ -87,8 +87,6 @@ export function sizeOf(result: ExecutionResult): number {
   return size;
 }
 
-const viewerKeyOf = (viewer: Viewer) => (viewer ? JSON.stringify([viewer.id, viewer.name, viewer.roles]) : '');
-
 /**
  * Resolves payloads: the entity by id through the gateway, then the subscriber's own selection
  * over it. Subscribers with the same `payloadKey` share one resolution per event, hence one
@@ -137,7 +135,7 @@ export function createPayloads(options: { execute: FederatedExecute; format: Err
 
   return (prepared: PreparedSubscription, entry: EventEntry, subscriber: Viewer): Promise<Resolution> => {
     const viewer = prepared.sharedAcrossViewers ? null : subscriber;
-    const key = `${entry.offset}\n${prepared.payloadKey}\n${viewerKeyOf(viewer)}`;
+    const key = `${entry.offset}\n${prepared.payloadKey}\n${identityKeyOf(viewer)}`;
     let shared = inflight.get(key);
     if (!shared) {
       shared = resolveOnce(prepared, entry, viewer).finally(() => inflight.delete(key));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { AuthenticationError } from './errors.js';
-import { checkUserId, displayName, knownRoles, type Viewer } from './user.js';
+import { checkUserId, displayName, identityKeyOf, knownRoles, type Viewer } from './user.js';
 
 /** The header a subgraph reads the caller's identity from; set only by the gateway. */
 export const GATEWAY_CREDENTIAL_HEADER = 'x-potluck-gateway-credential';
@@ -20,8 +20,9 @@ function keyOf(secret: string): Uint8Array {
 
 /** Stable cache key of an identity; a hash, so no user's id is kept as a map key in the clear. */
 function viewerKey(audience: string, viewer: Viewer): string {
-  const identity = viewer ? JSON.stringify([viewer.id, viewer.name, viewer.roles]) : '';
-  return createHash('sha256').update(`${audience}\n${identity}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${audience}\n${identityKeyOf(viewer)}`)
+    .digest('base64url');
 }
 
 export interface GatewayCredentialSigner {

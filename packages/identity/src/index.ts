@@ -1,5 +1,6 @@
 export {
   MODERATOR,
+  identityKeyOf,
   isModerator,
   mayChange,
   USER_ID_MAX_LENGTH,

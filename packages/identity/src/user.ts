@@ -13,6 +13,11 @@ export interface User {
 /** Who is asking: a signed-in user, or null for an anonymous reader. */
 export type Viewer = User | null;
 
+/** A viewer as one string, equal exactly when id, name and roles are: for cache keys. Anonymous is ''. */
+export function identityKeyOf(viewer: Viewer): string {
+  return viewer ? JSON.stringify([viewer.id, viewer.name, viewer.roles]) : '';
+}
+
 export const USER_ID_MAX_LENGTH = 255;
 export const USER_NAME_MAX_LENGTH = 100;
 
