@@ -29,7 +29,7 @@ export function handledTypes<Tx>(handlers: EventHandlers<Tx>): EventType[] {
   return (Object.keys(handlers) as EventType[]).filter((type) => handlers[type] !== undefined);
 }
 
-/** One step of applying a delivery batch: an item on its own, or a run of one type for a batch handler. */
+/** One step of applying a delivery batch: an item on its own, or a run of items for one batch handler. */
 export interface HandlerStep<Tx, Item> {
   items: Item[];
   apply(tx: Tx): Promise<void>;
