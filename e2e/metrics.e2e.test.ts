@@ -72,6 +72,13 @@ describe('GET /metrics of each service', () => {
     const onGatewayPort = await fetch(`http://127.0.0.1:${gatewayPort}/metrics`);
     expect(onGatewayPort.status, 'with METRICS_PORT, not on the gateway’s public port').toBe(404);
   });
+
+  it('shows the gateway running with its heap flags (scripts/stack.ts): a young generation of at most 2 × 16 MiB', async () => {
+    // Without the flags V8 grows it to 2 × 64 MiB on this machine within the gateway's start.
+    const youngBytes = await value('gateway', 'nodejs_heap_space_size_total_bytes', { space: 'new' });
+    expect(youngBytes).toBeGreaterThan(0);
+    expect(youngBytes).toBeLessThanOrEqual(2 * 16 * 1024 * 1024);
+  });
 });
 
 describe('one mutation through the gateway', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAllowedHost } from '@potluck/service';
+import { nodeArgsOf, serviceOfEntry } from '../../scripts/stack.js';
 import { configOf, entryOf, isApp, isJob } from './appServices.js';
 import { requiredVariables } from './interpolate.js';
 import { copiedFromContext, runtimeImage } from './runtimeImage.js';
@@ -187,6 +188,15 @@ describe('docker-compose.yml: what the services run exists in the image', () => 
         expect(existsInRepo(file), `${name}: ${file} exists`).toBe(true);
         expect(copiedFromContext(image, file), `${name}: ${file} is copied into the image`).toBe(true);
       }
+    }
+  });
+
+  it('runs each service with the arguments npm start gives it (the gateway its heap flags)', () => {
+    const runsService = appServices.filter(([, service]) => serviceOfEntry(entryOf(service.command)));
+    expect(runsService.length).toBeGreaterThanOrEqual(3);
+    for (const [name, service] of runsService) {
+      const serviceName = serviceOfEntry(entryOf(service.command))!;
+      expect(service.command, name).toEqual(['node', ...nodeArgsOf(serviceName)]);
     }
   });
 

@@ -2,6 +2,7 @@ import { globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IDE_DIST } from '../../gateway/src/ide/ideDist.js';
+import { nodeArgsOf } from '../../scripts/stack.js';
 import { runtimeManifests, type Manifest } from '../runtimeManifests.js';
 import { copiedFromContext, lineage, runtimeImage } from './runtimeImage.js';
 import {
@@ -67,6 +68,10 @@ describe('docker/Dockerfile', () => {
     expect(copiedFromContext(image, healthcheck[1]!)).toBe(true);
     const command = execCommand(instructions('CMD', 'runtime')[0]!.content);
     expect(copiedFromContext(image, command.at(-1)!), `default command ${command.join(' ')}`).toBe(true);
+  });
+
+  it('runs the gateway by default, with the arguments npm start gives it', () => {
+    expect(execCommand(instructions('CMD', 'runtime')[0]!.content)).toEqual(['node', ...nodeArgsOf('gateway')]);
   });
 
   it('installs production dependencies only, and only the workspaces the services need', () => {

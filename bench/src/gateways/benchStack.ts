@@ -5,7 +5,7 @@ import path from 'node:path';
 import { dropDatabase, ensureDatabase, withDatabase } from '@potluck/db';
 import { migrateSubgraph } from '@potluck/service';
 import { deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@potluck/testing';
-import { REPO_ROOT, SERVICES, waitForReady } from '../../../scripts/stack.js';
+import { nodeArgsOf, REPO_ROOT, SERVICES, waitForReady } from '../../../scripts/stack.js';
 import { createBenchAuth, type BenchAuth } from './benchAuth.js';
 import type { BenchConfig } from './config.js';
 import { GATEWAYS, type GatewayName } from './gatewayNames.js';
@@ -108,7 +108,7 @@ export function potluckGateway(
   const env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, SUPERGRAPH_PATH: supergraph, ...extraEnv };
   return startProcess(
     name,
-    [SERVICES.gateway.entry],
+    nodeArgsOf('gateway'),
     { ...env, ...workspace.auth.env, RECIPES_URL: urls.recipes, COMMENTS_URL: urls.comments },
     { logDir: workspace.dir },
   );
@@ -134,7 +134,7 @@ export function subgraphProcess(
     MIGRATE_ON_START: 'false',
     ...workspace.auth.env,
   };
-  return startProcess(processName, [SERVICES[name].entry], env, { logDir: workspace.dir });
+  return startProcess(processName, nodeArgsOf(name), env, { logDir: workspace.dir });
 }
 
 /**
@@ -156,7 +156,7 @@ async function hiveProcess(
     name,
     [hiveBin(), ...args, '--fork', String(config.BENCH_HIVE_FORK)],
     { INTERNAL_AUTH_SECRET: workspace.auth.env.INTERNAL_AUTH_SECRET },
-    { logDir: workspace.dir, tsx: false, cwd: workspace.dir },
+    { logDir: workspace.dir, cwd: workspace.dir },
   );
 }
 
@@ -177,7 +177,7 @@ async function startPeers(
     apollo: async () =>
       startProcess(
         'apollo',
-        [fileOf('./peers/apolloGateway.ts')],
+        ['--import', 'tsx', fileOf('./peers/apolloGateway.ts')],
         {
           SUPERGRAPH_PATH: supergraph,
           PORT: portOf('apollo'),

@@ -11,16 +11,16 @@ export interface BenchProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `node [--import tsx] <args>` with `env` added; stdout and stderr go to `<logDir>/<name>.log`. */
+/** Runs `node <args>` with `env` added; stdout and stderr go to `<logDir>/<name>.log`. */
 export function startProcess(
   name: string,
   args: string[],
   env: Record<string, string>,
-  options: { logDir: string; tsx?: boolean; cwd?: string },
+  options: { logDir: string; cwd?: string },
 ): BenchProcess {
   const logFile = path.join(options.logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(options.tsx === false ? [] : ['--import', 'tsx']), ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', fd, fd],

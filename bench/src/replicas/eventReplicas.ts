@@ -1,6 +1,5 @@
 import { OUTBOX_CHANNEL } from '@potluck/messaging';
 import { freePort, queryRows } from '@potluck/testing';
-import { SERVICES } from '../../../scripts/stack.js';
 import { insertBacklog } from '../eventBacklog.js';
 import type { BenchWorkspace } from '../gateways/benchStack.js';
 import { sampleProcesses } from '../gateways/processSampler.js';
@@ -46,7 +45,7 @@ async function specsOf(workspace: BenchWorkspace, config: ReplicaBenchConfig): P
     for (const index of [1, 2]) {
       const port = await freePort();
       specs[`${name}-${index}`] = {
-        entry: SERVICES[name].entry,
+        service: name,
         readyUrl: `http://127.0.0.1:${port}/health/ready`,
         env: {
           HOST: '127.0.0.1',

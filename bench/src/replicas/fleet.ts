@@ -1,10 +1,10 @@
-import { waitForReady } from '../../../scripts/stack.js';
+import { nodeArgsOf, waitForReady, type ServiceName } from '../../../scripts/stack.js';
 import type { BenchWorkspace } from '../gateways/benchStack.js';
 import { startProcess, stopProcess, tailOf, type BenchProcess } from '../gateways/processes.js';
 
-/** How to start one process of the fleet: what it runs, with which variables, where it answers. */
+/** How to start one process of the fleet: which service, with which variables, where it answers. */
 export interface ProcessSpec {
-  entry: string;
+  service: ServiceName;
   env: Record<string, string>;
   /** Its `/health/ready`, awaited until it reports `ready`. */
   readyUrl: string;
@@ -51,7 +51,7 @@ export class Fleet {
   private async start(label: string): Promise<void> {
     const spec = this.specs[label];
     if (!spec) throw new Error(`no process ${label} in this fleet`);
-    const running = startProcess(label, [spec.entry], spec.env, { logDir: this.workspace.dir });
+    const running = startProcess(label, nodeArgsOf(spec.service), spec.env, { logDir: this.workspace.dir });
     this.running.set(label, running);
     try {
       await waitForReady(spec.readyUrl, 60_000);

@@ -1,5 +1,5 @@
 import { freePort } from '@potluck/testing';
-import { SERVICES } from '../../../scripts/stack.js';
+import type { ServiceName } from '../../../scripts/stack.js';
 import { runAutocannon, type HttpTarget } from '../gateways/autocannonLoad.js';
 import { writeSupergraph, type BenchWorkspace } from '../gateways/benchStack.js';
 import { mergeSamples, summarize, type LoadSample, type LoadSummary } from '../gateways/loadSample.js';
@@ -49,10 +49,10 @@ async function specsOf(workspace: BenchWorkspace, config: ReplicaBenchConfig) {
   const specs: Record<string, ProcessSpec> = {};
   const graphql = (label: string) => specs[label]!.readyUrl.replace('/health/ready', '/graphql');
   const common = { HOST: '127.0.0.1', LOG_LEVEL: config.BENCH_LOG_LEVEL, ...workspace.auth.env };
-  const spec = async (label: string, entry: string, env: Record<string, string>) => {
+  const spec = async (label: string, service: ServiceName, env: Record<string, string>) => {
     const port = await freePort();
     specs[label] = {
-      entry,
+      service,
       readyUrl: `http://127.0.0.1:${port}/health/ready`,
       env: { ...common, ...env, PORT: String(port) },
     };
@@ -63,8 +63,7 @@ async function specsOf(workspace: BenchWorkspace, config: ReplicaBenchConfig) {
       AMQP_URL: config.AMQP_URL,
       AMQP_PREFIX: workspace.amqpPrefix,
     };
-    for (const index of [1, 2])
-      await spec(`${name}-${index}`, SERVICES[name].entry, { ...env, MIGRATE_ON_START: 'false' });
+    for (const index of [1, 2]) await spec(`${name}-${index}`, name, { ...env, MIGRATE_ON_START: 'false' });
   }
   const supergraph = await writeSupergraph(workspace, 'supergraph.graphql', {
     recipes: graphql('recipes-1'),
@@ -79,7 +78,7 @@ async function specsOf(workspace: BenchWorkspace, config: ReplicaBenchConfig) {
     ['gateway-2', pair(1)],
     ['gateway-3', pair(2)],
   ] as const) {
-    await spec(label, SERVICES.gateway.entry, { SUPERGRAPH_PATH: supergraph, ...subgraphs });
+    await spec(label, 'gateway', { SUPERGRAPH_PATH: supergraph, ...subgraphs });
   }
   return { specs, graphql };
 }

@@ -9,6 +9,7 @@ import { dockerfileStages, existsInRepo, isDirectoryInRepo } from '../../../dock
 import { gatewayEnvSchema } from '../../../gateway/src/config.js';
 import { gatewayBrokerPermissions } from '../../../gateway/src/subscriptions/streamTopology.js';
 import { devTokenEnvSchema } from '../../../scripts/devTokens.js';
+import { nodeArgsOf, serviceOfEntry } from '../../../scripts/stack.js';
 import { seedEnvSchema } from '../../../scripts/seedConfig.js';
 import { commentsEnvSchema } from '../../../subgraphs/comments/src/config.js';
 import { recipesEnvSchema } from '../../../subgraphs/recipes/src/config.js';
@@ -126,6 +127,15 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s: what the processes are given', 
       const entry = entryOf(container);
       expect(existsInRepo(entry), `${workload.name}: ${entry}`).toBe(true);
       expect(copiedFromContext(image, entry), `${workload.name}: ${entry} is in the image`).toBe(true);
+    }
+  });
+
+  it('runs each service with the arguments npm start gives it (the gateway its heap flags)', () => {
+    const services = containers.filter(({ container }) => serviceOfEntry(entryOf(container)));
+    expect(services.length).toBeGreaterThanOrEqual(3);
+    for (const { workload, container } of services) {
+      const service = serviceOfEntry(entryOf(container))!;
+      expect(container.command, `${workload.name}/${container.name}`).toEqual(['node', ...nodeArgsOf(service)]);
     }
   });
 
