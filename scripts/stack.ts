@@ -9,10 +9,10 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * The gateway's heap, sized for a process whose garbage is mostly per-request: a young
  * generation of 2 × 16 MiB instead of the 2 × 64 MiB V8 picks on a machine this size, and the
  * old generation collected once it grows half again over what survived the last full
- * collection (V8 lets it grow up to fourfold). Under the benchmark's page scenarios this took
- * its peak RSS from 540–593 MiB to 284–305 MiB at the same throughput (bench/README.md,
- * "Gateway memory"); a tighter bound (35 %) cost a quarter more CPU per request. Neither flag
- * caps the heap: a larger live set still fits, it is only collected sooner.
+ * collection (V8 lets it grow up to fourfold). Under the benchmark's page scenarios this
+ * halved its peak RSS (530–593 → 245–314 MiB) for about a tenth more of its CPU per distinct
+ * page (bench/README.md, "What the profiles suggest", item 6); a tighter bound (35 %) cost a
+ * quarter more. Neither flag caps the heap: a larger live set still fits, collected sooner.
  */
 const GATEWAY_V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'] as const;
 
