@@ -34,7 +34,8 @@ export async function measureStages(recipesDb: string, commentsDb: string, since
   const published = await queryRows(
     recipesDb,
     `SELECT id::text AS id, extract(epoch FROM created_at) * 1000 AS created, extract(epoch FROM sent_at) * 1000 AS sent
-       FROM outbox WHERE sent_at IS NOT NULL AND created_at >= to_timestamp(${Number(since)} / 1000.0)`,
+       FROM outbox WHERE sent_at IS NOT NULL AND created_at >= to_timestamp($1::float8 / 1000.0)`,
+    [since],
   );
   const applied = await queryRows(
     commentsDb,

@@ -122,13 +122,12 @@ export class SubscriptionHub {
     const free = this.takeCatchUpSlot();
     const member: Member = { subscriber, last: after.offset, buffer: [] };
     this.catchingUp.add(member);
-    let verified = false;
     /** Where a read started again after losing the broker: its first entry may not be past it (retention). */
     let resumedAt: number | undefined;
     let timer: NodeJS.Timeout | undefined;
     const onEntry = (entry: StreamEntry): Promise<void> | undefined | void => {
       if (!this.catchingUp.has(member)) return;
-      if (!verified) {
+      if (!member.verified) {
         if (entry.offset < after.offset) return;
         if (entry.offset > after.offset) {
           return this.endCatchUp(member, cursorExpired());
@@ -139,7 +138,6 @@ export class SubscriptionHub {
             new SubscriptionEnded('BAD_USER_INPUT', 'after: not a cursor of this event stream'),
           );
         }
-        verified = true;
         member.verified = true;
         clearTimeout(timer);
         return;
@@ -154,15 +152,15 @@ export class SubscriptionHub {
       return subscriber.ready?.();
     };
     const read = () => {
-      if (verified) resumedAt = member.last;
+      if (member.verified) resumedAt = member.last;
       else {
         clearTimeout(timer);
         timer = setTimeout(() => {
-          if (!verified)
+          if (!member.verified)
             this.endCatchUp(member, new SubscriptionEnded('BAD_USER_INPUT', 'after: no such event in the stream'));
         }, CURSOR_CHECK_MS);
       }
-      return this.reader.readFrom(verified ? member.last : after.offset, onEntry);
+      return this.reader.readFrom(member.verified ? member.last : after.offset, onEntry);
     };
     const catchUp = await read();
     if (!catchUp) {

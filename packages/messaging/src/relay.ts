@@ -48,7 +48,7 @@ const CLEANUP_EVERY_MS = 60_000;
  * Opens the drain's transaction with sorting ruled out for its statements, in the same round
  * trip. A backlog appears when the relay could not publish for a while, and the table's
  * statistics, gathered while nearly every row was sent, then promise a few unsent rows: the
- * planner would read and sort the whole backlog, payloads included, for every batch (40-80 ms
+ * planner would read and sort the whole backlog, payloads included, for every batch (40-90 ms
  * a batch at 10,000 rows, so draining it grows with its square). Without a sort the only plan
  * left walks the unsent rows' index in order and stops after a batch (1-3 ms).
  */
