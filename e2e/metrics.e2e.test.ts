@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CreateRecipeDocument } from '@potluck/client';
@@ -74,10 +75,14 @@ describe('GET /metrics of each service', () => {
   });
 
   it('shows the gateway running with its heap flags (scripts/stack.ts): a young generation of at most 2 × 16 MiB', async () => {
-    // Without the flags V8 grows it to 2 × 64 MiB on this machine within the gateway's start.
+    // Without the flags V8 grows it to 2 × 64 MiB on this machine within the gateway's start
+    // (on a smaller machine its own default may be as small, hence the command line too).
     const youngBytes = await value('gateway', 'nodejs_heap_space_size_total_bytes', { space: 'new' });
     expect(youngBytes).toBeGreaterThan(0);
     expect(youngBytes).toBeLessThanOrEqual(2 * 16 * 1024 * 1024);
+    const gateway = stack.processes.find((service) => service.name === 'gateway')!;
+    const commandLine = readFileSync(`/proc/${gateway.child.pid}/cmdline`, 'utf8').split('\0');
+    expect(commandLine).toEqual(expect.arrayContaining(['--max-semi-space-size=16', '--heap-growing-percent=50']));
   });
 });
 

@@ -10,9 +10,10 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * generation of 2 × 16 MiB instead of the 2 × 64 MiB V8 picks on a machine this size, and the
  * old generation collected once it grows half again over what survived the last full
  * collection (V8 lets it grow up to fourfold). Under the benchmark's page scenarios this
- * halved its peak RSS (530–593 → 245–314 MiB) for about a tenth more of its CPU per distinct
- * page (bench/README.md, "What the profiles suggest", item 6); a tighter bound (35 %) cost a
- * quarter more. Neither flag caps the heap: a larger live set still fits, collected sooner.
+ * halved its peak RSS (500–593 → 246–310 MiB) for more of its CPU per request: about a tenth
+ * on distinct pages, up to a sixth on the hot page (bench/README.md, "What the profiles
+ * suggest", item 6); a tighter bound (35 %) cost a quarter to a half more. Neither flag caps
+ * the heap: a larger live set still fits, collected sooner.
  */
 const GATEWAY_V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'] as const;
 
