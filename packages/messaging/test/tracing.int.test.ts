@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetr
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToOutbox, type ValidEvent } from '@potluck/messaging';
-import { recordSpansInMemory, type SpansInMemory } from '@potluck/telemetry';
+import { recordSpansInMemory, type SpansInMemory } from '@potluck/telemetry/testing';
 import { waitFor } from '@potluck/testing';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase, type TestConsumer } from './consumerHarness.js';
 import { commitToOutbox, startTestRelay } from './relayHarness.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { trace } from '@opentelemetry/api';
 import { AlwaysOffSampler, AlwaysOnSampler } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordSpansInMemory, type SpansInMemory } from '@potluck/telemetry';
+import { recordSpansInMemory, type SpansInMemory } from '@potluck/telemetry/testing';
 import { createLogger } from '../src/index.js';
 
 /** The logger as a service creates it, writing its lines here instead of stdout. */

@@ -2,7 +2,8 @@ import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context } from '@opente
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, AlwaysOnSampler, SamplingDecision } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
-import { entryPointsOnly, injectOnly, samplerOf, SAMPLERS } from '../src/index.js';
+import { injectOnly, SAMPLERS } from '../src/index.js';
+import { entryPointsOnly, samplerOf } from '../src/sampler.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const parentWith = (flags: TraceFlags): Context =>
