@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, signInAt, testUsers, waitFor } from '@potluck/testing';
-import { stopService, type ServiceProcess } from '../scripts/stack.js';
+import { describe, expect, it } from 'vitest';
+import { graphqlRequest, testUsers, waitFor } from '@potluck/testing';
 import {
   ADD_COMMENT,
   COMMENT_VIEW,
@@ -18,31 +17,11 @@ import {
   UPDATE,
   type CommentView,
   type RecipeView,
+  useTwoCachingGateways,
 } from './entityCacheHelpers.js';
-import { startAnotherGateway, useStackWithGatewayBrokerLink } from './stack.js';
 
-// Gateway A reads the events through a proxy the tests cut; gateway B reads them directly.
-const { stack, prefix, brokerLink: proxy } = useStackWithGatewayBrokerLink({ ENTITY_CACHE: 'true' });
-
-let second: ServiceProcess | undefined;
-let b: string;
-let forgetB: () => void = () => undefined;
-beforeAll(async () => {
-  ({ url: b, service: second } = await startAnotherGateway(stack, prefix, 'gateway B', { ENTITY_CACHE: 'true' }));
-  forgetB = signInAt(b, stack.identities);
-  for (const url of [stack.gatewayUrl, b]) {
-    await waitFor(async () => ((await countersOf(url)).serving === 1 ? true : undefined), {
-      timeoutMs: 30_000,
-      what: `the entity cache of ${url} to serve`,
-    });
-  }
-});
-afterAll(async () => {
-  forgetB();
-  if (second) expect(await stopService(second)).toBe(0);
-});
-
-const a = () => stack.gatewayUrl;
+// Whole responses are not kept here, so each read exercises the entity cache (responseCache.e2e.test.ts has them).
+const { proxy, a, b } = useTwoCachingGateways({ ENTITY_CACHE: 'true', ENTITY_CACHE_RESPONSES: 'false' });
 
 async function newRecipe(title: string): Promise<string> {
   return (await ok<{ createRecipe: { id: string } }>(a(), CREATE, { title })).createRecipe.id;
@@ -56,7 +35,7 @@ async function newComment(url: string, recipeId: string, text: string): Promise<
 async function cachedRecipeWithComment(title: string) {
   const recipeId = await newRecipe(title);
   const commentId = await newComment(a(), recipeId, 'first');
-  for (const url of [a(), b]) {
+  for (const url of [a(), b()]) {
     await waitFor(
       async () => textsOf(await ok<RecipeView>(url, RECIPE_VIEW, { id: recipeId })).length === 1 || undefined,
     );
@@ -110,29 +89,33 @@ describe('a repeated read', () => {
 describe('read-your-writes, and the other gateway within the event lag', () => {
   it('a recipe update through a gateway', async () => {
     const { commentId, recipeId } = await cachedRecipeWithComment('Old title');
-    const before = await countersOf(b);
-    expect(await titleVia(b, commentId)).toBe('Old title');
-    expect(delta(before, await countersOf(b))).toMatchObject({ recipes: 0, hits: 1 });
+    const before = await countersOf(b());
+    expect(await titleVia(b(), commentId)).toBe('Old title');
+    expect(delta(before, await countersOf(b()))).toMatchObject({ recipes: 0, hits: 1 });
 
     const started = Date.now();
     await ok(a(), UPDATE, { id: recipeId, title: 'New title' });
     expect(await titleVia(a(), commentId)).toBe('New title');
-    const lag = await visibleAfter(started, async () => (await titleVia(b, commentId)) === 'New title', 'B to see it');
+    const lag = await visibleAfter(
+      started,
+      async () => (await titleVia(b(), commentId)) === 'New title',
+      'B to see it',
+    );
     expect(lag).toBeLessThan(5000);
   });
 
   it('a comment added through a gateway, with commentCount following', async () => {
     const { recipeId, commentId } = await cachedRecipeWithComment('Commented');
-    for (const url of [a(), b]) await ok(url, COUNT_VIA_COMMENT, { id: commentId });
-    await newComment(b, recipeId, 'second');
-    expect(textsOf(await ok<RecipeView>(b, RECIPE_VIEW, { id: recipeId }))).toEqual(['second', 'first']);
+    for (const url of [a(), b()]) await ok(url, COUNT_VIA_COMMENT, { id: commentId });
+    await newComment(b(), recipeId, 'second');
+    expect(textsOf(await ok<RecipeView>(b(), RECIPE_VIEW, { id: recipeId }))).toEqual(['second', 'first']);
     await visibleAfter(
       Date.now(),
       async () => textsOf(await ok<RecipeView>(a(), RECIPE_VIEW, { id: recipeId })).length === 2,
       'A to see the comment',
     );
     type Count = { comment: { recipe: { commentCount: number } | null } | null };
-    for (const url of [a(), b]) {
+    for (const url of [a(), b()]) {
       await visibleAfter(
         Date.now(),
         async () => (await ok<Count>(url, COUNT_VIA_COMMENT, { id: commentId })).comment?.recipe?.commentCount === 2,
@@ -147,15 +130,15 @@ describe('read-your-writes, and the other gateway within the event lag', () => {
     expect(textsOf(await ok<RecipeView>(a(), RECIPE_VIEW, { id: recipeId }))).toEqual([]);
     await visibleAfter(
       Date.now(),
-      async () => textsOf(await ok<RecipeView>(b, RECIPE_VIEW, { id: recipeId })).length === 0,
+      async () => textsOf(await ok<RecipeView>(b(), RECIPE_VIEW, { id: recipeId })).length === 0,
       'B to drop the comment',
     );
 
     const other = await newComment(a(), recipeId, 'kept until the recipe goes');
-    for (let read = 0; read < 2; read++) expect(await titleVia(b, other)).toBe('Doomed');
+    for (let read = 0; read < 2; read++) expect(await titleVia(b(), other)).toBe('Doomed');
     await ok(a(), DELETE_RECIPE, { id: recipeId });
     expect(await titleVia(a(), other)).toBeUndefined();
-    await visibleAfter(Date.now(), async () => (await titleVia(b, other)) === undefined, 'B to drop the recipe');
+    await visibleAfter(Date.now(), async () => (await titleVia(b(), other)) === undefined, 'B to drop the recipe');
   });
 });
 
@@ -188,12 +171,12 @@ describe('a broker outage', () => {
       await waitFor(async () => ((await countersOf(a())).serving === 0 ? true : undefined), {
         what: 'A to stop serving',
       });
-      await ok(b, UPDATE, { id: recipeId, title: 'During the cut' });
+      await ok(b(), UPDATE, { id: recipeId, title: 'During the cut' });
       const before = await countersOf(a());
       expect(await titleVia(a(), commentId)).toBe('During the cut');
       expect(delta(before, await countersOf(a()))).toMatchObject({ recipes: 1, hits: 0 });
       for (let read = 0; read < 2; read++) await titleVia(a(), commentId);
-      await ok(b, UPDATE, { id: recipeId, title: 'Also during the cut' });
+      await ok(b(), UPDATE, { id: recipeId, title: 'Also during the cut' });
     } finally {
       proxy.restore();
     }

@@ -1,5 +1,7 @@
-import { expect } from 'vitest';
-import { graphqlRequest, parsePrometheusText, sampleValue } from '@potluck/testing';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { graphqlRequest, parsePrometheusText, sampleValue, signInAt, waitFor } from '@potluck/testing';
+import { stopService, type ServiceProcess } from '../scripts/stack.js';
+import { startAnotherGateway, useStackWithGatewayBrokerLink } from './stack.js';
 
 export const CREATE = `mutation($title: String!) { createRecipe(input: { title: $title, timeMinutes: 10, price: "5" }) { id } }`;
 export const UPDATE = `mutation($id: ID!, $title: String!) { updateRecipe(id: $id, input: { title: $title }) { id } }`;
@@ -72,4 +74,39 @@ export function delta(before: Awaited<ReturnType<typeof countersOf>>, after: typ
     comments: after.comments - before.comments,
     hits: after.hits - before.hits,
   };
+}
+
+/** A gateway's response cache lookups by result (hit, miss, not-serving). */
+export async function responseLookupsOf(gatewayUrl: string) {
+  const families = await metricsOf(gatewayUrl);
+  const lookups = (result: string) =>
+    sampleValue(families, 'potluck_gateway_response_cache_lookups_total', { result }) ?? 0;
+  return { hit: lookups('hit'), miss: lookups('miss'), notServing: lookups('not-serving') };
+}
+
+/**
+ * A stack with two caching gateways over the same subgraphs and broker prefix, both with
+ * `env`: A (`stack.gatewayUrl`) reads its events through `proxy`, which the tests cut; B
+ * (`b()`) reads them directly. Ready once both caches serve.
+ */
+export function useTwoCachingGateways(env: Record<string, string>) {
+  const { stack, prefix, brokerLink: proxy } = useStackWithGatewayBrokerLink(env);
+  let second: ServiceProcess | undefined;
+  let url = '';
+  let forgetB: () => void = () => undefined;
+  beforeAll(async () => {
+    ({ url, service: second } = await startAnotherGateway(stack, prefix, 'gateway B', env));
+    forgetB = signInAt(url, stack.identities);
+    for (const gateway of [stack.gatewayUrl, url]) {
+      await waitFor(async () => ((await countersOf(gateway)).serving === 1 ? true : undefined), {
+        timeoutMs: 30_000,
+        what: `the entity cache of ${gateway} to serve`,
+      });
+    }
+  });
+  afterAll(async () => {
+    forgetB();
+    if (second) expect(await stopService(second)).toBe(0);
+  });
+  return { stack, proxy, a: () => stack.gatewayUrl, b: () => url };
 }

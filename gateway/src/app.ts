@@ -195,7 +195,13 @@ export async function startGateway(
     maxTokens: config.MAX_TOKENS,
     drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8),
     validationRules: [...limits.validationRules, scalarLiteralsRule()],
-    plugins: [operationResolutionPlugin(), scalarVariablesPlugin(), ...limits.plugins, mutationsNeedSignInPlugin()],
+    plugins: [
+      operationResolutionPlugin(),
+      scalarVariablesPlugin(),
+      ...limits.plugins,
+      mutationsNeedSignInPlugin(),
+      ...(cache?.plugins ?? []),
+    ],
     guard,
     routes: (app) => {
       ide(app);

@@ -50,6 +50,7 @@ const entityCacheEnv = {
   ENTITY_CACHE: envVar.boolean(false),
   ENTITY_CACHE_MAX_BYTES: count(64 * 1024 * 1024),
   ENTITY_CACHE_TTL_MS: envVar.milliseconds(5 * 60_000),
+  ENTITY_CACHE_RESPONSES: envVar.boolean(true),
 };
 
 const schema = z.object({
@@ -164,7 +165,11 @@ export function subscriptionSettingsOf(config: GatewayConfig) {
 /** The entity cache's settings, or undefined when it is off. */
 export function entityCacheOf(config: GatewayConfig) {
   if (!config.ENTITY_CACHE) return undefined;
-  return { maxBytes: config.ENTITY_CACHE_MAX_BYTES, ttlMs: config.ENTITY_CACHE_TTL_MS };
+  return {
+    maxBytes: config.ENTITY_CACHE_MAX_BYTES,
+    ttlMs: config.ENTITY_CACHE_TTL_MS,
+    responses: config.ENTITY_CACHE_RESPONSES,
+  };
 }
 
 /** Subgraph URLs that replace the ones composed into the supergraph, by subgraph name. */

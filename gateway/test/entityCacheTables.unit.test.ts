@@ -6,13 +6,15 @@ import { commentEventFixture, recipeEventFixture } from '@potluck/testing';
 import { buildSchema, isObjectType } from 'graphql';
 import { ENTITY_FIELDS, uncacheableReason } from '../src/entityCache/entityFields.js';
 import { tagsOfEvent, tagsOfMutation } from '../src/entityCache/invalidation.js';
+import { ROOT_FIELDS, tagsOfRootField } from '../src/entityCache/rootFields.js';
+import { describeOperation } from '../src/entityCache/subgraphOperation.js';
 import { tagOfRepresentation } from '../src/entityCache/splitEntities.js';
 
 const recipeId = randomUUID();
 const commentId = randomUUID();
 
 describe('which event invalidates what', () => {
-  it('drops the recipe for every recipe event, and the comment and its recipe for every comment event', () => {
+  it('drops the recipe and every list of recipes for every recipe event, and the comment and its recipe for every comment event', () => {
     const events = [
       recipeEventFixture('recipe.created', recipeId, 1),
       recipeEventFixture('recipe.updated', recipeId, 2),
@@ -22,9 +24,9 @@ describe('which event invalidates what', () => {
     ];
     expect(events.map((event) => event.type)).toEqual([...EVENT_TYPES]);
     expect(events.map((event) => [event.type, tagsOfEvent(event)])).toEqual([
-      ['recipe.created', [`Recipe:${recipeId}`]],
-      ['recipe.updated', [`Recipe:${recipeId}`]],
-      ['recipe.deleted', [`Recipe:${recipeId}`]],
+      ['recipe.created', [`Recipe:${recipeId}`, 'Recipe[]:*']],
+      ['recipe.updated', [`Recipe:${recipeId}`, 'Recipe[]:*']],
+      ['recipe.deleted', [`Recipe:${recipeId}`, 'Recipe[]:*']],
       ['comment.added', [`Comment:${commentId}`, `Recipe:${recipeId}`]],
       ['comment.deleted', [`Comment:${commentId}`, `Recipe:${recipeId}`]],
     ]);
@@ -33,12 +35,17 @@ describe('which event invalidates what', () => {
 
 describe('which mutation invalidates what', () => {
   it('drops what the arguments and the answer name', () => {
-    expect(tagsOfMutation('createRecipe', { args: {}, result: { id: recipeId } })).toEqual([`Recipe:${recipeId}`]);
+    expect(tagsOfMutation('createRecipe', { args: {}, result: { id: recipeId } })).toEqual([
+      `Recipe:${recipeId}`,
+      'Recipe[]:*',
+    ]);
     expect(tagsOfMutation('updateRecipe', { args: { id: recipeId }, result: { title: 't' } })).toEqual([
       `Recipe:${recipeId}`,
+      'Recipe[]:*',
     ]);
     expect(tagsOfMutation('deleteRecipe', { args: { id: recipeId }, result: recipeId })).toEqual([
       `Recipe:${recipeId}`,
+      'Recipe[]:*',
     ]);
     expect(tagsOfMutation('addComment', { args: { input: { recipeId } }, result: { id: commentId } })).toEqual([
       `Recipe:${recipeId}`,
@@ -56,6 +63,7 @@ describe('which mutation invalidates what', () => {
   it('still drops what the arguments name when the mutation failed (no answer)', () => {
     expect(tagsOfMutation('updateRecipe', { args: { id: recipeId }, result: undefined })).toEqual([
       `Recipe:${recipeId}`,
+      'Recipe[]:*',
     ]);
   });
 
@@ -68,8 +76,12 @@ describe('which mutation invalidates what', () => {
     const upper = recipeId.toUpperCase();
     expect(tagsOfMutation('updateRecipe', { args: { id: upper }, result: { title: 't' } })).toEqual([
       `Recipe:${recipeId}`,
+      'Recipe[]:*',
     ]);
-    expect(tagsOfMutation('deleteRecipe', { args: { id: upper }, result: recipeId })).toEqual([`Recipe:${recipeId}`]);
+    expect(tagsOfMutation('deleteRecipe', { args: { id: upper }, result: recipeId })).toEqual([
+      `Recipe:${recipeId}`,
+      'Recipe[]:*',
+    ]);
     expect(tagsOfMutation('addComment', { args: { input: { recipeId: upper } }, result: null })).toEqual([
       `Recipe:${recipeId}`,
     ]);
@@ -77,8 +89,8 @@ describe('which mutation invalidates what', () => {
     expect(tagOfRepresentation({ __typename: 'Recipe', id: 'Not-A-Uuid' })).toBe('Recipe:Not-A-Uuid');
   });
 
-  it('ignores ids that are not strings (hostile or malformed input)', () => {
-    expect(tagsOfMutation('updateRecipe', { args: { id: { $ne: 1 } }, result: null })).toEqual([]);
+  it('ignores ids that are not strings (hostile or malformed input): only the lists go', () => {
+    expect(tagsOfMutation('updateRecipe', { args: { id: { $ne: 1 } }, result: null })).toEqual(['Recipe[]:*']);
   });
 });
 
@@ -104,5 +116,49 @@ describe('which entity fields may be cached', () => {
     expect(uncacheableReason('User', ['id'])).toBe('User is not a cached entity');
     expect(uncacheableReason('Recipe', ['secretScore'])).toBe('Recipe.secretScore has no cache decision');
     expect(uncacheableReason('Recipe', ['constructor'])).toBe('Recipe.constructor has no cache decision');
+  });
+});
+
+describe('which root fields a response may be kept with', () => {
+  const api = buildSchema(readFileSync(new URL('../../schema/api.graphql', import.meta.url), 'utf8'));
+  const describeRoot = (query: string) => describeOperation(`${query} # ${randomUUID()}`, undefined, api);
+
+  it('has a decision for every root query field of the API schema, and for no other', () => {
+    expect(Object.keys(ROOT_FIELDS).sort()).toEqual(Object.keys(api.getQueryType()!.getFields()).sort());
+  });
+
+  it('keeps a page of recipes under every list of recipes, and one entity under its own tag', () => {
+    expect(tagsOfRootField('recipes', { first: 20 })).toEqual(['Recipe[]:*']);
+    expect(tagsOfRootField('recipes', { orderBy: 'TITLE' })).toEqual(['Recipe[]:*']);
+    expect(tagsOfRootField('recipe', { id: recipeId.toUpperCase() })).toEqual([`Recipe:${recipeId}`]);
+    expect(tagsOfRootField('comment', { id: commentId })).toEqual([`Comment:${commentId}`]);
+  });
+
+  it('never keeps the viewer, a page ordered by comment count, an id that is not a string, or a field without a row', () => {
+    expect(tagsOfRootField('viewer', {})).toMatchObject({ never: expect.stringMatching(/who asks/) });
+    expect(tagsOfRootField('recipes', { orderBy: 'MOST_COMMENTED' })).toMatchObject({ never: expect.any(String) });
+    expect(tagsOfRootField('recipe', { id: { $ne: 1 } })).toMatchObject({ never: expect.any(String) });
+    expect(tagsOfRootField('toString', {})).toMatchObject({ never: 'Query.toString has no decision' });
+  });
+
+  it('describes a root fetch as keepable only when no field of a cached entity inside it, at any depth, is uncacheable', () => {
+    expect(
+      describeRoot('query { recipes(first: 2) { edges { node { id title } } pageInfo { endCursor } } }'),
+    ).toMatchObject({
+      kind: 'root',
+      fields: [{ name: 'recipes' }],
+    });
+    expect(describeRoot('query { recipes { edges { node { ... on Recipe { commentCount } } } } }')).toEqual({
+      kind: 'uncacheable',
+      reason: expect.stringMatching(/^Recipe\.commentCount: /),
+    });
+    expect(describeRoot('query { recipes { edges { node { unknownField } } } }')).toEqual({
+      kind: 'uncacheable',
+      reason: 'Recipe.unknownField is not in the API schema',
+    });
+    expect(describeOperation(`query { recipe(id: "x") { id } } # ${randomUUID()}`)).toEqual({
+      kind: 'uncacheable',
+      reason: 'no API schema yet',
+    });
   });
 });

@@ -67,3 +67,35 @@ export const NO_METRICS: EntityCacheMetrics = {
   bypassed: () => undefined,
   invalidated: () => undefined,
 };
+
+export type ResponseLookup = 'hit' | 'miss' | 'not-serving';
+
+export interface ResponseCacheMetrics {
+  lookedUp(result: ResponseLookup): void;
+}
+
+/** What the response metrics read when scraped. */
+export interface ResponseCacheProbe {
+  bytes(): number;
+  entries(): number;
+}
+
+/** The response cache's metrics: one lookup per client query, by result, and its size. */
+export function responseCacheMetrics(registry: Registry, probe: ResponseCacheProbe): ResponseCacheMetrics {
+  const declare = metricsOn(registry);
+  const lookups = declare.counter(
+    'potluck_gateway_response_cache_lookups_total',
+    'Client queries looked up in the response cache, by result: hit, miss, not-serving (no event stream)',
+    ['result'],
+  );
+  declare.reading(
+    'potluck_gateway_response_cache_bytes',
+    'Estimated bytes the response cache holds (at most half of ENTITY_CACHE_MAX_BYTES)',
+    probe.bytes,
+  );
+  declare.reading('potluck_gateway_response_cache_entries', 'Responses the response cache holds', probe.entries);
+  for (const result of ['hit', 'miss', 'not-serving'] as const) lookups.labels(result).inc(0);
+  return { lookedUp: (result) => lookups.labels(result).inc() };
+}
+
+export const NO_RESPONSE_METRICS: ResponseCacheMetrics = { lookedUp: () => undefined };

@@ -36,6 +36,7 @@ export class EntityCache {
   /** Answers whose fetch started before this are stale (a flush, or a forgotten invalidation). */
   private floor = 0;
   private on = false;
+  private readonly flushListeners: Array<() => void> = [];
 
   constructor(
     settings: EntityCacheSettings,
@@ -94,6 +95,18 @@ export class EntityCache {
     if (this.on && this.freshSince(since, tag)) this.entries.set(key, { json, tag, since });
   }
 
+  /** Whether an answer about every one of `tags`, fetched after `since`, is still fresh: served only while serving. */
+  fresh(since: number, tags: Iterable<EntityTag>): boolean {
+    if (!this.on || since < this.floor) return false;
+    for (const tag of tags) if (!this.freshSince(since, tag)) return false;
+    return true;
+  }
+
+  /** Called after every flush, for stores kept beside this one (`ResponseCache`). */
+  onFlush(listener: () => void): void {
+    this.flushListeners.push(listener);
+  }
+
   invalidate(tags: readonly EntityTag[], source: 'event' | 'mutation'): void {
     if (tags.length === 0) return;
     const at = ++this.sequence;
@@ -106,6 +119,7 @@ export class EntityCache {
     this.entries.clear();
     this.invalidatedAt.clear();
     this.metrics.invalidated('flush', 1);
+    for (const listener of this.flushListeners) listener();
   }
 
   private freshSince(since: number, tag: EntityTag): boolean {

@@ -1,11 +1,17 @@
 import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@potluck/service';
+import type { GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
+import type { GatewayContext } from '../context.js';
 import type { StreamReader } from '../subscriptions/streamReader.js';
-import { entityCacheMetrics, NO_METRICS, type EntityCacheMetrics } from './cacheMetrics.js';
+import { entityCacheMetrics, NO_METRICS, responseCacheMetrics, type EntityCacheMetrics } from './cacheMetrics.js';
 import { cachedFetch } from './cachedFetch.js';
 import { EntityCache, type EntityCacheSettings } from './entityCache.js';
 import { tagsOfEvent } from './invalidation.js';
+import { ResponseCache } from './responseCache.js';
+import { responseCachePlugin } from './responsePlugin.js';
+import { forgetDescriptions } from './subgraphOperation.js';
 
 export type { Send } from './cachedFetch.js';
 
@@ -17,10 +23,17 @@ export interface GatewayEntityCache {
   follow(events: Pick<StreamReader, 'onEntry' | 'onLink'>): void;
   /** Flushes whenever the gateway loads a supergraph: a new one may change what the same query text answers. */
   followSupergraph(gateway: Pick<ApolloGateway, 'onSchemaLoadOrUpdate'>): void;
+  /** Answers repeated client queries whole (`responseCache.ts`); none when responses are not kept. */
+  plugins: Array<ApolloServerPlugin<GatewayContext>>;
+}
+
+export interface GatewayEntityCacheSettings extends EntityCacheSettings {
+  /** Whether whole responses are kept too (off unless set); the two stores then share `maxBytes` half and half. */
+  responses?: boolean;
 }
 
 export function createEntityCache(
-  settings: EntityCacheSettings,
+  settings: GatewayEntityCacheSettings,
   registry: Registry | undefined,
   logger: Logger,
 ): GatewayEntityCache {
@@ -32,9 +45,12 @@ export function createEntityCache(
         serving: () => store.serving,
       })
     : NO_METRICS;
-  const store: EntityCache = new EntityCache(settings, metrics);
+  const share = settings.responses ? Math.floor(settings.maxBytes / 2) : settings.maxBytes;
+  const store: EntityCache = new EntityCache({ ...settings, maxBytes: share }, metrics);
+  const responses = settings.responses ? responseCache(share, settings.ttlMs, store, registry) : undefined;
+  let apiSchema: GraphQLSchema | undefined;
   return {
-    fetchFor: (subgraph) => cachedFetch({ cache: store, metrics, subgraph }),
+    fetchFor: (subgraph) => cachedFetch({ cache: store, metrics, subgraph, responses, schema: () => apiSchema }),
     follow(events) {
       events.onEntry((entry) => {
         if (entry.kind === 'event') store.invalidate(tagsOfEvent(entry.event), 'event');
@@ -51,7 +67,20 @@ export function createEntityCache(
       });
     },
     followSupergraph(gateway) {
-      gateway.onSchemaLoadOrUpdate(() => store.flush());
+      gateway.onSchemaLoadOrUpdate((loaded) => {
+        apiSchema = loaded.apiSchema;
+        forgetDescriptions();
+        store.flush();
+      });
     },
+    plugins: responses ? [responseCachePlugin(responses)] : [],
   };
+}
+
+function responseCache(maxBytes: number, ttlMs: number, entities: EntityCache, registry: Registry | undefined) {
+  // The probes run at scrape time, after `responses` exists.
+  const metrics =
+    registry && responseCacheMetrics(registry, { bytes: () => responses.bytes, entries: () => responses.size });
+  const responses: ResponseCache = new ResponseCache({ maxBytes, ttlMs }, entities, metrics);
+  return responses;
 }

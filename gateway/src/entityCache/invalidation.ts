@@ -10,6 +10,11 @@ export type EntityTag = `${string}:${string}`;
  */
 export const entityTag = (type: string, id: string): EntityTag => `${type}:${isUuid(id) ? id.toLowerCase() : id}`;
 export const everyEntityOf = (type: string): EntityTag => `${type}:*`;
+/**
+ * Every list of a type a root field answers (`recipes`): which entities it holds, in which
+ * order, and their fields. Any change to an entity of the type may change a list of it.
+ */
+export const listsOf = (type: string): EntityTag => `${type}[]:*`;
 
 /**
  * Which cached entities an event makes stale, for every event type of the contract (the
@@ -18,9 +23,9 @@ export const everyEntityOf = (type: string): EntityTag => `${type}:*`;
  * `commentCount` in recipes, which is never cached, see `entityFields.ts`).
  */
 const EVENT_TAGS = {
-  'recipe.created': (data) => [entityTag('Recipe', data.id)],
-  'recipe.updated': (data) => [entityTag('Recipe', data.id)],
-  'recipe.deleted': (data) => [entityTag('Recipe', data.id)],
+  'recipe.created': (data) => [entityTag('Recipe', data.id), listsOf('Recipe')],
+  'recipe.updated': (data) => [entityTag('Recipe', data.id), listsOf('Recipe')],
+  'recipe.deleted': (data) => [entityTag('Recipe', data.id), listsOf('Recipe')],
   'comment.added': (data) => [entityTag('Comment', data.id), entityTag('Recipe', data.recipeId)],
   'comment.deleted': (data) => [entityTag('Comment', data.id), entityTag('Recipe', data.recipeId)],
 } satisfies { [Type in EventType]: (data: EventData[Type]) => EntityTag[] };
@@ -50,9 +55,9 @@ const tagsOf = (...tags: Array<[type: string, id: string | undefined]>): EntityT
  * so it drops every cached recipe (rare, and the alternative is a stale `comments` list).
  */
 const MUTATION_TAGS: Readonly<Record<string, (call: MutationCall) => EntityTag[]>> = {
-  createRecipe: ({ result }) => tagsOf(['Recipe', idIn(result)]),
-  updateRecipe: ({ args, result }) => tagsOf(['Recipe', idIn(args)], ['Recipe', idIn(result)]),
-  deleteRecipe: ({ args }) => tagsOf(['Recipe', idIn(args)]),
+  createRecipe: ({ result }) => [...tagsOf(['Recipe', idIn(result)]), listsOf('Recipe')],
+  updateRecipe: ({ args, result }) => [...tagsOf(['Recipe', idIn(args)], ['Recipe', idIn(result)]), listsOf('Recipe')],
+  deleteRecipe: ({ args }) => [...tagsOf(['Recipe', idIn(args)]), listsOf('Recipe')],
   addComment: ({ args, result }) => tagsOf(['Recipe', idIn(args.input, 'recipeId')], ['Comment', idIn(result)]),
   deleteComment: ({ args }) => [...tagsOf(['Comment', idIn(args)]), everyEntityOf('Recipe')],
 };

@@ -6,15 +6,17 @@ import {
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
+  type GraphQLSchema,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { uncacheableReason } from './entityFields.js';
+import { uncacheableNestedField } from './rootFields.js';
 
-/** A root field of a mutation the gateway sent a subgraph: where its answer is, and its arguments. */
-export interface MutationField {
+/** A root field of an operation the gateway sent a subgraph: where its answer is, and its arguments. */
+export interface RootField {
   name: string;
   responseKey: string;
   args(variables: Record<string, unknown>): Record<string, unknown>;
@@ -23,8 +25,9 @@ export interface MutationField {
 /** What the entity cache makes of one subgraph operation of a query plan. */
 export type SubgraphOperation =
   | { kind: 'entities'; selection: string }
+  | { kind: 'root'; fields: RootField[] }
   | { kind: 'uncacheable'; reason: string }
-  | { kind: 'mutation'; fields: MutationField[] };
+  | { kind: 'mutation'; fields: RootField[] };
 
 /**
  * Distinct operations of the query plans in force: a few dozen of a few KB. A client controls
@@ -40,34 +43,40 @@ const described = new LRUCache<string, SubgraphOperation>({
 /** Characters of query text the descriptions are kept under (bounded, see `described`). */
 export const describedChars = (): number => described.calculatedSize;
 
+/** Forgets every description: a new supergraph may describe the same text differently. */
+export const forgetDescriptions = (): void => described.clear();
+
 /**
  * The operation a subgraph fetch sends, described once per distinct query text: an
  * `_entities` fetch whose every field may be cached (`selection` names the query, for the
- * cache key), a mutation (whose fields say what it touched), or why it is not cached.
+ * cache key), root query fields whose whole answer may be kept with the response (checked
+ * against the API `schema`; without one, none may), a mutation (whose fields say what it
+ * touched), or why it is not cached.
  */
-export function describeOperation(query: string, document?: DocumentNode): SubgraphOperation {
+export function describeOperation(query: string, document?: DocumentNode, schema?: GraphQLSchema): SubgraphOperation {
   let found = described.get(query);
   if (!found) {
-    found = describe(document ?? parse(query));
+    found = describe(document ?? parse(query), schema);
     described.set(query, found);
   }
   return found;
 }
 
-function describe(document: DocumentNode): SubgraphOperation {
+function describe(document: DocumentNode, schema: GraphQLSchema | undefined): SubgraphOperation {
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   const [operation] = operations as OperationDefinitionNode[];
   if (operations.length !== 1 || !operation) return { kind: 'uncacheable', reason: 'not one operation' };
   const fields = operation.selectionSet.selections;
   if (operation.operation === 'mutation') {
     if (fields.some((field) => field.kind !== Kind.FIELD)) return { kind: 'mutation', fields: [] };
-    return { kind: 'mutation', fields: (fields as FieldNode[]).map(mutationField) };
+    return { kind: 'mutation', fields: (fields as FieldNode[]).map(rootField) };
   }
+  if (operation.operation !== 'query') return { kind: 'uncacheable', reason: 'not a query' };
   const [only] = fields;
-  if (operation.operation !== 'query' || fields.length !== 1 || only?.kind !== Kind.FIELD) {
-    return { kind: 'uncacheable', reason: 'not an _entities fetch' };
+  if (fields.length !== 1 || only?.kind !== Kind.FIELD || only.name.value !== '_entities') {
+    return describeRoot(document, operation, schema);
   }
-  if (only.name.value !== '_entities' || only.alias || only.directives?.length || !only.selectionSet) {
+  if (only.alias || only.directives?.length || !only.selectionSet) {
     return { kind: 'uncacheable', reason: 'not an _entities fetch' };
   }
   const fragments = new Map(
@@ -94,7 +103,23 @@ function selectionHash(document: DocumentNode, operation: OperationDefinitionNod
     .digest('base64url');
 }
 
-function mutationField(field: FieldNode): MutationField {
+/** Root query fields: kept only with a whole response, when each has a row in `ROOT_FIELDS` and nothing nested is uncacheable. */
+function describeRoot(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  schema: GraphQLSchema | undefined,
+): SubgraphOperation {
+  const fields = operation.selectionSet.selections;
+  if (!schema) return { kind: 'uncacheable', reason: 'no API schema yet' };
+  if (fields.some((field) => field.kind !== Kind.FIELD || field.directives?.length)) {
+    return { kind: 'uncacheable', reason: 'a root selection that is not a plain field' };
+  }
+  const reason = uncacheableNestedField(document, schema);
+  if (reason) return { kind: 'uncacheable', reason };
+  return { kind: 'root', fields: (fields as FieldNode[]).map(rootField) };
+}
+
+function rootField(field: FieldNode): RootField {
   return {
     name: field.name.value,
     responseKey: field.alias?.value ?? field.name.value,
