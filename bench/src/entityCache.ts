@@ -3,7 +3,14 @@ import { envVar, parseEnv } from '@potluck/service';
 import { freePort, parsePrometheusText, sampleValue } from '@potluck/testing';
 import { waitForReady } from '../../scripts/stack.js';
 import { runAutocannon } from './gateways/autocannonLoad.js';
-import { createWorkspace, potluckGateway, subgraphProcess, writeSupergraph } from './gateways/benchStack.js';
+import {
+  apolloPeer,
+  createWorkspace,
+  potluckGateway,
+  subgraphProcess,
+  waitForGraphQL,
+  writeSupergraph,
+} from './gateways/benchStack.js';
 import { summarize, type LoadSummary } from './gateways/loadSample.js';
 import { machineFacts } from './gateways/machine.js';
 import { sampleProcesses } from './gateways/processSampler.js';
@@ -17,9 +24,11 @@ import { toMarkdown } from './entityCacheReport.js';
 
 /**
  * `npm run bench:cache`: distinct pages (every page of 20 recipes with five comments each, in
- * turn) through a gateway with the entity cache off and one with it on, interleaved over the
- * rounds, with the subgraphs' CPU per page; then the staleness a reader of a second cached
- * gateway sees after a write through the first. Markdown on stdout, JSON in bench/results.
+ * turn) through a gateway with the entity cache off, one with entity answers only, one with
+ * whole responses too (the default when on), and stock Apollo Gateway over the same subgraphs,
+ * interleaved over the rounds, with the subgraphs' CPU per page; then the staleness a reader of
+ * a second cached gateway sees after a write through the first. Markdown on stdout, JSON in
+ * bench/results.
  */
 const schema = z.object({
   BENCH_SECONDS: z.coerce.number().positive().default(20),
@@ -34,7 +43,7 @@ const schema = z.object({
 });
 type Config = z.infer<typeof schema>;
 
-const MODES = ['off', 'on'] as const;
+const MODES = ['off', 'entities', 'on', 'apollo'] as const;
 type Mode = (typeof MODES)[number];
 
 export interface ModeResult extends LoadSummary {
@@ -42,6 +51,8 @@ export interface ModeResult extends LoadSummary {
   cpuPerPageMs: { recipes: number; comments: number; gateway: number };
   /** Share of entity lookups answered from the cache while measured. */
   hitRatio: number | null;
+  /** Share of client queries answered whole from the response cache while measured. */
+  responseHitRatio: number | null;
   /** Whole-cache flushes while measured (the stream lost and back, an unreadable entry). */
   flushes: number | null;
   peakRssMiB: number;
@@ -63,15 +74,28 @@ export interface CacheBenchResult {
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-async function cacheLookups(url: string): Promise<{ hit: number; miss: number; flushes: number }> {
+type Lookups = { hit: number; miss: number; responseHit: number; responseMiss: number; flushes: number };
+
+async function cacheLookups(url: string): Promise<Lookups> {
   const families = parsePrometheusText(await (await fetch(new URL('/metrics', url))).text());
   const count = (result: string) =>
     ['recipes', 'comments']
       .map((subgraph) => sampleValue(families, 'potluck_gateway_entity_cache_lookups_total', { subgraph, result }) ?? 0)
       .reduce((sum, value) => sum + value, 0);
+  const responses = (result: string) =>
+    sampleValue(families, 'potluck_gateway_response_cache_lookups_total', { result }) ?? 0;
   const flushes = sampleValue(families, 'potluck_gateway_entity_cache_invalidations_total', { source: 'flush' }) ?? 0;
-  return { hit: count('hit'), miss: count('miss'), flushes };
+  return {
+    hit: count('hit'),
+    miss: count('miss'),
+    responseHit: responses('hit'),
+    responseMiss: responses('miss') + responses('not-serving'),
+    flushes,
+  };
 }
+
+const ratio = (hits: number, misses: number) =>
+  hits + misses > 0 ? Math.round((hits / (hits + misses)) * 1000) / 1000 : null;
 
 async function untilServing(url: string): Promise<void> {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
@@ -87,7 +111,7 @@ async function run(config: Config): Promise<CacheBenchResult> {
   const processes: BenchProcess[] = [];
   try {
     const recipeIds = (await seedDatabases(workspace.databases)).map(({ id }) => id);
-    const [recipesPort, commentsPort, ...gatewayPorts] = await Promise.all(Array.from({ length: 5 }, freePort));
+    const [recipesPort, commentsPort, ...gatewayPorts] = await Promise.all(Array.from({ length: 7 }, freePort));
     const urls = {
       recipes: `http://127.0.0.1:${recipesPort}/graphql`,
       comments: `http://127.0.0.1:${commentsPort}/graphql`,
@@ -97,51 +121,67 @@ async function run(config: Config): Promise<CacheBenchResult> {
     const comments = subgraphProcess('comments', commentsPort!, { ...config }, workspace, {});
     processes.push(recipes, comments);
     const supergraph = await writeSupergraph(workspace, 'supergraph.graphql', urls);
-    const gateway = (name: string, port: number, cache: boolean) =>
-      potluckGateway(name, port, supergraph, workspace, urls, config.BENCH_LOG_LEVEL, {
-        ...messaging,
-        ENTITY_CACHE: String(cache),
-      });
-    const [offPort, onPort, otherPort] = gatewayPorts as [number, number, number];
-    const gateways = { off: gateway('gateway-off', offPort, false), on: gateway('gateway-on', onPort, true) };
-    const other = gateway('gateway-on-2', otherPort, true);
-    processes.push(gateways.off, gateways.on, other);
+    const gateway = (name: string, port: number, cache: Record<string, string>) =>
+      potluckGateway(name, port, supergraph, workspace, urls, config.BENCH_LOG_LEVEL, { ...messaging, ...cache });
+    const ports = gatewayPorts as [number, number, number, number, number];
+    const [offPort, entitiesPort, onPort, apolloPort, otherPort] = ports;
+    const gateways: Record<Mode, BenchProcess> = {
+      off: gateway('gateway-off', offPort, { ENTITY_CACHE: 'false' }),
+      entities: gateway('gateway-entities', entitiesPort, { ENTITY_CACHE: 'true', ENTITY_CACHE_RESPONSES: 'false' }),
+      on: gateway('gateway-on', onPort, { ENTITY_CACHE: 'true' }),
+      apollo: apolloPeer(String(apolloPort), supergraph, workspace),
+    };
+    const other = gateway('gateway-on-2', otherPort, { ENTITY_CACHE: 'true' });
+    processes.push(...Object.values(gateways), other);
     const gatewayUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
-    const gatewayUrls = { off: gatewayUrl(offPort), on: gatewayUrl(onPort), other: gatewayUrl(otherPort) };
-    const started = [gateways.off, gateways.on, other];
+    const gatewayUrls = {
+      off: gatewayUrl(offPort),
+      entities: gatewayUrl(entitiesPort),
+      on: gatewayUrl(onPort),
+      apollo: gatewayUrl(apolloPort),
+      other: gatewayUrl(otherPort),
+    };
+    const started = [...Object.values(gateways), other];
     for (const [index, url] of Object.values(gatewayUrls).entries()) {
-      await waitForReady(new URL('/health/ready', url).toString(), 180_000).catch((error: unknown) => {
+      const ready =
+        url === gatewayUrls.apollo
+          ? waitForGraphQL(url, started[index]!)
+          : waitForReady(new URL('/health/ready', url).toString(), 180_000);
+      await ready.catch((error: unknown) => {
         const { child } = started[index]!;
         throw new Error(`${(error as Error).message} (exit ${child.exitCode})\n${tailOf(started[index]!)}`);
       });
     }
-    await untilServing(gatewayUrls.on);
-    await untilServing(gatewayUrls.other);
+    for (const url of [gatewayUrls.entities, gatewayUrls.on, gatewayUrls.other]) await untilServing(url);
 
     const cursors = await pageCursors(urls.recipes, () => workspace.auth.credential('recipes'));
     log(`${recipeIds.length} recipes, ${cursors.length} distinct pages of 20`);
     const bodies = cursors.map((after) => body(PAGES_QUERY, { after }));
-    const samples: Record<Mode, ModeResult[]> = { off: [], on: [] };
+    const samples: Record<Mode, ModeResult[]> = { off: [], entities: [], on: [], apollo: [] };
     for (let round = 1; round <= config.BENCH_ROUNDS; round++) {
       for (const mode of MODES) {
         let next = 0;
         const target = { url: gatewayUrls[mode], nextBody: () => bodies[next++ % bodies.length]! };
         await runAutocannon(target, config.BENCH_CONNECTIONS, config.BENCH_WARMUP_SECONDS);
-        const before = mode === 'on' ? await cacheLookups(gatewayUrls.on) : undefined;
+        const caching = mode === 'on' || mode === 'entities';
+        const before = caching ? await cacheLookups(gatewayUrls[mode]) : undefined;
         const pids = { recipes: recipes.child.pid, comments: comments.child.pid, gateway: gateways[mode].child.pid };
         const sampler = sampleProcesses(pids);
         const machineCpu = watchMachineCpu();
         const sample = await runAutocannon(target, config.BENCH_CONNECTIONS, config.BENCH_SECONDS);
         const usage = sampler.stop();
         const machineBusyPercent = machineCpu.stop();
-        const after = mode === 'on' ? await cacheLookups(gatewayUrls.on) : undefined;
-        const lookups = before && after && after.hit - before.hit + (after.miss - before.miss);
+        const after = caching ? await cacheLookups(gatewayUrls[mode]) : undefined;
         const perPage = (name: keyof typeof pids) =>
           Math.round(((usage.cpuMs[name] ?? 0) / sample.requests) * 100) / 100;
         samples[mode].push({
           ...summarize(sample),
           cpuPerPageMs: { recipes: perPage('recipes'), comments: perPage('comments'), gateway: perPage('gateway') },
-          hitRatio: lookups ? Math.round(((after.hit - before.hit) / lookups) * 1000) / 1000 : null,
+          hitRatio: before && after ? ratio(after.hit - before.hit, after.miss - before.miss) : null,
+          responseHitRatio:
+            before && after
+              ? ratio(after.responseHit - before.responseHit, after.responseMiss - before.responseMiss)
+              : null,
           flushes: before && after ? after.flushes - before.flushes : null,
           peakRssMiB: usage.rssMiB.gateway ?? 0,
           machineBusyPercent,
@@ -172,7 +212,12 @@ async function run(config: Config): Promise<CacheBenchResult> {
       machine: machineFacts(),
       loadAverage: {},
       settings,
-      pages: { off: pooled(samples.off), on: pooled(samples.on) },
+      pages: {
+        off: pooled(samples.off),
+        entities: pooled(samples.entities),
+        on: pooled(samples.on),
+        apollo: pooled(samples.apollo),
+      },
       rounds: samples,
       staleness,
     };

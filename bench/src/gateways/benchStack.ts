@@ -65,7 +65,7 @@ export interface RunningBench {
 const origin = (port: number) => `http://127.0.0.1:${port}`;
 
 /** Answers a trivial query: how the peers, which have no readiness route, are awaited. */
-async function waitForGraphQL(url: string, running: BenchProcess, timeoutMs = 180_000): Promise<void> {
+export async function waitForGraphQL(url: string, running: BenchProcess, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && running.child.exitCode === null) {
     const ok = await fetch(url, {
@@ -160,6 +160,16 @@ async function hiveProcess(
   );
 }
 
+/** Stock Apollo Gateway (`peers/apolloGateway.ts`) on the supergraph, signing its calls with the run's secret. */
+export function apolloPeer(port: string, supergraph: string, workspace: BenchWorkspace, name = 'apollo'): BenchProcess {
+  return startProcess(
+    name,
+    ['--import', 'tsx', fileOf('./peers/apolloGateway.ts')],
+    { SUPERGRAPH_PATH: supergraph, PORT: port, INTERNAL_AUTH_SECRET: workspace.auth.env.INTERNAL_AUTH_SECRET },
+    { logDir: workspace.dir },
+  );
+}
+
 /**
  * Starts the peers one after the other, each once the one before answers: each given the same
  * supergraph file and the run's gateway↔subgraph secret, and nothing else. Each signs its
@@ -174,17 +184,7 @@ async function startPeers(
 ): Promise<void> {
   const portOf = (name: GatewayName) => new URL(urls[name]).port;
   const starts = {
-    apollo: async () =>
-      startProcess(
-        'apollo',
-        ['--import', 'tsx', fileOf('./peers/apolloGateway.ts')],
-        {
-          SUPERGRAPH_PATH: supergraph,
-          PORT: portOf('apollo'),
-          INTERNAL_AUTH_SECRET: workspace.auth.env.INTERNAL_AUTH_SECRET,
-        },
-        { logDir: workspace.dir },
-      ),
+    apollo: async () => apolloPeer(portOf('apollo'), supergraph, workspace),
     hive: () => hiveProcess('hive', portOf('hive'), config, workspace, supergraph),
     'hive-router': () => hiveProcess('hive-router', portOf('hive-router'), config, workspace, supergraph),
   };
