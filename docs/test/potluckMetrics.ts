@@ -3,7 +3,7 @@ import { eventSyncGauges, messagingMetrics } from '@potluck/messaging';
 import { createLogger, graphqlRequestMetrics } from '@potluck/service';
 import { eventSyncProbesFixture } from '@potluck/testing';
 import { subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
-import { entityCacheMetrics } from '../../gateway/src/entityCache/cacheMetrics.js';
+import { entityCacheMetrics, responseCacheMetrics } from '../../gateway/src/entityCache/cacheMetrics.js';
 import { subscriptionMetrics } from '../../gateway/src/subscriptions/metrics.js';
 
 /**
@@ -16,6 +16,7 @@ export async function potluckMetricTypes(): Promise<Map<string, string>> {
   graphqlRequestMetrics(registry, []);
   subgraphCallMetrics(registry);
   entityCacheMetrics(registry, { bytes: () => 0, entries: () => 0, serving: () => false });
+  responseCacheMetrics(registry, { bytes: () => 0, entries: () => 0 });
   subscriptionMetrics(registry);
   messagingMetrics(registry);
   const probes = eventSyncProbesFixture({ parkedCount: async () => 0 });
