@@ -54,22 +54,35 @@ describe('a repeated query', () => {
     expect((await responseLookupsOf(a())).hit - lookupsBefore.hit).toBe(1);
   });
 
-  it('is not kept when it asks for the viewer, commentCount, or a page ordered by comment count', async () => {
+  it('is not kept when it asks for the viewer, commentCount, a page ordered by comment count, or a recipe no tag names', async () => {
     const token = `never-${randomUUID().slice(0, 8)}`;
     const id = await createRecipe(`${token} kept out`);
+    const { addComment } = await ok<{ addComment: { id: string } }>(a(), ADD_COMMENT, { recipeId: id, text: 'one' });
     const queries = [
-      ['query { viewer { id } }', {}],
-      ['query($id: ID!) { recipe(id: $id) { title commentCount } }', { id }],
+      ['recipes', 'query { viewer { id } }', {}],
+      ['recipes', 'query($id: ID!) { recipe(id: $id) { title commentCount } }', { id }],
       [
+        'recipes',
         'query($token: String!) { recipes(first: 5, orderBy: MOST_COMMENTED, filter: { titleContains: $token }) { edges { node { title } } } }',
         { token },
       ],
+      [
+        'recipes',
+        'query($token: String!, $order: RecipeOrder = MOST_COMMENTED) { recipes(first: 5, orderBy: $order, filter: { titleContains: $token }) { edges { node { title } } } }',
+        { token },
+      ],
+      // One fetch to comments, tagged only with the comment: the recipe's comments would go stale.
+      [
+        'comments',
+        'query($id: ID!) { comment(id: $id) { recipe { id comments { totalCount } } } }',
+        { id: addComment.id },
+      ],
     ] as const;
-    for (const [query, variables] of queries) {
+    for (const [subgraph, query, variables] of queries) {
       await ok(a(), query, variables);
       const before = await countersOf(a());
       await ok(a(), query, variables);
-      expect(delta(before, await countersOf(a())).recipes, query).toBe(1);
+      expect(delta(before, await countersOf(a()))[subgraph], query).toBe(1);
     }
     for (const user of [testUsers.ana, testUsers.joe, testUsers.ana]) {
       const response = await graphqlRequest<{ viewer: { id: string } }>(

@@ -120,6 +120,16 @@ describe('which entity fields may be cached', () => {
 });
 
 describe('which root fields a response may be kept with', () => {
+  it('reads an argument the client left out from its variable’s default, as the subgraph will', () => {
+    const query = `query($o: RecipeOrder = MOST_COMMENTED, $first: Int) { recipes(first: $first, orderBy: $o) { edges { node { id } } } } # ${randomUUID()}`;
+    const operation = describeOperation(query, undefined, api);
+    if (operation.kind !== 'root') throw new Error(`not a root fetch: ${JSON.stringify(operation)}`);
+    const [recipes] = operation.fields;
+    expect(recipes!.args({ first: 2 })).toEqual({ first: 2, orderBy: 'MOST_COMMENTED' });
+    expect(tagsOfRootField('recipes', recipes!.args({}))).toMatchObject({ never: expect.any(String) });
+    expect(recipes!.args({ o: 'TITLE' })).toEqual({ first: undefined, orderBy: 'TITLE' });
+  });
+
   const api = buildSchema(readFileSync(new URL('../../schema/api.graphql', import.meta.url), 'utf8'));
   const describeRoot = (query: string) => describeOperation(`${query} # ${randomUUID()}`, undefined, api);
 
@@ -137,6 +147,8 @@ describe('which root fields a response may be kept with', () => {
   it('never keeps the viewer, a page ordered by comment count, an id that is not a string, or a field without a row', () => {
     expect(tagsOfRootField('viewer', {})).toMatchObject({ never: expect.stringMatching(/who asks/) });
     expect(tagsOfRootField('recipes', { orderBy: 'MOST_COMMENTED' })).toMatchObject({ never: expect.any(String) });
+    expect(tagsOfRootField('recipes', { orderBy: 'SOME_NEW_ORDER' })).toMatchObject({ never: expect.any(String) });
+    expect(tagsOfRootField('recipes', { orderBy: { $ne: 1 } })).toMatchObject({ never: expect.any(String) });
     expect(tagsOfRootField('recipe', { id: { $ne: 1 } })).toMatchObject({ never: expect.any(String) });
     expect(tagsOfRootField('toString', {})).toMatchObject({ never: 'Query.toString has no decision' });
   });
@@ -155,6 +167,13 @@ describe('which root fields a response may be kept with', () => {
     expect(describeRoot('query { recipes { edges { node { unknownField } } } }')).toEqual({
       kind: 'uncacheable',
       reason: 'Recipe.unknownField is not in the API schema',
+    });
+    expect(describeRoot('query { comment(id: "c") { text recipe { id __typename } } }')).toMatchObject({
+      kind: 'root',
+    });
+    expect(describeRoot('query { comment(id: "c") { recipe { id comments { totalCount } } } }')).toEqual({
+      kind: 'uncacheable',
+      reason: 'Recipe.comments inside Comment.recipe: no tag of the answer covers it',
     });
     expect(describeOperation(`query { recipe(id: "x") { id } } # ${randomUUID()}`)).toEqual({
       kind: 'uncacheable',

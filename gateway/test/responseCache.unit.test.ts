@@ -19,8 +19,13 @@ function setUp() {
     lookedUp: (result) => lookups.push(result),
   });
   const marks: Array<string | null> = [];
+  let failing = false;
   const send: Send = async (options) => {
     marks.push(options.request.http?.headers.get(CACHE_MARK_HEADER) ?? null);
+    if (failing) {
+      failing = false;
+      return { data: { recipes: null }, errors: [{ message: 'the subgraph failed' }] };
+    }
     const representations = options.request.variables?.representations as Array<{ id: string }> | undefined;
     if (representations) return { data: { _entities: representations.map(() => ({ comments: { totalCount: 1 } })) } };
     return { data: { recipes: { edges: [] } } };
@@ -45,7 +50,7 @@ function setUp() {
     responses.keep(context, { data });
     return undefined;
   }
-  return { entities, responses, lookups, marks, query };
+  return { entities, responses, lookups, marks, query, failNext: () => (failing = true) };
 }
 
 const noMetrics = { lookedUp: () => undefined, bypassed: () => undefined, invalidated: () => undefined };
@@ -70,12 +75,20 @@ describe('the response cache', () => {
     expect(lookups).toEqual(['miss', 'hit', 'miss', 'hit', 'miss', 'hit']);
   });
 
-  it('does not keep a response whose fetch selected an uncacheable field, the viewer, or had an error', async () => {
+  it('does not keep a response whose fetch selected an uncacheable field or the viewer', async () => {
     const { query } = setUp();
     for (const fetches of [[{ query: PAGE_WITH_COUNT }], [{ query: VIEWER }]]) {
       await query('q', fetches);
       expect(await query('q', fetches)).toBeUndefined();
     }
+  });
+
+  it('does not keep a response when a subgraph answered with an error, even if the client response had none', async () => {
+    const { query, failNext } = setUp();
+    failNext();
+    await query('page', pageWithComments);
+    expect(await query('page', pageWithComments)).toBeUndefined();
+    expect(await query('page', pageWithComments)).toEqual({ page: 'page' });
   });
 
   it('does not keep a response when what it used changed while it was on its way', async () => {

@@ -69,7 +69,7 @@ function describe(document: DocumentNode, schema: GraphQLSchema | undefined): Su
   const fields = operation.selectionSet.selections;
   if (operation.operation === 'mutation') {
     if (fields.some((field) => field.kind !== Kind.FIELD)) return { kind: 'mutation', fields: [] };
-    return { kind: 'mutation', fields: (fields as FieldNode[]).map(rootField) };
+    return { kind: 'mutation', fields: (fields as FieldNode[]).map((field) => rootField(field, operation)) };
   }
   if (operation.operation !== 'query') return { kind: 'uncacheable', reason: 'not a query' };
   const [only] = fields;
@@ -116,10 +116,20 @@ function describeRoot(
   }
   const reason = uncacheableNestedField(document, schema);
   if (reason) return { kind: 'uncacheable', reason };
-  return { kind: 'root', fields: (fields as FieldNode[]).map(rootField) };
+  return { kind: 'root', fields: (fields as FieldNode[]).map((field) => rootField(field, operation)) };
 }
 
-function rootField(field: FieldNode): RootField {
+/**
+ * A root field's arguments as the subgraph will read them: a variable the client left out
+ * takes its default from the operation (the gateway forwards only the variables it was given,
+ * and the planner keeps the defaults in the text).
+ */
+function rootField(field: FieldNode, operation: OperationDefinitionNode): RootField {
+  const defaults = Object.fromEntries(
+    (operation.variableDefinitions ?? []).flatMap((definition) =>
+      definition.defaultValue ? [[definition.variable.name.value, valueFromASTUntyped(definition.defaultValue)]] : [],
+    ),
+  );
   return {
     name: field.name.value,
     responseKey: field.alias?.value ?? field.name.value,
@@ -127,7 +137,7 @@ function rootField(field: FieldNode): RootField {
       Object.fromEntries(
         (field.arguments ?? []).map((argument) => [
           argument.name.value,
-          valueFromASTUntyped(argument.value, variables),
+          valueFromASTUntyped(argument.value, { ...defaults, ...variables }),
         ]),
       ),
   };
