@@ -32,6 +32,8 @@ interface CommentRow {
   author_name: string;
   created_at: Date;
   version: number;
+  /** The recipe's comments in all, when the page query counted them. */
+  total: number | null;
 }
 
 function toComment(row: CommentRow): Comment {
@@ -64,7 +66,9 @@ async function countComments(prisma: PrismaClient, ids: string[]): Promise<Map<s
 
 /**
  * Newest-first comment pages for many recipes at once: one windowed page query however many
- * recipes a gateway page holds, plus one grouped count when `totalCount` is asked for.
+ * recipes a gateway page holds. It also counts each recipe's comments when `totalCount` is
+ * asked for and no cursor is given (its window then holds every comment of the recipe); after
+ * a cursor, one grouped count runs beside it.
  */
 export async function loadCommentPages(
   deps: Pick<CommentDeps, 'prisma'>,
@@ -75,17 +79,22 @@ export async function loadCommentPages(
   const condition = afterCondition(after);
   const ids = recipeIds.filter(isUuid);
   if (ids.length === 0) return recipeIds.map(() => emptyPage());
-  const [rows, totals] = await Promise.all([
+  const countedInPage = countTotal && !after;
+  const total = countedInPage ? Prisma.sql`count(*) OVER (PARTITION BY recipe_id)::int` : Prisma.sql`NULL::int`;
+  const [rows, counted] = await Promise.all([
     deps.prisma.$queryRaw<CommentRow[]>`
-      SELECT id, recipe_id, text, author_id, author_name, created_at, version FROM (
-        SELECT *, row_number() OVER (PARTITION BY recipe_id ORDER BY created_at DESC, id DESC) AS position
+      SELECT id, recipe_id, text, author_id, author_name, created_at, version, total FROM (
+        SELECT *,
+          row_number() OVER (PARTITION BY recipe_id ORDER BY created_at DESC, id DESC) AS position,
+          ${total} AS total
         FROM comments
         WHERE recipe_id = ANY(${ids}::uuid[]) ${condition}
       ) ranked
       WHERE position <= ${first + 1}
       ORDER BY recipe_id, created_at DESC, id DESC`,
-    countTotal ? countComments(deps.prisma, ids) : undefined,
+    countTotal && !countedInPage ? countComments(deps.prisma, ids) : undefined,
   ]);
+  const totals = countedInPage ? new Map(rows.map((row) => [row.recipe_id, row.total ?? 0])) : counted;
   const rowsByRecipe = Map.groupBy(rows, (row) => row.recipe_id);
   // Postgres answers with lowercase UUIDs; a representation may carry uppercase ones.
   return recipeIds.map((recipeId) => {
