@@ -20,8 +20,13 @@ import {
   useTwoCachingGateways,
 } from './entityCacheHelpers.js';
 
-// Whole responses are not kept here, so each read exercises the entity cache (responseCache.e2e.test.ts has them).
-const { proxy, a, b } = useTwoCachingGateways({ ENTITY_CACHE: 'true', ENTITY_CACHE_RESPONSES: 'false' });
+// Whole responses are not kept here, so each read exercises the entity cache (responseCache.e2e.test.ts has
+// them, and the stream's liveness deadline, which is long here so that holding the events back leaves the cache serving).
+const { proxy, a, b } = useTwoCachingGateways({
+  ENTITY_CACHE: 'true',
+  ENTITY_CACHE_RESPONSES: 'false',
+  ENTITY_CACHE_STREAM_DEADLINE_MS: '60000',
+});
 
 async function newRecipe(title: string): Promise<string> {
   return (await ok<{ createRecipe: { id: string } }>(a(), CREATE, { title })).createRecipe.id;
@@ -146,7 +151,7 @@ describe('read-your-writes without the events', () => {
   it('a write through a gateway is on its next read even while its events are held back', async () => {
     const { recipeId, commentId } = await cachedRecipeWithComment('Held');
     const before = await countersOf(a());
-    proxy.holdReplies(); // the broker's deliveries to A wait; its link stays up (for less than the heartbeat timeout)
+    proxy.holdReplies(); // the broker's deliveries to A wait; its link stays up (for less than the heartbeat timeout and the liveness deadline)
     try {
       await ok(a(), UPDATE, { id: recipeId, title: 'Held and changed' });
       for (let read = 0; read < 2; read++) expect(await titleVia(a(), commentId)).toBe('Held and changed');

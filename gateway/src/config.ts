@@ -51,6 +51,7 @@ const entityCacheEnv = {
   ENTITY_CACHE_MAX_BYTES: count(64 * 1024 * 1024),
   ENTITY_CACHE_TTL_MS: envVar.milliseconds(5 * 60_000),
   ENTITY_CACHE_RESPONSES: envVar.boolean(true),
+  ENTITY_CACHE_STREAM_DEADLINE_MS: envVar.milliseconds(3000),
 };
 
 const schema = z.object({
@@ -169,6 +170,7 @@ export function entityCacheOf(config: GatewayConfig) {
     maxBytes: config.ENTITY_CACHE_MAX_BYTES,
     ttlMs: config.ENTITY_CACHE_TTL_MS,
     responses: config.ENTITY_CACHE_RESPONSES,
+    streamDeadlineMs: config.ENTITY_CACHE_STREAM_DEADLINE_MS,
   };
 }
 

@@ -20,7 +20,7 @@ export interface GatewayEntityCache {
   /** The fetch of one subgraph through the cache. */
   fetchFor(subgraph: string): ReturnType<typeof cachedFetch>;
   /** Follows the event stream: invalidates from its events, and serves only while it is read. */
-  follow(events: Pick<StreamReader, 'onEntry' | 'onLink'>): void;
+  follow(events: Pick<StreamReader, 'onEntry' | 'onLink'> & Partial<Pick<StreamReader, 'watchLiveness'>>): void;
   /** Flushes whenever the gateway loads a supergraph: a new one may change what the same query text answers. */
   followSupergraph(gateway: Pick<ApolloGateway, 'onSchemaLoadOrUpdate'>): void;
   /** Answers repeated client queries whole (`responseCache.ts`); none when responses are not kept. */
@@ -30,6 +30,8 @@ export interface GatewayEntityCache {
 export interface GatewayEntityCacheSettings extends EntityCacheSettings {
   /** Whether whole responses are kept too (off unless set); the two stores then share `maxBytes` half and half. */
   responses?: boolean;
+  /** How long an own mark may take to come back from the stream before the cache stops serving; none: not watched. */
+  streamDeadlineMs?: number;
 }
 
 export function createEntityCache(
@@ -52,6 +54,7 @@ export function createEntityCache(
   return {
     fetchFor: (subgraph) => cachedFetch({ cache: store, metrics, subgraph, responses, schema: () => apiSchema }),
     follow(events) {
+      if (settings.streamDeadlineMs) events.watchLiveness?.(settings.streamDeadlineMs);
       events.onEntry((entry) => {
         if (entry.kind === 'event') store.invalidate(tagsOfEvent(entry.event), 'event');
         // An entry it cannot read may have been a change: what it cannot rule out, it drops.

@@ -48,7 +48,7 @@ export interface Subscriptions {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readinessChecks: ReadinessCheck[];
   /** The live reader of the event stream, for others that follow every event (the entity cache); none without a broker. */
-  events: Pick<StreamReader, 'onEntry' | 'onLink'> | undefined;
+  events: Pick<StreamReader, 'onEntry' | 'onLink' | 'watchLiveness'> | undefined;
   /** How many subscriptions are open, both transports. */
   active(): number;
   /** Completes every subscription, closes the sockets and the broker connection. */

@@ -17,6 +17,9 @@ const CATCH_UP_PREFETCH = 100;
 const OPEN_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5000;
 
+/** Own marks in flight at most while the link is stalled: the oldest one decides, more add nothing. */
+const MAX_PROBES = 10;
+
 const within = (promise: Promise<unknown>, ms: number) =>
   Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 
@@ -49,12 +52,17 @@ export interface CatchUp {
  */
 export class StreamReader {
   private position: number | undefined;
-  private markId = randomUUID();
+  private markId: string = randomUUID();
   private readonly listeners = new Set<(entry: StreamEntry) => void>();
   private readonly gapListeners = new Set<(position: number, firstSeen: number) => void>();
   private readonly linkListeners = new Set<(linked: boolean) => void>();
   private positioned: Array<() => void> = [];
-  /** Why the last attach failed, for readiness; undefined once attached. */
+  /** The live reader's channel while it is open. */
+  private channel: Channel | undefined;
+  /** Marks written by `watchLiveness` and not read back yet, by id, with when they were sent. */
+  private readonly probes = new Map<string, number>();
+  private stalled = false;
+  /** Why the last attach failed, or why the link is stalled, for readiness; undefined once attached. */
   problem: string | undefined = 'not attached yet';
 
   constructor(private readonly options: StreamReaderOptions) {
@@ -89,6 +97,43 @@ export class StreamReader {
     for (const listener of this.linkListeners) listener(linked);
   }
 
+  /**
+   * Writes a mark of its own into the stream every third of `deadlineMs` and expects to read
+   * it back within `deadlineMs`. A link that drops without closing (no RST; AMQP heartbeats
+   * notice only after two are missed) still publishes but reads nothing: past the deadline the
+   * link counts as lost (`onLink(false)`) until an own mark comes back, which proves every entry
+   * before it was read. Returns a function that stops it.
+   */
+  watchLiveness(deadlineMs: number): () => void {
+    const timer = setInterval(() => this.probe(deadlineMs), Math.max(50, Math.floor(deadlineMs / 3)));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private probe(deadlineMs: number): void {
+    if (!this.channel || this.position === undefined) return;
+    const now = Date.now();
+    const oldest = Math.min(now, ...this.probes.values());
+    if (!this.stalled && now - oldest > deadlineMs) {
+      this.stalled = true;
+      this.problem = `no mark of its own came back from the stream within ${deadlineMs} ms`;
+      this.options.logger.warn({ deadlineMs }, 'the event stream stalled: reading nothing back');
+      this.linked(false);
+    }
+    if (this.probes.size < MAX_PROBES) this.probes.set(this.publishMark(this.channel), now);
+  }
+
+  /** An own mark read back: every entry before it has been read, so the link is live again. */
+  private heard(id: string): void {
+    const sentAt = this.probes.get(id)!;
+    for (const [probe, at] of this.probes) if (at <= sentAt) this.probes.delete(probe);
+    if (!this.stalled) return;
+    this.stalled = false;
+    this.problem = undefined;
+    this.options.logger.info('the event stream is read again');
+    this.linked(true);
+  }
+
   /** The position, waiting up to `timeoutMs` for the first attach; undefined when it does not come. */
   async whenPositioned(timeoutMs: number): Promise<number | undefined> {
     if (this.position !== undefined) return this.position;
@@ -107,9 +152,12 @@ export class StreamReader {
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => logger.warn({ err: error }, 'stream reader channel error'));
     channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
       this.problem = 'the stream reader channel closed';
       this.linked(false);
     });
+    this.probes.clear();
+    this.stalled = false;
     try {
       await declareStream(channel, names, retention);
     } catch (error) {
@@ -141,7 +189,8 @@ export class StreamReader {
       },
       { noAck: false, arguments: { 'x-stream-offset': start ?? 'next' } },
     );
-    if (start === undefined) await this.writeMark(channel);
+    this.channel = channel;
+    if (start === undefined) this.markId = this.publishMark(channel);
     else this.linked(true);
     this.problem = undefined;
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
@@ -158,6 +207,7 @@ export class StreamReader {
       return;
     }
     this.position = offset;
+    if (entry.kind === 'mark' && this.probes.has(entry.id)) this.heard(entry.id);
     if (entry.kind === 'skipped') {
       this.options.logger.warn(
         { offset, reason: entry.reason },
@@ -167,14 +217,16 @@ export class StreamReader {
     for (const listener of this.listeners) listener(entry);
   }
 
-  private async writeMark(channel: Channel): Promise<void> {
-    this.markId = randomUUID();
+  /** Writes a mark of this reader's into the stream; answers its id. */
+  private publishMark(channel: Channel): string {
+    const id = randomUUID();
     channel.publish(this.options.names.marks, '', Buffer.from('{}'), {
       type: MARK_TYPE,
-      messageId: this.markId,
+      messageId: id,
       userId: this.options.broker.user,
       contentType: 'application/json',
     });
+    return id;
   }
 
   /** Whether the broker is connected, waiting up to `timeoutMs` for it to be. */
