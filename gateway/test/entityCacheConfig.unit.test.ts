@@ -16,7 +16,12 @@ describe('entity cache config', () => {
       ENTITY_CACHE_MAX_BYTES: '1048576',
       ENTITY_CACHE_TTL_MS: '2000',
     });
-    expect(entityCacheOf(config)).toEqual({ maxBytes: 1_048_576, ttlMs: 2000, responses: true, streamDeadlineMs: 3000 });
+    expect(entityCacheOf(config)).toEqual({
+      maxBytes: 1_048_576,
+      ttlMs: 2000,
+      responses: true,
+      streamDeadlineMs: 3000,
+    });
     expect(entityCacheOf(loadConfig({ AMQP_URL, ENTITY_CACHE: 'true' }))).toEqual({
       maxBytes: 64 * 1024 * 1024,
       ttlMs: 300_000,
