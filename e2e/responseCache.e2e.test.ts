@@ -173,22 +173,22 @@ describe('a link that drops without closing', () => {
     await createRecipe(`${token} kept`);
     await keptPage(a(), token, [`${token} kept:0`]);
     proxy.holdReplies(); // A still sends, but reads nothing: no RST, and AMQP heartbeats would notice only after 10 s
-    const held = Date.now();
     try {
       await waitFor(async () => ((await countersOf(a())).serving === 0 ? true : undefined), {
         timeoutMs: 9000,
         intervalMs: 100,
         what: 'A to stop serving within its stream deadline (3 s)',
       });
-      expect(Date.now() - held).toBeLessThan(9000);
       const before = await responseLookupsOf(a());
       expect(await pageOf(a(), token)).toEqual([`${token} kept:0`]);
       expect((await responseLookupsOf(a())).notServing - before.notServing).toBe(1);
     } finally {
       proxy.releaseReplies();
     }
+    // Well before AMQP heartbeats would have closed the connection: the held marks, read, end the stall.
     await waitFor(async () => ((await countersOf(a())).serving === 1 ? true : undefined), {
-      timeoutMs: 30_000,
+      timeoutMs: 4000,
+      intervalMs: 100,
       what: 'A to serve again once its marks come back',
     });
   });

@@ -23,7 +23,7 @@ describe('the entity cache when the broker cancels the stream consumer', () => {
       broker,
       names,
       retention: { maxAge: '1h', maxBytes: 10_000_000, segmentBytes: 1_000_000 },
-      trust: { publishers: ['guest'], login: 'guest' },
+      trust: { publishers: ['guest'] },
       logger,
     });
     const admin = await amqp.connect(testAmqpUrl());

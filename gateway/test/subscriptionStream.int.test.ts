@@ -55,7 +55,7 @@ async function harness(
     broker,
     names,
     retention,
-    trust: { publishers: ['guest'], login: user?.name ?? 'guest' },
+    trust: { publishers: ['guest'] },
     logger,
   });
   const hub = new SubscriptionHub(reader, logger);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { UserTokenVerifier } from '@potluck/identity';
-import { amqpUser, Broker } from '@potluck/messaging';
+import { Broker } from '@potluck/messaging';
 import { requestFacts, type Logger, type ReadinessCheck } from '@potluck/service';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
@@ -85,7 +85,7 @@ export async function startSubscriptions(options: SubscriptionsOptions): Promise
       broker,
       names: streamNames(options.broker.prefix),
       retention: options.broker.retention,
-      trust: { publishers: options.broker.publishers, login: amqpUser(options.broker.url) },
+      trust: { publishers: options.broker.publishers },
       logger,
     });
   const hub = reader && new SubscriptionHub(reader, logger, options.settings.maxCatchUpReaders);

@@ -31,15 +31,22 @@ function parseBody(content: Buffer): unknown {
   }
 }
 
-/** Whose messages the gateway believes: the RabbitMQ users that publish events, and its own (for marks). */
+/** Whose events the gateway believes: the RabbitMQ users that publish them. */
 export interface StreamTrust {
   publishers: readonly string[];
-  /** The gateway's own RabbitMQ user: marks carry it as `userId`. */
-  login: string;
 }
 
 /** The gateway makes no copies of messages, so no header may vouch for another publisher (see `publisherOf`). */
 const NO_COPIES = '\u0000';
+
+/**
+ * A gateway's mark, whichever gateway (and broker login) wrote it: it carries no event, so
+ * reading past it loses nothing, and only a reader's own ids mean anything to it. A message of
+ * the mark's type with anything in it is not a mark: it is read, and judged, as an event.
+ */
+function isMark({ properties, content }: DeliveredMessage): boolean {
+  return properties.type === MARK_TYPE && typeof properties.messageId === 'string' && content.toString('utf8') === '{}';
+}
 
 /**
  * What a delivered stream message is: an event a trusted publisher sent that fits the
@@ -48,9 +55,7 @@ const NO_COPIES = '\u0000';
  */
 export function readStreamEntry(message: DeliveredMessage, offset: number, trust: StreamTrust): StreamEntry {
   const { properties } = message;
-  if (properties.type === MARK_TYPE && properties.userId === trust.login && typeof properties.messageId === 'string') {
-    return { kind: 'mark', offset, id: properties.messageId };
-  }
+  if (isMark(message)) return { kind: 'mark', offset, id: message.properties.messageId as string };
   const decision = checkPublisher(properties, { consumer: 'gateway', login: NO_COPIES, publishers: trust.publishers });
   if (!decision.trusted) return { kind: 'skipped', offset, reason: decision.reason };
   if (message.content.length > MAX_EVENT_BYTES) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Broker } from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
+import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
 import { declareStream, type StreamNames, type StreamRetention } from './streamTopology.js';
 
@@ -16,9 +17,6 @@ const CATCH_UP_PREFETCH = 100;
  */
 const OPEN_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5000;
-
-/** Own marks in flight at most while the link is stalled: the oldest one decides, more add nothing. */
-const MAX_PROBES = 10;
 
 const within = (promise: Promise<unknown>, ms: number) =>
   Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
@@ -59,9 +57,8 @@ export class StreamReader {
   private positioned: Array<() => void> = [];
   /** The live reader's channel while it is open. */
   private channel: Channel | undefined;
-  /** Marks written by `watchLiveness` and not read back yet, by id, with when they were sent. */
-  private readonly probes = new Map<string, number>();
-  private stalled = false;
+  /** Set by `watchLiveness`. */
+  private liveness: StreamLiveness | undefined;
   /** Why the last attach failed, or why the link is stalled, for readiness; undefined once attached. */
   problem: string | undefined = 'not attached yet';
 
@@ -99,38 +96,45 @@ export class StreamReader {
 
   /**
    * Writes a mark of its own into the stream every third of `deadlineMs` and expects to read
-   * it back within `deadlineMs`. A link that drops without closing (no RST; AMQP heartbeats
-   * notice only after two are missed) still publishes but reads nothing: past the deadline the
-   * link counts as lost (`onLink(false)`) until an own mark comes back, which proves every entry
+   * one back within `deadlineMs` of sending it. A link that drops without closing (no RST;
+   * AMQP heartbeats notice only after two are missed) still publishes but reads nothing, and a
+   * reader far behind reads its marks late: past the deadline the link counts as lost
+   * (`onLink(false)`, `problem` set) until an own mark comes back, which proves every entry
    * before it was read. Returns a function that stops it.
    */
   watchLiveness(deadlineMs: number): () => void {
-    const timer = setInterval(() => this.probe(deadlineMs), Math.max(50, Math.floor(deadlineMs / 3)));
+    this.liveness = new StreamLiveness(deadlineMs, performance.now());
+    const timer = setInterval(() => this.probe(), Math.max(100, Math.floor(deadlineMs / 3)));
     timer.unref();
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      this.liveness = undefined;
+    };
   }
 
-  private probe(deadlineMs: number): void {
-    if (!this.channel || this.position === undefined) return;
-    const now = Date.now();
-    const oldest = Math.min(now, ...this.probes.values());
-    if (!this.stalled && now - oldest > deadlineMs) {
-      this.stalled = true;
-      this.problem = `no mark of its own came back from the stream within ${deadlineMs} ms`;
-      this.options.logger.warn({ deadlineMs }, 'the event stream stalled: reading nothing back');
-      this.linked(false);
+  private probe(): void {
+    const { liveness, channel } = this;
+    if (!liveness || !channel || this.position === undefined) return;
+    // Decided after pending input is read: a mark waiting in the socket after a long busy turn is not a stall.
+    if (liveness.overdue(performance.now())) setImmediate(() => this.stallIfOverdue(liveness));
+    try {
+      liveness.sent(this.publishMark(channel), performance.now());
+    } catch (error) {
+      // The channel is closing (shutdown, reset): its close event says the link is lost.
+      this.options.logger.debug({ err: error }, 'could not write a liveness mark');
     }
-    if (this.probes.size < MAX_PROBES) this.probes.set(this.publishMark(this.channel), now);
   }
 
-  /** An own mark read back: every entry before it has been read, so the link is live again. */
-  private heard(id: string): void {
-    const sentAt = this.probes.get(id)!;
-    for (const [probe, at] of this.probes) if (at <= sentAt) this.probes.delete(probe);
-    if (!this.stalled) return;
-    this.stalled = false;
-    this.problem = undefined;
-    this.options.logger.info('the event stream is read again');
+  private stallIfOverdue(liveness: StreamLiveness): void {
+    if (liveness !== this.liveness || !liveness.overdue(performance.now())) return;
+    liveness.stall();
+    this.problem = `no mark of its own came back from the stream within ${liveness.deadlineMs} ms`;
+    this.options.logger.warn({ deadlineMs: liveness.deadlineMs }, 'the event stream stalled: reading nothing back');
+    this.linked(false);
+  }
+
+  private positionedNow(): void {
+    this.liveness?.reset(performance.now());
     this.linked(true);
   }
 
@@ -156,8 +160,6 @@ export class StreamReader {
       this.problem = 'the stream reader channel closed';
       this.linked(false);
     });
-    this.probes.clear();
-    this.stalled = false;
     try {
       await declareStream(channel, names, retention);
     } catch (error) {
@@ -191,7 +193,7 @@ export class StreamReader {
     );
     this.channel = channel;
     if (start === undefined) this.markId = this.publishMark(channel);
-    else this.linked(true);
+    else this.positionedNow();
     this.problem = undefined;
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
   }
@@ -203,11 +205,15 @@ export class StreamReader {
       if (entry.kind !== 'mark' || entry.id !== this.markId) return;
       this.position = offset;
       for (const resolve of this.positioned.splice(0)) resolve();
-      this.linked(true);
+      this.positionedNow();
       return;
     }
     this.position = offset;
-    if (entry.kind === 'mark' && this.probes.has(entry.id)) this.heard(entry.id);
+    if (entry.kind === 'mark' && this.liveness?.heard(entry.id)) {
+      this.problem = undefined;
+      this.options.logger.info('the event stream is read again');
+      this.linked(true);
+    }
     if (entry.kind === 'skipped') {
       this.options.logger.warn(
         { offset, reason: entry.reason },
