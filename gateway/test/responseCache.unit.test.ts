@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSchema } from 'graphql';
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { cachedFetch, CACHE_MARK_HEADER, type Send } from '../src/entityCache/cachedFetch.js';
 import { EntityCache } from '../src/entityCache/entityCache.js';
 import { ResponseCache, responseKeyOf } from '../src/entityCache/responseCache.js';
+import { declaredVariables } from '../src/entityCache/responsePlugin.js';
 
 const api = buildSchema(readFileSync(new URL('../../schema/api.graphql', import.meta.url), 'utf8'));
 const PAGE = `query Page__recipes__0($after:String){recipes(first:2 after:$after){edges{node{__typename id title}}}}`;
@@ -134,5 +135,21 @@ describe('the response cache', () => {
     expect(() => {
       kept.recipes.edges[0]!.node.id = 'changed';
     }).toThrow(TypeError);
+  });
+});
+
+describe('the response key', () => {
+  const operationOf = (query: string) => parse(query).definitions[0] as OperationDefinitionNode;
+
+  it('holds only the variables the operation declares, in its order', () => {
+    const operation = operationOf(
+      'query($after: String, $first: Int) { recipes(first: $first, after: $after) { edges { cursor } } }',
+    );
+    const key = (variables: Record<string, unknown>) =>
+      responseKeyOf('h', null, declaredVariables(operation, variables));
+    expect(key({ first: 2, after: 'x' })).toBe(key({ after: 'x', first: 2 }));
+    expect(key({ first: 2, after: 'x', unused: 'spam' })).toBe(key({ after: 'x', first: 2 }));
+    expect(key({ first: 2, after: 'y' })).not.toBe(key({ after: 'x', first: 2 }));
+    expect(key({ first: 2 })).not.toBe(key({ first: 2, after: null }));
   });
 });
