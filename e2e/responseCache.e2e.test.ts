@@ -182,6 +182,12 @@ describe('a link that drops without closing', () => {
       const before = await responseLookupsOf(a());
       expect(await pageOf(a(), token)).toEqual([`${token} kept:0`]);
       expect((await responseLookupsOf(a())).notServing - before.notServing).toBe(1);
+      const ready = (await (await fetch(new URL('/health/ready', a()))).json()) as {
+        status: string;
+        checks: { subscriptions?: { status: string; error?: string } };
+      };
+      expect(ready.status).toBe('degraded');
+      expect(ready.checks.subscriptions?.status).not.toBe('up');
     } finally {
       proxy.releaseReplies();
     }

@@ -174,7 +174,7 @@ export async function startGateway(
     logger,
     registry: metrics?.registry,
   });
-  if (cache && subscriptions.events) cache.follow(subscriptions.events);
+  const unfollow = cache && subscriptions.events ? cache.follow(subscriptions.events) : undefined;
   const ide = await ideRoutes({
     distDir: IDE_DIST,
     operationsDir: config.OPERATIONS_DIR,
@@ -226,6 +226,7 @@ export async function startGateway(
     ...http,
     logger,
     async stop() {
+      unfollow?.();
       // Subscriptions first: their clients get `complete` while the payload fetches can still run.
       await subscriptions.stop(Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.2));
       await http.stop();

@@ -20,6 +20,7 @@ function fakeStream() {
     onLink: (listener: (linked: boolean) => void) => (links.add(listener), () => links.delete(listener)),
     entry: (entry: StreamEntry) => entries.forEach((listener) => listener(entry)),
     link: (linked: boolean) => links.forEach((listener) => listener(linked)),
+    watchLiveness: () => () => undefined,
   };
 }
 

@@ -19,8 +19,12 @@ export type { Send } from './cachedFetch.js';
 export interface GatewayEntityCache {
   /** The fetch of one subgraph through the cache. */
   fetchFor(subgraph: string): ReturnType<typeof cachedFetch>;
-  /** Follows the event stream: invalidates from its events, and serves only while it is read. */
-  follow(events: Pick<StreamReader, 'onEntry' | 'onLink'> & Partial<Pick<StreamReader, 'watchLiveness'>>): void;
+  /**
+   * Follows the event stream: invalidates from its events, and serves only while it is read
+   * (and, with `streamDeadlineMs`, only while its own marks come back in time). Returns a
+   * function that stops watching the marks, for shutdown.
+   */
+  follow(events: Pick<StreamReader, 'onEntry' | 'onLink' | 'watchLiveness'>): () => void;
   /** Flushes whenever the gateway loads a supergraph: a new one may change what the same query text answers. */
   followSupergraph(gateway: Pick<ApolloGateway, 'onSchemaLoadOrUpdate'>): void;
   /** Answers repeated client queries whole (`responseCache.ts`); none when responses are not kept. */
@@ -54,7 +58,7 @@ export function createEntityCache(
   return {
     fetchFor: (subgraph) => cachedFetch({ cache: store, metrics, subgraph, responses, schema: () => apiSchema }),
     follow(events) {
-      if (settings.streamDeadlineMs) events.watchLiveness?.(settings.streamDeadlineMs);
+      const unwatch = settings.streamDeadlineMs ? events.watchLiveness(settings.streamDeadlineMs) : () => undefined;
       events.onEntry((entry) => {
         if (entry.kind === 'event') store.invalidate(tagsOfEvent(entry.event), 'event');
         // An entry it cannot read may have been a change: what it cannot rule out, it drops.
@@ -68,6 +72,7 @@ export function createEntityCache(
           linked ? 'entity cache serving: reading the event stream' : 'entity cache off until the event stream is back',
         );
       });
+      return unwatch;
     },
     followSupergraph(gateway) {
       gateway.onSchemaLoadOrUpdate((loaded) => {
