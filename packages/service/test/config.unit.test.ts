@@ -14,7 +14,6 @@ describe('parseEnv', () => {
       PORT: 4001,
       MIGRATE_ON_START: true,
       STACKTRACES: false,
-      GRAPHQL_JIT: true,
       LOG_LEVEL: 'info',
       AMQP_PREFIX: 'potluck',
       FAILPOINTS: [],
