@@ -51,8 +51,10 @@ const entityCacheEnv = {
   ENTITY_CACHE_MAX_BYTES: count(64 * 1024 * 1024),
   ENTITY_CACHE_TTL_MS: envVar.milliseconds(5 * 60_000),
   ENTITY_CACHE_RESPONSES: envVar.boolean(true),
-  /** At least 500: its probes go every third of it, and a shorter one would stall on an ordinary busy moment. */
-  ENTITY_CACHE_STREAM_DEADLINE_MS: z.coerce.number().int('must be a whole number').min(500).default(3000),
+  ENTITY_CACHE_STREAM_DEADLINE_MS: envVar.milliseconds(3000, {
+    ms: 500,
+    reason: 'or an ordinary busy moment would stall the cache (its marks go every third of it)',
+  }),
 };
 
 const schema = z.object({

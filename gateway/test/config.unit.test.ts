@@ -134,6 +134,9 @@ describe('gateway config', () => {
     expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '2000' })).toThrow(
       /HTTP_KEEP_ALIVE_TIMEOUT_MS: must be at least 5000/,
     );
+    expect(() => loadConfig({ ENTITY_CACHE_STREAM_DEADLINE_MS: '400' })).toThrow(
+      /ENTITY_CACHE_STREAM_DEADLINE_MS: must be at least 500, or an ordinary busy moment/,
+    );
     expect(loadConfig({ HTTP_MAX_CONNECTIONS: '20', APOLLO_TELEMETRY: 'true' })).toMatchObject({
       HTTP_MAX_CONNECTIONS: 20,
       APOLLO_TELEMETRY: true,

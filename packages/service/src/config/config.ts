@@ -54,7 +54,13 @@ export const envVar = {
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
-  milliseconds: (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback),
+  /** A duration; `min` (with the reason a shorter one fails) for those that cannot work below it. */
+  milliseconds: (fallback: number, min?: { ms: number; reason: string }) =>
+    z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(min?.ms ?? 1, min && `must be at least ${min.ms}, ${min.reason}`)
+      .default(fallback),
   /** A duration with no default of its own, e.g. one that falls back to another variable. */
   optionalMilliseconds: () => z.coerce.number().int('must be a whole number').min(1).optional(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

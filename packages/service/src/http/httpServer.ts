@@ -29,11 +29,10 @@ const MIN_KEEP_ALIVE_MS = 5000;
 export const httpServerEnv = {
   HTTP_HEADERS_TIMEOUT_MS: envVar.milliseconds(DEFAULT_HTTP_LIMITS.headersTimeoutMs),
   HTTP_REQUEST_TIMEOUT_MS: envVar.milliseconds(DEFAULT_HTTP_LIMITS.requestTimeoutMs),
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(MIN_KEEP_ALIVE_MS, `must be at least ${MIN_KEEP_ALIVE_MS}, or callers cannot keep connections alive`)
-    .default(DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: envVar.milliseconds(DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs, {
+    ms: MIN_KEEP_ALIVE_MS,
+    reason: 'or callers cannot keep connections alive',
+  }),
   HTTP_MAX_CONNECTIONS: z.coerce
     .number()
     .int('must be a whole number')
