@@ -10,6 +10,7 @@ export class OutboxListener {
   private client: pg.Client | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private connecting: Promise<void> | undefined;
 
   constructor(
     private readonly databaseUrl: string,
@@ -21,13 +22,22 @@ export class OutboxListener {
     await this.connect();
   }
 
+  /** Stops retrying and closes the connection, one still being opened included. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    await this.connecting;
     await this.client?.end().catch(() => undefined);
   }
 
-  private async connect(): Promise<void> {
+  private connect(): Promise<void> {
+    this.connecting = this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('error', (error) => this.retry(client, error));
@@ -44,10 +54,10 @@ export class OutboxListener {
   }
 
   private retry(client: pg.Client, error?: Error): void {
+    client.end().catch(() => undefined);
     if (this.stopped || this.retryTimer || (this.client && this.client !== client)) return;
     this.client = undefined;
     if (error) this.logger.warn({ err: error }, 'outbox listener lost its connection; retrying');
-    client.end().catch(() => undefined);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connect();

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase, migrate, migrateAll, withDatabase } from '@potluck/db';
-import { randomName, testServerUrl, waitFor } from '@potluck/testing';
+import { endPool, openPool, randomName, testServerUrl, waitFor } from '@potluck/testing';
 import { MESSAGING_MIGRATIONS, OUTBOX_CHANNEL, recordBatchInInbox, subgraphMigrations } from '../src/index.js';
 import { pgTransactions } from './support.js';
 
@@ -35,7 +35,7 @@ async function emptyDatabase(): Promise<{ url: string; pool: pg.Pool }> {
   const url = withDatabase(testServerUrl(), randomName('potluck_test_messaging_migrations'));
   await ensureDatabase(url);
   databases.push(url);
-  return { url, pool: new pg.Pool({ connectionString: url }) };
+  return { url, pool: openPool(url) };
 }
 
 afterAll(async () => {
@@ -98,7 +98,7 @@ describe("messaging's migrations", () => {
         expect(rows).toEqual([{ id: rowId, trace_context: null }]);
         expect((await migrateAll(url, subgraphMigrations(subgraphDir(service)))).applied).toEqual([]);
       } finally {
-        await pool.end();
+        await endPool(pool);
       }
     },
   );
@@ -138,7 +138,7 @@ describe("messaging's migrations", () => {
       expect(await record(seen, fresh, fresh, shouting)).toEqual([false, true, false, true]);
     } finally {
       await listener.end().catch(() => undefined);
-      await Promise.all([pool.end(), reference.pool.end()]);
+      await Promise.all([endPool(pool), endPool(reference.pool)]);
     }
   });
 });

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import amqp from 'amqplib';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
-import { createTestDatabase, recipeEventFixture, testAmqpUrl } from '@potluck/testing';
+import { createTestDatabase, endPool, openPool, recipeEventFixture, testAmqpUrl } from '@potluck/testing';
 import { amqpUser, type InboxTransaction } from '../src/index.js';
 
 export const silent = pino({ level: 'silent' });
@@ -14,9 +14,9 @@ export const noFailpoints = () => undefined;
  */
 export async function openTestPool() {
   const database = await createTestDatabase('messaging');
-  const pool = new pg.Pool({ connectionString: database.url });
+  const pool = openPool(database.url);
   const close = async () => {
-    await pool.end();
+    await endPool(pool);
     await database.drop();
   };
   return { url: database.url, pool, close };

@@ -1,4 +1,5 @@
 export { createTestDatabase, randomName, templateName, testServerUrl, type TestDatabase } from './databases.js';
+export { endPool, openPool } from './pools.js';
 export { waitFor } from './waitFor.js';
 export { rejectionOf } from './rejection.js';
 export { freePort } from './ports.js';
