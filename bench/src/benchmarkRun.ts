@@ -1,6 +1,7 @@
 import { testAmqpUrl, testServerUrl } from '@potluck/testing';
 import { spawnService, stopService, waitForReady, type ServiceName, type ServiceProcess } from '../../scripts/stack.js';
 import { createWorkspace, type BenchWorkspace } from './gateways/benchStack.js';
+import { AS_DEPLOYED } from './gateways/processes.js';
 
 /**
  * Runs one benchmark over a throwaway workspace (databases, broker prefix, signing keys) and
@@ -28,7 +29,7 @@ export async function runInWorkspace<Stack extends { services: ServiceProcess[] 
 }
 
 /**
- * What a benchmark gives a service of its workspace: 127.0.0.1 and `port`, warn logs, the
+ * What a benchmark gives a service of its workspace: `AS_DEPLOYED`, 127.0.0.1 and `port`, warn logs, the
  * workspace's broker prefix and signing keys, (a subgraph) its database without migrating it
  * again (the workspace applied the migrations), then `extra`.
  */
@@ -39,6 +40,7 @@ export function benchServiceEnv(
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
+    ...AS_DEPLOYED,
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'warn',

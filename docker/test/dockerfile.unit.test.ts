@@ -2,6 +2,7 @@ import { globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IDE_DIST } from '../../gateway/src/ide/ideDist.js';
+import { AS_DEPLOYED } from '../../bench/src/gateways/processes.js';
 import { nodeArgsOf } from '../../scripts/stack.js';
 import { runtimeManifests, type Manifest } from '../runtimeManifests.js';
 import { copiedFromContext, lineage, runtimeImage } from './runtimeImage.js';
@@ -72,6 +73,10 @@ describe('docker/Dockerfile', () => {
 
   it('runs the gateway by default, with the arguments npm start gives it', () => {
     expect(execCommand(instructions('CMD', 'runtime')[0]!.content)).toEqual(['node', ...nodeArgsOf('gateway')]);
+  });
+
+  it('runs libraries in the mode the benchmarks measure them in', () => {
+    expect(image.env.NODE_ENV).toBe(AS_DEPLOYED.NODE_ENV);
   });
 
   it('installs production dependencies only, and only the workspaces the services need', () => {

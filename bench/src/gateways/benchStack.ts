@@ -122,6 +122,7 @@ export function subgraphProcess(
   workspace: BenchWorkspace,
   extraEnv: Record<string, string>,
   processName: string = name,
+  checkout?: string,
 ) {
   const env = {
     ...extraEnv,
@@ -134,7 +135,7 @@ export function subgraphProcess(
     MIGRATE_ON_START: 'false',
     ...workspace.auth.env,
   };
-  return startProcess(processName, nodeArgsOf(name), env, { logDir: workspace.dir });
+  return startProcess(processName, nodeArgsOf(name), env, { logDir: workspace.dir, cwd: checkout });
 }
 
 /**

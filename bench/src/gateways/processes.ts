@@ -11,7 +11,14 @@ export interface BenchProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `node <args>` with `env` added; stdout and stderr go to `<logDir>/<name>.log`. */
+/**
+ * What every benchmarked process runs with, Potluck's and the peers' alike: libraries in
+ * production mode, as the image sets it (graphql-js, for one, skips a development check on
+ * every type test: bench/README, `npm run bench:pair`).
+ */
+export const AS_DEPLOYED = { NODE_ENV: 'production' };
+
+/** Runs `node <args>` with `AS_DEPLOYED` and `env` added; stdout and stderr go to `<logDir>/<name>.log`. */
 export function startProcess(
   name: string,
   args: string[],
@@ -22,7 +29,7 @@ export function startProcess(
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...AS_DEPLOYED, ...env },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
