@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid } from '@potluck/service';
+import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid, pageOf } from '@potluck/service';
 
 describe('cursors', () => {
   it('round-trip the sort key under the order they were made for', () => {
@@ -21,6 +21,32 @@ describe('cursors', () => {
       expect(() => decodeCursor(garbage, 'NEWEST')).toThrow(BadUserInputError);
       expect(() => decodeCursor(garbage, 'NEWEST')).toThrow(/after is not a valid cursor/);
     }
+  });
+});
+
+describe('pages', () => {
+  const rows = [1, 2, 3, 4].map((n) => ({ id: `id-${n}`, n }));
+
+  it('make `first` edges of the rows fetched with one more, and say whether there is a next page', () => {
+    const page = pageOf(rows, 3, { nodeOf: (row) => row.id, cursorOf: (row) => `c${row.n}` }, 9);
+    expect(page.edges.map((edge) => [edge.node, edge.cursor])).toEqual([
+      ['id-1', 'c1'],
+      ['id-2', 'c2'],
+      ['id-3', 'c3'],
+    ]);
+    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: 'c3' });
+    expect(page.totalCount).toBe(9);
+    expect(pageOf(rows, 4, { nodeOf: (row) => row.id, cursorOf: (row) => `c${row.n}` }).pageInfo.hasNextPage).toBe(
+      false,
+    );
+  });
+
+  it('encode an edge’s cursor only when it is read (the end cursor always)', () => {
+    const encoded: number[] = [];
+    const page = pageOf(rows, 3, { nodeOf: (row) => row.id, cursorOf: (row) => (encoded.push(row.n), `c${row.n}`) });
+    expect(encoded).toEqual([3]);
+    expect(page.edges[0]?.cursor).toBe('c1');
+    expect(encoded).toEqual([3, 1]);
   });
 });
 

@@ -103,12 +103,13 @@ export async function loadCommentPages(
   });
 }
 
+const COMMENT_EDGE = {
+  nodeOf: toComment,
+  cursorOf: (row: CommentRow) => encodeCursor(CURSOR_TAG, [row.created_at.toISOString(), row.id]),
+};
+
 function toPage(rows: CommentRow[], first: number, totalCount: number | undefined): CommentPage {
-  const edge = (row: CommentRow) => ({
-    cursor: encodeCursor(CURSOR_TAG, [row.created_at.toISOString(), row.id]),
-    node: toComment(row),
-  });
-  return pageOf(rows, first, edge, totalCount);
+  return pageOf(rows, first, COMMENT_EDGE, totalCount);
 }
 
 function emptyPage(): CommentPage {

@@ -48,10 +48,9 @@ export async function listRecipes(
     deps.prisma.recipe.findMany({ where: page, orderBy: orderByOf(order), take: first + 1 }),
     countTotal ? deps.prisma.recipe.count({ where: matching }) : undefined,
   ]);
-  return pageOf(
-    rows,
-    first,
-    (node) => ({ cursor: encodeCursor(order, cursorValuesOf(order, node)), node }),
-    totalCount,
-  );
+  const edge = {
+    nodeOf: (row: Recipe) => row,
+    cursorOf: (row: Recipe) => encodeCursor(order, cursorValuesOf(order, row)),
+  };
+  return pageOf(rows, first, edge, totalCount);
 }
