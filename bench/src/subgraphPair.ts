@@ -143,7 +143,11 @@ async function measure(copies: Copy[], cursors: Array<string | null>): Promise<n
   return ratios.sort((x, y) => x - y);
 }
 
-const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)]!;
+/** The middle value, or the mean of the two middle ones. */
+const median = (sorted: number[]) => {
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
+};
 
 const workspace = await createWorkspace(config);
 const processes: BenchProcess[] = [];

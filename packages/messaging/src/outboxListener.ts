@@ -3,6 +3,13 @@ import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from './storage.js';
 
 /**
+ * How long one attempt to connect may take: without a bound, a connect into a network
+ * partition waits for the kernel's TCP timeout (minutes), holding up both the retries and a
+ * stop. (Ending a pg client while it connects would leave its connect pending for ever.)
+ */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
  * A dedicated connection that LISTENs for outbox inserts and calls `onNotify`. It
  * reconnects after errors; while it is down the relay's slow poll still finds rows.
  */
@@ -22,7 +29,7 @@ export class OutboxListener {
     await this.connect();
   }
 
-  /** Stops retrying and closes the connection, one still being opened included. */
+  /** Stops retrying and closes the connection, one still being opened included (its connect is bounded by `CONNECT_TIMEOUT_MS`). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
@@ -39,7 +46,7 @@ export class OutboxListener {
 
   private async open(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on('error', (error) => this.retry(client, error));
     client.on('end', () => this.retry(client));
     client.on('notification', () => this.onNotify());

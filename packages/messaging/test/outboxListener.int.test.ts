@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { waitFor } from '@potluck/testing';
+import { startTcpProxy, waitFor } from '@potluck/testing';
 import { OUTBOX_CHANNEL } from '../src/index.js';
 import { OutboxListener } from '../src/outboxListener.js';
 import { commitToOutbox } from './relayHarness.js';
@@ -44,3 +44,19 @@ it('stopped while still connecting, closes the connection it was opening', async
 
   expect(await listening()).toBe(0);
 });
+
+it('stopped while its connect gets no answer (a partition), stops within the connect timeout', async () => {
+  const proxy = await startTcpProxy(5432);
+  try {
+    proxy.holdReplies();
+    const listener = new OutboxListener(proxy.url(database.url), () => undefined, silent);
+    const starting = listener.start();
+    const stopAsked = performance.now();
+    await listener.stop();
+    await starting;
+
+    expect(performance.now() - stopAsked).toBeLessThan(8000);
+  } finally {
+    await proxy.close();
+  }
+}, 15_000);

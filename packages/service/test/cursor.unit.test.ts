@@ -48,6 +48,11 @@ describe('pages', () => {
     expect(page.edges[0]?.cursor).toBe('c1');
     expect(encoded).toEqual([3, 1]);
   });
+
+  it('serialize an edge as its cursor and node, never the row behind it', () => {
+    const page = pageOf(rows, 1, { nodeOf: (row) => row.id, cursorOf: (row) => `c${row.n}` });
+    expect(JSON.parse(JSON.stringify(page.edges))).toEqual([{ cursor: 'c1', node: 'id-1' }]);
+  });
 });
 
 describe('page size', () => {

@@ -65,7 +65,6 @@ describe('the request log: one line per HTTP request', () => {
       operationName: 'Hello',
     });
     expect(line!.durationMs).toEqual(expect.any(Number));
-    expect(line).not.toHaveProperty('aborted');
     expect(JSON.stringify(line)).not.toMatch(/s3cret|authorization|content-type/i);
   });
 
@@ -126,6 +125,22 @@ describe('the request log: one line per HTTP request', () => {
     await expect(request).rejects.toThrow();
 
     const [line] = await waitFor(() => (requestLines(lines).length ? requestLines(lines) : undefined));
-    expect(line).toMatchObject({ aborted: true, req: { url: '/graphql' } });
+    expect(line).toMatchObject({ level: 30, msg: 'request aborted', req: { url: '/graphql' } });
+    // Nothing was sent: no status to report.
+    expect(line).not.toHaveProperty('res');
+  });
+
+  it('judges a health probe by the path as it arrived: a query under /graphql/health/ is logged as one', async () => {
+    const { port, lines } = await serve('info');
+    const response = await rawRequest(port, {
+      method: 'POST',
+      path: '/graphql/health/live',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Hidden { hello }' }),
+    });
+    expect(response.body).toContain('world');
+
+    const [line] = await waitFor(() => (requestLines(lines).length ? requestLines(lines) : undefined));
+    expect(line).toMatchObject({ level: 30, req: { url: '/graphql/health/live' }, operationName: 'Hidden' });
   });
 });

@@ -57,14 +57,25 @@ export interface EdgeOf<Row, Node> {
  * cursors nobody read cost the subgraphs 3–5 % of their CPU per page (bench/README item 14).
  */
 class Edge<Row, Node> {
+  readonly #row: Row;
+  readonly #cursorOf: (row: Row) => string;
+
   constructor(
     readonly node: Node,
-    private readonly row: Row,
-    private readonly cursorOf: (row: Row) => string,
-  ) {}
+    row: Row,
+    cursorOf: (row: Row) => string,
+  ) {
+    this.#row = row;
+    this.#cursorOf = cursorOf;
+  }
 
   get cursor(): string {
-    return this.cursorOf(this.row);
+    return this.#cursorOf(this.#row);
+  }
+
+  /** What it is to anything that copies it: its cursor and node, never the row behind them. */
+  toJSON(): { cursor: string; node: Node } {
+    return { cursor: this.cursor, node: this.node };
   }
 }
 

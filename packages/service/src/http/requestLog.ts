@@ -19,7 +19,8 @@ export function requestFacts(req: IncomingMessage): RequestFacts {
   return facts;
 }
 
-const isHealthProbe = (req: IncomingMessage) => req.url === '/metrics' || (req.url?.startsWith('/health/') ?? false);
+/** Health probes and scrapes, by the path as it arrived (not under `/graphql`, where it runs a query). */
+const isHealthProbe = (path: string) => path === '/metrics' || path.startsWith('/health/');
 
 /** What the readiness route leaves on `res.locals` when it answers 200 with a dependency down. */
 export const DEGRADED_LOCAL = 'readinessDegraded';
@@ -32,14 +33,16 @@ const answeredDegraded = (res: ServerResponse) =>
  * one is logged at debug, a failing or degraded one at warn (its body names the dependency;
  * it is not this request's fault).
  */
-function levelOf(req: IncomingMessage, res: ServerResponse) {
-  if (isHealthProbe(req)) return res.statusCode < 400 && !answeredDegraded(res) ? 'debug' : 'warn';
-  if (res.statusCode >= 500) return 'error';
+function levelOf(path: string, res: ServerResponse, error: Error | undefined) {
+  if (isHealthProbe(path) && !error) return res.statusCode < 400 && !answeredDegraded(res) ? 'debug' : 'warn';
+  if (error || res.statusCode >= 500) return 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
 }
 
-const messageOf = (req: IncomingMessage, res: ServerResponse) =>
-  res.statusCode >= 500 && !isHealthProbe(req) ? 'request errored' : 'request completed';
+function messageOf(path: string, res: ServerResponse, error: Error | undefined): string {
+  if (error || (res.statusCode >= 500 && !isHealthProbe(path))) return 'request errored';
+  return res.writableFinished ? 'request completed' : 'request aborted';
+}
 
 /** The path only: a GET /graphql carries the query and its variables in the query string. */
 const pathOf = (url = '') => {
@@ -48,15 +51,15 @@ const pathOf = (url = '') => {
 };
 
 /**
- * One JSON line per HTTP request, when its response has finished (or its connection closed
- * first: `aborted`): request id, method, path, status, duration, and for GraphQL the
- * operation name and the errors' codes and messages. Assigns the request id first (see
- * `assignRequestId`). Headers are not logged: they carry credentials.
+ * One JSON line per HTTP request, when its response has finished, or its connection closed
+ * before that ("request aborted": the client left, or the server ended a stream): request id,
+ * method, path, status, duration, and for GraphQL the operation name and the errors' codes and
+ * messages. Assigns the request id first (see `assignRequestId`). Headers are not logged:
+ * they carry credentials.
  *
  * Written here rather than with pino-http, which for every request made three child loggers
- * and ran its full request serializer (every header copied) only for two fields to be kept,
- * even when the line's level was off: about 5 % of the subgraphs' CPU per page (bench/README
- * item 13).
+ * and built pino's whole request object (query, params, headers, remote address) only for two
+ * of its fields to be kept: about 5 % of the subgraphs' CPU per page (bench/README item 13).
  */
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -64,10 +67,11 @@ export function requestLogger(logger: Logger): RequestHandler {
     const started = performance.now();
     // As it arrived: a router mounted at a path shortens req.url while its handlers run.
     const request = { method: req.method, url: pathOf(req.url) };
-    const written = () => {
+    const written = (error?: Error) => {
       res.off('finish', written);
       res.off('close', written);
-      const level = levelOf(req, res);
+      res.off('error', written);
+      const level = levelOf(request.url, res, error);
       if (!logger.isLevelEnabled(level)) return;
       const { operationName, errors, sharedCallsOf } = requestFacts(req);
       logger[level](
@@ -77,15 +81,16 @@ export function requestLogger(logger: Logger): RequestHandler {
           ...(operationName && { operationName }),
           ...(errors && { errors }),
           ...(sharedCallsOf && { sharedCallsOf }),
-          res: { statusCode: res.statusCode },
-          ...(!res.writableFinished && { aborted: true }),
+          ...(res.headersSent && { res: { statusCode: res.statusCode } }),
+          ...(error && { err: error }),
           durationMs: Math.round(performance.now() - started),
         },
-        messageOf(req, res),
+        messageOf(request.url, res, error),
       );
     };
     res.on('finish', written);
     res.on('close', written);
+    res.on('error', written);
     next();
   };
 }
