@@ -1,13 +1,13 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
-import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
 import { envVar, parseEnv } from '@potluck/service';
 import { freePort } from '@potluck/testing';
 import { waitForReady } from '../../scripts/stack.js';
 import { localServers, whole } from './configFields.js';
 import { createWorkspace, subgraphProcess, type BenchWorkspace } from './gateways/benchStack.js';
+import { post, signed } from './gateways/closedLoop.js';
 import { cpuMs, stopProcess, type BenchProcess } from './gateways/processes.js';
-import { body, FLOOR_ENTITIES_QUERY, pageCursors } from './gateways/queries.js';
+import { body, FLOOR_ENTITIES_QUERY, isGraphQLSuccess, pageCursors } from './gateways/queries.js';
 import { seedDatabases } from './gateways/seed.js';
 
 /*
@@ -83,16 +83,10 @@ async function startCopy(side: Side, workspace: BenchWorkspace, into: BenchProce
     urls[name] = `http://127.0.0.1:${port}/graphql`;
     pools[name] = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
   }
-  const post = async (subgraph: Subgraph, payload: string) => {
-    const headers = {
-      'content-type': 'application/json',
-      [GATEWAY_CREDENTIAL_HEADER]: await workspace.auth.credential(subgraph),
-    };
-    const response = await pools[subgraph].request({ path: '/graphql', method: 'POST', headers, body: payload });
-    const text = await response.body.text();
-    if (response.statusCode !== 200 || !text.startsWith('{"data":') || text.includes('"errors":')) {
-      throw new Error(`copy ${side}'s ${subgraph} answered ${response.statusCode}: ${text.slice(0, 300)}`);
-    }
+  const credential = (subgraph: string) => workspace.auth.credential(subgraph);
+  const ask = async (subgraph: Subgraph, payload: string) => {
+    const text = await post(pools[subgraph], '/graphql', payload, await signed(credential, subgraph));
+    if (!isGraphQLSuccess(text)) throw new Error(`copy ${side}'s ${subgraph} answered: ${text.slice(0, 300)}`);
     return JSON.parse(text);
   };
   return {
@@ -100,12 +94,12 @@ async function startCopy(side: Side, workspace: BenchWorkspace, into: BenchProce
     processes,
     urls,
     async page(after) {
-      const recipes = await post('recipes', body(RECIPES_PAGE, { after }));
+      const recipes = await ask('recipes', body(RECIPES_PAGE, { after }));
       const representations = recipes.data.recipes.edges.map(({ node }: { node: { id: string } }) => ({
         __typename: 'Recipe',
         id: node.id,
       }));
-      await post('comments', body(FLOOR_ENTITIES_QUERY, { representations }));
+      await ask('comments', body(FLOOR_ENTITIES_QUERY, { representations }));
     },
     close: async () => void (await Promise.all(Object.values(pools).map((pool) => pool.close()))),
   };

@@ -37,7 +37,8 @@ export async function runClosedLoop(
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-async function post(pool: Pool, path: string, payload: string, headers = JSON_HEADERS): Promise<string> {
+/** One POST through a keep-alive pool; throws on any status but 200, with the start of the answer. */
+export async function post(pool: Pool, path: string, payload: string, headers = JSON_HEADERS): Promise<string> {
   const response = await pool.request({ path, method: 'POST', headers, body: payload });
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}: ${text.slice(0, 200)}`);
@@ -66,7 +67,7 @@ interface EntitiesAnswer {
 }
 
 /** A subgraph call's headers: JSON and the gateway credential, signed (and cached) as a gateway does. */
-async function signed(credential: (subgraph: string) => Promise<string>, subgraph: string) {
+export async function signed(credential: (subgraph: string) => Promise<string>, subgraph: string) {
   return { ...JSON_HEADERS, [GATEWAY_CREDENTIAL_HEADER]: await credential(subgraph) };
 }
 

@@ -54,7 +54,7 @@ export interface EdgeOf<Row, Node> {
 
 /**
  * An edge whose cursor is encoded when read: most selections ask for the nodes only, and
- * cursors nobody read cost the subgraphs 3–5 % of their CPU per page (bench/README item 14).
+ * cursors nobody read cost the subgraphs up to about 5 % of their CPU per page (bench/README item 14).
  */
 class Edge<Row, Node> {
   readonly #row: Row;
