@@ -1,5 +1,4 @@
-import { STATUS_CODES } from 'node:http';
-import { request, Response, type Agent } from 'undici';
+import { request, type Agent } from 'undici';
 
 /** A subgraph's answer, read in full: plain data, so concurrent callers can share it safely. */
 export interface SubgraphAnswer {
@@ -44,10 +43,4 @@ export function subgraphCall(agent: Agent, timeoutMs: number): SubgraphCall {
     });
     return { status: response.statusCode, headers: headerPairs(response.headers), body: await response.body.text() };
   };
-}
-
-/** The answer as the fetch `Response` Apollo's data source expects (its errors quote the status text); one per caller. */
-export function toResponse(answer: SubgraphAnswer): Response {
-  const statusText = STATUS_CODES[answer.status] ?? '';
-  return new Response(answer.body, { status: answer.status, statusText, headers: answer.headers });
 }

@@ -8,7 +8,7 @@ import type { GatewayContext } from '../src/context.js';
 import { cachedFetch } from '../src/entityCache/cachedFetch.js';
 import { EntityCache } from '../src/entityCache/entityCache.js';
 import { dedupeInflight } from '../src/inflightDedupe.js';
-import { toResponse, type SubgraphAnswer, type SubgraphCall } from '../src/subgraphCall.js';
+import type { SubgraphAnswer, SubgraphCall } from '../src/subgraphCall.js';
 import { SubgraphDataSource } from '../src/subgraphDataSource.js';
 
 const TITLE_OF = `query Page__recipes__1($representations:[_Any!]!){_entities(representations:$representations){...on Recipe{title}}}`;
@@ -30,11 +30,10 @@ function recipesSubgraph(cache: EntityCache) {
   };
   const joined: Array<string | undefined> = [];
   const shared = dedupeInflight(call, { onJoin: (requestId) => joined.push(requestId) });
-  const fetcher = async (url: string, init?: Parameters<SubgraphCall>[1]) => toResponse(await shared(url, init));
   const source = new SubgraphDataSource({
     name: 'recipes',
     url: 'http://recipes.invalid/graphql',
-    fetch: { fetcherFor: () => fetcher as never, close: async () => undefined },
+    fetch: { callFor: () => shared, close: async () => undefined },
     timeoutMs: 5000,
     logger: createLogger('test', 'silent'),
     credentials: createGatewayCredentialSigner('a-test-secret-of-at-least-32-characters!'),

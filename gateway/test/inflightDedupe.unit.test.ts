@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
 import { dedupeInflight, dedupeKeyOf } from '../src/inflightDedupe.js';
-import { toResponse, type SubgraphAnswer, type SubgraphRequestInit } from '../src/subgraphCall.js';
+import type { SubgraphAnswer, SubgraphRequestInit } from '../src/subgraphCall.js';
 
 const URL = 'http://127.0.0.1:4001/graphql';
 const QUERY = JSON.stringify({ query: 'query Page__recipes__0{recipes(first:20){edges{node{id}}}}', variables: {} });
@@ -35,7 +35,7 @@ describe('dedupeInflight', () => {
     expect(subgraph.calls).toHaveLength(1);
     subgraph.calls[0]!.release('{"data":{"recipes":{"edges":[]}}}');
     const [a, b] = await Promise.all([first, second]);
-    const [bodyA, bodyB] = await Promise.all([toResponse(a).json(), toResponse(b).json()]);
+    const [bodyA, bodyB] = [JSON.parse(a.body) as unknown, JSON.parse(b.body) as unknown];
     expect(bodyA).toEqual({ data: { recipes: { edges: [] } } });
     expect(bodyB).toEqual(bodyA);
     expect(bodyB).not.toBe(bodyA);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subgraphCall, toResponse } from '../src/subgraphCall.js';
+import { subgraphCall } from '../src/subgraphCall.js';
 
 let server: http.Server;
 let url: string;
@@ -30,19 +30,17 @@ afterAll(async () => {
 });
 
 describe('subgraphCall', () => {
-  it('sends the body and headers and returns the whole answer, as a Response Apollo can read', async () => {
+  it('sends the body and headers and returns the whole answer, every header included', async () => {
     const call = subgraphCall(agent, 1000);
     const answer = await call(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' },
       body: '{"query":"{ a }"}',
     });
-    const response = toResponse(answer);
-    expect(response.status).toBe(200);
-    expect(response.statusText).toBe('OK');
-    expect(response.headers.get('content-type')).toBe('application/json');
-    expect(response.headers.get('set-cookie')).toContain('b=2');
-    expect(await response.json()).toEqual({ data: { echo: '{"query":"{ a }"}', requestId: 'r-1' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toContainEqual(['content-type', 'application/json']);
+    expect(answer.headers).toContainEqual(['set-cookie', 'b=2']);
+    expect(JSON.parse(answer.body)).toEqual({ data: { echo: '{"query":"{ a }"}', requestId: 'r-1' } });
   });
 
   it('gives up at the deadline with a TimeoutError, which the data source reports as SUBGRAPH_TIMEOUT', async () => {

@@ -95,7 +95,7 @@ export async function writeSupergraph(
   return supergraph;
 }
 
-/** Potluck's gateway as `npm start` runs it (`gateway/src/main.ts`), on the given supergraph, with the run's keys. */
+/** Potluck's gateway as `npm start` runs it (`gateway/src/main.ts`, of `checkout` when given), on the given supergraph, with the run's keys. */
 export function potluckGateway(
   name: string,
   port: number,
@@ -104,13 +104,14 @@ export function potluckGateway(
   urls: { recipes: string; comments: string },
   logLevel: string,
   extraEnv: Record<string, string> = {},
+  checkout?: string,
 ): BenchProcess {
   const env = { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, SUPERGRAPH_PATH: supergraph, ...extraEnv };
   return startProcess(
     name,
     nodeArgsOf('gateway'),
     { ...env, ...workspace.auth.env, RECIPES_URL: urls.recipes, COMMENTS_URL: urls.comments },
-    { logDir: workspace.dir },
+    { logDir: workspace.dir, cwd: checkout },
   );
 }
 

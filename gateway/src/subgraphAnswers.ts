@@ -1,0 +1,79 @@
+import { STATUS_CODES } from 'node:http';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import { withShortQuotes } from '@potluck/service';
+import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
+import type { SubgraphAnswer } from './subgraphCall.js';
+
+export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/*
+ * A subgraph's answer read as Apollo's `RemoteGraphQLDataSource` reads a fetch `Response`,
+ * with the same errors, straight from the text: no `Request` or `Response` object is built
+ * for each call, and the body is parsed once.
+ */
+
+/**
+ * Codes that mean a subgraph broke, not that the client asked for something it refuses: a
+ * subgraph that cannot parse or validate what the gateway planned disagrees with the supergraph.
+ */
+const SERVER_CODES = new Set([
+  'INTERNAL_SERVER_ERROR',
+  'DOWNSTREAM_SERVICE_ERROR',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+]);
+
+const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
+
+function headerOf(answer: SubgraphAnswer, name: string): string | undefined {
+  return answer.headers.find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+function isJson(answer: SubgraphAnswer): boolean {
+  const type = headerOf(answer, 'content-type');
+  return type !== undefined && JSON_TYPES.some((json) => type.startsWith(json));
+}
+
+/** The first error of a subgraph's 4xx GraphQL body, when it carries a client-facing code. */
+function clientRefusalIn(body: unknown): { message: string; code: string } | undefined {
+  const [first] = (body as { errors?: unknown[] } | null)?.errors ?? [];
+  const { message, extensions } = (first ?? {}) as { message?: unknown; extensions?: { code?: unknown } };
+  const code = extensions?.code;
+  if (typeof message !== 'string' || typeof code !== 'string' || SERVER_CODES.has(code)) return undefined;
+  return { message: withShortQuotes(message), code };
+}
+
+/**
+ * Apollo's error for a status outside 2xx (`"<status>: <status text>"`, the body kept in its
+ * extensions, 401 and 403 coded), except that a subgraph refusing a request with a 4xx and a
+ * coded GraphQL error (input its own rules refuse) is answering the client, not failing: its
+ * message and code reach the client instead of "400: Bad Request", which the gateway could
+ * only report as internal. A body that is not the JSON it claims is kept as text.
+ */
+function errorOf(answer: SubgraphAnswer, url: string, subgraph: string): GraphQLError {
+  let body: unknown = answer.body;
+  if (isJson(answer)) {
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      // kept as text
+    }
+  }
+  const refusal = answer.status < 500 ? clientRefusalIn(body) : undefined;
+  if (refusal) return new GraphQLError(refusal.message, { extensions: { code: refusal.code, serviceName: subgraph } });
+  const statusText = STATUS_CODES[answer.status] ?? '';
+  const extensions: GraphQLErrorExtensions = { response: { url, status: answer.status, statusText, body } };
+  if (answer.status === 401) extensions.code = 'UNAUTHENTICATED';
+  else if (answer.status === 403) extensions.code = 'FORBIDDEN';
+  return new GraphQLError(`${answer.status}: ${statusText}`, { extensions });
+}
+
+/** The GraphQL response in a 2xx answer; throws what Apollo's data source throws for anything else. */
+export function responseOf(answer: SubgraphAnswer, url: string, subgraph: string): GatewayGraphQLResponse {
+  if (answer.status < 200 || answer.status > 299) throw errorOf(answer, url, subgraph);
+  if (!isJson(answer)) throw new Error(`Expected JSON response body, but received: ${answer.body}`);
+  const body: unknown = JSON.parse(answer.body);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Error(`Expected JSON response body, but received: ${body}`);
+  return body as GatewayGraphQLResponse;
+}
