@@ -1,14 +1,24 @@
 import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 
-/** The Int defaults of a document's variables, by variable name. */
-export function intVariableDefaults(document: DocumentNode): Map<string, number> {
-  const defaults = new Map<string, number>();
-  visit(document, {
-    VariableDefinition(definition) {
-      const fallback = definition.defaultValue;
-      if (fallback?.kind === Kind.INT) defaults.set(definition.variable.name.value, Number(fallback.value));
-    },
-  });
+const defaultsOf = new WeakMap<DocumentNode, ReadonlyMap<string, number>>();
+
+/**
+ * The Int defaults of a document's variables, by variable name. Read once per document:
+ * Apollo Server hands every request with the same query text the same parsed document.
+ */
+export function intVariableDefaults(document: DocumentNode): ReadonlyMap<string, number> {
+  let defaults = defaultsOf.get(document);
+  if (!defaults) {
+    const found = new Map<string, number>();
+    visit(document, {
+      VariableDefinition(definition) {
+        const fallback = definition.defaultValue;
+        if (fallback?.kind === Kind.INT) found.set(definition.variable.name.value, Number(fallback.value));
+      },
+    });
+    defaults = found;
+    defaultsOf.set(document, defaults);
+  }
   return defaults;
 }
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BadUserInputError } from '../graphql/errors.js';
-import { GraphQLError, visit, type DocumentNode } from 'graphql';
+import { GraphQLError, visit, type DocumentNode, type ValueNode } from 'graphql';
 import { argumentReader } from './argumentValues.js';
 
 /** `first` as the connections accept it: a whole number from 1 to `max`. */
@@ -9,6 +9,24 @@ export function checkPageSize(first: number, max = 100): number {
     throw new BadUserInputError(`first must be between 1 and ${max}, got ${first}`, 'first');
   }
   return first;
+}
+
+const firstArgumentsOf = new WeakMap<DocumentNode, readonly ValueNode[]>();
+
+/** The value of every `first` argument in a document, found once per document (see `intVariableDefaults`). */
+function firstArguments(document: DocumentNode): readonly ValueNode[] {
+  let values = firstArgumentsOf.get(document);
+  if (!values) {
+    const found: ValueNode[] = [];
+    visit(document, {
+      Argument(argument) {
+        if (argument.name.value === 'first') found.push(argument.value);
+      },
+    });
+    values = found;
+    firstArgumentsOf.set(document, values);
+  }
+  return values;
 }
 
 /**
@@ -22,18 +40,15 @@ export function pageSizeViolations(
 ): Array<{ value: unknown; message: string }> {
   const valueOf = argumentReader(document, variables);
   const violations: Array<{ value: unknown; message: string }> = [];
-  visit(document, {
-    Argument(argument) {
-      if (argument.name.value !== 'first') return;
-      const value = valueOf(argument.value);
-      if (typeof value !== 'number') return;
-      try {
-        checkPageSize(value, max);
-      } catch (error) {
-        violations.push({ value, message: (error as Error).message });
-      }
-    },
-  });
+  for (const node of firstArguments(document)) {
+    const value = valueOf(node);
+    if (typeof value !== 'number') continue;
+    try {
+      checkPageSize(value, max);
+    } catch (error) {
+      violations.push({ value, message: (error as Error).message });
+    }
+  }
   return violations;
 }
 
