@@ -39,7 +39,7 @@ import { ideRoutes } from './ide/ideRoutes.js';
 import { operationResolutionPlugin } from './operationResolution.js';
 import { mutationsNeedSignInPlugin, userTokens } from './userTokens.js';
 import { SubgraphDataSource } from './subgraphDataSource.js';
-import { createSubgraphFetch, type SubgraphFetch } from './subgraphPools.js';
+import { createSubgraphPools, type SubgraphPools } from './subgraphPools.js';
 import { subgraphCallMetrics } from './subgraphMetrics.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { watchedSupergraph, type LoadedSupergraph, type SupergraphSource } from './supergraphSource.js';
@@ -108,7 +108,7 @@ function withSubscriptions(checks: () => ReadinessCheck[], subscriptions: Subscr
 function createGateway(
   config: GatewayConfig,
   source: SupergraphSource,
-  subgraphFetch: SubgraphFetch,
+  pools: SubgraphPools,
   credentials: GatewayCredentialSigner,
   logger: Logger,
   metrics: ServiceMetrics | undefined,
@@ -126,7 +126,7 @@ function createGateway(
       new SubgraphDataSource({
         name,
         url: overrides[name] ?? url ?? '',
-        fetch: subgraphFetch,
+        pools,
         timeoutMs: subgraphTimeoutMs(config, name),
         logger,
         credentials,
@@ -145,17 +145,14 @@ export async function startGateway(
   logger = createLogger('gateway', config.LOG_LEVEL),
 ): Promise<RunningGateway> {
   const source = watchedSupergraph(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS, logger);
-  const subgraphFetch = createSubgraphFetch({ dedupe: config.SUBGRAPH_DEDUPE });
+  const pools = createSubgraphPools({ dedupe: config.SUBGRAPH_DEDUPE });
   const limits = queryLimits(config);
   const userAuth = userAuthOf(config);
   const credentials = createGatewayCredentialSigner(internalAuthSecretOf(config));
   const metrics = await createServiceMetrics(config, config.OPERATIONS_DIR);
   const cacheSettings = entityCacheOf(config);
   const cache = cacheSettings && createEntityCache(cacheSettings, metrics?.registry, logger);
-  const gateway = federatedGateway(
-    createGateway(config, source, subgraphFetch, credentials, logger, metrics, cache),
-    logger,
-  );
+  const gateway = federatedGateway(createGateway(config, source, pools, credentials, logger, metrics, cache), logger);
   cache?.followSupergraph(gateway.apolloGateway);
   const verify = createUserTokenVerifier(userAuth.settings, userAuth.keys);
   const guard = userTokens(verify);
@@ -231,7 +228,7 @@ export async function startGateway(
       // Subscriptions first: their clients get `complete` while the payload fetches can still run.
       await subscriptions.stop(Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.2));
       await http.stop();
-      await subgraphFetch.close();
+      await pools.close();
     },
   };
 }

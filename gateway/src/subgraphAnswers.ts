@@ -9,7 +9,9 @@ export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['proce
 /*
  * A subgraph's answer read as Apollo's `RemoteGraphQLDataSource` reads a fetch `Response`,
  * with the same errors, straight from the text: no `Request` or `Response` object is built
- * for each call, and the body is parsed once.
+ * for each call, and the body is parsed once. Where it differs from Apollo's: a coded 4xx
+ * refusal reaches the client as the subgraph's own error; a body that is not the JSON it
+ * claims is kept as text in an error status; a body quoted in an error message is cut short.
  */
 
 /**
@@ -34,9 +36,13 @@ function isJson(answer: SubgraphAnswer): boolean {
   return type !== undefined && JSON_TYPES.some((json) => type.startsWith(json));
 }
 
+/** A subgraph's body quoted in an error: enough to recognize it, not a copy of a whole page. */
+const QUOTED_BODY_CHARACTERS = 300;
+
 /** The first error of a subgraph's 4xx GraphQL body, when it carries a client-facing code. */
 function clientRefusalIn(body: unknown): { message: string; code: string } | undefined {
-  const [first] = (body as { errors?: unknown[] } | null)?.errors ?? [];
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
   const { message, extensions } = (first ?? {}) as { message?: unknown; extensions?: { code?: unknown } };
   const code = extensions?.code;
   if (typeof message !== 'string' || typeof code !== 'string' || SERVER_CODES.has(code)) return undefined;
@@ -71,9 +77,10 @@ function errorOf(answer: SubgraphAnswer, url: string, subgraph: string): GraphQL
 /** The GraphQL response in a 2xx answer; throws what Apollo's data source throws for anything else. */
 export function responseOf(answer: SubgraphAnswer, url: string, subgraph: string): GatewayGraphQLResponse {
   if (answer.status < 200 || answer.status > 299) throw errorOf(answer, url, subgraph);
-  if (!isJson(answer)) throw new Error(`Expected JSON response body, but received: ${answer.body}`);
+  const unexpected = (received: unknown) =>
+    new Error(`Expected JSON response body, but received: ${String(received).slice(0, QUOTED_BODY_CHARACTERS)}`);
+  if (!isJson(answer)) throw unexpected(answer.body);
   const body: unknown = JSON.parse(answer.body);
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new Error(`Expected JSON response body, but received: ${body}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw unexpected(body);
   return body as GatewayGraphQLResponse;
 }

@@ -7,7 +7,7 @@ import type { GatewayEntityCache } from './entityCache/index.js';
 import { responseOf, type GatewayGraphQLResponse } from './subgraphAnswers.js';
 import type { SubgraphAnswer, SubgraphCall } from './subgraphCall.js';
 import { failedCallOutcome, type SubgraphCallTimer } from './subgraphMetrics.js';
-import type { SubgraphFetch } from './subgraphPools.js';
+import type { SubgraphPools } from './subgraphPools.js';
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 
@@ -24,7 +24,7 @@ function causeOf(error: unknown): string {
 export interface SubgraphDataSourceOptions {
   name: string;
   url: string;
-  fetch: SubgraphFetch;
+  pools: SubgraphPools;
   timeoutMs: number;
   logger: Logger;
   credentials: GatewayCredentialSigner;
@@ -44,13 +44,17 @@ export interface SubgraphDataSourceOptions {
  * builds node-fetch `Headers` and a `Request` (parsing the URL) and reads a `Response` (the
  * body turned to bytes and back before it is parsed), several percent of the gateway's CPU
  * on a page (bench/README.md, item 15). This one sends the JSON body and reads the answer's
- * text with undici directly; its responses and errors are those of Apollo's (`subgraphAnswers.ts`).
+ * text with undici directly, and answers as Apollo's does (`subgraphAnswers.ts` says where it
+ * differs). Of Apollo's data source it leaves out what Potluck never uses: automatic persisted
+ * queries, the `didReceiveResponse` hook, the fetch `Response` on each result, and subgraph
+ * `cache-control` headers narrowing the response's cache policy (the subgraphs send none;
+ * the gateway's responses are never marked cacheable).
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly call: SubgraphCall;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
-    this.call = options.fetch.callFor(options.timeoutMs);
+    this.call = options.pools.callFor(options.timeoutMs);
   }
 
   async process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {

@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { dedupeInflight } from './inflightDedupe.js';
 import { subgraphCall, type SubgraphCall } from './subgraphCall.js';
 
-export interface SubgraphFetch {
+export interface SubgraphPools {
   /** The call to subgraphs with this deadline. */
   callFor(timeoutMs: number): SubgraphCall;
   /** Closes the pooled keep-alive connections (at shutdown). */
@@ -30,7 +30,7 @@ function pooledCall(timeoutMs: number, dedupe: boolean) {
  * share its deadline, hence its pool, also across supergraph reloads. With `dedupe`,
  * concurrent identical queries share one call (see `dedupeInflight`).
  */
-export function createSubgraphFetch({ dedupe = true } = {}): SubgraphFetch {
+export function createSubgraphPools({ dedupe = true } = {}): SubgraphPools {
   const pools = new Map<number, ReturnType<typeof pooledCall>>();
   return {
     callFor(timeoutMs) {

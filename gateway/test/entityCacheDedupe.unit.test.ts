@@ -14,7 +14,7 @@ import { SubgraphDataSource } from '../src/subgraphDataSource.js';
 const TITLE_OF = `query Page__recipes__1($representations:[_Any!]!){_entities(representations:$representations){...on Recipe{title}}}`;
 
 /**
- * The recipes subgraph over HTTP as the gateway's fetcher sees it: each call reads the title
+ * The recipes subgraph over HTTP as the gateway's subgraph call sees it: each call reads the title
  * when it arrives and answers when released. Behind the real `dedupeInflight`, and the real
  * data source (headers, credential) in front of it, so what is shared is what the gateway shares.
  */
@@ -33,7 +33,7 @@ function recipesSubgraph(cache: EntityCache) {
   const source = new SubgraphDataSource({
     name: 'recipes',
     url: 'http://recipes.invalid/graphql',
-    fetch: { callFor: () => shared, close: async () => undefined },
+    pools: { callFor: () => shared, close: async () => undefined },
     timeoutMs: 5000,
     logger: createLogger('test', 'silent'),
     credentials: createGatewayCredentialSigner('a-test-secret-of-at-least-32-characters!'),

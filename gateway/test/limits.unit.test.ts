@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, getOperationAST, GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import {
+  buildSchema,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+} from 'graphql';
 import {
   costLimitPlugin,
   costRefusal,
   costRules,
-  pageSizeViolations,
+  pageSizeViolations as violationsIn,
   queryLimits,
   RequestRefusedError,
 } from '@potluck/service';
@@ -174,6 +182,8 @@ describe('costLimitPlugin', () => {
 });
 
 describe('pageSizeViolations', () => {
+  const pageSizeViolations = (document: DocumentNode, variables: Record<string, unknown>, max: number) =>
+    violationsIn(document, getOperationAST(document)!, variables, max);
   const query = parse(
     'query($n: Int = 5, $m: Int) { recipes(first: $n) { edges { node { comments(first: $m) { totalCount } } } } }',
   );
@@ -192,5 +202,16 @@ describe('pageSizeViolations', () => {
 
   it('uses the configured maximum', () => {
     expect(pageSizeViolations(query, { n: 30 }, 25)).toHaveLength(1);
+  });
+
+  it('takes a variable default from the operation that runs, not from another one of the document', () => {
+    const two = parse(
+      'query Big($n: Int = 500) { recipes(first: $n) { totalCount } } query Small($n: Int = 5) { recipes(first: $n) { totalCount } }',
+    );
+    expect(violationsIn(two, getOperationAST(two, 'Big')!, {}, 100)[0]).toEqual({
+      value: 500,
+      message: 'first must be between 1 and 100, got 500',
+    });
+    expect(violationsIn(two, getOperationAST(two, 'Small')!, {}, 100)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../src/context.js';
 import { SubgraphDataSource } from '../src/subgraphDataSource.js';
-import { createSubgraphFetch } from '../src/subgraphPools.js';
+import { createSubgraphPools } from '../src/subgraphPools.js';
 
 /** What each path of the stand-in subgraph answers: status, content type and body. */
 const ANSWERS: Record<string, [number, string, string]> = {
@@ -31,12 +31,13 @@ const ANSWERS: Record<string, [number, string, string]> = {
   '/forbidden': [403, 'text/plain', 'go away'],
   '/broken': [500, 'application/json', '{"errors":[{"message":"boom","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}'],
   '/proxy': [502, 'text/html', '<html>bad gateway</html>'],
+  '/odd-errors': [400, 'application/json', '{"errors":5}'],
 };
 
 let server: http.Server;
 let origin: string;
 const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-const fetch = createSubgraphFetch({ dedupe: false });
+const pools = createSubgraphPools({ dedupe: false });
 const credentials = createGatewayCredentialSigner('a-test-secret-of-at-least-32-characters!');
 const logger = createLogger('test', 'silent');
 const VIEWER = { id: 'user-1', name: 'Ada', roles: [] };
@@ -59,11 +60,11 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  await fetch.close();
+  await pools.close();
 });
 
 const ours = (url: string, timeoutMs = 1000) =>
-  new SubgraphDataSource({ name: 'recipes', url, fetch, timeoutMs, logger, credentials });
+  new SubgraphDataSource({ name: 'recipes', url, pools, timeoutMs, logger, credentials });
 
 function options(headers?: Headers): GraphQLDataSourceProcessOptions<GatewayContext> {
   return {
@@ -127,6 +128,14 @@ describe('SubgraphDataSource', () => {
       thrown: 'GraphQLError',
       message: '502: Bad Gateway',
       extensions: { response: { status: 502, body: '<html>bad gateway</html>' } },
+    });
+  });
+
+  it('reports a 4xx whose errors are not a list by its status', async () => {
+    expect(await outcome(ours(`${origin}/odd-errors`))).toMatchObject({
+      thrown: 'GraphQLError',
+      message: '400: Bad Request',
+      extensions: { response: { status: 400, body: { errors: 5 } } },
     });
   });
 

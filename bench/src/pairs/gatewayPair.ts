@@ -138,23 +138,22 @@ async function measure(targets: Target[], cursors: Array<string | null>) {
 
 const workspace = await createWorkspace(config);
 const processes: BenchProcess[] = [];
+const targets: Target[] = [];
 try {
   await seedDatabases(workspace.databases);
   const origins = await startSubgraphs(workspace, processes);
   const urls = { recipes: `${origins.recipes}/graphql`, comments: `${origins.comments}/graphql` };
   const supergraph = await writeSupergraph(workspace, 'supergraph.graphql', urls);
   const credential = (subgraph: string) => workspace.auth.credential(subgraph);
-  const floor: Target = { name: 'floor', latenciesMs: [], ...subgraphPage(origins, credential) };
-  const targets = [
-    await startGateway('A', workspace, supergraph, urls, processes),
-    await startGateway('B', workspace, supergraph, urls, processes),
-    floor,
-  ];
+  // A, B, then the floor: the order `measure` reads them in.
+  targets.push(await startGateway('A', workspace, supergraph, urls, processes));
+  targets.push(await startGateway('B', workspace, supergraph, urls, processes));
+  targets.push({ name: 'floor', latenciesMs: [], ...subgraphPage(origins, credential) });
   const cursors = await pageCursors(urls.recipes, () => credential('recipes'));
   await sendPages(targets, timed, cursors, config.PAIR_WARMUP_PAGES, 0);
   await measure(targets, cursors);
-  await Promise.all(targets.map((target) => target.close()));
 } finally {
+  await Promise.all(targets.map((target) => target.close()));
   await Promise.all(processes.map((running) => stopProcess(running)));
   await workspace.cleanUp();
 }

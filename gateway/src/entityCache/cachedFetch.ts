@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
+import type { GatewayGraphQLResponse } from '../subgraphAnswers.js';
 import type { EntityCacheMetrics } from './cacheMetrics.js';
 import type { EntityCache } from './entityCache.js';
 import { tagsOfMutation, type EntityTag } from './invalidation.js';
@@ -11,7 +12,6 @@ import { describeOperation, type RootField } from './subgraphOperation.js';
 import { mergeEntities, remapErrorPath, splitEntities, tagOfRepresentation } from './splitEntities.js';
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
-type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 export type Send = (options: ProcessOptions) => Promise<GatewayGraphQLResponse>;
 
 /**
@@ -110,7 +110,7 @@ function entityKeys(prefix: string, representations: readonly unknown[]) {
   }));
 }
 
-/** The request's headers (Apollo copies them into the call) with the mark of this fetch. */
+/** The request's headers (`SubgraphDataSource` copies them into the call) with the mark of this fetch. */
 function withMark(http: ProcessOptions['request']['http'], since: number): ProcessOptions['request']['http'] {
   const headers = new Headers([...(http?.headers ?? [])]);
   headers.set(CACHE_MARK_HEADER, String(since));

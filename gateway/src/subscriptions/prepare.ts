@@ -95,7 +95,7 @@ function checkLimits(schema: GraphQLSchema, request: SubscriptionRequest, limits
     ]);
   }
   const variables = request.variables ?? {};
-  const [violation] = pageSizeViolations(request.document, variables, limits.maxPageSize);
+  const [violation] = pageSizeViolations(request.document, operation!, variables, limits.maxPageSize);
   if (violation) refused([asGraphQLError(new BadUserInputError(violation.message, 'first'))]);
   const cost = costRefusal({ schema, document: request.document, operation: operation!, variables }, [
     ...limits.costRules,

@@ -64,6 +64,21 @@ describe('createErrorFormatter', () => {
     expect(createErrorFormatter(logger, { exposeInternals: true })(fromSubgraph, error)).toEqual(fromSubgraph);
   });
 
+  it('drops the subgraph URL and raw body the gateway keeps on a subgraph error status, outside development', () => {
+    const { logger } = capturingLogger();
+    const refused = {
+      message: '401: Unauthorized',
+      extensions: {
+        code: 'UNAUTHENTICATED',
+        response: { url: 'http://recipes:4001/graphql', status: 401, statusText: 'Unauthorized', body: 'internal' },
+      },
+    };
+    expect(createErrorFormatter(logger)(refused, new GraphQLError(refused.message))).toEqual({
+      message: '401: Unauthorized',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  });
+
   it('masks anything else with the request id, and logs it with the details', () => {
     const { logger, lines } = capturingLogger();
     const error = resolverError(new Error('connection string postgres://secret@db'));

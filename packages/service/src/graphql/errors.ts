@@ -68,8 +68,12 @@ const INTERNAL_MESSAGE = 'Internal server error';
 /** Codes that say "something broke inside": never shown as they are outside development. */
 const INTERNAL_CODES = new Set(['INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
 
-/** Extension keys that carry a server's internals: Apollo's stack traces, also inside a subgraph's error. */
-const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception']);
+/**
+ * Extension keys that carry a server's internals: Apollo's stack traces, also inside a
+ * subgraph's error, and the `response` Apollo Gateway puts on a subgraph's error status (the
+ * subgraph's internal URL and its raw body).
+ */
+const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception', 'response']);
 
 function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (!formatted.extensions) return formatted;

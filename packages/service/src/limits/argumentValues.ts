@@ -1,23 +1,21 @@
-import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
 
-const defaultsOf = new WeakMap<DocumentNode, ReadonlyMap<string, number>>();
+const defaultsOf = new WeakMap<OperationDefinitionNode, ReadonlyMap<string, number>>();
 
 /**
- * The Int defaults of a document's variables, by variable name. Read once per document:
- * Apollo Server hands every request with the same query text the same parsed document.
+ * The Int defaults of the variables the operation that runs declares, by name (another
+ * operation of the same document may give the same name another default). Read once per
+ * operation: Apollo Server hands every request with the same query text the same parsed document.
  */
-export function intVariableDefaults(document: DocumentNode): ReadonlyMap<string, number> {
-  let defaults = defaultsOf.get(document);
+export function intVariableDefaults(operation: OperationDefinitionNode): ReadonlyMap<string, number> {
+  let defaults = defaultsOf.get(operation);
   if (!defaults) {
-    const found = new Map<string, number>();
-    visit(document, {
-      VariableDefinition(definition) {
-        const fallback = definition.defaultValue;
-        if (fallback?.kind === Kind.INT) found.set(definition.variable.name.value, Number(fallback.value));
-      },
-    });
-    defaults = found;
-    defaultsOf.set(document, defaults);
+    defaults = new Map(
+      (operation.variableDefinitions ?? []).flatMap(({ variable, defaultValue }): Array<[string, number]> =>
+        defaultValue?.kind === Kind.INT ? [[variable.name.value, Number(defaultValue.value)]] : [],
+      ),
+    );
+    defaultsOf.set(operation, defaults);
   }
   return defaults;
 }
@@ -34,10 +32,10 @@ export function variablePageSize(sent: unknown, fallback: number | undefined): n
 
 /** Reads an Int argument as this request gives it: a literal, or a variable (see `variablePageSize`). */
 export function argumentReader(
-  document: DocumentNode,
+  operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
 ): (node: ValueNode) => number | undefined {
-  const defaults = intVariableDefaults(document);
+  const defaults = intVariableDefaults(operation);
   return (node) => {
     if (node.kind === Kind.INT) return Number(node.value);
     if (node.kind === Kind.VARIABLE) return variablePageSize(variables[node.name.value], defaults.get(node.name.value));

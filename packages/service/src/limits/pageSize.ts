@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BadUserInputError } from '../graphql/errors.js';
-import { GraphQLError, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { GraphQLError, visit, type DocumentNode, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import { argumentReader } from './argumentValues.js';
 
 /** `first` as the connections accept it: a whole number from 1 to `max`. */
@@ -30,15 +30,17 @@ function firstArguments(document: DocumentNode): readonly ValueNode[] {
 }
 
 /**
- * Every `first` argument the document asks for, literal or from a variable (or its
- * default), that breaks the subgraphs' own page-size rule (`checkPageSize`) with `max`.
+ * Every `first` argument the document asks for, literal or from a variable (or its default
+ * in the `operation` that runs), that breaks the subgraphs' own page-size rule
+ * (`checkPageSize`) with `max`.
  */
 export function pageSizeViolations(
   document: DocumentNode,
+  operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   max: number,
 ): Array<{ value: unknown; message: string }> {
-  const valueOf = argumentReader(document, variables);
+  const valueOf = argumentReader(operation, variables);
   const violations: Array<{ value: unknown; message: string }> = [];
   for (const node of firstArguments(document)) {
     const value = valueOf(node);
@@ -57,8 +59,9 @@ export function pageSizePlugin(max: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          const [violation] = pageSizeViolations(document, request.variables ?? {}, max);
+        async didResolveOperation({ document, operation, request }) {
+          if (!operation) return; // refused before this, as an unknown operation
+          const [violation] = pageSizeViolations(document, operation, request.variables ?? {}, max);
           if (violation) {
             // The error formatter gives it its code and field, like the subgraphs' own refusal.
             throw new GraphQLError(violation.message, {

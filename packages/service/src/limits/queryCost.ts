@@ -54,7 +54,7 @@ function withPageSizes(
       (definition) => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION,
     ),
   };
-  const valueOf = argumentReader(runs, variables);
+  const valueOf = argumentReader(operation, variables);
   const typeInfo = new TypeInfo(schema);
   return visit(
     runs,
@@ -87,8 +87,11 @@ export function costRefusal(request: CostedRequest, costRules: ValidationRule[])
   return refusal;
 }
 
-/** The variables a document passes as page sizes, with their defaults: the only ones that can change its cost. */
-function pageSizeVariables(document: DocumentNode): Array<{ name: string; fallback: number | undefined }> {
+/** The variables a document passes as page sizes, with their defaults in the operation: the only ones that can change its cost. */
+function pageSizeVariables(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): Array<{ name: string; fallback: number | undefined }> {
   const names = new Set<string>();
   visit(document, {
     Argument(argument) {
@@ -97,32 +100,31 @@ function pageSizeVariables(document: DocumentNode): Array<{ name: string; fallba
       }
     },
   });
-  const defaults = intVariableDefaults(document);
+  const defaults = intVariableDefaults(operation);
   return [...names].map((name) => ({ name, fallback: defaults.get(name) }));
 }
 
-/** Distinct page-size combinations remembered per document before its memo starts over. */
+/** Distinct page-size combinations remembered per operation before its memo starts over. */
 const MEMO_LIMIT = 256;
 
 /**
- * `costRefusal`, remembered per document (Apollo Server hands the same parsed document to
+ * `costRefusal`, remembered per operation (Apollo Server hands the same parsed document to
  * every request with the same query text) and per values of its page-size variables: costing
  * takes a fraction of a millisecond, which every request would otherwise pay.
  */
 function memoizedCostRefusal(costRules: ValidationRule[]) {
   type Entry = { variables: ReturnType<typeof pageSizeVariables>; refusals: Map<string, GraphQLError | undefined> };
-  const memo = new WeakMap<DocumentNode, Entry>();
+  const memo = new WeakMap<OperationDefinitionNode, Entry>();
   return (request: CostedRequest): GraphQLError | undefined => {
-    let entry = memo.get(request.document);
+    let entry = memo.get(request.operation);
     if (!entry) {
-      entry = { variables: pageSizeVariables(request.document), refusals: new Map() };
-      memo.set(request.document, entry);
+      entry = { variables: pageSizeVariables(request.document, request.operation), refusals: new Map() };
+      memo.set(request.operation, entry);
     }
-    const key = JSON.stringify([
-      request.operation.name?.value,
-      // The page sizes the cost is checked at, and nothing else a client sent (see `variablePageSize`).
+    // The page sizes the cost is checked at, and nothing else a client sent (see `variablePageSize`).
+    const key = JSON.stringify(
       entry.variables.map(({ name, fallback }) => variablePageSize(request.variables[name], fallback) ?? null),
-    ]);
+    );
     if (entry.refusals.has(key)) return entry.refusals.get(key);
     const refusal = costRefusal(request, costRules);
     if (entry.refusals.size >= MEMO_LIMIT) entry.refusals.clear();
