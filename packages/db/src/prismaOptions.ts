@@ -1,7 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 
+/**
+ * How long a query waits to open a connection or to get a free one from the pool before it
+ * fails. Without it a database behind a network partition holds each query until the
+ * kernel's TCP timeout (minutes); with it the query fails, the service answers with an error
+ * and its readiness reports the database, and the event consumer retries (a transient error).
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
 export interface PrismaConnectionOptions {
   poolSize?: number;
+  /** Default `DEFAULT_CONNECT_TIMEOUT_MS`. */
+  connectTimeoutMs?: number;
   /** Called for every SQL statement; tests count statements per request with it. */
   onQuery?: (sql: string) => void;
 }
@@ -21,7 +31,11 @@ export function openPrisma<Client>(
 }
 
 function prismaClientOptions(databaseUrl: string, options: PrismaConnectionOptions) {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  });
   return options.onQuery ? { adapter, log: [{ emit: 'event' as const, level: 'query' as const }] } : { adapter };
 }
 

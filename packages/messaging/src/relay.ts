@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Broker } from './broker.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { SILENT_OBSERVER, type MessagingObserver } from './observer.js';
-import { OutboxListener } from './outboxListener.js';
+import { CONNECT_TIMEOUT_MS, OutboxListener } from './outboxListener.js';
 import { Unroutable, type Publisher } from './publisher.js';
 import { contextFrom, tracedPublish } from './tracing.js';
 
@@ -102,7 +102,11 @@ export class OutboxRelay {
   private cleanupTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RelayOptions) {
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 2,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     this.pool.on('error', (error) => options.logger.warn({ err: error }, 'relay database connection error'));
     this.listener = new OutboxListener(options.databaseUrl, () => this.nudge(), options.logger);
     this.batchSize = options.batchSize ?? 200;
