@@ -126,10 +126,11 @@ export function subgraphProcess(
   checkout?: string,
 ) {
   const env = {
+    // The run's log level unless the caller sets another (a paired run comparing levels).
+    LOG_LEVEL: config.BENCH_LOG_LEVEL,
     ...extraEnv,
     HOST: '127.0.0.1',
     PORT: String(port),
-    LOG_LEVEL: config.BENCH_LOG_LEVEL,
     DATABASE_URL: workspace.databases[name],
     AMQP_URL: config.AMQP_URL,
     AMQP_PREFIX: workspace.amqpPrefix,

@@ -36,6 +36,7 @@ const config = parseEnv(
   }),
   process.env,
 );
+const concurrency = config.PAIR_CONCURRENCY;
 
 interface Target {
   name: string;
@@ -47,7 +48,7 @@ interface Target {
 }
 
 function gatewayTarget(name: string, running: BenchProcess, origin: string): Target {
-  const pool = new Pool(origin, { connections: 1 });
+  const pool = new Pool(origin, { connections: config.PAIR_CONCURRENCY });
   return {
     name,
     process: running,
@@ -118,7 +119,7 @@ async function measure(targets: Target[], cursors: Array<string | null>) {
   for (let round = 1; round <= config.PAIR_ROUNDS; round += 1) {
     targets.forEach((target) => (target.latenciesMs = []));
     const before = cpuOf([a, b]);
-    await sendPages(targets, timed, cursors, config.PAIR_PAGES, round * 7);
+    await sendPages(targets, timed, cursors, { pages: config.PAIR_PAGES, offset: round * 7, concurrency });
     const [cpuA, cpuB] = cpuOf([a, b]).map((ms, i) => (ms - before[i]!) / config.PAIR_PAGES) as [number, number];
     ratios.push(cpuB / cpuA);
     overheads.A.push(p50(a) - p50(floor));
@@ -131,7 +132,7 @@ async function measure(targets: Target[], cursors: Array<string | null>) {
     const sorted = [...values].sort((x, y) => x - y);
     return `median ${median(sorted).toFixed(3)}, ${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)}`;
   };
-  const rounds = `over ${ratios.length} rounds of ${config.PAIR_PAGES} pages`;
+  const rounds = `over ${ratios.length} rounds of ${config.PAIR_PAGES} pages, ${concurrency} at a time`;
   console.log(`\nCPU per page, B / A: ${range(ratios)} ${rounds}`);
   console.log(`p50 over the floor, ms: A ${range(overheads.A)}; B ${range(overheads.B)}`);
 }
@@ -148,9 +149,9 @@ try {
   // A, B, then the floor: the order `measure` reads them in.
   targets.push(await startGateway('A', workspace, supergraph, urls, processes));
   targets.push(await startGateway('B', workspace, supergraph, urls, processes));
-  targets.push({ name: 'floor', latenciesMs: [], ...subgraphPage(origins, credential) });
+  targets.push({ name: 'floor', latenciesMs: [], ...subgraphPage(origins, credential, concurrency) });
   const cursors = await pageCursors(urls.recipes, () => credential('recipes'));
-  await sendPages(targets, timed, cursors, config.PAIR_WARMUP_PAGES, 0);
+  await sendPages(targets, timed, cursors, { pages: config.PAIR_WARMUP_PAGES, offset: 0, concurrency });
   await measure(targets, cursors);
 } finally {
   await Promise.all(targets.map((target) => target.close()));

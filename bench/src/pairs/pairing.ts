@@ -36,6 +36,12 @@ export const pairSettings = {
   PAIR_WARMUP_PAGES: whole(1500),
   PAIR_ROUNDS: whole(6),
   PAIR_PAGES: whole(600),
+  /**
+   * Pages in flight to one side at a time: 1 asks one at a time (the one-connection regime);
+   * more lets requests overlap as `npm run bench`'s 50 connections do (log lines written
+   * together, more garbage per collection), still alternating sides group by group.
+   */
+  PAIR_CONCURRENCY: whole(1),
   /** The services' log level: info, one line per request to a file, as in `npm run bench`. */
   BENCH_LOG_LEVEL: envVar.logLevel(),
   ...localServers,
@@ -50,10 +56,14 @@ export type Subgraph = 'recipes' | 'comments';
  * One distinct page straight from the subgraphs, as the floor asks for it: the recipes page,
  * then one `_entities` call for its comments, each signed with the gateway credential.
  */
-export function subgraphPage(origins: Record<Subgraph, string>, credential: (subgraph: string) => Promise<string>) {
+export function subgraphPage(
+  origins: Record<Subgraph, string>,
+  credential: (subgraph: string) => Promise<string>,
+  connections: number,
+) {
   const pools = {
-    recipes: new Pool(origins.recipes, { connections: 1 }),
-    comments: new Pool(origins.comments, { connections: 1 }),
+    recipes: new Pool(origins.recipes, { connections }),
+    comments: new Pool(origins.comments, { connections }),
   };
   const ask = async (subgraph: Subgraph, payload: string) => {
     const text = await post(pools[subgraph], '/graphql', payload, await signed(credential, subgraph));
@@ -73,18 +83,23 @@ export function subgraphPage(origins: Record<Subgraph, string>, credential: (sub
   };
 }
 
-/** Each page `after` its cursor, every side in turn, the order rotated from one page to the next. */
+/**
+ * `pages` pages, each `after` its cursor, in groups of `concurrency` sent at once: every side
+ * gets each group in turn, the order of the sides rotated from one group to the next.
+ */
 export async function sendPages<Each>(
   sides: Each[],
   send: (side: Each, after: string | null) => Promise<void>,
   cursors: Array<string | null>,
-  pages: number,
-  offset: number,
+  { pages, offset, concurrency }: { pages: number; offset: number; concurrency: number },
 ): Promise<void> {
-  for (let i = 0; i < pages; i += 1) {
-    const after = cursors[(offset + i) % cursors.length]!;
-    const first = i % sides.length;
-    for (const side of [...sides.slice(first), ...sides.slice(0, first)]) await send(side, after);
+  for (let start = 0, group = 0; start < pages; start += concurrency, group += 1) {
+    const size = Math.min(concurrency, pages - start);
+    const afters = Array.from({ length: size }, (_, i) => cursors[(offset + start + i) % cursors.length]!);
+    const first = group % sides.length;
+    for (const side of [...sides.slice(first), ...sides.slice(0, first)]) {
+      await Promise.all(afters.map((after) => send(side, after)));
+    }
   }
 }
 

@@ -16,6 +16,7 @@ import { median, pairSettings, sendPages, subgraphPage, type Side, type Subgraph
  */
 
 const config = parseEnv(z.object(pairSettings), process.env);
+const concurrency = config.PAIR_CONCURRENCY;
 
 interface Copy {
   side: Side;
@@ -37,7 +38,7 @@ async function startCopy(side: Side, workspace: BenchWorkspace, into: BenchProce
     origins[name] = `http://127.0.0.1:${port}`;
     await waitForReady(`${origins[name]}/health/ready`, 120_000);
   }
-  const pages = subgraphPage(origins, (subgraph) => workspace.auth.credential(subgraph));
+  const pages = subgraphPage(origins, (subgraph) => workspace.auth.credential(subgraph), config.PAIR_CONCURRENCY);
   return { side, processes, origins, ...pages };
 }
 
@@ -59,7 +60,7 @@ async function measure(copies: Copy[], cursors: Array<string | null>): Promise<n
   const ratios: number[] = [];
   for (let round = 1; round <= config.PAIR_ROUNDS; round += 1) {
     const before = cpuOf(copies);
-    await sendPages(copies, send, cursors, config.PAIR_PAGES, round * 7);
+    await sendPages(copies, send, cursors, { pages: config.PAIR_PAGES, offset: round * 7, concurrency });
     const perPage = cpuOf(copies).map((now, i) => now.map((ms, j) => (ms - before[i]![j]!) / config.PAIR_PAGES));
     const [a, b] = perPage.map(([recipes, comments]) => recipes! + comments!);
     ratios.push(b! / a!);
@@ -76,10 +77,10 @@ try {
   const cursors = await pageCursors(`${copies[0]!.origins.recipes}/graphql`, () =>
     workspace.auth.credential('recipes'),
   );
-  await sendPages(copies, send, cursors, config.PAIR_WARMUP_PAGES, 0);
+  await sendPages(copies, send, cursors, { pages: config.PAIR_WARMUP_PAGES, offset: 0, concurrency });
   const ratios = await measure(copies, cursors);
   console.log(
-    `\nB / A: median ${median(ratios).toFixed(3)}, ${ratios[0]!.toFixed(3)}–${ratios.at(-1)!.toFixed(3)} over ${ratios.length} rounds of ${config.PAIR_PAGES} pages`,
+    `\nB / A: median ${median(ratios).toFixed(3)}, ${ratios[0]!.toFixed(3)}–${ratios.at(-1)!.toFixed(3)} over ${ratios.length} rounds of ${config.PAIR_PAGES} pages, ${concurrency} at a time`,
   );
   await Promise.all(copies.map((copy) => copy.close()));
 } finally {
