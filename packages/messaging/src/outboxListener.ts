@@ -1,14 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { OUTBOX_CHANNEL } from './storage.js';
-
-/**
- * How long one attempt to connect may take (and, for the relay's pool, the wait for a free
- * connection): without a bound, a connect into a network partition waits for the kernel's TCP
- * timeout (minutes), holding up both the retries and a stop. (Ending a pg client while it
- * connects would leave its connect pending for ever.)
- */
-export const CONNECT_TIMEOUT_MS = 5000;
+import { CONNECT_TIMEOUT_MS, OUTBOX_CHANNEL } from './storage.js';
 
 /**
  * A dedicated connection that LISTENs for outbox inserts and calls `onNotify`. It

@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Broker } from './broker.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { SILENT_OBSERVER, type MessagingObserver } from './observer.js';
-import { CONNECT_TIMEOUT_MS, OutboxListener } from './outboxListener.js';
+import { OutboxListener } from './outboxListener.js';
 import { Unroutable, type Publisher } from './publisher.js';
 import { contextFrom, tracedPublish } from './tracing.js';
+import { CONNECT_TIMEOUT_MS } from './storage.js';
 
 export interface RelayOptions {
   databaseUrl: string;

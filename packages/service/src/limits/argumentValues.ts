@@ -1,24 +1,18 @@
 import { Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
-
-const defaultsOf = new WeakMap<OperationDefinitionNode, ReadonlyMap<string, number>>();
+import { oncePerNode } from './oncePerNode.js';
 
 /**
  * The Int defaults of the variables the operation that runs declares, by name (another
- * operation of the same document may give the same name another default). Read once per
- * operation: Apollo Server hands every request with the same query text the same parsed document.
+ * operation of the same document may give the same name another default), read once per operation.
  */
-export function intVariableDefaults(operation: OperationDefinitionNode): ReadonlyMap<string, number> {
-  let defaults = defaultsOf.get(operation);
-  if (!defaults) {
-    defaults = new Map(
+export const intVariableDefaults = oncePerNode(
+  (operation: OperationDefinitionNode): ReadonlyMap<string, number> =>
+    new Map(
       (operation.variableDefinitions ?? []).flatMap(({ variable, defaultValue }): Array<[string, number]> =>
         defaultValue?.kind === Kind.INT ? [[variable.name.value, Number(defaultValue.value)]] : [],
       ),
-    );
-    defaultsOf.set(operation, defaults);
-  }
-  return defaults;
-}
+    ),
+);
 
 /**
  * A page-size variable as this request gives it: the whole number sent, else the variable's

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { BadUserInputError } from '../graphql/errors.js';
 import { GraphQLError, visit, type DocumentNode, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import { argumentReader } from './argumentValues.js';
+import { oncePerNode } from './oncePerNode.js';
 
 /** `first` as the connections accept it: a whole number from 1 to `max`. */
 export function checkPageSize(first: number, max = 100): number {
@@ -11,23 +12,16 @@ export function checkPageSize(first: number, max = 100): number {
   return first;
 }
 
-const firstArgumentsOf = new WeakMap<DocumentNode, readonly ValueNode[]>();
-
-/** The value of every `first` argument in a document, found once per document (see `intVariableDefaults`). */
-function firstArguments(document: DocumentNode): readonly ValueNode[] {
-  let values = firstArgumentsOf.get(document);
-  if (!values) {
-    const found: ValueNode[] = [];
-    visit(document, {
-      Argument(argument) {
-        if (argument.name.value === 'first') found.push(argument.value);
-      },
-    });
-    values = found;
-    firstArgumentsOf.set(document, values);
-  }
-  return values;
-}
+/** The value of every `first` argument in a document, found once per document. */
+const firstArguments = oncePerNode((document: DocumentNode): readonly ValueNode[] => {
+  const found: ValueNode[] = [];
+  visit(document, {
+    Argument(argument) {
+      if (argument.name.value === 'first') found.push(argument.value);
+    },
+  });
+  return found;
+});
 
 /**
  * Every `first` argument the document asks for, literal or from a variable (or its default
