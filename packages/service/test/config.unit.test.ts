@@ -14,6 +14,7 @@ describe('parseEnv', () => {
       PORT: 4001,
       MIGRATE_ON_START: true,
       STACKTRACES: false,
+      GRAPHQL_JIT: true,
       LOG_LEVEL: 'info',
       AMQP_PREFIX: 'potluck',
       FAILPOINTS: [],

@@ -22,6 +22,7 @@ import { createServiceMetrics, metricsEnv } from '../metrics/serviceMetrics.js';
 import { startEventSync, type InboxTransaction, type OutboxStats, type SubgraphEvents } from '@potluck/messaging';
 import { createGatewayCredentialVerifier, type Viewer } from '@potluck/identity';
 import { gatewayOnly } from './gatewayOnly.js';
+import { compiledExecution } from '../graphql/compiledExecution.js';
 import { internalAuthEnv, internalAuthSecretOf } from '../config/identityConfig.js';
 
 const limit = (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback);
@@ -37,6 +38,8 @@ export function subgraphEnvSchema(defaultPort: number) {
     MIGRATE_ON_START: envVar.boolean(true),
     INTROSPECTION: envVar.boolean(true),
     STACKTRACES: envVar.boolean(false),
+    // Operations run compiled by graphql-jit where that is safe; false runs graphql-js' own execute (see compiledExecution).
+    GRAPHQL_JIT: envVar.boolean(true),
     LOG_LEVEL: envVar.logLevel(),
     SHUTDOWN_TIMEOUT_MS: envVar.milliseconds(10_000),
     // A subgraph applies limits of its own to whoever reaches its port; a few levels more than
@@ -147,7 +150,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
       host: config.HOST,
       port: config.PORT,
       logger,
-      apollo: { schema },
+      apollo: config.GRAPHQL_JIT ? { gateway: compiledExecution(schema, logger) } : { schema },
       context: async ({ res }) => definition.createContext(deps, res.locals.viewer as Viewer),
       guard: gatewayOnly(verifyCredential),
       readinessChecks: [databaseCheck, ...eventSync.readinessChecks],

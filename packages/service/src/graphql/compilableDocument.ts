@@ -1,0 +1,212 @@
+import {
+  BREAK,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  isInterfaceType,
+  isScalarType,
+  Kind,
+  parseType,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type ASTNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type VariableDefinitionNode,
+  type VariableNode,
+} from 'graphql';
+
+/*
+ * What graphql-jit may compile, and how. graphql-jit writes each argument's literal values into
+ * the JavaScript it generates, and turns any string of the form `"__MAGIC_DATE__<uuid><text>"`
+ * into `new Date(<text>)` unescaped: a client's string literal, which Apollo's planner passes
+ * through to the subgraph, became code (bench/README item 11). Here, before a document is
+ * compiled, every string literal becomes a variable, and a literal anywhere graphql-jit would
+ * read it without its type (inside a custom scalar such as `_Any`, where even an enum value
+ * turns into a string) leaves the document to graphql-js: generated code holds no text a client
+ * wrote, only GraphQL names. Documents that could meet graphql-jit's other faults go to
+ * graphql-js as well: it names each field's resolve info by its response path joined with `_`
+ * (two paths could share one), merges `@skip`/`@include` across the uses of a fragment, and
+ * ignores the default of a non-null variable. And a small document can expand, fragment by
+ * fragment, into megabytes of generated code: beyond `MAX_COMPILED_FIELDS` it is not compiled.
+ */
+
+/** Variables this module adds: a document declaring one of its own with this prefix is not compiled. */
+const STRING_VARIABLE_PREFIX = 'potluckString';
+
+/** Response keys graphql-jit's joined path names cannot confuse: lower camel case, and these. */
+const RESERVED_RESPONSE_KEYS = new Set(['__typename', '_entities', '_service']);
+const PLAIN_RESPONSE_KEY = /^[a-z][A-Za-z0-9]*$/;
+/** graphql-jit's own path key for a list item: an alias spelled so is not compiled. */
+const LIST_INDEX_KEY = /^idx\d+$/;
+
+/**
+ * Scalars whose literals graphql-jit reads by their type. For the string ones `parseValue` of a
+ * string equals `parseLiteral` of the same string literal, so moving a literal into a variable
+ * changes nothing; validation already parsed every literal, so it is valid either way.
+ */
+const LITERAL_SCALARS = new Set(['String', 'ID', 'Int', 'Float', 'Boolean', 'DateTime', 'Decimal']);
+
+/**
+ * Fields of the operation with every fragment spread expanded, and each abstract field's
+ * selection counted once per possible type: graphql-jit generates about a kilobyte of code per
+ * field (2 MB and 93 ms of compiling for a 1.7 KB document of 59 aliased spreads). The
+ * subgraphs' planned fetches have a few dozen.
+ */
+export const MAX_COMPILED_FIELDS = 200;
+
+export interface CompilableDocument {
+  /** The document with each string literal replaced by a variable of its argument's type. */
+  document: DocumentNode;
+  /** Those variables' values, to add to the request's own. */
+  strings: Record<string, string>;
+}
+
+/** Why graphql-js runs a document rather than graphql-jit. */
+export interface Interpreted {
+  reason: string;
+}
+
+const isPlainKey = (key: string) =>
+  RESERVED_RESPONSE_KEYS.has(key) || (PLAIN_RESPONSE_KEY.test(key) && !LIST_INDEX_KEY.test(key));
+
+/** Why graphql-jit could get the document wrong other than by its literals, or undefined. */
+function uncompilableShapeOf(document: DocumentNode): string | undefined {
+  let reason: string | undefined;
+  visit(document, {
+    Directive(node) {
+      reason = `@${node.name.value}`;
+      return BREAK;
+    },
+    Field(node) {
+      const name = node.name.value;
+      const key = node.alias?.value ?? name;
+      if (name.startsWith('__') && name !== '__typename') reason = `introspection (${name})`;
+      else if (!isPlainKey(key)) reason = `response key "${key}"`;
+      return reason ? BREAK : undefined;
+    },
+    VariableDefinition(node) {
+      const name = node.variable.name.value;
+      if (name.startsWith(STRING_VARIABLE_PREFIX)) reason = `variable $${name}`;
+      else if (node.type.kind === Kind.NON_NULL_TYPE && node.defaultValue) reason = `default of non-null $${name}`;
+      return reason ? BREAK : undefined;
+    },
+  });
+  return reason;
+}
+
+/** The operation's fields as graphql-jit generates code for them, counted up to just past `limit`. */
+function expandedFieldCount(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  limit: number,
+): number {
+  let count = 0;
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined | null, times: number) => {
+    for (const selection of selectionSet.selections) {
+      if (count > limit) return;
+      if (selection.kind === Kind.FIELD) {
+        count += times;
+        if (!selection.selectionSet) continue;
+        const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
+        const type = fields[selection.name.value] && getNamedType(fields[selection.name.value]!.type);
+        const fanOut = type && isAbstractType(type) ? Math.max(1, schema.getPossibleTypes(type).length) : 1;
+        walk(selection.selectionSet, type, times * fanOut);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition && schema.getType(selection.typeCondition.name.value);
+        walk(selection.selectionSet, condition ?? parent, times);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), times);
+      }
+    }
+  };
+  walk(operation.selectionSet, schema.getRootType(operation.operation), 1);
+  return count;
+}
+
+const VALUE_KINDS = new Set<string>([
+  Kind.STRING,
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+]);
+
+const variableNamed = (value: string): VariableNode => ({ kind: Kind.VARIABLE, name: { kind: Kind.NAME, value } });
+
+/**
+ * The document ready for graphql-jit, or why graphql-js should run it: more than one operation,
+ * a directive, an alias or field outside `isPlainKey`, introspection, a non-null variable with a
+ * default, more than `MAX_COMPILED_FIELDS` fields, or a literal (or a variable inside one) where
+ * its type is not known or is a scalar outside `LITERAL_SCALARS`. Variables' default values
+ * stay: graphql-jit writes them with `JSON.stringify` alone.
+ */
+export function compilableDocument(schema: GraphQLSchema, document: DocumentNode): CompilableDocument | Interpreted {
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== 1) return { reason: `${operations.length} operations` };
+  const shape = uncompilableShapeOf(document);
+  if (shape) return { reason: shape };
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  if (expandedFieldCount(schema, operations[0]!, fragments, MAX_COMPILED_FIELDS) > MAX_COMPILED_FIELDS) {
+    return { reason: `more than ${MAX_COMPILED_FIELDS} fields with fragments expanded` };
+  }
+
+  const strings: Record<string, string> = {};
+  const added: VariableDefinitionNode[] = [];
+  let unsure: string | undefined;
+  const typeInfo = new TypeInfo(schema);
+  const rewritten = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      // A default value cannot refer to a variable; graphql-jit quotes it as JSON.
+      VariableDefinition: () => false,
+      enter(node: ASTNode) {
+        const type = typeInfo.getInputType();
+        if (node.kind === Kind.VARIABLE) {
+          // Inside a custom scalar's literal graphql-jit drops a variable's value.
+          if (type) return undefined;
+          unsure = `a variable inside a custom scalar`;
+          return BREAK;
+        }
+        if (!VALUE_KINDS.has(node.kind)) return undefined;
+        const named = type && getNamedType(type);
+        if (!named || (isScalarType(named) && !LITERAL_SCALARS.has(named.name))) {
+          unsure = `a literal ${named ? `of type ${named.name}` : 'inside a custom scalar'}`;
+          return BREAK;
+        }
+        if (node.kind !== Kind.STRING) return undefined;
+        const name = `${STRING_VARIABLE_PREFIX}${added.length}`;
+        strings[name] = node.value;
+        added.push({ kind: Kind.VARIABLE_DEFINITION, variable: variableNamed(name), type: parseType(String(type)) });
+        return variableNamed(name);
+      },
+    }),
+  );
+  if (unsure) return { reason: unsure };
+  return {
+    document: {
+      ...rewritten,
+      definitions: rewritten.definitions.map((definition) =>
+        definition.kind === Kind.OPERATION_DEFINITION ? withVariables(definition, added) : definition,
+      ),
+    },
+    strings,
+  };
+}
+
+function withVariables(operation: OperationDefinitionNode, added: VariableDefinitionNode[]): OperationDefinitionNode {
+  return { ...operation, variableDefinitions: [...(operation.variableDefinitions ?? []), ...added] };
+}

@@ -1,0 +1,144 @@
+import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  execute,
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Logger } from '../logger.js';
+import { compilableDocument, type CompilableDocument } from './compilableDocument.js';
+
+const INTERPRETED = { interpreted: true } as const;
+
+/** How one operation of a parsed document runs: compiled, with its string literals as variables, or by graphql-js. */
+type Plan = { compiled: CompiledQuery; strings: Record<string, string> } | typeof INTERPRETED;
+
+const tracer = trace.getTracer('@potluck/service');
+
+/**
+ * The span graphql-js' execute has under the OpenTelemetry GraphQL instrumentation, which
+ * patches `execute` and so never sees a compiled query: same name and attributes, so a trace
+ * still shows the operation with the SQL it ran beneath it.
+ */
+function inExecuteSpan(operation: OperationDefinitionNode, run: () => Promise<ExecutionResult>) {
+  const type = operation.operation;
+  const name = operation.name?.value;
+  const attributes = { 'graphql.operation.type': type, ...(name && { 'graphql.operation.name': name }) };
+  return tracer.startActiveSpan(name ? `${type} ${name}` : type, { attributes }, async (span) => {
+    try {
+      const result = await run();
+      if (result.errors?.length) span.setStatus({ code: SpanStatusCode.ERROR });
+      return result;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/**
+ * graphql-jit's errors carry `extensions` only when their cause had some, and Apollo Server
+ * reads `extensions.code` of every error (a missing one made each a bare internal error):
+ * each becomes graphql-js' own error, as `execute` would have returned it. Errors before any
+ * data are the variables' (the operation was validated already), so they are the client's.
+ */
+function withGraphQLErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const beforeExecution = result.data === undefined;
+  const errors = result.errors.map((error) => {
+    const extensions = error.extensions ?? (beforeExecution ? { code: 'BAD_USER_INPUT' } : {});
+    const converted = new GraphQLError(error.message, {
+      path: error.path,
+      originalError: error.originalError ?? undefined,
+      extensions,
+    });
+    return Object.assign(converted, { locations: error.locations });
+  });
+  return { ...result, errors };
+}
+
+/** Compiled plans kept at once, the least recently used dropped first; at most a few hundred KB each. */
+export const MAX_COMPILED_PLANS = 128;
+
+/**
+ * What each parsed document runs as. A document is compiled the second time it arrives, so one
+ * sent once costs no compiling, and at most `MAX_COMPILED_PLANS` compiled plans are kept; the
+ * decision to interpret, and a document's prepared form, are kept with the document itself,
+ * which Apollo Server holds in its bounded document store.
+ */
+export function documentPlans(schema: GraphQLSchema, logger: Logger) {
+  const compiled = new Map<DocumentNode, Plan>();
+  const decided = new WeakMap<DocumentNode, CompilableDocument | typeof INTERPRETED>();
+
+  function compile(document: DocumentNode, prepared: CompilableDocument, operationName: string | undefined): Plan {
+    const query = compileQuery(schema, prepared.document, operationName);
+    if (!isCompiledQuery(query)) {
+      logger.debug({ operationName, reason: query.errors?.[0]?.message }, 'operation runs on graphql-js');
+      decided.set(document, INTERPRETED);
+      return INTERPRETED;
+    }
+    const plan = { compiled: query, strings: prepared.strings };
+    compiled.set(document, plan);
+    if (compiled.size > MAX_COMPILED_PLANS) compiled.delete(compiled.keys().next().value!);
+    return plan;
+  }
+
+  return function planFor(document: DocumentNode, operationName: string | undefined): Plan {
+    const plan = compiled.get(document);
+    if (plan) {
+      compiled.delete(document);
+      compiled.set(document, plan);
+      return plan;
+    }
+    const decision = decided.get(document);
+    if (decision) return 'interpreted' in decision ? INTERPRETED : compile(document, decision, operationName);
+    const prepared = compilableDocument(schema, document);
+    if ('reason' in prepared) {
+      logger.debug({ operationName, reason: prepared.reason }, 'operation runs on graphql-js');
+      decided.set(document, INTERPRETED);
+    } else {
+      decided.set(document, prepared);
+    }
+    return INTERPRETED;
+  };
+}
+
+/**
+ * Runs each operation as a function graphql-jit compiled from it, instead of graphql-js'
+ * `execute` walking the document for every object of every answer (about a tenth of the
+ * subgraphs' CPU on distinct pages; bench/README.md item 18). Only documents
+ * `compilableDocument` accepts are compiled, with their string literals moved into variables;
+ * the rest run on graphql-js as before (logged at debug, once per document, with the reason).
+ * Apollo Server takes a custom executor only through its `gateway` option, so this is a
+ * "gateway" of one fixed schema. Parsing, validation, the limits and every plugin hook but the
+ * per-field ones run as before.
+ */
+export function compiledExecution(schema: GraphQLSchema, logger: Logger): GatewayInterface {
+  const planFor = documentPlans(schema, logger);
+
+  const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
+    const plan = planFor(document, request.operationName);
+    const variableValues = request.variables ?? {};
+    if ('interpreted' in plan) {
+      return execute({ schema, document, operationName: request.operationName, variableValues, contextValue: context });
+    }
+    return inExecuteSpan(operation, async () =>
+      withGraphQLErrors(await plan.compiled.query(undefined, context, { ...variableValues, ...plan.strings })),
+    );
+  };
+
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    load: async () => ({ executor }),
+    stop: async () => {},
+  };
+}
