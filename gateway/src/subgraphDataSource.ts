@@ -88,7 +88,22 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     headers[GATEWAY_CREDENTIAL_HEADER] = await this.options.credentials.credentialFor(this.options.name, viewer);
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     const answer = await this.answerTo(JSON.stringify(graphqlRequest), headers, requestId);
+    if (answer.status === 401 || answer.status === 403) this.logRefusedCredential(answer, requestId);
     return responseOf(answer, this.options.url, this.options.name);
+  }
+
+  /**
+   * A subgraph answers 401 or 403 only when it refuses the gateway's own credential: a secret
+   * that differs between the services, or a clock far off. The client gets Apollo's coded error;
+   * the operator is told here, once per call, since no client can fix it.
+   */
+  private logRefusedCredential(answer: SubgraphAnswer, requestId?: string) {
+    const { name, logger } = this.options;
+    const said = answer.body.slice(0, 300);
+    logger.error(
+      { subgraph: name, status: answer.status, answer: said, requestId },
+      'subgraph refused the gateway credential',
+    );
   }
 
   private async answerTo(body: string, headers: Record<string, string>, requestId?: string): Promise<SubgraphAnswer> {

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { createGatewayCredentialSigner, GATEWAY_CREDENTIAL_HEADER } from '@potluck/identity';
@@ -114,6 +115,39 @@ describe('SubgraphDataSource', () => {
     const apollo = new RemoteGraphQLDataSource<GatewayContext>({ url: `${origin}${path}` });
     expect(await outcome(ours(`${origin}${path}`))).toEqual(await outcome(apollo));
   });
+
+  it.each(['/unauthenticated', '/forbidden'])(
+    'tells the operator when %s refuses the gateway credential',
+    async (path) => {
+      const lines: Array<Record<string, unknown>> = [];
+      const destination = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+          done();
+        },
+      });
+      const watched = createLogger('test', 'info', destination);
+      const source = new SubgraphDataSource({
+        name: 'recipes',
+        url: `${origin}${path}`,
+        pools,
+        timeoutMs: 1000,
+        logger: watched,
+        credentials,
+      });
+      await outcome(source);
+      expect(lines).toEqual([
+        expect.objectContaining({
+          level: 50,
+          msg: 'subgraph refused the gateway credential',
+          subgraph: 'recipes',
+          status: ANSWERS[path]![0],
+          answer: ANSWERS[path]![2],
+          requestId: 'request-1',
+        }),
+      ]);
+    },
+  );
 
   it('passes a subgraph’s coded refusal (a 4xx with a client-facing code) to the client', async () => {
     expect(await outcome(ours(`${origin}/refused`))).toEqual({
