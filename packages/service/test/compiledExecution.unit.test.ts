@@ -4,7 +4,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, print, type GraphQLResolveInfo } from 'graphql';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compilableDocument, MAX_COMPILED_FIELDS } from '../src/graphql/compilableDocument.js';
+import {
+  compilableDocument,
+  MAX_COMPILED_DOCUMENT_LENGTH,
+  MAX_COMPILED_FIELDS,
+} from '../src/graphql/compilableDocument.js';
 import { compiledExecution, documentPlans, MAX_COMPILED_PLANS } from '../src/graphql/compiledExecution.js';
 import { BadUserInputError, createErrorFormatter } from '../src/graphql/errors.js';
 import { DateTimeScalar, DecimalScalar } from '../src/graphql/scalars.js';
@@ -19,6 +23,7 @@ const typeDefs = parse(`
     dishes(first: Int!): [Dish!]!
     failing: Dish!
     named(filter: DishFilter!): [String!]!
+    filterKeys(filter: DishFilter!): [String!]!
     priced(price: Decimal!): String!
   }
   type Dish @key(fields: "id") {
@@ -47,6 +52,7 @@ const resolvers = {
       filter.servedAfter?.toISOString() ?? 'any time',
     ],
     priced: (_: unknown, { price }: { price: string }) => `costs ${price}`,
+    filterKeys: (_: unknown, { filter }: { filter: object }) => Object.keys(filter),
   },
   Dish: {
     __resolveReference: ({ id }: { id: string }) => Promise.resolve(dishOf(id)),
@@ -173,6 +179,14 @@ describe('compiled execution (graphql-jit behind Apollo Server)', () => {
     expect(compiled!.data).toEqual({ dish: { name: 'dish 5' } });
   });
 
+  it('leaves out an input field whose variable was not sent, as graphql-js does', async () => {
+    const query = 'query ($after: DateTime) { filterKeys(filter: { names: ["a"], servedAfter: $after }) }';
+    expect(compilableDocument(schema, parse(query))).toEqual({ reason: 'a variable inside a literal' });
+    const [compiled, interpreted] = await bothAnswer(query);
+    expect(compiled).toEqual(interpreted);
+    expect(compiled!.data).toEqual({ filterKeys: ['names'] });
+  });
+
   it('gives each aliased field its own selection where joined path names would collide', async () => {
     const query = `{
       dish_sides: dish(id: "1") { selected { id } }
@@ -237,6 +251,13 @@ describe('compiled execution (graphql-jit behind Apollo Server)', () => {
 describe('compilableDocument', () => {
   const compilable = (query: string) => compilableDocument(schema, parse(query));
 
+  it(`leaves to graphql-js a document longer than ${MAX_COMPILED_DOCUMENT_LENGTH} characters`, () => {
+    const padding = ' '.repeat(MAX_COMPILED_DOCUMENT_LENGTH);
+    expect(compilable(`{ failing { id } }${padding}`)).toEqual({
+      reason: `a document of more than ${MAX_COMPILED_DOCUMENT_LENGTH} characters`,
+    });
+  });
+
   it(`leaves to graphql-js an operation of more than ${MAX_COMPILED_FIELDS} fields once its fragments are expanded`, () => {
     const fragment = 'fragment Deep on Dish { id name servedAt sides { id name servedAt sides { id name } } }';
     const aliases = (count: number) =>
@@ -280,7 +301,7 @@ describe('compilableDocument', () => {
 });
 
 describe('documentPlans', () => {
-  it(`compiles a document the second time it arrives, and keeps the ${MAX_COMPILED_PLANS} used last`, () => {
+  it(`compiles a document the second time it arrives, keeps the ${MAX_COMPILED_PLANS} used last, and never compiles one twice`, () => {
     const planFor = documentPlans(schema, silent);
     const document = parse('{ dish(id: "1") { id } }');
     expect(planFor(document, undefined)).toEqual({ interpreted: true });
@@ -292,8 +313,13 @@ describe('documentPlans', () => {
       planFor(other, undefined);
       expect(planFor(other, undefined)).toHaveProperty('compiled');
     }
-    const recompiled = planFor(document, undefined);
-    expect(recompiled).toHaveProperty('compiled');
-    expect(recompiled).not.toBe(compiled);
+    expect(planFor(document, undefined)).toEqual({ interpreted: true });
+  });
+
+  it('runs on graphql-js what arrives once its second’s compiling is spent', () => {
+    const planFor = documentPlans(schema, silent, 0);
+    const document = parse('{ dish(id: "1") { id } }');
+    for (let arrival = 0; arrival < 3; arrival += 1)
+      expect(planFor(document, undefined)).toEqual({ interpreted: true });
   });
 });

@@ -32,16 +32,25 @@ import {
  * wrote, only GraphQL names. Documents that could meet graphql-jit's other faults go to
  * graphql-js as well: it names each field's resolve info by its response path joined with `_`
  * (two paths could share one), merges `@skip`/`@include` across the uses of a fragment, and
- * ignores the default of a non-null variable. And a small document can expand, fragment by
- * fragment, into megabytes of generated code: beyond `MAX_COMPILED_FIELDS` it is not compiled.
+ * ignores the default of a non-null variable and of a variable inside a literal. And a small
+ * document can expand into megabytes of generated code, fragment by fragment or through one
+ * long alias: beyond `MAX_COMPILED_FIELDS`, long names and long documents are not compiled.
  */
 
 /** Variables this module adds: a document declaring one of its own with this prefix is not compiled. */
 const STRING_VARIABLE_PREFIX = 'potluckString';
 
-/** Response keys graphql-jit's joined path names cannot confuse: lower camel case, and these. */
+/**
+ * Response keys graphql-jit's joined path names cannot confuse: lower camel case, and these.
+ * Short ones: it copies every ancestor's key into each field's code, about 170 bytes of code
+ * per byte of key (a 900 KB alias compiled into 146 MB).
+ */
 const RESERVED_RESPONSE_KEYS = new Set(['__typename', '_entities', '_service']);
-const PLAIN_RESPONSE_KEY = /^[a-z][A-Za-z0-9]*$/;
+const PLAIN_RESPONSE_KEY = /^[a-z][A-Za-z0-9]{0,63}$/;
+/** Variable names it writes into code as they are: short, and none it could take for `__proto__`. */
+const PLAIN_VARIABLE_NAME = /^[A-Za-z][_A-Za-z0-9]{0,63}$/;
+/** Planned fetches are a few hundred bytes; a longer document runs on graphql-js. */
+export const MAX_COMPILED_DOCUMENT_LENGTH = 16 * 1024;
 /** graphql-jit's own path key for a list item: an alias spelled so is not compiled. */
 const LIST_INDEX_KEY = /^idx\d+$/;
 
@@ -87,13 +96,14 @@ function uncompilableShapeOf(document: DocumentNode): string | undefined {
       const name = node.name.value;
       const key = node.alias?.value ?? name;
       if (name.startsWith('__') && name !== '__typename') reason = `introspection (${name})`;
-      else if (!isPlainKey(key)) reason = `response key "${key}"`;
+      else if (!isPlainKey(key)) reason = `response key "${key.slice(0, 80)}"`;
       return reason ? BREAK : undefined;
     },
     VariableDefinition(node) {
       const name = node.variable.name.value;
-      if (name.startsWith(STRING_VARIABLE_PREFIX)) reason = `variable $${name}`;
-      else if (node.type.kind === Kind.NON_NULL_TYPE && node.defaultValue) reason = `default of non-null $${name}`;
+      if (name.startsWith(STRING_VARIABLE_PREFIX) || !PLAIN_VARIABLE_NAME.test(name)) {
+        reason = `variable $${name.slice(0, 80)}`;
+      } else if (node.type.kind === Kind.NON_NULL_TYPE && node.defaultValue) reason = `default of non-null $${name}`;
       return reason ? BREAK : undefined;
     },
   });
@@ -145,13 +155,17 @@ const VALUE_KINDS = new Set<string>([
 const variableNamed = (value: string): VariableNode => ({ kind: Kind.VARIABLE, name: { kind: Kind.NAME, value } });
 
 /**
- * The document ready for graphql-jit, or why graphql-js should run it: more than one operation,
- * a directive, an alias or field outside `isPlainKey`, introspection, a non-null variable with a
- * default, more than `MAX_COMPILED_FIELDS` fields, or a literal (or a variable inside one) where
- * its type is not known or is a scalar outside `LITERAL_SCALARS`. Variables' default values
+ * The document ready for graphql-jit, or why graphql-js should run it: longer than
+ * `MAX_COMPILED_DOCUMENT_LENGTH`, more than one operation, a directive, an alias or field outside
+ * `isPlainKey`, a variable named outside `PLAIN_VARIABLE_NAME`, introspection, a non-null
+ * variable with a default, more than `MAX_COMPILED_FIELDS` fields, a variable inside a literal,
+ * or a literal whose type is not known or is a scalar outside `LITERAL_SCALARS`. Variables' default values
  * stay: graphql-jit writes them with `JSON.stringify` alone.
  */
 export function compilableDocument(schema: GraphQLSchema, document: DocumentNode): CompilableDocument | Interpreted {
+  const length = document.loc?.end ?? Infinity;
+  if (length > MAX_COMPILED_DOCUMENT_LENGTH)
+    return { reason: `a document of more than ${MAX_COMPILED_DOCUMENT_LENGTH} characters` };
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   if (operations.length !== 1) return { reason: `${operations.length} operations` };
   const shape = uncompilableShapeOf(document);
@@ -173,12 +187,13 @@ export function compilableDocument(schema: GraphQLSchema, document: DocumentNode
     visitWithTypeInfo(typeInfo, {
       // A default value cannot refer to a variable; graphql-jit quotes it as JSON.
       VariableDefinition: () => false,
-      enter(node: ASTNode) {
+      enter(node: ASTNode, _key, parent) {
         const type = typeInfo.getInputType();
         if (node.kind === Kind.VARIABLE) {
-          // Inside a custom scalar's literal graphql-jit drops a variable's value.
-          if (type) return undefined;
-          unsure = `a variable inside a custom scalar`;
+          // Inside a literal graphql-jit puts null where a variable left out should leave the
+          // field out or take its default, and drops it inside a custom scalar's.
+          if ((parent as ASTNode | undefined)?.kind === Kind.ARGUMENT) return undefined;
+          unsure = 'a variable inside a literal';
           return BREAK;
         }
         if (!VALUE_KINDS.has(node.kind)) return undefined;

@@ -67,25 +67,51 @@ function withGraphQLErrors(result: ExecutionResult): ExecutionResult {
 export const MAX_COMPILED_PLANS = 128;
 
 /**
- * What each parsed document runs as. A document is compiled the second time it arrives, so one
- * sent once costs no compiling, and at most `MAX_COMPILED_PLANS` compiled plans are kept; the
- * decision to interpret, and a document's prepared form, are kept with the document itself,
- * which Apollo Server holds in its bounded document store.
+ * Compiling allowed per second, in milliseconds of the event loop: past it a document runs on
+ * graphql-js and is compiled on a later arrival. Planned fetches compile in a few milliseconds
+ * each, once; a client sending new documents as fast as it can gets a tenth of a core of them.
  */
-export function documentPlans(schema: GraphQLSchema, logger: Logger) {
+export const COMPILE_MS_PER_SECOND = 100;
+
+/**
+ * What each parsed document runs as. A document is compiled the second time it arrives, so one
+ * sent once costs no compiling, and within `compileMsPerSecond`; at most `MAX_COMPILED_PLANS`
+ * compiled plans are kept, and one dropped runs on graphql-js from then on, so rotating more
+ * documents than are kept cannot make every request compile. The decision to interpret, and a
+ * document's prepared form, are kept with the document itself, which Apollo Server holds in its
+ * bounded document store.
+ */
+export function documentPlans(schema: GraphQLSchema, logger: Logger, compileMsPerSecond = COMPILE_MS_PER_SECOND) {
   const compiled = new Map<DocumentNode, Plan>();
   const decided = new WeakMap<DocumentNode, CompilableDocument | typeof INTERPRETED>();
+  const budget = { second: 0, spentMs: 0 };
+
+  function withinBudget(now: number): boolean {
+    const second = Math.floor(now / 1000);
+    if (second !== budget.second) Object.assign(budget, { second, spentMs: 0 });
+    return budget.spentMs < compileMsPerSecond;
+  }
+
+  function keep(document: DocumentNode, plan: Plan) {
+    compiled.set(document, plan);
+    if (compiled.size <= MAX_COMPILED_PLANS) return;
+    const evicted = compiled.keys().next().value!;
+    compiled.delete(evicted);
+    decided.set(evicted, INTERPRETED);
+  }
 
   function compile(document: DocumentNode, prepared: CompilableDocument, operationName: string | undefined): Plan {
+    const started = performance.now();
+    if (!withinBudget(started)) return INTERPRETED;
     const query = compileQuery(schema, prepared.document, operationName);
+    budget.spentMs += performance.now() - started;
     if (!isCompiledQuery(query)) {
       logger.debug({ operationName, reason: query.errors?.[0]?.message }, 'operation runs on graphql-js');
       decided.set(document, INTERPRETED);
       return INTERPRETED;
     }
     const plan = { compiled: query, strings: prepared.strings };
-    compiled.set(document, plan);
-    if (compiled.size > MAX_COMPILED_PLANS) compiled.delete(compiled.keys().next().value!);
+    keep(document, plan);
     return plan;
   }
 
