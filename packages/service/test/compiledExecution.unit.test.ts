@@ -69,8 +69,13 @@ const resolvers = {
 const schema = buildSubgraphSchema({ typeDefs, resolvers });
 const silent = pino({ level: 'silent' });
 
-async function answerOf(server: ApolloServer, query: string, variables?: Record<string, unknown>) {
-  const response = await server.executeOperation({ query, variables });
+async function answerOf(
+  server: ApolloServer,
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+) {
+  const response = await server.executeOperation({ query, variables, operationName });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { status: response.http.status, ...response.body.singleResult };
 }
@@ -185,6 +190,32 @@ describe('compiled execution (graphql-jit behind Apollo Server)', () => {
     const [compiled, interpreted] = await bothAnswer(query);
     expect(compiled).toEqual(interpreted);
     expect(compiled!.data).toEqual({ filterKeys: ['names'] });
+  });
+
+  it('reads no variable a client left out from Object.prototype', async () => {
+    const query =
+      'query ($valueOf: ID = "7", $toString: ID = "8") { dish(id: $valueOf) { name } other: dish(id: $toString) { id } }';
+    const [compiled, interpreted] = await bothAnswer(query);
+    expect(compiled).toEqual(interpreted);
+    expect(compiled!.data).toEqual({ dish: { name: 'dish 7' }, other: { id: '8' } });
+  });
+
+  it('answers an operation name the document lacks as graphql-js does, once the document is compiled', async () => {
+    const query = 'query Menu { dish(id: "1") { id } }';
+    const formatError = createErrorFormatter(silent);
+    const compiledServer = new ApolloServer({ gateway: compiledExecution(schema, silent), formatError });
+    const interpretedServer = new ApolloServer({ schema, formatError });
+    await Promise.all([compiledServer.start(), interpretedServer.start()]);
+    try {
+      await answerOf(compiledServer, query, undefined, 'Menu');
+      await answerOf(compiledServer, query, undefined, 'Menu');
+      const compiled = await answerOf(compiledServer, query, undefined, 'Nope');
+      expect(compiled).toEqual(await answerOf(interpretedServer, query, undefined, 'Nope'));
+      expect(compiled.errors![0]!.message).toMatch(/Nope/);
+    } finally {
+      await compiledServer.stop();
+      await interpretedServer.stop();
+    }
   });
 
   it('gives each aliased field its own selection where joined path names would collide', async () => {

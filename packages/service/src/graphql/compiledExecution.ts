@@ -149,13 +149,17 @@ export function compiledExecution(schema: GraphQLSchema, logger: Logger): Gatewa
   const planFor = documentPlans(schema, logger);
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
-    const plan = planFor(document, request.operationName);
     const variableValues = request.variables ?? {};
-    if ('interpreted' in plan) {
-      return execute({ schema, document, operationName: request.operationName, variableValues, contextValue: context });
-    }
+    const interpreted = () =>
+      execute({ schema, document, operationName: request.operationName, variableValues, contextValue: context });
+    // Apollo Server calls the executor before it reports an operation name the document lacks.
+    if (!operation) return interpreted();
+    const plan = planFor(document, request.operationName);
+    if ('interpreted' in plan) return interpreted();
+    // No prototype: graphql-jit reads a variable left out as `input[name]`, and `$toString` would find a function.
+    const variables = Object.assign(Object.create(null) as Record<string, unknown>, variableValues, plan.strings);
     return inExecuteSpan(operation, async () =>
-      withGraphQLErrors(await plan.compiled.query(undefined, context, { ...variableValues, ...plan.strings })),
+      withGraphQLErrors(await plan.compiled.query(undefined, context, variables)),
     );
   };
 
