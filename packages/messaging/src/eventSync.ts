@@ -26,6 +26,7 @@ export interface EventSyncSettings {
   EVENT_PUBLISHERS?: string[] | undefined;
   OUTBOX_POLL_MS: number;
   OUTBOX_BATCH_SIZE: number;
+  OUTBOX_BATCHES_IN_FLIGHT: number;
   OUTBOX_MAX_AGE_MS: number;
   MESSAGE_RETENTION_MS: number;
   FAILPOINTS: string[];
@@ -88,6 +89,7 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
     logger,
     failpoint,
     batchSize: config.OUTBOX_BATCH_SIZE,
+    batchesInFlight: config.OUTBOX_BATCHES_IN_FLIGHT,
     pollIntervalMs: config.OUTBOX_POLL_MS,
     retentionMs: config.MESSAGE_RETENTION_MS,
     observer,

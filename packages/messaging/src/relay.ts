@@ -18,6 +18,8 @@ export interface RelayOptions {
   logger: Logger;
   failpoint: FailpointTrigger;
   batchSize?: number;
+  /** Batches published while earlier ones still wait for their confirms and marks (1 = one at a time). Default 2. */
+  batchesInFlight?: number;
   /** The fallback poll when no NOTIFY arrives. */
   pollIntervalMs?: number;
   /** Sent outbox rows and inbox rows older than this are deleted. */
@@ -44,6 +46,15 @@ export interface OutboxStats {
 }
 
 const CLEANUP_EVERY_MS = 60_000;
+
+/** What became of a published batch: committed, with how many rows the broker did not take; or rolled back. */
+type Marked = { committed: true; failedRows: number } | { committed: false; error: unknown };
+
+/** A batch once its rows are published: how many it took, and its marks (never rejects). */
+interface PublishedBatch {
+  taken: number;
+  marked: Promise<Marked>;
+}
 
 /**
  * Opens the drain's transaction with sorting ruled out for its statements, in the same round
@@ -94,6 +105,7 @@ export class OutboxRelay {
   private readonly pool: pg.Pool;
   private readonly listener: OutboxListener;
   private readonly batchSize: number;
+  private readonly batchesInFlight: number;
   private readonly observer: MessagingObserver;
   private pending = false;
   private running: Promise<void> | undefined;
@@ -103,9 +115,11 @@ export class OutboxRelay {
   private cleanupTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RelayOptions) {
+    this.batchesInFlight = options.batchesInFlight ?? 2;
     this.pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: 2,
+      // One per batch in flight, and one for `stats` and the cleanup.
+      max: this.batchesInFlight + 1,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     this.pool.on('error', (error) => options.logger.warn({ err: error }, 'relay database connection error'));
@@ -175,45 +189,105 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Drains while there is work: the next batch is taken and published as soon as the one
+   * before is published, while that one still waits for the broker's confirms and commits its
+   * marks (`batchesInFlight` at most). One batch at a time left the broker idle for each
+   * batch's confirms, marks and commit: about a third more events per second drained with two
+   * (bench/README, item 19). Marks commit in publishing order. After a batch with a failed
+   * row, every batch in flight finishes before the next is taken, so the next one sees the
+   * row backing off and holds the rows behind it.
+   */
   private async pump(): Promise<void> {
-    while (this.pending && !this.stopped) {
-      this.pending = false;
-      if (!this.options.publisher.ready) return;
-      try {
-        const published = await this.drainBatch();
-        if (published === this.batchSize) this.pending = true;
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
-        return;
+    const inFlight: PublishedBatch[] = [];
+    let lastMarked: Promise<Marked> = Promise.resolve({ committed: true, failedRows: 0 });
+    try {
+      while (!this.stopped) {
+        const mayTake = this.pending && this.options.publisher.ready && inFlight.length < this.batchesInFlight;
+        if (mayTake) {
+          this.pending = false;
+          const batch = await this.publishBatch(lastMarked);
+          lastMarked = batch.marked;
+          inFlight.push(batch);
+          if (batch.taken === this.batchSize) this.pending = true;
+          continue;
+        }
+        const oldest = inFlight.shift();
+        if (!oldest) return;
+        const marked = await oldest.marked;
+        if (!marked.committed) throw marked.error;
+        if (marked.failedRows > 0) await Promise.all(inFlight.splice(0).map((batch) => batch.marked));
       }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
+    } finally {
+      await Promise.all(inFlight.map((batch) => batch.marked));
     }
   }
 
-  /** One transaction: lock due rows, publish them, mark what the broker confirmed. */
-  private async drainBatch(): Promise<number> {
+  /**
+   * One transaction: lock due rows and publish them; then, in the background, wait for the
+   * broker's confirms and, once the batch before is marked (`previous`), mark them and commit
+   * (or roll back, if that one did).
+   * Resolves once the rows are published; rejects if they could not be taken.
+   */
+  private async publishBatch(previous: Promise<Marked>): Promise<PublishedBatch> {
     const client = await this.pool.connect();
+    // Waiting for confirms, the connection runs no query: if it is lost then (Postgres restarted,
+    // the backend terminated), pg reports it as an `error` event that would crash the process
+    // unheard. Heard here, the batch's next query fails, and the batch is rolled back.
+    const lost = (error: Error) => this.options.logger.warn({ err: error }, 'relay lost its database connection');
+    client.on('error', lost);
+    const free = () => {
+      client.off('error', lost);
+      client.release();
+    };
+    const rollBack = async () => {
+      await client.query('ROLLBACK').catch(() => undefined);
+      free();
+    };
+    let rows: OutboxRow[];
+    let published: Promise<PromiseSettledResult<void>[]>;
     try {
       await client.query(BEGIN_DRAIN);
-      const { rows } = await client.query<OutboxRow>(DUE_ROWS, [this.batchSize]);
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      this.options.failpoint('relay:after-commit-before-publish');
-      const outcomes = await Promise.allSettled(rows.map((row) => this.publish(row)));
-      this.options.failpoint('relay:after-publish-before-mark-sent');
-      this.report(rows, outcomes);
-      const sent = rows.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((row) => row.id);
-      await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [sent]);
-      await this.recordFailures(client, rows, outcomes);
-      await client.query('COMMIT');
-      return sent.length;
+      ({ rows } = await client.query<OutboxRow>(DUE_ROWS, [this.batchSize]));
+      if (rows.length > 0) this.options.failpoint('relay:after-commit-before-publish');
+      published = Promise.allSettled(rows.map((row) => this.publish(row)));
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await rollBack();
       throw error;
-    } finally {
-      client.release();
     }
+    const marked = this.markBatch(client, rows, published, previous).then(
+      (result) => {
+        free();
+        return result;
+      },
+      async (error: unknown): Promise<Marked> => {
+        await rollBack();
+        return { committed: false, error };
+      },
+    );
+    return { taken: rows.length, marked };
+  }
+
+  /** Marks what the broker confirmed sent and records the failures, then commits. */
+  private async markBatch(
+    client: pg.PoolClient,
+    rows: OutboxRow[],
+    published: Promise<PromiseSettledResult<void>[]>,
+    previous: Promise<Marked>,
+  ): Promise<Marked> {
+    const outcomes = await published;
+    // Rows published after a batch that rolled back go back too, to be sent again in order after it.
+    const before = await previous;
+    if (!before.committed) throw new Error('the batch published before this one was not marked sent');
+    if (rows.length > 0) this.options.failpoint('relay:after-publish-before-mark-sent');
+    this.report(rows, outcomes);
+    const sent = rows.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((row) => row.id);
+    if (sent.length > 0) await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [sent]);
+    await this.recordFailures(client, rows, outcomes);
+    await client.query('COMMIT');
+    return { committed: true, failedRows: rows.length - sent.length };
   }
 
   /** Publishes a row in a PRODUCER span continuing the trace it was written in, whose context travels in the headers. */

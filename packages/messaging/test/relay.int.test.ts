@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendToOutbox } from '@potluck/messaging';
-import { startTcpProxy, testAmqpUrl, waitFor, type TcpProxy } from '@potluck/testing';
-import { commitToOutbox, startTestRelay, type Received, type TestRelay } from './relayHarness.js';
+import { waitFor, type TcpProxy } from '@potluck/testing';
+import { commitToOutbox, startProxiedRelay, type Received, type TestRelay } from './relayHarness.js';
 import { openTestPool, pgTransactions, recipeEvent, type TestPool } from './support.js';
 
 let database: TestPool;
@@ -16,15 +16,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 beforeEach(async () => {
-  proxy = await startTcpProxy(5672);
-  // Heartbeats well above what a test holds the broker's replies for (they are held too).
-  // A slow poll, so prompt delivery proves the LISTEN/NOTIFY wake-up.
-  run = await startTestRelay({
-    databaseUrl: database.url,
-    brokerUrl: proxy.url(testAmqpUrl()),
-    heartbeatSeconds: 10,
-    pollIntervalMs: 60_000,
-  });
+  ({ run, proxy } = await startProxiedRelay({ databaseUrl: database.url }));
   received = await run.receive();
 });
 

@@ -1,7 +1,14 @@
 import type amqp from 'amqplib';
 import type pg from 'pg';
 import { appendToOutbox, type EventEnvelope } from '@potluck/messaging';
-import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
+import {
+  deleteBrokerTopology,
+  startTcpProxy,
+  testAmqpUrl,
+  uniqueAmqpPrefix,
+  waitFor,
+  type TcpProxy,
+} from '@potluck/testing';
 import {
   Broker,
   OutboxRelay,
@@ -22,7 +29,9 @@ export async function commitToOutbox(pool: pg.Pool, events: EventEnvelope[]): Pr
 }
 
 export interface TestRelayOptions
-  extends Pick<RelayOptions, 'pollIntervalMs' | 'observer'>, Pick<BrokerOptions, 'heartbeatSeconds'> {
+  extends
+    Pick<RelayOptions, 'pollIntervalMs' | 'observer' | 'batchSize' | 'batchesInFlight'>,
+    Pick<BrokerOptions, 'heartbeatSeconds'> {
   databaseUrl: string;
   /** Where the relay's broker connects (a proxy in front of RabbitMQ, say, or another login); the test broker by default. */
   brokerUrl?: string;
@@ -47,6 +56,8 @@ function createRelay(options: TestRelayOptions) {
     logger = silent,
     pollIntervalMs,
     observer,
+    batchSize,
+    batchesInFlight,
   } = options;
   const prefix = options.prefix ?? uniqueAmqpPrefix();
   const exchange = exchangeName(prefix, 'recipes');
@@ -54,7 +65,7 @@ function createRelay(options: TestRelayOptions) {
   const publisher = new Publisher(broker, (channel) => declareExchange(channel, exchange));
   const relay = new OutboxRelay({
     ...{ databaseUrl, broker, publisher, exchange, appId: 'recipes' },
-    ...{ logger, failpoint: noFailpoints, pollIntervalMs, observer },
+    ...{ logger, failpoint: noFailpoints, pollIntervalMs, observer, batchSize, batchesInFlight },
   });
   return { prefix, exchange, broker, relay };
 }
@@ -110,3 +121,26 @@ export async function startTestRelay(options: TestRelayOptions) {
 }
 
 export type TestRelay = Awaited<ReturnType<typeof startTestRelay>>;
+
+/**
+ * A test relay whose broker link runs through a proxy the test can cut or make hold the
+ * broker's replies (confirms included). Heartbeats well above how long a test holds them; a
+ * slow poll, so prompt delivery proves the LISTEN/NOTIFY wake-up.
+ */
+export async function startProxiedRelay(
+  options: Omit<TestRelayOptions, 'brokerUrl' | 'heartbeatSeconds' | 'pollIntervalMs'>,
+): Promise<{ run: TestRelay; proxy: TcpProxy }> {
+  const proxy = await startTcpProxy(5672);
+  try {
+    const run = await startTestRelay({
+      ...options,
+      brokerUrl: proxy.url(testAmqpUrl()),
+      heartbeatSeconds: 10,
+      pollIntervalMs: 60_000,
+    });
+    return { run, proxy };
+  } catch (error) {
+    await proxy.close();
+    throw error;
+  }
+}

@@ -24,6 +24,8 @@ export const eventSyncEnv = {
   EVENT_PUBLISHERS: envVar.list().pipe(z.array(z.string()).min(1, 'must name at least one RabbitMQ user')).optional(),
   OUTBOX_POLL_MS: envVar.milliseconds(1000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  /** Batches the relay publishes while earlier ones wait for their confirms; each holds a database connection. */
+  OUTBOX_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
   OUTBOX_MAX_AGE_MS: envVar.milliseconds(30_000),
   MESSAGE_RETENTION_MS: envVar.milliseconds(7 * 24 * 3600 * 1000),
   FAILPOINTS: envVar.list().default([]),
