@@ -12,6 +12,8 @@ export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['proce
  * for each call, and the body is parsed once. Where it differs from Apollo's: a coded 4xx
  * refusal reaches the client as the subgraph's own error; a body that is not the JSON it
  * claims is kept as text in an error status; a body quoted in an error message is cut short.
+ * A 401 or 403 never gets here: it is the subgraph refusing the gateway's own credential,
+ * which `SubgraphDataSource` reports as the subgraph being unavailable.
  */
 
 /**
@@ -51,7 +53,7 @@ function clientRefusalIn(body: unknown): { message: string; code: string } | und
 
 /**
  * Apollo's error for a status outside 2xx (`"<status>: <status text>"`, the body kept in its
- * extensions, 401 and 403 coded), except that a subgraph refusing a request with a 4xx and a
+ * extensions), except that a subgraph refusing a request with a 4xx and a
  * coded GraphQL error (input its own rules refuse) is answering the client, not failing: its
  * message and code reach the client instead of "400: Bad Request", which the gateway could
  * only report as internal. A body that is not the JSON it claims is kept as text.
@@ -69,8 +71,6 @@ function errorOf(answer: SubgraphAnswer, url: string, subgraph: string): GraphQL
   if (refusal) return new GraphQLError(refusal.message, { extensions: { code: refusal.code, serviceName: subgraph } });
   const statusText = STATUS_CODES[answer.status] ?? '';
   const extensions: GraphQLErrorExtensions = { response: { url, status: answer.status, statusText, body } };
-  if (answer.status === 401) extensions.code = 'UNAUTHENTICATED';
-  else if (answer.status === 403) extensions.code = 'FORBIDDEN';
   return new GraphQLError(`${answer.status}: ${statusText}`, { extensions });
 }
 

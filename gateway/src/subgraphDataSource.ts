@@ -11,6 +11,15 @@ import type { SubgraphPools } from './subgraphPools.js';
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 
+function unavailable(subgraph: string): GraphQLError {
+  return new GraphQLError(`The ${subgraph} subgraph is unavailable`, {
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph },
+  });
+}
+
+/** A wrong secret refuses every call: the refusal is logged at most once per subgraph in this long. */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }
@@ -36,9 +45,9 @@ export interface SubgraphDataSourceOptions {
 
 /**
  * A subgraph as the gateway calls it: forwards the request id and, as a gateway credential
- * for this subgraph, who the caller is (never the client's own token), and turns a timeout or
- * an unreachable subgraph into a coded error on the fields it owns (SUBGRAPH_TIMEOUT,
- * SUBGRAPH_UNAVAILABLE) while the rest of the response still comes back.
+ * for this subgraph, who the caller is (never the client's own token), and turns a timeout, an
+ * unreachable subgraph or one refusing that credential into a coded error on the fields it owns
+ * (SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE) while the rest of the response still comes back.
  *
  * Apollo's `RemoteGraphQLDataSource` does the same through the fetch API: for every call it
  * builds node-fetch `Headers` and a `Request` (parsing the URL) and reads a `Response` (the
@@ -52,6 +61,8 @@ export interface SubgraphDataSourceOptions {
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly call: SubgraphCall;
+  private lastRefusalLoggedAt = -Infinity;
+  private refusalsNotLogged = 0;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     this.call = options.pools.callFor(options.timeoutMs);
@@ -88,22 +99,39 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     headers[GATEWAY_CREDENTIAL_HEADER] = await this.options.credentials.credentialFor(this.options.name, viewer);
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     const answer = await this.answerTo(JSON.stringify(graphqlRequest), headers, requestId);
-    if (answer.status === 401 || answer.status === 403) this.logRefusedCredential(answer, requestId);
+    if (answer.status === 401 || answer.status === 403) throw this.refusedCredential(answer, requestId);
     return responseOf(answer, this.options.url, this.options.name);
   }
 
   /**
-   * A subgraph answers 401 or 403 only when it refuses the gateway's own credential: a secret
-   * that differs between the services, or a clock far off. The client gets Apollo's coded error;
-   * the operator is told here, once per call, since no client can fix it.
+   * A subgraph answers 401 or 403 only when it refuses the gateway's own credential (its
+   * resolvers refuse a viewer with a coded error in a 200): a secret that differs between the
+   * services, or a clock far off. No client can fix that, so the client is told the subgraph
+   * is unavailable, not `UNAUTHENTICATED` (which would send it to sign in again), and the
+   * operator is told here, at error, at most once per `REFUSAL_LOG_INTERVAL_MS` with the
+   * number of refusals since the last line.
    */
-  private logRefusedCredential(answer: SubgraphAnswer, requestId?: string) {
+  private refusedCredential(answer: SubgraphAnswer, requestId?: string): GraphQLError {
     const { name, logger } = this.options;
-    const said = answer.body.slice(0, 300);
-    logger.error(
-      { subgraph: name, status: answer.status, answer: said, requestId },
-      'subgraph refused the gateway credential',
-    );
+    const now = performance.now();
+    if (now - this.lastRefusalLoggedAt >= REFUSAL_LOG_INTERVAL_MS) {
+      const said = answer.body.slice(0, 300);
+      logger.error(
+        {
+          subgraph: name,
+          status: answer.status,
+          answer: said,
+          requestId,
+          refusedSinceLastLine: this.refusalsNotLogged,
+        },
+        'subgraph refused the gateway credential',
+      );
+      this.lastRefusalLoggedAt = now;
+      this.refusalsNotLogged = 0;
+    } else {
+      this.refusalsNotLogged += 1;
+    }
+    return unavailable(name);
   }
 
   private async answerTo(body: string, headers: Record<string, string>, requestId?: string): Promise<SubgraphAnswer> {
@@ -118,9 +146,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         });
       }
       logger.warn({ subgraph: name, cause: causeOf(error), requestId }, 'subgraph unreachable');
-      throw new GraphQLError(`The ${name} subgraph is unavailable`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: name },
-      });
+      throw unavailable(name);
     }
   }
 }

@@ -6,9 +6,9 @@ import { createGatewayCredentialSigner, GATEWAY_CREDENTIAL_HEADER } from '@potlu
 import { createLogger, REQUEST_ID_HEADER } from '@potluck/service';
 import { freePort } from '@potluck/testing';
 import { GraphQLError } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from '../src/context.js';
-import { SubgraphDataSource } from '../src/subgraphDataSource.js';
+import { REFUSAL_LOG_INTERVAL_MS, SubgraphDataSource } from '../src/subgraphDataSource.js';
 import { createSubgraphPools } from '../src/subgraphPools.js';
 
 /** What each path of the stand-in subgraph answers: status, content type and body. */
@@ -28,7 +28,12 @@ const ANSWERS: Record<string, [number, string, string]> = {
     'application/json',
     '{"errors":[{"message":"Cannot query field","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}',
   ],
-  '/unauthenticated': [401, 'application/json', '{"errors":[{"message":"no credential"}]}'],
+  // What a subgraph's `gatewayOnly` answers a credential it refuses.
+  '/unauthenticated': [
+    401,
+    'application/json',
+    '{"errors":[{"message":"The gateway credential is not valid","extensions":{"code":"UNAUTHENTICATED"}}]}',
+  ],
   '/forbidden': [403, 'text/plain', 'go away'],
   '/broken': [500, 'application/json', '{"errors":[{"message":"boom","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}'],
   '/proxy': [502, 'text/html', '<html>bad gateway</html>'],
@@ -101,23 +106,16 @@ describe('SubgraphDataSource', () => {
     expect(headers[GATEWAY_CREDENTIAL_HEADER]).toBe(await credentials.credentialFor('recipes', VIEWER));
   });
 
-  it.each([
-    '/ok',
-    '/graphql-response',
-    '/partial',
-    '/text',
-    '/array',
-    '/invalid',
-    '/unauthenticated',
-    '/forbidden',
-    '/broken',
-  ])('answers %s as Apollo’s RemoteGraphQLDataSource does', async (path) => {
-    const apollo = new RemoteGraphQLDataSource<GatewayContext>({ url: `${origin}${path}` });
-    expect(await outcome(ours(`${origin}${path}`))).toEqual(await outcome(apollo));
-  });
+  it.each(['/ok', '/graphql-response', '/partial', '/text', '/array', '/invalid', '/broken'])(
+    'answers %s as Apollo’s RemoteGraphQLDataSource does',
+    async (path) => {
+      const apollo = new RemoteGraphQLDataSource<GatewayContext>({ url: `${origin}${path}` });
+      expect(await outcome(ours(`${origin}${path}`))).toEqual(await outcome(apollo));
+    },
+  );
 
   it.each(['/unauthenticated', '/forbidden'])(
-    'tells the operator when %s refuses the gateway credential',
+    'reports %s, a subgraph refusing the gateway’s own credential, as unavailable and tells the operator once per interval',
     async (path) => {
       const lines: Array<Record<string, unknown>> = [];
       const destination = new Writable({
@@ -135,17 +133,33 @@ describe('SubgraphDataSource', () => {
         logger: watched,
         credentials,
       });
+      // Not the client's UNAUTHENTICATED: no token of theirs was refused.
+      expect(await outcome(source)).toEqual({
+        thrown: 'GraphQLError',
+        message: 'The recipes subgraph is unavailable',
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'recipes' },
+      });
       await outcome(source);
-      expect(lines).toEqual([
-        expect.objectContaining({
-          level: 50,
-          msg: 'subgraph refused the gateway credential',
-          subgraph: 'recipes',
-          status: ANSWERS[path]![0],
-          answer: ANSWERS[path]![2],
-          requestId: 'request-1',
-        }),
-      ]);
+      await outcome(source);
+      const line = {
+        level: 50,
+        msg: 'subgraph refused the gateway credential',
+        subgraph: 'recipes',
+        status: ANSWERS[path]![0],
+        answer: ANSWERS[path]![2],
+        requestId: 'request-1',
+      };
+      expect(lines).toEqual([expect.objectContaining({ ...line, refusedSinceLastLine: 0 })]);
+
+      const later = performance.now() + REFUSAL_LOG_INTERVAL_MS;
+      const clock = vi.spyOn(performance, 'now').mockReturnValue(later);
+      try {
+        await outcome(source);
+      } finally {
+        clock.mockRestore();
+      }
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toEqual(expect.objectContaining({ ...line, refusedSinceLastLine: 2 }));
     },
   );
 
