@@ -18,6 +18,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
+/**
+ * What the relay runs with, recorded with the results: the batch size set here, and how many
+ * batches it keeps in flight (the services' default unless `OUTBOX_BATCHES_IN_FLIGHT` is set
+ * for an A/B, which the services inherit).
+ */
+const RELAY_SETTINGS = {
+  OUTBOX_BATCH_SIZE: '500',
+  OUTBOX_BATCHES_IN_FLIGHT: process.env.OUTBOX_BATCHES_IN_FLIGHT ?? 'default',
+};
 
 interface Stack {
   recipesUrl: string;
@@ -31,7 +40,7 @@ interface Stack {
 async function startServices(workspace: BenchWorkspace): Promise<Stack> {
   const { recipes: recipesDb, comments: commentsDb } = workspace.databases;
   const [recipesPort, commentsPort] = await Promise.all([freePort(), freePort()]);
-  const batches = { OUTBOX_BATCH_SIZE: '500' };
+  const batches = { OUTBOX_BATCH_SIZE: RELAY_SETTINGS.OUTBOX_BATCH_SIZE };
   const services = [
     spawnBenchService(workspace, 'recipes', recipesPort, batches),
     spawnBenchService(workspace, 'comments', commentsPort, batches),
@@ -55,6 +64,7 @@ async function measureAll(stack: Stack): Promise<void> {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     rate: RATE,
+    relaySettings: RELAY_SETTINGS,
     latency,
     stages,
     backlog,
@@ -70,7 +80,7 @@ async function measureAll(stack: Stack): Promise<void> {
 | cold start: the ${WARMUP_SECONDS} s warm-up before, request sent → visible p50 / p99 / max | ${latency.coldStart ? `${latency.coldStart.requestToVisibleMs.p50} / ${latency.coldStart.requestToVisibleMs.p99} / ${latency.coldStart.requestToVisibleMs.max} ms` : 'no warm-up'} | |
 | where it waited: mutation tx start → relay tx start p50 / p95 / p99 | ${stages.mutationToRelayMs.p50} / ${stages.mutationToRelayMs.p95} / ${stages.mutationToRelayMs.p99} ms | |
 | where it waited: relay tx start → consumer tx start p50 / p95 / p99 | ${stages.relayToConsumerMs.p50} / ${stages.relayToConsumerMs.p95} / ${stages.relayToConsumerMs.p99} ms | |
-| relay draining ${BACKLOG} events | ${backlog.relaySeconds} s, ${backlog.relayEventsPerSecond} events/s | ≥ 5,000 events/s |
+| relay draining ${BACKLOG} events (batches of ${RELAY_SETTINGS.OUTBOX_BATCH_SIZE}, in flight: ${RELAY_SETTINGS.OUTBOX_BATCHES_IN_FLIGHT}) | ${backlog.relaySeconds} s, ${backlog.relayEventsPerSecond} events/s | ≥ 5,000 events/s |
 | consumer applying them | ${backlog.consumerSeconds} s, ${backlog.consumerEventsPerSecond} events/s | |
 `);
   const file = await writeResult('events', result, process.env.BENCH_RESULTS_DIR);
