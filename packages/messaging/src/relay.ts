@@ -47,13 +47,20 @@ export interface OutboxStats {
 
 const CLEANUP_EVERY_MS = 60_000;
 
-/** What became of a published batch: committed, with how many rows the broker did not take; or rolled back. */
-type Marked = { committed: true; failedRows: number } | { committed: false; error: unknown };
+/** What became of a published batch's marks: committed, or rolled back (its rows unsent and unlocked). */
+type Marked = { committed: true } | { committed: false; error: unknown };
 
-/** A batch once its rows are published: how many it took, and its marks (never rejects). */
+/** A batch once its rows are published: how many it took, and its marks (never rejects), known as `outcome` once settled. */
 interface PublishedBatch {
   taken: number;
   marked: Promise<Marked>;
+  outcome?: Marked;
+}
+
+/** A batch in flight that already rolled back: its rows are free again, so no batch may be taken after it. */
+function rolledBackIn(batches: readonly PublishedBatch[]): { error: unknown } | undefined {
+  for (const { outcome } of batches) if (outcome && !outcome.committed) return outcome;
+  return undefined;
 }
 
 /**
@@ -116,6 +123,9 @@ export class OutboxRelay {
 
   constructor(private readonly options: RelayOptions) {
     this.batchesInFlight = options.batchesInFlight ?? 2;
+    if (!Number.isInteger(this.batchesInFlight) || this.batchesInFlight < 1) {
+      throw new RangeError(`batchesInFlight must be a whole number of at least 1 (got ${this.batchesInFlight})`);
+    }
     this.pool = new pg.Pool({
       connectionString: options.databaseUrl,
       // One per batch in flight, and one for `stats` and the cleanup.
@@ -193,20 +203,22 @@ export class OutboxRelay {
    * Drains while there is work: the next batch is taken and published as soon as the one
    * before is published, while that one still waits for the broker's confirms and commits its
    * marks (`batchesInFlight` at most). One batch at a time left the broker idle for each
-   * batch's confirms, marks and commit: about a third more events per second drained with two
-   * (bench/README, item 19). Marks commit in publishing order. After a batch with a failed
-   * row, every batch in flight finishes before the next is taken, so the next one sees the
-   * row backing off and holds the rows behind it.
+   * batch's confirms, marks and commit: about a quarter more events per second drained with
+   * two (bench/README, item 19). Marks commit in publishing order. A batch that rolled back
+   * ends the drain before another is taken (its rows, unlocked, would go out again behind the
+   * batches in flight); the next nudge or poll starts again from the oldest unsent row.
    */
   private async pump(): Promise<void> {
     const inFlight: PublishedBatch[] = [];
-    let lastMarked: Promise<Marked> = Promise.resolve({ committed: true, failedRows: 0 });
+    let lastMarked: Promise<Marked> = Promise.resolve({ committed: true });
     try {
       while (!this.stopped) {
+        const undone = rolledBackIn(inFlight);
+        if (undone) throw undone.error;
         const mayTake = this.pending && this.options.publisher.ready && inFlight.length < this.batchesInFlight;
         if (mayTake) {
           this.pending = false;
-          const batch = await this.publishBatch(lastMarked);
+          const batch = await this.publishBatch(lastMarked, () => rolledBackIn(inFlight));
           lastMarked = batch.marked;
           inFlight.push(batch);
           if (batch.taken === this.batchSize) this.pending = true;
@@ -216,7 +228,6 @@ export class OutboxRelay {
         if (!oldest) return;
         const marked = await oldest.marked;
         if (!marked.committed) throw marked.error;
-        if (marked.failedRows > 0) await Promise.all(inFlight.splice(0).map((batch) => batch.marked));
       }
     } catch (error) {
       this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
@@ -228,10 +239,13 @@ export class OutboxRelay {
   /**
    * One transaction: lock due rows and publish them; then, in the background, wait for the
    * broker's confirms and, once the batch before is marked (`previous`), mark them and commit
-   * (or roll back, if that one did).
-   * Resolves once the rows are published; rejects if they could not be taken.
+   * (or roll back, if that one did). Resolves once the rows are published; rejects if they could
+   * not be taken, or if a batch in flight rolled back meanwhile (`rolledBack`), publishing nothing.
    */
-  private async publishBatch(previous: Promise<Marked>): Promise<PublishedBatch> {
+  private async publishBatch(
+    previous: Promise<Marked>,
+    rolledBack: () => { error: unknown } | undefined,
+  ): Promise<PublishedBatch> {
     const client = await this.pool.connect();
     // Waiting for confirms, the connection runs no query: if it is lost then (Postgres restarted,
     // the backend terminated), pg reports it as an `error` event that would crash the process
@@ -251,6 +265,9 @@ export class OutboxRelay {
     try {
       await client.query(BEGIN_DRAIN);
       ({ rows } = await client.query<OutboxRow>(DUE_ROWS, [this.batchSize]));
+      // A batch in flight rolled back while these rows were read: they may be its rows, freed.
+      const undone = rolledBack();
+      if (undone) throw undone.error;
       if (rows.length > 0) this.options.failpoint('relay:after-commit-before-publish');
       published = Promise.allSettled(rows.map((row) => this.publish(row)));
     } catch (error) {
@@ -258,16 +275,18 @@ export class OutboxRelay {
       throw error;
     }
     const marked = this.markBatch(client, rows, published, previous).then(
-      (result) => {
+      (): Marked => {
         free();
-        return result;
+        return { committed: true };
       },
       async (error: unknown): Promise<Marked> => {
         await rollBack();
         return { committed: false, error };
       },
     );
-    return { taken: rows.length, marked };
+    const batch: PublishedBatch = { taken: rows.length, marked };
+    void marked.then((outcome) => (batch.outcome = outcome));
+    return batch;
   }
 
   /** Marks what the broker confirmed sent and records the failures, then commits. */
@@ -276,7 +295,7 @@ export class OutboxRelay {
     rows: OutboxRow[],
     published: Promise<PromiseSettledResult<void>[]>,
     previous: Promise<Marked>,
-  ): Promise<Marked> {
+  ): Promise<void> {
     const outcomes = await published;
     // Rows published after a batch that rolled back go back too, to be sent again in order after it.
     const before = await previous;
@@ -287,11 +306,10 @@ export class OutboxRelay {
     if (sent.length > 0) await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [sent]);
     await this.recordFailures(client, rows, outcomes);
     await client.query('COMMIT');
-    return { committed: true, failedRows: rows.length - sent.length };
   }
 
   /** Publishes a row in a PRODUCER span continuing the trace it was written in, whose context travels in the headers. */
-  private publish(row: OutboxRow): Promise<void> {
+  private async publish(row: OutboxRow): Promise<void> {
     const { exchange, appId } = this.options;
     const body = Buffer.from(JSON.stringify(row.payload));
     const { correlationId } = row.payload;

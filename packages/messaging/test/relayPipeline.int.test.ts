@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type TcpProxy } from '@potluck/testing';
+import { OutboxRelay, type RelayOptions } from '../src/index.js';
 import { commitToOutbox, startProxiedRelay, type Received, type TestRelay } from './relayHarness.js';
 import { openTestPool, recipeEvent, type TestPool } from './support.js';
 
@@ -49,6 +50,10 @@ async function unsentCount(ids: string[]): Promise<number> {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
 describe('outbox relay, batches in flight', () => {
+  it.each([0, -1, 1.5, Number.NaN])('refuses %s batches in flight (it would never drain)', (batchesInFlight) => {
+    expect(() => new OutboxRelay({ batchesInFlight } as RelayOptions)).toThrow(RangeError);
+  });
+
   it('publishes the next batch while the one before waits for its confirms, no more than allowed at once', async () => {
     const { proxy, received } = await startRelay(2);
     proxy.holdReplies();
@@ -87,20 +92,55 @@ describe('outbox relay, batches in flight', () => {
     await waitFor(() => (received.length >= 4 ? true : undefined), { what: 'two batches published unconfirmed' });
 
     // The first batch's transaction is the older of the two open; its connection dies before it can mark.
-    const { rows } = await database.pool.query<{ pid: number }>(
-      `SELECT pg_terminate_backend(pid), pid FROM pg_stat_activity
-        WHERE datname = current_database() AND state = 'idle in transaction' ORDER BY xact_start LIMIT 1`,
-    );
-    expect(rows).toHaveLength(1);
+    await terminateRelayTransaction('the older');
     proxy.releaseReplies();
-    await waitFor(async () => ((await unsentCount(ids)) === 4 ? true : undefined), {
-      what: 'both batches rolled back',
-    });
+    await waitFor(async () => ((await openTransactions()) === 0 ? true : undefined), { what: 'both batches ended' });
     await settle();
     expect(await unsentCount(ids)).toBe(4);
+    expect(received.map((message) => message.id)).toEqual(ids);
 
     run.relay.nudge();
     await waitFor(async () => ((await unsentCount(ids)) === 0 ? true : undefined), { what: 'every row sent again' });
     expect(received.map((message) => message.id)).toEqual([...ids, ...ids]);
   });
+
+  it('ends the drain when a batch in flight rolled back: its freed rows go out again only on the next pass', async () => {
+    const { run, proxy, received } = await startRelay(2);
+    proxy.holdReplies();
+    const ids = await commitEvents(4);
+    await waitFor(() => (received.length >= 4 ? true : undefined), { what: 'two batches published unconfirmed' });
+
+    await terminateRelayTransaction('the newer');
+    proxy.releaseReplies();
+    await waitFor(async () => ((await unsentCount(ids)) === 2 ? true : undefined), { what: 'the first batch marked' });
+    await waitFor(async () => ((await openTransactions()) === 0 ? true : undefined), { what: 'the drain to end' });
+    await settle();
+    expect(received.map((message) => message.id)).toEqual(ids);
+    expect(await unsentCount(ids)).toBe(2);
+
+    run.relay.nudge();
+    await waitFor(async () => ((await unsentCount(ids)) === 0 ? true : undefined), {
+      what: 'the second batch sent again',
+    });
+    expect(received.map((message) => message.id)).toEqual([...ids, ...ids.slice(2)]);
+  });
 });
+
+/** The relay's transactions still open in this test's database. */
+async function openTransactions(): Promise<number> {
+  const { rows } = await database.pool.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM pg_stat_activity
+      WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`,
+  );
+  return rows[0]!.count;
+}
+
+/** Kills the backend of the older or the newer of the relay's two open transactions. */
+async function terminateRelayTransaction(which: 'the older' | 'the newer'): Promise<void> {
+  const { rows } = await database.pool.query<{ pid: number }>(
+    `SELECT pg_terminate_backend(pid), pid FROM pg_stat_activity
+      WHERE datname = current_database() AND state = 'idle in transaction'
+      ORDER BY xact_start ${which === 'the older' ? 'ASC' : 'DESC'} LIMIT 1`,
+  );
+  expect(rows).toHaveLength(1);
+}
