@@ -163,6 +163,22 @@ describe('SubgraphDataSource', () => {
     },
   );
 
+  it('counts a refused credential as an unavailable subgraph in the fetch metrics', async () => {
+    const timer = { ok: vi.fn(), error: vi.fn(), timeout: vi.fn(), unavailable: vi.fn() };
+    const source = new SubgraphDataSource({
+      name: 'recipes',
+      url: `${origin}/unauthenticated`,
+      pools,
+      timeoutMs: 1000,
+      logger,
+      credentials,
+      timer,
+    });
+    await outcome(source);
+    expect(timer.unavailable).toHaveBeenCalledTimes(1);
+    expect([timer.ok, timer.error, timer.timeout].map((observe) => observe.mock.calls.length)).toEqual([0, 0, 0]);
+  });
+
   it('passes a subgraph’s coded refusal (a 4xx with a client-facing code) to the client', async () => {
     expect(await outcome(ours(`${origin}/refused`))).toEqual({
       thrown: 'GraphQLError',
