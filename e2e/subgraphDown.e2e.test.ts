@@ -85,6 +85,35 @@ it('goes degraded naming the subgraph that stopped, and still serves what the ot
   expect(recipes.edges[0]?.node.comments?.edges.map((edge) => edge.node.text)).toEqual(['Crisp']);
 });
 
+it('answers a subgraph that refuses the gateway’s credential as unavailable, not as the client signed out, and tells the operator', async () => {
+  const { createRecipe } = await client.request(CreateRecipeDocument, {
+    input: { title: 'Focaccia', timeMinutes: 90, price: '3' },
+  });
+  // A secret that differs between the gateway and one subgraph: the subgraph refuses every call with 401.
+  await stack.restart('comments', { INTERNAL_AUTH_SECRET: `another-${'s'.repeat(40)}` });
+  try {
+    const failure = await partial(
+      client.request(RecipesWithCommentsDocument, { filter: { titleContains: 'Focaccia' } }),
+    );
+    expect(failure.codes).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    expect(failure.errors[0]).toMatchObject({
+      message: 'The comments subgraph is unavailable',
+      extensions: { serviceName: 'comments' },
+    });
+    expect(failure.data?.recipes.edges[0]?.node).toMatchObject({ id: createRecipe.id, comments: null });
+    const refused = logEntries(stack, 'gateway').filter(
+      (line) => line.msg === 'subgraph refused the gateway credential',
+    );
+    expect(refused).toEqual([expect.objectContaining({ level: 50, subgraph: 'comments', status: 401 })]);
+  } finally {
+    await stack.restart('comments');
+  }
+  const { recipes } = await waitFor(() =>
+    client.request(RecipesWithCommentsDocument, { filter: { titleContains: 'Focaccia' } }).catch(() => undefined),
+  );
+  expect(recipes.edges[0]?.node.comments?.edges).toEqual([]);
+});
+
 it('returns a comment without its recipe while the recipes subgraph is down', async () => {
   const { createRecipe } = await client.request(CreateRecipeDocument, {
     input: { title: 'Pilaf', timeMinutes: 45, price: '6' },
