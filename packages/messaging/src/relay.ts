@@ -48,19 +48,19 @@ export interface OutboxStats {
 const CLEANUP_EVERY_MS = 60_000;
 
 /** What became of a published batch's marks: committed, or rolled back (its rows unsent and unlocked). */
-type Marked = { committed: true } | { committed: false; error: unknown };
+interface Marked {
+  committed: boolean;
+}
 
-/** A batch once its rows are published: how many it took, and its marks (never rejects), known as `outcome` once settled. */
+/** A batch once its rows are published: how many it took, and its marks (never rejects). */
 interface PublishedBatch {
   taken: number;
   marked: Promise<Marked>;
-  outcome?: Marked;
 }
 
-/** A batch in flight that already rolled back: its rows are free again, so no batch may be taken after it. */
-function rolledBackIn(batches: readonly PublishedBatch[]): { error: unknown } | undefined {
-  for (const { outcome } of batches) if (outcome && !outcome.committed) return outcome;
-  return undefined;
+/** One drain of the relay: the first of its batches to roll back, which ends it (its rows are free again). */
+interface Drain {
+  rolledBack?: { error: unknown };
 }
 
 /**
@@ -209,16 +209,16 @@ export class OutboxRelay {
    * batches in flight); the next nudge or poll starts again from the oldest unsent row.
    */
   private async pump(): Promise<void> {
+    const drain: Drain = {};
     const inFlight: PublishedBatch[] = [];
     let lastMarked: Promise<Marked> = Promise.resolve({ committed: true });
     try {
       while (!this.stopped) {
-        const undone = rolledBackIn(inFlight);
-        if (undone) throw undone.error;
+        if (drain.rolledBack) throw drain.rolledBack.error;
         const mayTake = this.pending && this.options.publisher.ready && inFlight.length < this.batchesInFlight;
         if (mayTake) {
           this.pending = false;
-          const batch = await this.publishBatch(lastMarked, () => rolledBackIn(inFlight));
+          const batch = await this.publishBatch(drain, lastMarked);
           lastMarked = batch.marked;
           inFlight.push(batch);
           if (batch.taken === this.batchSize) this.pending = true;
@@ -226,8 +226,8 @@ export class OutboxRelay {
         }
         const oldest = inFlight.shift();
         if (!oldest) return;
-        const marked = await oldest.marked;
-        if (!marked.committed) throw marked.error;
+        // One that rolled back is in `drain.rolledBack`, thrown above.
+        await oldest.marked;
       }
     } catch (error) {
       this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
@@ -239,13 +239,11 @@ export class OutboxRelay {
   /**
    * One transaction: lock due rows and publish them; then, in the background, wait for the
    * broker's confirms and, once the batch before is marked (`previous`), mark them and commit
-   * (or roll back, if that one did). Resolves once the rows are published; rejects if they could
-   * not be taken, or if a batch in flight rolled back meanwhile (`rolledBack`), publishing nothing.
+   * (or roll back, if that one did, and tell the `drain`). Resolves once the rows are published;
+   * rejects if they could not be taken, or if a batch of the drain rolled back meanwhile,
+   * publishing nothing.
    */
-  private async publishBatch(
-    previous: Promise<Marked>,
-    rolledBack: () => { error: unknown } | undefined,
-  ): Promise<PublishedBatch> {
+  private async publishBatch(drain: Drain, previous: Promise<Marked>): Promise<PublishedBatch> {
     const client = await this.pool.connect();
     // Waiting for confirms, the connection runs no query: if it is lost then (Postgres restarted,
     // the backend terminated), pg reports it as an `error` event that would crash the process
@@ -266,8 +264,7 @@ export class OutboxRelay {
       await client.query(BEGIN_DRAIN);
       ({ rows } = await client.query<OutboxRow>(DUE_ROWS, [this.batchSize]));
       // A batch in flight rolled back while these rows were read: they may be its rows, freed.
-      const undone = rolledBack();
-      if (undone) throw undone.error;
+      if (drain.rolledBack) throw drain.rolledBack.error;
       if (rows.length > 0) this.options.failpoint('relay:after-commit-before-publish');
       published = Promise.allSettled(rows.map((row) => this.publish(row)));
     } catch (error) {
@@ -280,13 +277,12 @@ export class OutboxRelay {
         return { committed: true };
       },
       async (error: unknown): Promise<Marked> => {
+        drain.rolledBack ??= { error };
         await rollBack();
-        return { committed: false, error };
+        return { committed: false };
       },
     );
-    const batch: PublishedBatch = { taken: rows.length, marked };
-    void marked.then((outcome) => (batch.outcome = outcome));
-    return batch;
+    return { taken: rows.length, marked };
   }
 
   /** Marks what the broker confirmed sent and records the failures, then commits. */

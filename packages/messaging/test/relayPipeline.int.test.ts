@@ -49,6 +49,21 @@ async function unsentCount(ids: string[]): Promise<number> {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
+const receivedAtLeast = (received: Received[], count: number, what: string) =>
+  waitFor(() => (received.length >= count ? true : undefined), { what });
+
+const unsentReaches = (ids: string[], count: number, what: string) =>
+  waitFor(async () => ((await unsentCount(ids)) === count ? true : undefined), { what });
+
+/** Two batches of two published, their confirms held by the proxy. */
+async function twoBatchesUnconfirmed() {
+  const started = await startRelay(2);
+  started.proxy.holdReplies();
+  const ids = await commitEvents(4);
+  await receivedAtLeast(started.received, 4, 'two batches published unconfirmed');
+  return { ...started, ids };
+}
+
 describe('outbox relay, batches in flight', () => {
   it.each([0, -1, 1.5, Number.NaN])('refuses %s batches in flight (it would never drain)', (batchesInFlight) => {
     expect(() => new OutboxRelay({ batchesInFlight } as RelayOptions)).toThrow(RangeError);
@@ -59,15 +74,15 @@ describe('outbox relay, batches in flight', () => {
     proxy.holdReplies();
     const ids = await commitEvents(6);
 
-    await waitFor(() => (received.length >= 4 ? true : undefined), { what: 'two batches published unconfirmed' });
+    await receivedAtLeast(received, 4, 'two batches published unconfirmed');
     await settle();
     expect(received.map((message) => message.id)).toEqual(ids.slice(0, 4));
     expect(await unsentCount(ids)).toBe(6);
 
     proxy.releaseReplies();
-    await waitFor(() => (received.length >= 6 ? true : undefined), { what: 'the third batch' });
+    await receivedAtLeast(received, 6, 'the third batch');
     expect(received.map((message) => message.id)).toEqual(ids);
-    await waitFor(async () => ((await unsentCount(ids)) === 0 ? true : undefined), { what: 'every row marked sent' });
+    await unsentReaches(ids, 0, 'every row marked sent');
   });
 
   it('with one in flight, takes the next batch only once the one before is confirmed and marked', async () => {
@@ -75,21 +90,18 @@ describe('outbox relay, batches in flight', () => {
     proxy.holdReplies();
     const ids = await commitEvents(4);
 
-    await waitFor(() => (received.length >= 2 ? true : undefined), { what: 'the first batch' });
+    await receivedAtLeast(received, 2, 'the first batch');
     await settle();
     expect(received.map((message) => message.id)).toEqual(ids.slice(0, 2));
 
     proxy.releaseReplies();
-    await waitFor(() => (received.length >= 4 ? true : undefined), { what: 'the second batch' });
+    await receivedAtLeast(received, 4, 'the second batch');
     expect(received.map((message) => message.id)).toEqual(ids);
-    await waitFor(async () => ((await unsentCount(ids)) === 0 ? true : undefined), { what: 'every row marked sent' });
+    await unsentReaches(ids, 0, 'every row marked sent');
   });
 
   it('rolls a batch back when the one published before it could not be marked, so both are sent again in order', async () => {
-    const { run, proxy, received } = await startRelay(2);
-    proxy.holdReplies();
-    const ids = await commitEvents(4);
-    await waitFor(() => (received.length >= 4 ? true : undefined), { what: 'two batches published unconfirmed' });
+    const { run, proxy, received, ids } = await twoBatchesUnconfirmed();
 
     // The first batch's transaction is the older of the two open; its connection dies before it can mark.
     await terminateRelayTransaction('the older');
@@ -100,28 +112,23 @@ describe('outbox relay, batches in flight', () => {
     expect(received.map((message) => message.id)).toEqual(ids);
 
     run.relay.nudge();
-    await waitFor(async () => ((await unsentCount(ids)) === 0 ? true : undefined), { what: 'every row sent again' });
+    await unsentReaches(ids, 0, 'every row sent again');
     expect(received.map((message) => message.id)).toEqual([...ids, ...ids]);
   });
 
   it('ends the drain when a batch in flight rolled back: its freed rows go out again only on the next pass', async () => {
-    const { run, proxy, received } = await startRelay(2);
-    proxy.holdReplies();
-    const ids = await commitEvents(4);
-    await waitFor(() => (received.length >= 4 ? true : undefined), { what: 'two batches published unconfirmed' });
+    const { run, proxy, received, ids } = await twoBatchesUnconfirmed();
 
     await terminateRelayTransaction('the newer');
     proxy.releaseReplies();
-    await waitFor(async () => ((await unsentCount(ids)) === 2 ? true : undefined), { what: 'the first batch marked' });
+    await unsentReaches(ids, 2, 'the first batch marked');
     await waitFor(async () => ((await openTransactions()) === 0 ? true : undefined), { what: 'the drain to end' });
     await settle();
     expect(received.map((message) => message.id)).toEqual(ids);
     expect(await unsentCount(ids)).toBe(2);
 
     run.relay.nudge();
-    await waitFor(async () => ((await unsentCount(ids)) === 0 ? true : undefined), {
-      what: 'the second batch sent again',
-    });
+    await unsentReaches(ids, 0, 'the second batch sent again');
     expect(received.map((message) => message.id)).toEqual([...ids, ...ids.slice(2)]);
   });
 });
