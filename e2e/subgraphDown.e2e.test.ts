@@ -101,9 +101,13 @@ it('answers a subgraph that refuses the gateway’s credential as unavailable, n
       extensions: { serviceName: 'comments' },
     });
     expect(failure.data?.recipes.edges[0]?.node).toMatchObject({ id: createRecipe.id, comments: null });
-    const refused = logEntries(stack, 'gateway').filter(
-      (line) => line.msg === 'subgraph refused the gateway credential',
-    );
+    // The gateway's log reaches the test through its stdout, after the answer.
+    const refused = await waitFor(() => {
+      const lines = logEntries(stack, 'gateway').filter(
+        (line) => line.msg === 'subgraph refused the gateway credential',
+      );
+      return lines.length > 0 ? lines : undefined;
+    });
     expect(refused).toEqual([expect.objectContaining({ level: 50, subgraph: 'comments', status: 401 })]);
   } finally {
     await stack.restart('comments');
