@@ -1,4 +1,5 @@
 export { migrate, migrateAll, readMigrations, checksumOf, MigrationError } from './migrate.js';
 export type { MigrateOptions, MigrateResult, MigrationFile, MigrationSource } from './migrate.js';
 export { ensureDatabase, dropDatabase, databaseNameOf, withDatabase } from './database.js';
-export { openPrisma, type PrismaConnectionOptions } from './prismaOptions.js';
+export { openDatabase, openPrisma, type PrismaConnectionOptions, type ServiceDatabase } from './prismaOptions.js';
+export { SqlParameters, sqlReadsOn, type SqlReads } from './sqlReads.js';

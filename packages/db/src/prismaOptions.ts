@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { sqlReadsOn, type SqlReads } from './sqlReads.js';
 
 /**
  * How long a query waits to open a connection or to get a free one from the pool before it
@@ -12,8 +14,22 @@ export interface PrismaConnectionOptions {
   poolSize?: number;
   /** Default `DEFAULT_CONNECT_TIMEOUT_MS`. */
   connectTimeoutMs?: number;
-  /** Called for every SQL statement; tests count statements per request with it. */
+  /** Called for every SQL statement, Prisma's and the plain reads'; tests count statements per request with it. */
   onQuery?: (sql: string) => void;
+}
+
+interface PrismaLike {
+  $disconnect(): Promise<void>;
+}
+
+type PrismaConstructor<Client> = new (options: ReturnType<typeof prismaClientOptions>) => Client;
+
+/** A service's database: its Prisma client and, on the same pool, plain reads for its hot paths. */
+export interface ServiceDatabase<Client> {
+  prisma: Client;
+  sql: SqlReads;
+  /** Disconnects Prisma, then ends the pool. */
+  close(): Promise<void>;
 }
 
 /**
@@ -21,22 +37,53 @@ export interface PrismaConnectionOptions {
  * over node-postgres (no native query engine), with query events only when someone listens.
  */
 export function openPrisma<Client>(
-  PrismaClient: new (options: ReturnType<typeof prismaClientOptions>) => Client,
+  PrismaClient: PrismaConstructor<Client>,
   databaseUrl: string,
   options: PrismaConnectionOptions = {},
 ): Client {
-  const client = new PrismaClient(prismaClientOptions(databaseUrl, options));
-  forwardQueries(client, options.onQuery);
-  return client;
+  return newPrisma(PrismaClient, new PrismaPg(poolConfigOf(databaseUrl, options)), options);
 }
 
-function prismaClientOptions(databaseUrl: string, options: PrismaConnectionOptions) {
-  const adapter = new PrismaPg({
+/** {@link openPrisma}, with plain reads ({@link SqlReads}) on a pool the two share. */
+export function openDatabase<Client extends PrismaLike>(
+  PrismaClient: PrismaConstructor<Client>,
+  databaseUrl: string,
+  options: PrismaConnectionOptions = {},
+): ServiceDatabase<Client> {
+  const pool = new pg.Pool(poolConfigOf(databaseUrl, options));
+  // An idle connection the server drops emits `error` on the pool; the next query reconnects.
+  pool.on('error', () => undefined);
+  const prisma = newPrisma(PrismaClient, new PrismaPg(pool), options);
+  return {
+    prisma,
+    sql: sqlReadsOn(pool, options.onQuery),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+function poolConfigOf(databaseUrl: string, options: PrismaConnectionOptions): pg.PoolConfig {
+  return {
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-  });
+  };
+}
+
+function prismaClientOptions(adapter: PrismaPg, options: PrismaConnectionOptions) {
   return options.onQuery ? { adapter, log: [{ emit: 'event' as const, level: 'query' as const }] } : { adapter };
+}
+
+function newPrisma<Client>(
+  PrismaClient: PrismaConstructor<Client>,
+  adapter: PrismaPg,
+  options: PrismaConnectionOptions,
+): Client {
+  const client = new PrismaClient(prismaClientOptions(adapter, options));
+  forwardQueries(client, options.onQuery);
+  return client;
 }
 
 interface QueryEmitter {

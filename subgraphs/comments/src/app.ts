@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { startSubgraph, type SubgraphOverrides } from '@potluck/service';
 import type { CommentsConfig } from './config.js';
-import { createPrisma } from './db.js';
+import { openServiceDatabase } from './db.js';
 import { createContext } from './graphql/context.js';
 import { CONSUMES_FROM, recipeEventHandlers } from './events.js';
 import { resolvers } from './graphql/resolvers.js';
@@ -17,7 +17,7 @@ export function startCommentsService(config: CommentsConfig, overrides: Subgraph
     migrationsDir: MIGRATIONS_DIR,
     config,
     overrides,
-    openDatabase: createPrisma,
+    openDatabase: openServiceDatabase,
     resolvers,
     createContext: (deps, viewer) => createContext({ ...deps, recipeWaitMs: config.RECIPE_WAIT_MS }, viewer),
     events: (deps) => ({ consumesFrom: CONSUMES_FROM, handlers: recipeEventHandlers(deps) }),

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { startSubgraph, type SubgraphOverrides } from '@potluck/service';
 import type { RecipesConfig } from './config.js';
-import { createPrisma } from './db.js';
+import { openServiceDatabase } from './db.js';
 import { createContext } from './graphql/context.js';
 import { CONSUMES_FROM, commentEventHandlers } from './events.js';
 import { resolvers } from './graphql/resolvers.js';
@@ -17,7 +17,7 @@ export function startRecipesService(config: RecipesConfig, overrides: SubgraphOv
     migrationsDir: MIGRATIONS_DIR,
     config,
     overrides,
-    openDatabase: createPrisma,
+    openDatabase: openServiceDatabase,
     resolvers,
     createContext,
     events: () => ({ consumesFrom: CONSUMES_FROM, handlers: commentEventHandlers }),

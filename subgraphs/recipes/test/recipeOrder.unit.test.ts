@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { SqlParameters } from '@potluck/db';
 import { Prisma, type Recipe } from '../src/generated/prisma/client.js';
 import {
-  afterCursorWhere,
+  afterCursorSql,
   cursorValuesOf,
   isValidCursorValues,
-  orderByOf,
+  orderBySql,
   RECIPE_ORDERS,
 } from '../src/recipes/recipeOrder.js';
 
@@ -25,15 +26,16 @@ const recipe: Recipe = {
   commentCount: 0,
 };
 
-describe('orderByOf', () => {
+describe('orderBySql', () => {
   it.each([
-    ['NEWEST', { createdAt: 'desc' }, { id: 'desc' }],
-    ['OLDEST', { createdAt: 'asc' }, { id: 'asc' }],
-    ['TITLE', { title: 'asc' }, { id: 'asc' }],
-    ['QUICKEST', { timeMinutes: 'asc' }, { id: 'asc' }],
-    ['CHEAPEST', { price: 'asc' }, { id: 'asc' }],
-  ] as const)('%s sorts by its key, then by id in the same direction', (order, key, tieBreak) => {
-    expect(orderByOf(order)).toEqual([key, tieBreak]);
+    ['NEWEST', 'created_at DESC, id DESC'],
+    ['OLDEST', 'created_at ASC, id ASC'],
+    ['TITLE', 'title ASC, id ASC'],
+    ['QUICKEST', 'time_minutes ASC, id ASC'],
+    ['CHEAPEST', 'price ASC, id ASC'],
+    ['MOST_COMMENTED', 'comment_count DESC, id DESC'],
+  ] as const)('%s sorts by its key, then by id in the same direction', (order, sql) => {
+    expect(orderBySql(order)).toBe(sql);
   });
 });
 
@@ -55,18 +57,19 @@ describe('cursorValuesOf', () => {
   });
 });
 
-describe('afterCursorWhere', () => {
-  it('ascending orders continue with a greater key, or the same key and a greater id', () => {
-    expect(afterCursorWhere('QUICKEST', [25, ID])).toEqual({
-      OR: [{ timeMinutes: { gt: 25 } }, { timeMinutes: 25, id: { gt: ID } }],
-    });
+describe('afterCursorSql', () => {
+  it('ascending orders continue with a greater (key, id), the values as parameters', () => {
+    const parameters = new SqlParameters();
+    parameters.add('%soup%', 'text');
+    expect(afterCursorSql('QUICKEST', [25, ID], parameters)).toBe('(time_minutes, id) > ($2::int4, $3::uuid)');
+    expect(parameters.values).toEqual(['%soup%', 25, ID]);
   });
 
-  it('NEWEST continues with an earlier date, or the same date and a smaller id', () => {
-    const at = new Date('2026-03-01T12:00:00.000Z');
-    expect(afterCursorWhere('NEWEST', [at.toISOString(), ID])).toEqual({
-      OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: ID } }],
-    });
+  it('NEWEST continues with an earlier (date, id)', () => {
+    const parameters = new SqlParameters();
+    const at = '2026-03-01T12:00:00.000Z';
+    expect(afterCursorSql('NEWEST', [at, ID], parameters)).toBe('(created_at, id) < ($1::timestamptz, $2::uuid)');
+    expect(parameters.values).toEqual([at, ID]);
   });
 });
 

@@ -21,6 +21,7 @@ import { migrateSubgraph } from './migrations.js';
 import { createServiceMetrics, metricsEnv } from '../metrics/serviceMetrics.js';
 import { startEventSync, type InboxTransaction, type OutboxStats, type SubgraphEvents } from '@potluck/messaging';
 import { createGatewayCredentialVerifier, type Viewer } from '@potluck/identity';
+import type { ServiceDatabase, SqlReads } from '@potluck/db';
 import { gatewayOnly } from './gatewayOnly.js';
 import { compiledExecution } from '../graphql/compiledExecution.js';
 import { internalAuthEnv, internalAuthSecretOf } from '../config/identityConfig.js';
@@ -78,6 +79,8 @@ export interface SubgraphOverrides {
 /** The outside world an operation sees: its database, the time, and new ids (UUIDv7). */
 export interface OperationDeps<Db> {
   prisma: Db;
+  /** Plain reads on the same pool, for the hot read paths only (see `SqlReads`). */
+  sql: SqlReads;
   clock: () => Date;
   newId: () => string;
   /** The id of the request being served (undefined outside one): events it causes carry it. */
@@ -92,7 +95,7 @@ export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Data
   migrationsDir: string;
   config: SubgraphConfig;
   overrides?: SubgraphOverrides;
-  openDatabase(url: string, options: { poolSize: number; onQuery?: (sql: string) => void }): Db;
+  openDatabase(url: string, options: { poolSize: number; onQuery?: (sql: string) => void }): ServiceDatabase<Db>;
   /** Typed from the subgraph's own SDL by GraphQL Code Generator; Apollo binds them to the schema at start. */
   resolvers: object;
   /** The viewer is who the gateway's credential names (null: nobody signed in). */
@@ -123,12 +126,14 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
   const typeDefs = parse(await readFile(definition.schemaFile, 'utf8'));
   const metrics = await createServiceMetrics(config, path.join(path.dirname(definition.schemaFile), 'operations'));
   const schema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
-  const db = definition.openDatabase(config.DATABASE_URL, {
+  const database = definition.openDatabase(config.DATABASE_URL, {
     poolSize: config.DATABASE_POOL_SIZE,
     onQuery: overrides.onQuery,
   });
+  const db = database.prisma;
   const deps: OperationDeps<Db> = {
     prisma: db,
+    sql: database.sql,
     clock: overrides.clock ?? (() => new Date()),
     newId: overrides.newId ?? (() => uuidv7()),
     correlationId: () => currentRequest()?.requestId,
@@ -167,7 +172,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     });
   } catch (error) {
     await eventSync.stop();
-    await db.$disconnect();
+    await database.close();
     throw error;
   }
   return {
@@ -178,7 +183,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     async stop() {
       await http.stop();
       await eventSync.stop();
-      await db.$disconnect();
+      await database.close();
     },
   };
 }

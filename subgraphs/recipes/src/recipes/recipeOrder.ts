@@ -1,5 +1,6 @@
+import type { SqlParameters } from '@potluck/db';
 import { BadUserInputError, decodeCursor, isUuid, parseTimestamp } from '@potluck/service';
-import type { Prisma, Recipe } from '../generated/prisma/client.js';
+import type { Recipe } from '../generated/prisma/client.js';
 
 export const RECIPE_ORDERS = ['NEWEST', 'OLDEST', 'TITLE', 'QUICKEST', 'CHEAPEST', 'MOST_COMMENTED'] as const;
 export type RecipeOrderName = (typeof RECIPE_ORDERS)[number];
@@ -22,9 +23,20 @@ const ORDERS: Record<RecipeOrderName, OrderSpec> = {
   MOST_COMMENTED: { field: 'commentCount', direction: 'desc' },
 };
 
-export function orderByOf(order: RecipeOrderName): Prisma.RecipeOrderByWithRelationInput[] {
+/** Each sort field's column, and the type a cursor's key is cast to. */
+const COLUMNS: Record<SortField, { name: string; type: string }> = {
+  createdAt: { name: 'created_at', type: 'timestamptz' },
+  title: { name: 'title', type: 'text' },
+  timeMinutes: { name: 'time_minutes', type: 'int4' },
+  price: { name: 'price', type: 'numeric' },
+  commentCount: { name: 'comment_count', type: 'int4' },
+};
+
+/** The ORDER BY of a page in this order: the key, then the id, in the same direction. */
+export function orderBySql(order: RecipeOrderName): string {
   const { field, direction } = ORDERS[order];
-  return [{ [field]: direction }, { id: direction }];
+  const sql = direction === 'asc' ? 'ASC' : 'DESC';
+  return `${COLUMNS[field].name} ${sql}, id ${sql}`;
 }
 
 /** The sort key of a row, as it goes into a cursor. */
@@ -36,15 +48,16 @@ export function cursorValuesOf(order: RecipeOrderName, recipe: Recipe): [CursorV
   return [value.toFixed(2), recipe.id];
 }
 
-/** Rows strictly after the cursor's row in this order: (key, id) beyond (cursorKey, cursorId). */
-export function afterCursorWhere(order: RecipeOrderName, values: CursorValue[]): Prisma.RecipeWhereInput {
+/**
+ * Rows strictly after the cursor's row in this order: (key, id) beyond (cursorKey, cursorId), as
+ * one row comparison, which the (key, id) index answers. The values go in as parameters.
+ */
+export function afterCursorSql(order: RecipeOrderName, values: CursorValue[], parameters: SqlParameters): string {
   const { field, direction } = ORDERS[order];
-  const [rawKey, id] = values;
-  const key = field === 'createdAt' ? new Date(String(rawKey)) : rawKey;
-  const beyond = direction === 'asc' ? 'gt' : 'lt';
-  return {
-    OR: [{ [field]: { [beyond]: key } }, { [field]: key, id: { [beyond]: id } }],
-  };
+  const column = COLUMNS[field];
+  const [key, id] = values;
+  const beyond = direction === 'asc' ? '>' : '<';
+  return `(${column.name}, id) ${beyond} (${parameters.add(key, column.type)}, ${parameters.add(id, 'uuid')})`;
 }
 
 const INT4_MAX = 2_147_483_647;
@@ -63,10 +76,10 @@ export function isValidCursorValues(order: RecipeOrderName, values: CursorValue[
 }
 
 /** Rows after a client's `after` cursor in this order; BAD_USER_INPUT for a cursor this order never made. */
-export function afterWhere(order: RecipeOrderName, after: string): Prisma.RecipeWhereInput {
+export function afterSql(order: RecipeOrderName, after: string, parameters: SqlParameters): string {
   const values = decodeCursor(after, order);
   if (!isValidCursorValues(order, values) || !isUuid(String(values[1]))) {
     throw new BadUserInputError('after is not a valid cursor', 'after');
   }
-  return afterCursorWhere(order, values);
+  return afterCursorSql(order, values, parameters);
 }
