@@ -19,12 +19,12 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
 /**
- * What the relay runs with, recorded with the results: the batch size set here, and how many
- * batches it keeps in flight (the services' default unless `OUTBOX_BATCHES_IN_FLIGHT` is set
- * for an A/B, which the services inherit).
+ * What the relay runs with, recorded with the results: the batch size (500 unless
+ * `OUTBOX_BATCH_SIZE` is set for an A/B) and how many batches it keeps in flight (the services'
+ * default unless `OUTBOX_BATCHES_IN_FLIGHT` is set, which the services inherit).
  */
 const RELAY_SETTINGS = {
-  OUTBOX_BATCH_SIZE: '500',
+  OUTBOX_BATCH_SIZE: process.env.OUTBOX_BATCH_SIZE ?? '500',
   OUTBOX_BATCHES_IN_FLIGHT: process.env.OUTBOX_BATCHES_IN_FLIGHT ?? 'default',
 };
 
