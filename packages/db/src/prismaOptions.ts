@@ -16,6 +16,8 @@ export interface PrismaConnectionOptions {
   connectTimeoutMs?: number;
   /** Called for every SQL statement, Prisma's and the plain reads'; tests count statements per request with it. */
   onQuery?: (sql: string) => void;
+  /** Told when the server drops an idle connection (the next query opens another); {@link openDatabase} only. */
+  onPoolError?: (error: Error) => void;
 }
 
 interface PrismaLike {
@@ -28,7 +30,7 @@ type PrismaConstructor<Client> = new (options: ReturnType<typeof prismaClientOpt
 export interface ServiceDatabase<Client> {
   prisma: Client;
   sql: SqlReads;
-  /** Disconnects Prisma, then ends the pool. */
+  /** Disconnects Prisma, then ends the pool; once, however often it is called. */
   close(): Promise<void>;
 }
 
@@ -51,16 +53,21 @@ export function openDatabase<Client extends PrismaLike>(
   options: PrismaConnectionOptions = {},
 ): ServiceDatabase<Client> {
   const pool = new pg.Pool(poolConfigOf(databaseUrl, options));
-  // An idle connection the server drops emits `error` on the pool; the next query reconnects.
-  pool.on('error', () => undefined);
+  // Without a listener an idle connection the server drops would crash the process; Prisma's adapter adds its own only once it connects.
+  pool.on('error', (error) => options.onPoolError?.(error));
   const prisma = newPrisma(PrismaClient, new PrismaPg(pool), options);
+  let closing: Promise<void> | undefined;
+  const disconnectThenEnd = async () => {
+    try {
+      await prisma.$disconnect();
+    } finally {
+      await pool.end();
+    }
+  };
   return {
     prisma,
     sql: sqlReadsOn(pool, options.onQuery),
-    async close() {
-      await prisma.$disconnect();
-      await pool.end();
-    },
+    close: () => (closing ??= disconnectThenEnd()),
   };
 }
 

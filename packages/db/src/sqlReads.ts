@@ -21,11 +21,14 @@ export function sqlReadsOn(pool: pg.Pool, onQuery?: (sql: string) => void): SqlR
   };
 }
 
+/** The casts a placeholder may carry: a closed list, because the type is written into the statement's text. */
+export type SqlType = 'int4' | 'numeric' | 'text' | 'timestamptz' | 'uuid' | 'uuid[]';
+
 /** The parameters of a statement written in pieces: each value added gives back its placeholder, cast to its column's type. */
 export class SqlParameters {
   readonly values: unknown[] = [];
 
-  add(value: unknown, type: string): string {
+  add(value: unknown, type: SqlType): string {
     this.values.push(value);
     return `$${this.values.length}::${type}`;
   }

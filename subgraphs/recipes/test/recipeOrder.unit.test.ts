@@ -69,7 +69,7 @@ describe('afterCursorSql', () => {
     const parameters = new SqlParameters();
     const at = '2026-03-01T12:00:00.000Z';
     expect(afterCursorSql('NEWEST', [at, ID], parameters)).toBe('(created_at, id) < ($1::timestamptz, $2::uuid)');
-    expect(parameters.values).toEqual([at, ID]);
+    expect(parameters.values).toEqual([new Date(at), ID]);
   });
 });
 

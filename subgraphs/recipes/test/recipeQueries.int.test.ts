@@ -164,6 +164,18 @@ describe('recipes cursors', () => {
   ])('refuses a forged %s cursor holding %j', async (order, values) => {
     await expectBadCursor(encodeCursor(order, values), order);
   });
+
+  // Offsets JavaScript reads and Postgres refuses (beyond ±15:59); the recipe is created at the clock's 2026.
+  it.each([
+    ['NEWEST', '2024-01-01T00:00:00+16:00', 0],
+    ['OLDEST', '2024-01-01T00:00:00+23:59', 1],
+  ] as const)('reads a %s cursor at %s as the instant it names', async (order, at, expected) => {
+    const prefix = uniquePrefix();
+    await createRecipe(service.url, { title: prefix });
+    const after = encodeCursor(order, [at, randomUUID()]);
+    const page = await listRecipes(service.url, { filter: { titleContains: prefix }, orderBy: order, after });
+    expect(page.edges).toHaveLength(expected);
+  });
 });
 
 describe('_entities', () => {

@@ -95,7 +95,10 @@ export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Data
   migrationsDir: string;
   config: SubgraphConfig;
   overrides?: SubgraphOverrides;
-  openDatabase(url: string, options: { poolSize: number; onQuery?: (sql: string) => void }): ServiceDatabase<Db>;
+  openDatabase(
+    url: string,
+    options: { poolSize: number; onQuery?: (sql: string) => void; onPoolError?: (error: Error) => void },
+  ): ServiceDatabase<Db>;
   /** Typed from the subgraph's own SDL by GraphQL Code Generator; Apollo binds them to the schema at start. */
   resolvers: object;
   /** The viewer is who the gateway's credential names (null: nobody signed in). */
@@ -129,6 +132,8 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
   const database = definition.openDatabase(config.DATABASE_URL, {
     poolSize: config.DATABASE_POOL_SIZE,
     onQuery: overrides.onQuery,
+    onPoolError: (error) =>
+      logger.warn({ err: error }, 'database closed an idle connection; the next query opens another'),
   });
   const db = database.prisma;
   const deps: OperationDeps<Db> = {
@@ -146,6 +151,9 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
     events: definition.events(deps),
     logger,
     metricsRegistry: metrics?.registry,
+  }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
   });
   const limits = queryLimits({ ...config, MAX_PAGE_SIZE });
   let http: RunningService;

@@ -1,4 +1,4 @@
-import type { SqlParameters } from '@potluck/db';
+import type { SqlParameters, SqlType } from '@potluck/db';
 import { BadUserInputError, decodeCursor, isUuid, parseTimestamp } from '@potluck/service';
 import type { Recipe } from '../generated/prisma/client.js';
 
@@ -24,7 +24,7 @@ const ORDERS: Record<RecipeOrderName, OrderSpec> = {
 };
 
 /** Each sort field's column, and the type a cursor's key is cast to. */
-const COLUMNS: Record<SortField, { name: string; type: string }> = {
+const COLUMNS: Record<SortField, { name: string; type: SqlType }> = {
   createdAt: { name: 'created_at', type: 'timestamptz' },
   title: { name: 'title', type: 'text' },
   timeMinutes: { name: 'time_minutes', type: 'int4' },
@@ -55,7 +55,9 @@ export function cursorValuesOf(order: RecipeOrderName, recipe: Recipe): [CursorV
 export function afterCursorSql(order: RecipeOrderName, values: CursorValue[], parameters: SqlParameters): string {
   const { field, direction } = ORDERS[order];
   const column = COLUMNS[field];
-  const [key, id] = values;
+  const [rawKey, id] = values;
+  // The instant the cursor names, not its text: Postgres refuses offsets JavaScript reads (+16:00).
+  const key = field === 'createdAt' ? new Date(String(rawKey)) : rawKey;
   const beyond = direction === 'asc' ? '>' : '<';
   return `(${column.name}, id) ${beyond} (${parameters.add(key, column.type)}, ${parameters.add(id, 'uuid')})`;
 }
