@@ -2,4 +2,4 @@ export { migrate, migrateAll, readMigrations, checksumOf, MigrationError } from 
 export type { MigrateOptions, MigrateResult, MigrationFile, MigrationSource } from './migrate.js';
 export { ensureDatabase, dropDatabase, databaseNameOf, withDatabase } from './database.js';
 export { openDatabase, openPrisma, type PrismaConnectionOptions, type ServiceDatabase } from './prismaOptions.js';
-export { SqlParameters, sqlReadsOn, type SqlReads, type SqlType } from './sqlReads.js';
+export { SqlParameters, type SqlReads, type SqlType } from './sqlReads.js';

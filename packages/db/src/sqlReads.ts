@@ -8,14 +8,14 @@ import type pg from 'pg';
  * as Date, numeric as string, int as number, arrays as arrays.
  */
 export interface SqlReads {
-  rows<Row>(text: string, values: readonly unknown[]): Promise<Row[]>;
+  rows<Row>(text: string, values: unknown[]): Promise<Row[]>;
 }
 
 export function sqlReadsOn(pool: pg.Pool, onQuery?: (sql: string) => void): SqlReads {
   return {
-    async rows<Row>(text: string, values: readonly unknown[]) {
+    async rows<Row>(text: string, values: unknown[]) {
       onQuery?.(text);
-      const result = await pool.query(text, [...values]);
+      const result = await pool.query(text, values);
       return result.rows as Row[];
     },
   };

@@ -21,7 +21,7 @@ import { migrateSubgraph } from './migrations.js';
 import { createServiceMetrics, metricsEnv } from '../metrics/serviceMetrics.js';
 import { startEventSync, type InboxTransaction, type OutboxStats, type SubgraphEvents } from '@potluck/messaging';
 import { createGatewayCredentialVerifier, type Viewer } from '@potluck/identity';
-import type { ServiceDatabase, SqlReads } from '@potluck/db';
+import type { PrismaConnectionOptions, ServiceDatabase, SqlReads } from '@potluck/db';
 import { gatewayOnly } from './gatewayOnly.js';
 import { compiledExecution } from '../graphql/compiledExecution.js';
 import { internalAuthEnv, internalAuthSecretOf } from '../config/identityConfig.js';
@@ -95,10 +95,7 @@ export interface SubgraphDefinition<Tx extends InboxTransaction, Db extends Data
   migrationsDir: string;
   config: SubgraphConfig;
   overrides?: SubgraphOverrides;
-  openDatabase(
-    url: string,
-    options: { poolSize: number; onQuery?: (sql: string) => void; onPoolError?: (error: Error) => void },
-  ): ServiceDatabase<Db>;
+  openDatabase(url: string, options: PrismaConnectionOptions & { poolSize: number }): ServiceDatabase<Db>;
   /** Typed from the subgraph's own SDL by GraphQL Code Generator; Apollo binds them to the schema at start. */
   resolvers: object;
   /** The viewer is who the gateway's credential names (null: nobody signed in). */
