@@ -8,6 +8,7 @@ import {
   COUNT_VIA_COMMENT,
   CREATE,
   delta,
+  eventsArrived,
   DELETE_COMMENT,
   DELETE_RECIPE,
   ok,
@@ -65,6 +66,7 @@ async function visibleAfter(started: number, probe: () => Promise<boolean>, what
 describe('a repeated read', () => {
   it('of distinct pages is answered from the cache: the comments subgraph is not asked again', async () => {
     const token = `paged-${randomUUID().slice(0, 8)}`;
+    const since = await countersOf(a());
     for (let n = 0; n < 6; n++) await newComment(a(), await newRecipe(`${token} ${n}`), `on ${n}`);
     const readAllPages = async () => {
       const titles: string[] = [];
@@ -82,7 +84,8 @@ describe('a repeated read', () => {
       } while (after);
       return titles;
     };
-    await waitFor(async () => ((await readAllPages()).every((title) => title.endsWith(':1')) ? true : undefined));
+    await eventsArrived(a(), since, 24); // six recipe.created and six comment.added, two tags each
+    expect((await readAllPages()).every((title) => title.endsWith(':1'))).toBe(true);
     const before = await countersOf(a());
     const titles = await readAllPages();
     const after = await countersOf(a());

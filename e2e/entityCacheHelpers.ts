@@ -47,7 +47,7 @@ async function metricsOf(gatewayUrl: string) {
   return parsePrometheusText(await (await fetch(new URL('/metrics', gatewayUrl))).text());
 }
 
-/** Subgraph fetches a gateway made (every outcome), and its entity cache's hits and misses. */
+/** Subgraph fetches a gateway made (every outcome), its entity cache's hits, and the tags events dropped. */
 export async function countersOf(gatewayUrl: string) {
   const families = await metricsOf(gatewayUrl);
   const fetches = (subgraph: string) =>
@@ -64,7 +64,19 @@ export async function countersOf(gatewayUrl: string) {
     comments: fetches('comments'),
     hits: lookups('recipes', 'hit') + lookups('comments', 'hit'),
     serving: sampleValue(families, 'potluck_gateway_entity_cache_serving') ?? 0,
+    eventTags: sampleValue(families, 'potluck_gateway_entity_cache_invalidations_total', { source: 'event' }) ?? 0,
   };
+}
+
+/**
+ * Waits until the events of a test's writes reached `gatewayUrl`'s cache: `tags` more dropped by events than
+ * `since` (a reading of `countersOf` before the writes). A write's event evicts what it names when it arrives,
+ * after the mutation already did and maybe after a read cached it anew, so a test that counts hits waits for it.
+ */
+export async function eventsArrived(gatewayUrl: string, since: { eventTags: number }, tags: number) {
+  await waitFor(async () => ((await countersOf(gatewayUrl)).eventTags >= since.eventTags + tags ? true : undefined), {
+    what: `${tags} more tags dropped by events at ${gatewayUrl}`,
+  });
 }
 
 /** Differences of two readings of `countersOf`. */

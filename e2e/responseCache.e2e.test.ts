@@ -8,6 +8,7 @@ import {
   delta,
   DELETE_COMMENT,
   DELETE_RECIPE,
+  eventsArrived,
   ok,
   responseLookupsOf,
   UPDATE,
@@ -46,7 +47,9 @@ const createRecipe = async (title: string) =>
 describe('a repeated query', () => {
   it('is answered whole: neither subgraph is asked again', async () => {
     const token = `whole-${randomUUID().slice(0, 8)}`;
+    const since = await countersOf(a());
     await createRecipe(`${token} one`);
+    await eventsArrived(a(), since, 2); // recipe.created: the recipe and the lists of recipes
     await keptPage(a(), token, [`${token} one:0`]);
     const [before, lookupsBefore] = [await countersOf(a()), await responseLookupsOf(a())];
     expect(await pageOf(a(), token)).toEqual([`${token} one:0`]);
