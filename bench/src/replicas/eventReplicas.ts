@@ -1,6 +1,6 @@
 import { OUTBOX_CHANNEL } from '@potluck/messaging';
 import { freePort, queryRows } from '@potluck/testing';
-import { insertBacklog } from '../eventBacklog.js';
+import { insertBacklog, openDrainClients, waitForDrain, type DrainClients, type QueuedEvent } from '../eventBacklog.js';
 import type { BenchWorkspace } from '../gateways/benchStack.js';
 import { sampleProcesses } from '../gateways/processSampler.js';
 import { round } from '../stats.js';
@@ -30,13 +30,6 @@ export const EVENT_SHAPES: EventShape[] = [
   { relays: 2, consumers: 2 },
   { relays: 1, consumers: 2 },
 ];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function count(url: string, sql: string): Promise<number> {
-  const [row] = await queryRows(url, sql);
-  return Number(row?.n);
-}
 
 /** Two recipes and two comments processes on free ports, as `bench:events` runs them (batches of 500, warn logs). */
 async function specsOf(workspace: BenchWorkspace, config: ReplicaBenchConfig): Promise<Record<string, ProcessSpec>> {
@@ -78,20 +71,21 @@ async function drain(workspace: BenchWorkspace, fleet: Fleet, backlog: number): 
   const { recipes, comments } = workspace.databases;
   await queryRows(recipes, 'TRUNCATE outbox');
   await queryRows(comments, 'TRUNCATE recipe_replica, inbox');
-  await insertBacklog(recipes, backlog);
+  const last = await insertBacklog(recipes, backlog);
+  const db = await openDrainClients(recipes, comments);
+  try {
+    return await timeDrain(db, fleet, last, backlog);
+  } finally {
+    await db.close();
+  }
+}
+
+async function timeDrain(db: DrainClients, fleet: Fleet, last: QueuedEvent, backlog: number): Promise<DrainResult> {
   const cpu = watchMachineCpu();
   const processes = sampleProcesses(fleet.pids());
   const start = performance.now();
-  await queryRows(recipes, `UPDATE outbox SET next_attempt_at = now(); NOTIFY ${OUTBOX_CHANNEL}`);
-  let relayDone: number | undefined;
-  let consumerDone: number | undefined;
-  while ((!relayDone || !consumerDone) && performance.now() < start + 180_000) {
-    if (!relayDone && (await count(recipes, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')) === 0)
-      relayDone = performance.now();
-    if (!consumerDone && (await count(comments, 'SELECT count(*) AS n FROM recipe_replica')) >= backlog)
-      consumerDone = performance.now();
-    await sleep(20);
-  }
+  await db.recipes.query(`UPDATE outbox SET next_attempt_at = now(); NOTIFY ${OUTBOX_CHANNEL}`);
+  const { relayDone, consumerDone } = await waitForDrain(db, last, backlog, start + 180_000);
   const perSecond = (done?: number) => (done ? round(backlog / ((done - start) / 1000), 0) : null);
   const machineCpuBusy = cpu.stop();
   const { cpuMs } = processes.stop();
