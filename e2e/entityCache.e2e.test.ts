@@ -8,9 +8,9 @@ import {
   COUNT_VIA_COMMENT,
   CREATE,
   delta,
-  eventsArrived,
   DELETE_COMMENT,
   DELETE_RECIPE,
+  eventsArrived,
   ok,
   PAGE,
   RECIPE_VIEW,
@@ -37,10 +37,16 @@ async function newComment(url: string, recipeId: string, text: string): Promise<
   return (await ok<{ addComment: { id: string } }>(url, ADD_COMMENT, { recipeId, text })).addComment.id;
 }
 
-/** A recipe with one comment, read twice through both gateways so both cache its entities. */
+/**
+ * A recipe with one comment, read twice through both gateways so both cache its entities, once both have
+ * its two events (recipe.created and comment.added, two tags each): a later one would evict what they cached.
+ */
 async function cachedRecipeWithComment(title: string) {
+  const since = { a: await countersOf(a()), b: await countersOf(b()) };
   const recipeId = await newRecipe(title);
   const commentId = await newComment(a(), recipeId, 'first');
+  await eventsArrived(a(), since.a, 4);
+  await eventsArrived(b(), since.b, 4);
   for (const url of [a(), b()]) {
     await waitFor(
       async () => textsOf(await ok<RecipeView>(url, RECIPE_VIEW, { id: recipeId })).length === 1 || undefined,

@@ -72,6 +72,7 @@ export async function countersOf(gatewayUrl: string) {
  * Waits until the events of a test's writes reached `gatewayUrl`'s cache: `tags` more dropped by events than
  * `since` (a reading of `countersOf` before the writes). A write's event evicts what it names when it arrives,
  * after the mutation already did and maybe after a read cached it anew, so a test that counts hits waits for it.
+ * The count is the gateway's, not the test's: events of an earlier test still on their way count too.
  */
 export async function eventsArrived(gatewayUrl: string, since: { eventTags: number }, tags: number) {
   await waitFor(async () => ((await countersOf(gatewayUrl)).eventTags >= since.eventTags + tags ? true : undefined), {

@@ -19,9 +19,12 @@ export interface QueuedEvent {
 
 /**
  * Queues `count` recipe.created events in the outbox, not due for an hour: nothing publishes them until they are
- * released. Returns the last one queued: the relay sends the backlog in the order it was queued.
+ * released. Returns the last one queued: one relay sends the backlog in the order it was queued (with several,
+ * the last may go out before others, and only the count that follows its lookup says the drain is done).
  */
 export async function insertBacklog(recipesDb: string, count: number): Promise<QueuedEvent> {
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`a backlog is a whole number of events, not ${count}`);
   const client = new pg.Client({ connectionString: recipesDb });
   await client.connect();
   let last: QueuedEvent = { eventId: '', recipeId: '' };
@@ -73,11 +76,23 @@ export interface DrainClients {
   close(): Promise<void>;
 }
 
+/** A connection that fails mid-drain fails the next check with its error, rather than the process with an unhandled one. */
+function drainClient(url: string): pg.Client {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  return client;
+}
+
 export async function openDrainClients(recipesDb: string, commentsDb: string): Promise<DrainClients> {
-  const recipes = new pg.Client({ connectionString: recipesDb });
-  const comments = new pg.Client({ connectionString: commentsDb });
-  await Promise.all([recipes.connect(), comments.connect()]);
-  return { recipes, comments, close: async () => void (await Promise.all([recipes.end(), comments.end()])) };
+  const [recipes, comments] = [drainClient(recipesDb), drainClient(commentsDb)];
+  const close = async () => void (await Promise.allSettled([recipes.end(), comments.end()]));
+  const connected = await Promise.allSettled([recipes.connect(), comments.connect()]);
+  const failed = connected.find((result) => result.status === 'rejected');
+  if (failed) {
+    await close();
+    throw failed.reason;
+  }
+  return { recipes, comments, close };
 }
 
 /**

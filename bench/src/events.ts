@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { parseEnv } from '@potluck/service';
 import { resultHeader, writeResult } from './results.js';
 import { freePort } from '@potluck/testing';
 import type { ServiceProcess } from '../../scripts/stack.js';
@@ -8,16 +10,27 @@ import { measureBacklog } from './eventBacklog.js';
 import { measureLatency } from './eventLatency.js';
 import { measureStages } from './eventStages.js';
 import { writeCharts } from './charts/writeCharts.js';
+import { seconds, whole } from './configFields.js';
 
 /**
  * `npm run bench:events`: event propagation latency (recipes commit → comments replica
  * row visible) at a steady mutation rate, and relay throughput draining a backlog.
  * Runs its own recipes and comments processes over throwaway databases on 127.0.0.1.
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const RATE = Number(process.env.BENCH_RATE ?? 200);
-const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
+const {
+  BENCH_SECONDS: SECONDS,
+  BENCH_WARMUP_SECONDS: WARMUP_SECONDS,
+  BENCH_RATE: RATE,
+  BENCH_BACKLOG: BACKLOG,
+} = parseEnv(
+  z.object({
+    BENCH_SECONDS: seconds(15),
+    BENCH_WARMUP_SECONDS: z.coerce.number().min(0, 'must be 0 or more seconds').default(3),
+    BENCH_RATE: whole(200),
+    BENCH_BACKLOG: whole(10_000),
+  }),
+  process.env,
+);
 /**
  * What the relay runs with, recorded with the results: the batch size (500 unless
  * `OUTBOX_BATCH_SIZE` is set for an A/B) and how many batches it keeps in flight (the services'

@@ -3,7 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, print, type GraphQLResolveInfo } from 'graphql';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   compilableDocument,
   MAX_COMPILED_DOCUMENT_LENGTH,
@@ -346,6 +346,23 @@ describe('documentPlans', () => {
       expect(planFor(other, undefined)).toHaveProperty('compiled');
     }
     expect(planFor(document, undefined)).toEqual({ interpreted: true });
+  });
+
+  it('adds up the time each compile takes within a second, and opens the budget again in the next', () => {
+    // The budget reads the clock once before and once after each compile: these are those readings, in ms.
+    const readings = [1_000, 1_015, 1_100, 2_000, 2_001];
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => readings.shift()!);
+    try {
+      const planFor = documentPlans(schema, silent, 10);
+      const [first, second, third] = ['1', '2', '3'].map((id) => parse(`{ dish(id: "${id}") { id } }`));
+      for (const document of [first!, second!, third!]) planFor(document, undefined);
+      expect(planFor(first!, undefined)).toHaveProperty('compiled'); // 15 ms spent of 10: the second is closed
+      expect(planFor(second!, undefined)).toEqual({ interpreted: true });
+      expect(planFor(third!, undefined)).toHaveProperty('compiled'); // the next second
+      expect(readings).toEqual([]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('runs on graphql-js what arrives once its second’s compiling is spent', () => {
