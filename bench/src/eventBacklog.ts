@@ -23,8 +23,6 @@ export interface QueuedEvent {
  * the last may go out before others, and only the count that follows its lookup says the drain is done).
  */
 export async function insertBacklog(recipesDb: string, count: number): Promise<QueuedEvent> {
-  if (!Number.isInteger(count) || count < 1)
-    throw new RangeError(`a backlog is a whole number of events, not ${count}`);
   const client = new pg.Client({ connectionString: recipesDb });
   await client.connect();
   let last: QueuedEvent = { eventId: '', recipeId: '' };
@@ -96,8 +94,17 @@ export async function openDrainClients(recipesDb: string, commentsDb: string): P
 }
 
 /**
- * When the relays had sent the whole outbox (`relayDone`) and the consumers' replica held `replicaRows` rows
- * (`consumerDone`), the backlog's `last` event first among what each check looks for.
+ * Releases a queued backlog at once: an update fires no insert trigger, so the NOTIFY wakes the relays as an insert
+ * would (else they start at their next poll, up to a second later).
+ */
+export async function releaseBacklog(db: DrainClients): Promise<void> {
+  await db.recipes.query(`UPDATE outbox SET next_attempt_at = now() WHERE sent_at IS NULL; NOTIFY ${OUTBOX_CHANNEL}`);
+}
+
+/**
+ * When the relays had sent the whole outbox (`relayDone`) and when the consumers' replica held `replicaRows` rows
+ * (`consumerDone`); undefined for what the deadline passed first. Each check looks for the backlog's `last` event
+ * before it counts.
  */
 export async function waitForDrain(db: DrainClients, last: QueuedEvent, replicaRows: number, deadline: number) {
   const relayDone = await timeUntil(
@@ -124,9 +131,7 @@ export async function measureBacklog(stack: BacklogTarget, backlog: number) {
     const replicaBefore = await scalar(db.comments, 'SELECT count(*) AS n FROM recipe_replica');
     const last = await insertBacklog(stack.recipesDb, backlog);
     const start = performance.now();
-    await db.recipes.query('UPDATE outbox SET next_attempt_at = now() WHERE sent_at IS NULL');
-    // An update fires no insert trigger: wake the relay as an insert would, or it starts at its next poll (up to a second).
-    await db.recipes.query(`NOTIFY ${OUTBOX_CHANNEL}`);
+    await releaseBacklog(db);
     const { relayDone, consumerDone } = await waitForDrain(db, last, replicaBefore + backlog, start + 120_000);
     return drainResult(backlog, start, relayDone, consumerDone);
   } finally {

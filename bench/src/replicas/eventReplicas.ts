@@ -1,6 +1,12 @@
-import { OUTBOX_CHANNEL } from '@potluck/messaging';
 import { freePort, queryRows } from '@potluck/testing';
-import { insertBacklog, openDrainClients, waitForDrain, type DrainClients, type QueuedEvent } from '../eventBacklog.js';
+import {
+  insertBacklog,
+  openDrainClients,
+  releaseBacklog,
+  waitForDrain,
+  type DrainClients,
+  type QueuedEvent,
+} from '../eventBacklog.js';
 import type { BenchWorkspace } from '../gateways/benchStack.js';
 import { sampleProcesses } from '../gateways/processSampler.js';
 import { round } from '../stats.js';
@@ -84,7 +90,7 @@ async function timeDrain(db: DrainClients, fleet: Fleet, last: QueuedEvent, back
   const cpu = watchMachineCpu();
   const processes = sampleProcesses(fleet.pids());
   const start = performance.now();
-  await db.recipes.query(`UPDATE outbox SET next_attempt_at = now(); NOTIFY ${OUTBOX_CHANNEL}`);
+  await releaseBacklog(db);
   const { relayDone, consumerDone } = await waitForDrain(db, last, backlog, start + 180_000);
   const perSecond = (done?: number) => (done ? round(backlog / ((done - start) / 1000), 0) : null);
   const machineCpuBusy = cpu.stop();
