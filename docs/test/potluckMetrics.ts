@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { eventSyncGauges, messagingMetrics } from '@potluck/messaging';
-import { createLogger, graphqlRequestMetrics } from '@potluck/service';
+import { admissionControl, createLogger, DEFAULT_ADMISSION_LIMITS, graphqlRequestMetrics } from '@potluck/service';
 import { eventSyncProbesFixture } from '@potluck/testing';
 import { subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
 import { entityCacheMetrics, responseCacheMetrics } from '../../gateway/src/entityCache/cacheMetrics.js';
@@ -14,6 +14,7 @@ import { subscriptionMetrics } from '../../gateway/src/subscriptions/metrics.js'
 export async function potluckMetricTypes(): Promise<Map<string, string>> {
   const registry = new Registry();
   graphqlRequestMetrics(registry, []);
+  admissionControl(DEFAULT_ADMISSION_LIMITS, registry);
   subgraphCallMetrics(registry);
   entityCacheMetrics(registry, { bytes: () => 0, entries: () => 0, serving: () => false });
   responseCacheMetrics(registry, { bytes: () => 0, entries: () => 0 });

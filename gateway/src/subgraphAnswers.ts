@@ -51,12 +51,24 @@ function clientRefusalIn(body: unknown): { message: string; code: string } | und
   return { message: withShortQuotes(message), code };
 }
 
+/** A subgraph's 503 `SERVER_BUSY` (its admission control refused the call unexecuted), as its own code. */
+function busyRefusalIn(body: unknown, subgraph: string): GraphQLError | undefined {
+  const first: unknown = (body as { errors?: unknown[] } | null)?.errors?.[0];
+  const extensions = (first as { extensions?: { code?: unknown; retryAfter?: unknown } } | undefined)?.extensions;
+  if (extensions?.code !== 'SERVER_BUSY') return undefined;
+  const retryAfter = typeof extensions.retryAfter === 'number' ? extensions.retryAfter : 1;
+  return new GraphQLError(`The ${subgraph} subgraph is busy; try again in ${retryAfter} s`, {
+    extensions: { code: 'SUBGRAPH_BUSY', serviceName: subgraph, retryAfter },
+  });
+}
+
 /**
  * Apollo's error for a status outside 2xx (`"<status>: <status text>"`, the body kept in its
  * extensions), except that a subgraph refusing a request with a 4xx and a
  * coded GraphQL error (input its own rules refuse) is answering the client, not failing: its
  * message and code reach the client instead of "400: Bad Request", which the gateway could
- * only report as internal. A body that is not the JSON it claims is kept as text.
+ * only report as internal; nor is one too busy to take the call (`SUBGRAPH_BUSY`, with its
+ * `retryAfter`). A body that is not the JSON it claims is kept as text.
  */
 function errorOf(answer: SubgraphAnswer, url: string, subgraph: string): GraphQLError {
   let body: unknown = answer.body;
@@ -67,6 +79,8 @@ function errorOf(answer: SubgraphAnswer, url: string, subgraph: string): GraphQL
       // kept as text
     }
   }
+  const busy = answer.status === 503 ? busyRefusalIn(body, subgraph) : undefined;
+  if (busy) return busy;
   const refusal = answer.status < 500 ? clientRefusalIn(body) : undefined;
   if (refusal) return new GraphQLError(refusal.message, { extensions: { code: refusal.code, serviceName: subgraph } });
   const statusText = STATUS_CODES[answer.status] ?? '';

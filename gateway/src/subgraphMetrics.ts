@@ -40,6 +40,6 @@ export function subgraphCallMetrics(registry: Registry): (subgraph: string) => S
 export function failedCallOutcome(error: unknown): SubgraphCallOutcome {
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
   if (code === 'SUBGRAPH_TIMEOUT') return 'timeout';
-  if (code === 'SUBGRAPH_UNAVAILABLE') return 'unavailable';
+  if (code === 'SUBGRAPH_UNAVAILABLE' || code === 'SUBGRAPH_BUSY') return 'unavailable';
   return 'error';
 }

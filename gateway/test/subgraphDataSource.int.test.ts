@@ -38,6 +38,13 @@ const ANSWERS: Record<string, [number, string, string]> = {
   '/broken': [500, 'application/json', '{"errors":[{"message":"boom","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}'],
   '/proxy': [502, 'text/html', '<html>bad gateway</html>'],
   '/odd-errors': [400, 'application/json', '{"errors":5}'],
+  // What a subgraph's admission control answers a call it has no room for.
+  '/busy': [
+    503,
+    'application/json',
+    '{"errors":[{"message":"The server is busy","extensions":{"code":"SERVER_BUSY","reason":"queue_full","retryAfter":1}}]}',
+  ],
+  '/unavailable': [503, 'application/json', '{"errors":[{"message":"down","extensions":{"code":"SOMETHING_ELSE"}}]}'],
 };
 
 let server: http.Server;
@@ -184,6 +191,30 @@ describe('SubgraphDataSource', () => {
       thrown: 'GraphQLError',
       message: 'title is empty',
       extensions: { code: 'BAD_USER_INPUT', serviceName: 'recipes' },
+    });
+  });
+
+  it('reports a subgraph too busy to take the call (503 SERVER_BUSY) as SUBGRAPH_BUSY, and other 503s by their status', async () => {
+    const timer = { ok: vi.fn(), error: vi.fn(), timeout: vi.fn(), unavailable: vi.fn() };
+    const source = new SubgraphDataSource({
+      name: 'recipes',
+      url: `${origin}/busy`,
+      pools,
+      timeoutMs: 1000,
+      logger,
+      credentials,
+      timer,
+    });
+    expect(await outcome(source)).toEqual({
+      thrown: 'GraphQLError',
+      message: 'The recipes subgraph is busy; try again in 1 s',
+      extensions: { code: 'SUBGRAPH_BUSY', serviceName: 'recipes', retryAfter: 1 },
+    });
+    expect(timer.unavailable).toHaveBeenCalledTimes(1);
+    expect(await outcome(ours(`${origin}/unavailable`))).toMatchObject({
+      thrown: 'GraphQLError',
+      message: '503: Service Unavailable',
+      extensions: { response: { status: 503 } },
     });
   });
 

@@ -34,6 +34,7 @@ const REASON_BY_CODE: Readonly<Record<string, EndReason>> = {
   STREAM_UNAVAILABLE: 'broker_error',
   SUBGRAPH_UNAVAILABLE: 'subgraph_error',
   SUBGRAPH_TIMEOUT: 'subgraph_error',
+  SUBGRAPH_BUSY: 'subgraph_error',
   BAD_USER_INPUT: 'bad_request',
 };
 

@@ -36,6 +36,13 @@ export {
   type HttpServerLimits,
   type HttpServerConfig,
 } from './http/httpServer.js';
+export {
+  admissionControl,
+  BUSY_RETRY_AFTER_S,
+  DEFAULT_ADMISSION_LIMITS,
+  type AdmissionLimits,
+  type ShedReason,
+} from './http/admission.js';
 export { allowedHostsOnly, allowedHostsVar, isAllowedHost, DEFAULT_ALLOWED_HOSTS } from './http/allowedHosts.js';
 export { corsOriginsVar, corsPolicy } from './http/corsPolicy.js';
 export { displayValue, isSecretName, maskUrlPasswords } from './config/secretValues.js';

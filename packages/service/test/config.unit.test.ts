@@ -53,6 +53,25 @@ describe('parseEnv', () => {
     expect(() => httpLimitsOf({ ...config, HTTP_HEADERS_TIMEOUT_MS: 60_000 })).toThrow(ConfigError);
   });
 
+  it('bounds the GraphQL requests run at once, and wants a queue timeout below the request timeout', () => {
+    const config = parseEnv(schema, { DATABASE_URL: 'postgres://x/y', AMQP_URL: 'amqp://x' });
+    expect(httpLimitsOf(config).admission).toEqual({ maxInFlight: 64, maxQueued: 512, queueTimeoutMs: 10_000 });
+    const set = parseEnv(schema, {
+      DATABASE_URL: 'postgres://x/y',
+      AMQP_URL: 'amqp://x',
+      GRAPHQL_MAX_IN_FLIGHT: '8',
+      GRAPHQL_MAX_QUEUED: '0',
+      GRAPHQL_QUEUE_TIMEOUT_MS: '2000',
+    });
+    expect(httpLimitsOf(set).admission).toEqual({ maxInFlight: 8, maxQueued: 0, queueTimeoutMs: 2000 });
+    expect(() => httpLimitsOf({ ...config, GRAPHQL_QUEUE_TIMEOUT_MS: 30_000 })).toThrow(
+      /GRAPHQL_QUEUE_TIMEOUT_MS: must be below HTTP_REQUEST_TIMEOUT_MS \(30000\)/,
+    );
+    expect(() =>
+      parseEnv(schema, { DATABASE_URL: 'postgres://x/y', AMQP_URL: 'amqp://x', GRAPHQL_MAX_IN_FLIGHT: '0' }),
+    ).toThrow(/GRAPHQL_MAX_IN_FLIGHT/);
+  });
+
   it('says a required variable is missing, treating an empty value as missing', () => {
     expect(() => parseEnv(schema, { DATABASE_URL: '', AMQP_URL: 'amqp://x' })).toThrow(/DATABASE_URL is required/);
     expect(() => parseEnv(schema, { DATABASE_URL: 'postgres://x/y' })).toThrow(/AMQP_URL is required/);

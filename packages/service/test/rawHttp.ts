@@ -17,10 +17,11 @@ export function rawRequest(
     path = '/',
     headers = {},
     body,
-  }: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+    signal,
+  }: { method?: string; path?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false, signal }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
@@ -40,17 +41,19 @@ export function rawExchange(port: number, text: string): Promise<string> {
   });
 }
 
-/** A JSON POST of one operation to `/graphql`. */
+/** A JSON POST of one operation to `/graphql`; aborting `signal` closes its connection. */
 export function postGraphQL(
   port: number,
   payload: unknown,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<RawResponse> {
   return rawRequest(port, {
     method: 'POST',
     path: '/graphql',
     headers: { host: 'localhost', 'content-type': 'application/json', ...headers },
     body: JSON.stringify(payload),
+    signal,
   });
 }
 

@@ -7,6 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import express, { type Express, type RequestHandler } from 'express';
 import type { ValidationRule } from 'graphql';
+import { admissionControl } from './admission.js';
 import { allowedHostsOnly } from './allowedHosts.js';
 import { corsPolicy } from './corsPolicy.js';
 import type { Logger } from '../logger.js';
@@ -51,7 +52,7 @@ export interface GraphQLServiceOptions<Context extends BaseContext> {
   validationRules?: ValidationRule[];
   /** Extra routes, mounted before `/graphql` (the gateway's IDE). */
   routes?: (app: Express) => void;
-  /** Socket timeouts and the connection cap. Default `DEFAULT_HTTP_LIMITS`. */
+  /** Socket timeouts, the connection cap and the `/graphql` requests run at once. Default `DEFAULT_HTTP_LIMITS`. */
   httpLimits?: HttpServerLimits;
   /**
    * Host names (any port; `*` for any) that every route but the health routes answers for,
@@ -102,8 +103,9 @@ function createApollo<Context extends BaseContext>(
 
 /**
  * Health routes and `/metrics` open to any Host (probes and scrapers use the pod's IP), then
- * the host check, CORS, extra routes and GraphQL. Every `/graphql` request is timed, also
- * those the host check or body limit refuses.
+ * the host check, CORS, extra routes and GraphQL: the guard, then a turn to execute
+ * (`admissionControl`), then the body. Every `/graphql` request is timed, also those the host
+ * check, the admission control or the body limit refuses.
  */
 function mountRoutes<Context extends BaseContext>(
   app: Express,
@@ -128,8 +130,10 @@ function mountRoutes<Context extends BaseContext>(
   if (options.corsOrigins?.length) app.use('/graphql', corsPolicy(options.corsOrigins));
   options.routes?.(app);
   if (options.guard) app.use('/graphql', options.guard);
+  const admission = (options.httpLimits ?? DEFAULT_HTTP_LIMITS).admission;
   app.use(
     '/graphql',
+    admissionControl(admission, metrics?.registry),
     express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
     requestScope,
     expressMiddleware(apollo, { context: options.context }),
@@ -140,8 +144,8 @@ function mountRoutes<Context extends BaseContext>(
 /**
  * The HTTP shell every Potluck process shares: Apollo Server on express 5 at
  * `POST /graphql`, `GET /health/live` and `GET /health/ready`, with a request id and one
- * log line per request, body-size and CSRF protection, socket timeouts and a connection
- * cap, an optional host check and CORS policy, and a graceful stop. With `metrics`, every
+ * log line per request, body-size and CSRF protection, socket timeouts, a connection cap
+ * and a bound on the requests run at once, an optional host check and CORS policy, and a graceful stop. With `metrics`, every
  * `/graphql` request is timed and `GET /metrics` served, here or on a port of its own.
  */
 export async function startGraphQLService<Context extends BaseContext>(

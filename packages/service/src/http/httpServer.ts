@@ -1,8 +1,12 @@
 import http from 'node:http';
 import { z } from 'zod';
 import { ConfigError, envVar } from '../config/config.js';
+import { DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './admission.js';
 
-/** What bounds the sockets of one HTTP server, so slow or idle clients cannot hold them. */
+/**
+ * What bounds one HTTP server: its sockets, so slow or idle clients cannot hold them, and the
+ * `/graphql` requests it runs at once, so a burst waits or is refused instead of running all together.
+ */
 export interface HttpServerLimits {
   /** Time to receive a request's complete headers: a client that trickles them (slowloris) is cut off. */
   headersTimeoutMs: number;
@@ -12,6 +16,8 @@ export interface HttpServerLimits {
   keepAliveTimeoutMs: number;
   /** Connections beyond this are closed as they arrive. */
   maxConnections: number;
+  /** `/graphql` requests running at once and waiting (see `admissionControl`). */
+  admission: AdmissionLimits;
 }
 
 export const DEFAULT_HTTP_LIMITS: Readonly<HttpServerLimits> = Object.freeze({
@@ -21,6 +27,7 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpServerLimits> = Object.freeze({
   // `Keep-Alive: timeout` less 2 s, and drops a connection after one request below that: hence the minimum.
   keepAliveTimeoutMs: 35_000,
   maxConnections: 1000,
+  admission: DEFAULT_ADMISSION_LIMITS,
 });
 
 const MIN_KEEP_ALIVE_MS = 5000;
@@ -38,22 +45,49 @@ export const httpServerEnv = {
     .int('must be a whole number')
     .min(1)
     .default(DEFAULT_HTTP_LIMITS.maxConnections),
+  GRAPHQL_MAX_IN_FLIGHT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1)
+    .default(DEFAULT_ADMISSION_LIMITS.maxInFlight),
+  GRAPHQL_MAX_QUEUED: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0)
+    .default(DEFAULT_ADMISSION_LIMITS.maxQueued),
+  GRAPHQL_QUEUE_TIMEOUT_MS: envVar.milliseconds(DEFAULT_ADMISSION_LIMITS.queueTimeoutMs),
 };
 
 export type HttpServerConfig = z.infer<z.ZodObject<typeof httpServerEnv>>;
 
-/** The limits a parsed config sets; refuses a headers timeout longer than the request timeout (Node would throw). */
+/**
+ * The limits a parsed config sets. Refuses a headers timeout longer than the request timeout
+ * (Node would throw), and a queue timeout that is not shorter than the request timeout: a
+ * waiting request's body is unread, so Node would cut it off with a 408 before its turn came.
+ */
 export function httpLimitsOf(config: HttpServerConfig): HttpServerLimits {
+  const problems: string[] = [];
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
-    throw new ConfigError([
+    problems.push(
       `HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS}) (got "${config.HTTP_HEADERS_TIMEOUT_MS}")`,
-    ]);
+    );
   }
+  if (config.GRAPHQL_QUEUE_TIMEOUT_MS >= config.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(
+      `GRAPHQL_QUEUE_TIMEOUT_MS: must be below HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS}) (got "${config.GRAPHQL_QUEUE_TIMEOUT_MS}")`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: config.HTTP_MAX_CONNECTIONS,
+    admission: {
+      maxInFlight: config.GRAPHQL_MAX_IN_FLIGHT,
+      maxQueued: config.GRAPHQL_MAX_QUEUED,
+      queueTimeoutMs: config.GRAPHQL_QUEUE_TIMEOUT_MS,
+    },
   };
 }
 

@@ -1,0 +1,197 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createServiceMetrics,
+  DEFAULT_HTTP_LIMITS,
+  type AdmissionLimits,
+  type RunningService,
+  type ServiceMetrics,
+} from '@potluck/service';
+import { parsePrometheusText, sampleValue, waitFor } from '@potluck/testing';
+import { startHelloService } from './helloService.js';
+import { postGraphQL, type RawResponse } from './rawHttp.js';
+
+/** A schema whose one field waits until the test lets it finish, counting how many run at once. */
+function heldSchema() {
+  const runs = { started: 0, running: 0, peak: 0 };
+  const holds: Array<() => void> = [];
+  const schema = buildSubgraphSchema({
+    typeDefs: parse('type Query { held: String }'),
+    resolvers: {
+      Query: {
+        held: async () => {
+          runs.started += 1;
+          runs.running += 1;
+          runs.peak = Math.max(runs.peak, runs.running);
+          await new Promise<void>((resolve) => holds.push(resolve));
+          runs.running -= 1;
+          return 'done';
+        },
+      },
+    },
+  });
+  return {
+    schema,
+    runs,
+    /** Lets every resolver waiting now finish. */
+    finishRunning: () => {
+      for (const finish of holds.splice(0)) finish();
+    },
+    startedReach: (count: number) =>
+      waitFor(() => (runs.started >= count ? true : undefined), { timeoutMs: 5000, what: `${count} started` }),
+  };
+}
+
+const running: RunningService[] = [];
+const clients: AbortController[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.abort();
+  await Promise.all(running.splice(0).map((service) => service.stop()));
+});
+
+async function serve(admission: AdmissionLimits) {
+  const held = heldSchema();
+  const metrics = (await createServiceMetrics(
+    { METRICS_ENABLED: true, METRICS_PORT: undefined, METRICS_OPERATIONS: [] },
+    undefined,
+  )) as ServiceMetrics;
+  const service = await startHelloService(held.schema, {
+    httpLimits: { ...DEFAULT_HTTP_LIMITS, admission },
+    metrics,
+  });
+  running.push(service);
+  const gauge = async (name: string, labels: Record<string, string> = {}) =>
+    sampleValue(parsePrometheusText(await metrics.scrape()), name, labels);
+  return {
+    ...held,
+    metrics: gauge,
+    /** Sends `{ held }`; the returned controller closes the connection. */
+    ask(): { answer: Promise<RawResponse>; leave: () => void } {
+      const client = new AbortController();
+      clients.push(client);
+      const answer = postGraphQL(service.port, { query: '{ held }' }, {}, client.signal);
+      answer.catch(() => {});
+      return { answer, leave: () => client.abort() };
+    },
+    queuedReach: (count: number) =>
+      waitFor(async () => ((await gauge('potluck_graphql_requests_queued')) === count ? true : undefined), {
+        timeoutMs: 5000,
+        what: `${count} queued`,
+      }),
+  };
+}
+
+function busyError(response: RawResponse) {
+  return (JSON.parse(response.body) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> })
+    .errors[0]!;
+}
+
+describe('admission control: at most GRAPHQL_MAX_IN_FLIGHT requests run at once', () => {
+  it('runs the rest in turn as earlier ones finish, never more at once than the limit', async () => {
+    const service = await serve({ maxInFlight: 2, maxQueued: 10, queueTimeoutMs: 5000 });
+    const asked = Array.from({ length: 5 }, () => service.ask());
+    await service.startedReach(2);
+    await service.queuedReach(3);
+    expect(service.runs.started).toBe(2);
+    expect(await service.metrics('potluck_graphql_requests_in_flight')).toBe(2);
+
+    const answers = Promise.all(asked.map(({ answer }) => answer));
+    for (const startedNext of [4, 5]) {
+      service.finishRunning();
+      await service.startedReach(startedNext);
+      expect(service.runs.running).toBeLessThanOrEqual(2);
+    }
+    service.finishRunning();
+    for (const response of await answers) {
+      expect(response.status, response.body).toBe(200);
+      expect(JSON.parse(response.body)).toEqual({ data: { held: 'done' } });
+    }
+    expect(service.runs.peak).toBe(2);
+    expect(await service.metrics('potluck_graphql_requests_queued')).toBe(0);
+  });
+
+  it('refuses with 503 SERVER_BUSY and Retry-After, unexecuted, a request that finds the line full', async () => {
+    const service = await serve({ maxInFlight: 1, maxQueued: 1, queueTimeoutMs: 5000 });
+    const first = service.ask();
+    await service.startedReach(1);
+    const second = service.ask();
+    await service.queuedReach(1);
+
+    const refused = await service.ask().answer;
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    const error = busyError(refused);
+    expect(error.extensions).toEqual({ code: 'SERVER_BUSY', reason: 'queue_full', retryAfter: 1 });
+    expect(error.message).toBe('The server is busy: 1 requests are running and 1 waiting; try again in 1 s');
+    expect(await service.metrics('potluck_graphql_requests_shed_total', { reason: 'queue_full' })).toBe(1);
+
+    service.finishRunning();
+    await service.startedReach(2);
+    service.finishRunning();
+    expect((await first.answer).status).toBe(200);
+    expect((await second.answer).status).toBe(200);
+    expect(service.runs.started).toBe(2);
+  });
+
+  it('refuses a request still waiting after GRAPHQL_QUEUE_TIMEOUT_MS, and never runs it', async () => {
+    const service = await serve({ maxInFlight: 1, maxQueued: 5, queueTimeoutMs: 300 });
+    const first = service.ask();
+    await service.startedReach(1);
+    const askedAt = performance.now();
+    const late = await service.ask().answer;
+    expect(performance.now() - askedAt).toBeGreaterThanOrEqual(250);
+    expect(late.status).toBe(503);
+    expect(late.headers['retry-after']).toBe('1');
+    expect(busyError(late).extensions).toMatchObject({ code: 'SERVER_BUSY', reason: 'queue_timeout' });
+    expect(await service.metrics('potluck_graphql_requests_shed_total', { reason: 'queue_timeout' })).toBe(1);
+    expect(await service.metrics('potluck_graphql_requests_queued')).toBe(0);
+
+    service.finishRunning();
+    expect((await first.answer).status).toBe(200);
+    expect(service.runs.started).toBe(1);
+  });
+
+  it('gives up the place of a client that leaves while waiting, and never runs its request', async () => {
+    // A queue timeout well past the waits below: the place must be given up by the leaving, not the deadline.
+    const service = await serve({ maxInFlight: 1, maxQueued: 1, queueTimeoutMs: 20_000 });
+    const first = service.ask();
+    await service.startedReach(1);
+    const leaving = service.ask();
+    await service.queuedReach(1);
+    leaving.leave();
+    await service.queuedReach(0);
+
+    // The line has room again: the next request waits instead of being refused.
+    const next = service.ask();
+    await service.queuedReach(1);
+    service.finishRunning();
+    await service.startedReach(2);
+    service.finishRunning();
+    expect((await first.answer).status).toBe(200);
+    expect((await next.answer).status).toBe(200);
+    expect(service.runs.started).toBe(2);
+    await expect(leaving.answer).rejects.toThrow();
+    expect(await service.metrics('potluck_graphql_requests_shed_total', { reason: 'queue_timeout' })).toBe(0);
+  });
+
+  it('keeps the turn of a client that left mid-request until its work ends', async () => {
+    const service = await serve({ maxInFlight: 1, maxQueued: 5, queueTimeoutMs: 5000 });
+    const leaving = service.ask();
+    await service.startedReach(1);
+    leaving.leave();
+    await expect(leaving.answer).rejects.toThrow();
+
+    const next = service.ask();
+    await service.queuedReach(1);
+    expect(service.runs.started).toBe(1);
+    expect(await service.metrics('potluck_graphql_requests_in_flight')).toBe(1);
+
+    service.finishRunning();
+    await service.startedReach(2);
+    service.finishRunning();
+    expect((await next.answer).status).toBe(200);
+    expect(service.runs.peak).toBe(1);
+  });
+});
