@@ -38,10 +38,12 @@ export {
 } from './http/httpServer.js';
 export {
   admissionControl,
-  BUSY_RETRY_AFTER_S,
+  createAdmissionLine,
   DEFAULT_ADMISSION_LIMITS,
   type AdmissionLimits,
+  type AdmissionLine,
   type ShedReason,
+  type Turn,
 } from './http/admission.js';
 export { allowedHostsOnly, allowedHostsVar, isAllowedHost, DEFAULT_ALLOWED_HOSTS } from './http/allowedHosts.js';
 export { corsOriginsVar, corsPolicy } from './http/corsPolicy.js';

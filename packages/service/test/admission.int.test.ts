@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,21 +7,26 @@ import {
   createServiceMetrics,
   DEFAULT_HTTP_LIMITS,
   type AdmissionLimits,
+  type GraphQLServiceOptions,
   type RunningService,
   type ServiceMetrics,
 } from '@potluck/service';
 import { parsePrometheusText, sampleValue, waitFor } from '@potluck/testing';
 import { startHelloService } from './helloService.js';
-import { postGraphQL, type RawResponse } from './rawHttp.js';
+import { postGraphQL, slowClient, type RawResponse, type SlowClient } from './rawHttp.js';
+
+/** More than a paused socket and its kernel buffers take: the rest stays in Node until read. */
+const LARGE_ANSWER_CHARACTERS = 8 * 1024 * 1024;
 
 /** A schema whose one field waits until the test lets it finish, counting how many run at once. */
 function heldSchema() {
-  const runs = { started: 0, running: 0, peak: 0 };
+  const runs = { started: 0, running: 0, peak: 0, large: 0 };
   const holds: Array<() => void> = [];
   const schema = buildSubgraphSchema({
-    typeDefs: parse('type Query { held: String }'),
+    typeDefs: parse('type Query { held: String, large: String }'),
     resolvers: {
       Query: {
+        large: () => ((runs.large += 1), 'x'.repeat(LARGE_ANSWER_CHARACTERS)),
         held: async () => {
           runs.started += 1;
           runs.running += 1;
@@ -45,13 +52,15 @@ function heldSchema() {
 
 const running: RunningService[] = [];
 const clients: AbortController[] = [];
+const sockets: Array<SlowClient | net.Socket> = [];
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.abort();
+  for (const socket of sockets.splice(0)) socket.destroy();
   await Promise.all(running.splice(0).map((service) => service.stop()));
 });
 
-async function serve(admission: AdmissionLimits) {
+async function serve(admission: AdmissionLimits, overrides: Partial<GraphQLServiceOptions<object>> = {}) {
   const held = heldSchema();
   const metrics = (await createServiceMetrics(
     { METRICS_ENABLED: true, METRICS_PORT: undefined, METRICS_OPERATIONS: [] },
@@ -60,12 +69,14 @@ async function serve(admission: AdmissionLimits) {
   const service = await startHelloService(held.schema, {
     httpLimits: { ...DEFAULT_HTTP_LIMITS, admission },
     metrics,
+    ...overrides,
   });
   running.push(service);
   const gauge = async (name: string, labels: Record<string, string> = {}) =>
     sampleValue(parsePrometheusText(await metrics.scrape()), name, labels);
   return {
     ...held,
+    port: service.port,
     metrics: gauge,
     /** Sends `{ held }`; the returned controller closes the connection. */
     ask(): { answer: Promise<RawResponse>; leave: () => void } {
@@ -193,5 +204,67 @@ describe('admission control: at most GRAPHQL_MAX_IN_FLIGHT requests run at once'
     service.finishRunning();
     expect((await next.answer).status).toBe(200);
     expect(service.runs.peak).toBe(1);
+  });
+
+  it('gives no turn to a request whose client left during an earlier, slow step (the guard)', async () => {
+    let guarded = 0;
+    const service = await serve(
+      { maxInFlight: 1, maxQueued: 1, queueTimeoutMs: 2000 },
+      {
+        guard: async (_req, _res, next) => {
+          guarded += 1;
+          await delay(200);
+          next();
+        },
+      },
+    );
+    const leaving = service.ask();
+    await waitFor(() => (guarded === 1 ? true : undefined), { what: 'the guard to start' });
+    leaving.leave();
+    await expect(leaving.answer).rejects.toThrow();
+    await delay(300);
+
+    const next = service.ask();
+    await service.startedReach(1);
+    service.finishRunning();
+    const answer = await next.answer;
+    expect(answer.status, answer.body).toBe(200);
+    expect(service.runs.started).toBe(1);
+    expect(await service.metrics('potluck_graphql_requests_in_flight')).toBe(0);
+  });
+
+  it('holds no turn while a slow client uploads its body', async () => {
+    const service = await serve({ maxInFlight: 1, maxQueued: 1, queueTimeoutMs: 2000 });
+    const uploader = await slowClient(
+      service.port,
+      'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
+      () => ' ',
+    );
+    sockets.push(uploader);
+    await delay(200);
+    const asked = service.ask();
+    await service.startedReach(1);
+    service.finishRunning();
+    expect((await asked.answer).status).toBe(200);
+    expect(await service.metrics('potluck_graphql_requests_shed_total', { reason: 'queue_timeout' })).toBe(0);
+  });
+
+  it('gives the turn back once the answer is written, not once a client that does not read has read it', async () => {
+    const service = await serve({ maxInFlight: 1, maxQueued: 1, queueTimeoutMs: 2000 });
+    const body = JSON.stringify({ query: '{ large }' });
+    const reader = net.connect(service.port, '127.0.0.1');
+    sockets.push(reader);
+    reader.on('error', () => {});
+    reader.pause();
+    reader.write(
+      `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    await waitFor(() => (service.runs.large === 1 ? true : undefined), { what: 'the large answer to be resolved' });
+
+    const asked = service.ask();
+    await service.startedReach(1);
+    service.finishRunning();
+    expect((await asked.answer).status).toBe(200);
+    expect(reader.readableLength + reader.bytesRead).toBeLessThan(LARGE_ANSWER_CHARACTERS);
   });
 });

@@ -53,23 +53,19 @@ describe('parseEnv', () => {
     expect(() => httpLimitsOf({ ...config, HTTP_HEADERS_TIMEOUT_MS: 60_000 })).toThrow(ConfigError);
   });
 
-  it('bounds the GraphQL requests run at once, and wants a queue timeout below the request timeout', () => {
+  it('bounds the GraphQL requests run at once', () => {
     const config = parseEnv(schema, { DATABASE_URL: 'postgres://x/y', AMQP_URL: 'amqp://x' });
     expect(httpLimitsOf(config).admission).toEqual({ maxInFlight: 64, maxQueued: 512, queueTimeoutMs: 10_000 });
+    const env = { DATABASE_URL: 'postgres://x/y', AMQP_URL: 'amqp://x' };
     const set = parseEnv(schema, {
-      DATABASE_URL: 'postgres://x/y',
-      AMQP_URL: 'amqp://x',
+      ...env,
       GRAPHQL_MAX_IN_FLIGHT: '8',
       GRAPHQL_MAX_QUEUED: '0',
       GRAPHQL_QUEUE_TIMEOUT_MS: '2000',
     });
     expect(httpLimitsOf(set).admission).toEqual({ maxInFlight: 8, maxQueued: 0, queueTimeoutMs: 2000 });
-    expect(() => httpLimitsOf({ ...config, GRAPHQL_QUEUE_TIMEOUT_MS: 30_000 })).toThrow(
-      /GRAPHQL_QUEUE_TIMEOUT_MS: must be below HTTP_REQUEST_TIMEOUT_MS \(30000\)/,
-    );
-    expect(() =>
-      parseEnv(schema, { DATABASE_URL: 'postgres://x/y', AMQP_URL: 'amqp://x', GRAPHQL_MAX_IN_FLIGHT: '0' }),
-    ).toThrow(/GRAPHQL_MAX_IN_FLIGHT/);
+    expect(() => parseEnv(schema, { ...env, GRAPHQL_MAX_IN_FLIGHT: '0' })).toThrow(/GRAPHQL_MAX_IN_FLIGHT/);
+    expect(() => parseEnv(schema, { ...env, GRAPHQL_MAX_QUEUED: '-1' })).toThrow(/GRAPHQL_MAX_QUEUED/);
   });
 
   it('says a required variable is missing, treating an empty value as missing', () => {

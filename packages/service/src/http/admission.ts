@@ -1,9 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** How many `/graphql` requests one process runs at once, and how long the rest may wait their turn. */
 export interface AdmissionLimits {
-  /** Requests executing at once, from their body being read to their answer's last byte. */
+  /** Requests executing at once, from their body being parsed to their answer being written. */
   maxInFlight: number;
   /** Requests waiting for a turn at once; one more is refused at once. 0: none wait. */
   maxQueued: number;
@@ -22,24 +23,96 @@ export const BUSY_RETRY_AFTER_S = 1;
 
 export type ShedReason = 'queue_full' | 'queue_timeout';
 
-const SHED_MESSAGES: Record<ShedReason, (limits: AdmissionLimits) => string> = {
-  queue_full: (limits) =>
-    `The server is busy: ${limits.maxInFlight} requests are running and ${limits.maxQueued} waiting; try again in ${BUSY_RETRY_AFTER_S} s`,
-  queue_timeout: (limits) =>
-    `The server is busy: the request waited ${limits.queueTimeoutMs} ms for its turn; try again in ${BUSY_RETRY_AFTER_S} s`,
-};
+/** What a request got from the line: a turn, a refusal, or nothing because its client left. */
+export type Turn = 'admitted' | 'gone' | ShedReason;
 
-interface AdmissionMetrics {
-  shed(reason: ShedReason): void;
+/** How the line watches one request's client: whether it is gone now, and a call when it leaves. */
+export interface Client {
+  gone(): boolean;
+  /** Calls `left` once the client leaves; the returned function stops watching. */
+  onLeave(left: () => void): () => void;
 }
 
-function admissionMetrics(registry: Registry, state: () => { running: number; waiting: number }): AdmissionMetrics {
+interface Waiter {
+  client: Client;
+  settle(turn: Turn): void;
+}
+
+export interface AdmissionLine {
+  /** Resolves once the request may run (`admitted`: call `release` after), is refused, or its client left. */
+  take(client: Client): Promise<Turn>;
+  release(): void;
+  readonly running: number;
+  readonly waiting: number;
+}
+
+/**
+ * At most `maxInFlight` turns out at once; the rest wait in arrival order. A waiter whose client
+ * is gone when its turn comes is passed over: its client may have closed its side an event-loop
+ * turn or more before the close reached the line.
+ */
+export function createAdmissionLine(limits: AdmissionLimits): AdmissionLine {
+  let running = 0;
+  const waiting = new Set<Waiter>();
+
+  function admitNext(): void {
+    while (running < limits.maxInFlight && waiting.size > 0) {
+      const first = waiting.values().next().value as Waiter;
+      waiting.delete(first);
+      if (first.client.gone()) {
+        first.settle('gone');
+        continue;
+      }
+      running++;
+      first.settle('admitted');
+    }
+  }
+
+  return {
+    get running() {
+      return running;
+    },
+    get waiting() {
+      return waiting.size;
+    },
+    take(client) {
+      if (client.gone()) return Promise.resolve('gone');
+      if (running < limits.maxInFlight) {
+        running++;
+        return Promise.resolve('admitted');
+      }
+      if (waiting.size >= limits.maxQueued) return Promise.resolve('queue_full');
+      return new Promise<Turn>((resolve) => {
+        const waiter: Waiter = {
+          client,
+          settle(turn) {
+            clearTimeout(deadline);
+            stopWatching();
+            resolve(turn);
+          },
+        };
+        const leave = (turn: Turn) => {
+          if (waiting.delete(waiter)) waiter.settle(turn);
+        };
+        const deadline = setTimeout(() => leave('queue_timeout'), limits.queueTimeoutMs);
+        const stopWatching = client.onLeave(() => leave('gone'));
+        waiting.add(waiter);
+      });
+    },
+    release() {
+      running--;
+      admitNext();
+    },
+  };
+}
+
+function admissionMetrics(registry: Registry, line: AdmissionLine): { shed(reason: ShedReason): void } {
   new Gauge({
     name: 'potluck_graphql_requests_in_flight',
     help: 'GraphQL requests executing now (admitted and not yet answered)',
     registers: [registry],
     collect() {
-      this.set(state().running);
+      this.set(line.running);
     },
   });
   new Gauge({
@@ -47,7 +120,7 @@ function admissionMetrics(registry: Registry, state: () => { running: number; wa
     help: 'GraphQL requests waiting for a turn to execute',
     registers: [registry],
     collect() {
-      this.set(state().waiting);
+      this.set(line.waiting);
     },
   });
   const shed = new Counter({
@@ -62,33 +135,12 @@ function admissionMetrics(registry: Registry, state: () => { running: number; wa
   return { shed: (reason) => byReason[reason].inc() };
 }
 
-/**
- * Past every deadline inside a request (the gateway's subgraph calls: 5 s by default), so it
- * only matters for a handler that never ends a response its client left.
- */
-const ABANDONED_TURN_LIMIT_MS = 30_000;
-
-/**
- * A client left before its answer, but Node does not stop the work it asked for: the turn is
- * held until the handler ends the response (Apollo Server does, even on a closed socket), or
- * for at most `ABANDONED_TURN_LIMIT_MS`, so closing connections cannot start work beyond the limit.
- */
-function holdUntilAnswered(res: Response, release: () => void): void {
-  const fallback = setTimeout(release, ABANDONED_TURN_LIMIT_MS).unref();
-  const end = res.end.bind(res) as (...args: unknown[]) => Response;
-  res.end = ((...args: unknown[]) => {
-    clearTimeout(fallback);
-    release();
-    return end(...args);
-  }) as Response['end'];
-}
-
-/** One request's place: waiting for a turn, holding one, or finished with the limiter. */
-interface Ticket {
-  state: 'waiting' | 'running' | 'done';
-  admit(): void;
-  timer?: NodeJS.Timeout;
-}
+const SHED_MESSAGES: Record<ShedReason, (limits: AdmissionLimits) => string> = {
+  queue_full: (limits) =>
+    `The server is busy: ${limits.maxInFlight} requests are running and ${limits.maxQueued} waiting; try again in ${BUSY_RETRY_AFTER_S} s`,
+  queue_timeout: (limits) =>
+    `The server is busy: the request waited ${limits.queueTimeoutMs} ms for its turn; try again in ${BUSY_RETRY_AFTER_S} s`,
+};
 
 function refuse(res: Response, reason: ShedReason, limits: AdmissionLimits): void {
   res
@@ -105,70 +157,50 @@ function refuse(res: Response, reason: ShedReason, limits: AdmissionLimits): voi
 }
 
 /**
- * Express middleware that lets at most `maxInFlight` requests past it at once. The rest wait
- * in arrival order, their bodies unread, for at most `queueTimeoutMs`; past `maxQueued`
- * waiting, or past the deadline, a request is answered 503 `SERVER_BUSY` with `Retry-After`
- * and never executed. A turn is held until the answer is written (when its client left first,
- * until the work it asked for ends), and a client that leaves while waiting gives up its place.
- *
- * Written here rather than with p-limit or p-queue: a turn must last until the response is
- * done with (express middleware has no promise for a queue to await), and a waiting request
- * must leave the line the moment its client does.
+ * The client of an HTTP exchange: gone once its response closed or its socket stopped reading
+ * (the client closed its side; if that came before the body was read, body-parser skipped it
+ * and Apollo would answer 500 for want of one).
  */
-export function admissionControl(limits: AdmissionLimits, registry?: Registry): RequestHandler {
-  let running = 0;
-  const line = new Set<Ticket>();
-  const metrics = registry && admissionMetrics(registry, () => ({ running, waiting: line.size }));
+function clientOf(req: IncomingMessage, res: Response): Client {
+  return {
+    gone: () => res.closed || !req.socket || req.socket.destroyed || !req.socket.readable,
+    onLeave(left) {
+      res.once('close', left);
+      return () => res.off('close', left);
+    },
+  };
+}
 
-  function admitNext(): void {
-    while (running < limits.maxInFlight && line.size > 0) {
-      const next = line.values().next().value as Ticket;
-      leaveLine(next);
-      next.state = 'running';
-      running++;
-      next.admit();
-    }
-  }
-
-  function leaveLine(ticket: Ticket): void {
-    line.delete(ticket);
-    clearTimeout(ticket.timer);
-    ticket.state = 'done';
-  }
-
-  function release(ticket: Ticket): void {
-    if (ticket.state !== 'running') return;
-    ticket.state = 'done';
-    running--;
-    admitNext();
-  }
-
-  return (_req, res, next) => {
-    const ticket: Ticket = { state: 'waiting', admit: () => next() };
-    res.once('close', () => {
-      if (ticket.state === 'waiting') leaveLine(ticket);
-      else if (ticket.state === 'running') {
-        if (res.writableEnded) release(ticket);
-        else holdUntilAnswered(res, () => release(ticket));
-      }
-    });
-    if (running < limits.maxInFlight) {
-      ticket.state = 'running';
-      running++;
-      next();
+/**
+ * Wraps the handler that executes GraphQL (Apollo's) so that at most `maxInFlight` run at
+ * once. The rest wait in arrival order, their bodies already parsed (so a slow upload holds no
+ * turn), for at most `queueTimeoutMs`; past `maxQueued` waiting, or past the deadline, a
+ * request is answered 503 `SERVER_BUSY` with `Retry-After` and never executed. A turn lasts
+ * until the handler has written its answer or failed: not until a slow client has read it,
+ * and, when the client left mid-request, until the work it asked for ends. A request whose
+ * client is gone before its turn is neither run nor answered.
+ *
+ * Written here rather than with p-limit or p-queue: a waiting request must leave the line
+ * the moment its client does, and be passed over when its client is gone by its turn.
+ */
+export function admissionControl(
+  limits: AdmissionLimits,
+  registry?: Registry,
+): (handler: RequestHandler) => RequestHandler {
+  const line = createAdmissionLine(limits);
+  const metrics = registry && admissionMetrics(registry, line);
+  return (handler) => async (req, res, next) => {
+    const turn = await line.take(clientOf(req, res));
+    if (turn === 'gone') return;
+    if (turn !== 'admitted') {
+      metrics?.shed(turn);
+      refuse(res, turn, limits);
       return;
     }
-    if (line.size >= limits.maxQueued) {
-      ticket.state = 'done';
-      metrics?.shed('queue_full');
-      refuse(res, 'queue_full', limits);
-      return;
+    try {
+      await handler(req, res, next);
+    } finally {
+      line.release();
     }
-    ticket.timer = setTimeout(() => {
-      leaveLine(ticket);
-      metrics?.shed('queue_timeout');
-      refuse(res, 'queue_timeout', limits);
-    }, limits.queueTimeoutMs);
-    line.add(ticket);
   };
 }

@@ -103,9 +103,9 @@ function createApollo<Context extends BaseContext>(
 
 /**
  * Health routes and `/metrics` open to any Host (probes and scrapers use the pod's IP), then
- * the host check, CORS, extra routes and GraphQL: the guard, then a turn to execute
- * (`admissionControl`), then the body. Every `/graphql` request is timed, also those the host
- * check, the admission control or the body limit refuses.
+ * the host check, CORS, extra routes and GraphQL: the guard, the body, then a turn to execute
+ * (`admissionControl`). Every `/graphql` request is timed, also those the host check, the body
+ * limit or the admission control refuses.
  */
 function mountRoutes<Context extends BaseContext>(
   app: Express,
@@ -130,13 +130,12 @@ function mountRoutes<Context extends BaseContext>(
   if (options.corsOrigins?.length) app.use('/graphql', corsPolicy(options.corsOrigins));
   options.routes?.(app);
   if (options.guard) app.use('/graphql', options.guard);
-  const admission = (options.httpLimits ?? DEFAULT_HTTP_LIMITS).admission;
+  const admitted = admissionControl((options.httpLimits ?? DEFAULT_HTTP_LIMITS).admission, metrics?.registry);
   app.use(
     '/graphql',
-    admissionControl(admission, metrics?.registry),
     express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
     requestScope,
-    expressMiddleware(apollo, { context: options.context }),
+    admitted(expressMiddleware(apollo, { context: options.context })),
   );
   app.use(graphqlHttpErrors(options.logger));
 }
