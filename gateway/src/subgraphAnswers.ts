@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { withShortQuotes } from '@potluck/service';
+import { SERVER_BUSY, withShortQuotes } from '@potluck/service';
 import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
 import type { SubgraphAnswer } from './subgraphCall.js';
 
@@ -55,7 +55,7 @@ function clientRefusalIn(body: unknown): { message: string; code: string } | und
 function busyRefusalIn(body: unknown, subgraph: string): GraphQLError | undefined {
   const first: unknown = (body as { errors?: unknown[] } | null)?.errors?.[0];
   const extensions = (first as { extensions?: { code?: unknown; retryAfter?: unknown } } | undefined)?.extensions;
-  if (extensions?.code !== 'SERVER_BUSY') return undefined;
+  if (extensions?.code !== SERVER_BUSY) return undefined;
   const retryAfter = typeof extensions.retryAfter === 'number' ? extensions.retryAfter : 1;
   return new GraphQLError(`The ${subgraph} subgraph is busy; try again in ${retryAfter} s`, {
     extensions: { code: 'SUBGRAPH_BUSY', serviceName: subgraph, retryAfter },

@@ -40,6 +40,7 @@ export {
   admissionControl,
   createAdmissionLine,
   DEFAULT_ADMISSION_LIMITS,
+  SERVER_BUSY,
   type AdmissionLimits,
   type AdmissionLine,
   type ShedReason,

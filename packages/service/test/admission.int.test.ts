@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  createLogger,
   createServiceMetrics,
   DEFAULT_HTTP_LIMITS,
   type AdmissionLimits,
@@ -66,7 +67,9 @@ async function serve(admission: AdmissionLimits, overrides: Partial<GraphQLServi
     { METRICS_ENABLED: true, METRICS_PORT: undefined, METRICS_OPERATIONS: [] },
     undefined,
   )) as ServiceMetrics;
+  const lines: Array<Record<string, unknown>> = [];
   const service = await startHelloService(held.schema, {
+    logger: createLogger('hello', 'info', { write: (line: string) => void lines.push(JSON.parse(line)) }),
     httpLimits: { ...DEFAULT_HTTP_LIMITS, admission },
     metrics,
     ...overrides,
@@ -77,6 +80,7 @@ async function serve(admission: AdmissionLimits, overrides: Partial<GraphQLServi
   return {
     ...held,
     port: service.port,
+    lines,
     metrics: gauge,
     /** Sends `{ held }`; the returned controller closes the connection. */
     ask(): { answer: Promise<RawResponse>; leave: () => void } {
@@ -137,6 +141,8 @@ describe('admission control: at most GRAPHQL_MAX_IN_FLIGHT requests run at once'
     expect(error.extensions).toEqual({ code: 'SERVER_BUSY', reason: 'queue_full', retryAfter: 1 });
     expect(error.message).toBe('The server is busy: 1 requests are running and 1 waiting; try again in 1 s');
     expect(await service.metrics('potluck_graphql_requests_shed_total', { reason: 'queue_full' })).toBe(1);
+    const logged = await waitFor(() => service.lines.find((line) => line.msg === 'request shed'));
+    expect(logged).toMatchObject({ level: 40, res: { statusCode: 503 }, errors: [{ code: 'SERVER_BUSY' }] });
 
     service.finishRunning();
     await service.startedReach(2);

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { requestFacts } from './requestLog.js';
 
 /** How many `/graphql` requests one process runs at once, and how long the rest may wait their turn. */
 export interface AdmissionLimits {
@@ -22,6 +23,9 @@ export const DEFAULT_ADMISSION_LIMITS: Readonly<AdmissionLimits> = Object.freeze
 export const BUSY_RETRY_AFTER_S = 1;
 
 export type ShedReason = 'queue_full' | 'queue_timeout';
+
+/** The code of a request refused for want of a turn: it ran nothing and may be sent again. */
+export const SERVER_BUSY = 'SERVER_BUSY';
 
 /** What a request got from the line: a turn, a refusal, or nothing because its client left. */
 export type Turn = 'admitted' | 'gone' | ShedReason;
@@ -142,18 +146,14 @@ const SHED_MESSAGES: Record<ShedReason, (limits: AdmissionLimits) => string> = {
     `The server is busy: the request waited ${limits.queueTimeoutMs} ms for its turn; try again in ${BUSY_RETRY_AFTER_S} s`,
 };
 
-function refuse(res: Response, reason: ShedReason, limits: AdmissionLimits): void {
+/** The 503 of a request that found no turn, with its code on the request's log line. */
+function refuse(req: IncomingMessage, res: Response, reason: ShedReason, limits: AdmissionLimits): void {
+  const message = SHED_MESSAGES[reason](limits);
+  Object.assign(requestFacts(req), { shed: true, errors: [{ code: SERVER_BUSY, message }] });
   res
     .status(503)
     .set('Retry-After', String(BUSY_RETRY_AFTER_S))
-    .json({
-      errors: [
-        {
-          message: SHED_MESSAGES[reason](limits),
-          extensions: { code: 'SERVER_BUSY', reason, retryAfter: BUSY_RETRY_AFTER_S },
-        },
-      ],
-    });
+    .json({ errors: [{ message, extensions: { code: SERVER_BUSY, reason, retryAfter: BUSY_RETRY_AFTER_S } }] });
 }
 
 /**
@@ -194,7 +194,7 @@ export function admissionControl(
     if (turn === 'gone') return;
     if (turn !== 'admitted') {
       metrics?.shed(turn);
-      refuse(res, turn, limits);
+      refuse(req, res, turn, limits);
       return;
     }
     try {

@@ -31,15 +31,18 @@ const answeredDegraded = (res: ServerResponse) =>
 /**
  * Health probes and metrics scrapes arrive every few seconds from orchestrators: a passing
  * one is logged at debug, a failing or degraded one at warn (its body names the dependency;
- * it is not this request's fault).
+ * it is not this request's fault). A request shed as busy is logged at warn: designed
+ * behaviour under load, not a failure to look into one by one.
  */
-function levelOf(path: string, res: ServerResponse, error: Error | undefined) {
+function levelOf(path: string, res: ServerResponse, facts: RequestFacts, error: Error | undefined) {
   if (isHealthProbe(path) && !error) return res.statusCode < 400 && !answeredDegraded(res) ? 'debug' : 'warn';
+  if (!error && facts.shed) return 'warn';
   if (error || res.statusCode >= 500) return 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
 }
 
-function messageOf(path: string, res: ServerResponse, error: Error | undefined): string {
+function messageOf(path: string, res: ServerResponse, facts: RequestFacts, error: Error | undefined): string {
+  if (!error && facts.shed) return 'request shed';
   if (error || (res.statusCode >= 500 && !isHealthProbe(path))) return 'request errored';
   return res.writableFinished ? 'request completed' : 'request aborted';
 }
@@ -71,9 +74,10 @@ export function requestLogger(logger: Logger): RequestHandler {
       res.off('finish', written);
       res.off('close', written);
       res.off('error', written);
-      const level = levelOf(request.url, res, error);
+      const facts = requestFacts(req);
+      const level = levelOf(request.url, res, facts, error);
       if (!logger.isLevelEnabled(level)) return;
-      const { operationName, errors, sharedCallsOf } = requestFacts(req);
+      const { operationName, errors, sharedCallsOf } = facts;
       logger[level](
         {
           requestId,
@@ -85,7 +89,7 @@ export function requestLogger(logger: Logger): RequestHandler {
           ...(error && { err: error }),
           durationMs: Math.round(performance.now() - started),
         },
-        messageOf(request.url, res, error),
+        messageOf(request.url, res, facts, error),
       );
     };
     res.on('finish', written);

@@ -9,6 +9,8 @@ export interface RequestFacts {
   sharedCallsOf?: string[];
   /** When the request arrived (`performance.now()`), for its duration metric. */
   startedAt?: number;
+  /** Refused for want of a turn (`admissionControl`): it ran nothing. */
+  shed?: boolean;
 }
 
 const scope = new AsyncLocalStorage<RequestFacts>();
