@@ -83,10 +83,13 @@ async function serve(admission: AdmissionLimits, overrides: Partial<GraphQLServi
     lines,
     metrics: gauge,
     /** Sends `{ held }`; the returned controller closes the connection. */
-    ask(): { answer: Promise<RawResponse>; leave: () => void } {
+    /** Sends `{ held }` (as operation `name` with request id `name`, when given). */
+    ask(name?: string): { answer: Promise<RawResponse>; leave: () => void } {
       const client = new AbortController();
       clients.push(client);
-      const answer = postGraphQL(service.port, { query: '{ held }' }, {}, client.signal);
+      const query = name ? `query ${name} { held }` : '{ held }';
+      const headers: Record<string, string> = name ? { 'x-request-id': name } : {};
+      const answer = postGraphQL(service.port, { query }, headers, client.signal);
       answer.catch(() => {});
       return { answer, leave: () => client.abort() };
     },
@@ -106,7 +109,7 @@ function busyError(response: RawResponse) {
 describe('admission control: at most GRAPHQL_MAX_IN_FLIGHT requests run at once', () => {
   it('runs the rest in turn as earlier ones finish, never more at once than the limit', async () => {
     const service = await serve({ maxInFlight: 2, maxQueued: 10, queueTimeoutMs: 5000 });
-    const asked = Array.from({ length: 5 }, () => service.ask());
+    const asked = Array.from({ length: 5 }, (_, index) => service.ask(`Held${index}`));
     await service.startedReach(2);
     await service.queuedReach(3);
     expect(service.runs.started).toBe(2);
@@ -125,6 +128,12 @@ describe('admission control: at most GRAPHQL_MAX_IN_FLIGHT requests run at once'
     }
     expect(service.runs.peak).toBe(2);
     expect(await service.metrics('potluck_graphql_requests_queued')).toBe(0);
+    // Each ran in its own request scope, however long it waited: its log line names its own operation.
+    const completed = await waitFor(() => {
+      const lines = service.lines.filter((line) => line.msg === 'request completed');
+      return lines.length === 5 ? lines : undefined;
+    });
+    for (const line of completed) expect(line.operationName).toBe(line.requestId);
   });
 
   it('refuses with 503 SERVER_BUSY and Retry-After, unexecuted, a request that finds the line full', async () => {
