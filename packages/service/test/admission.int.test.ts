@@ -148,7 +148,7 @@ describe('admission control: at most GRAPHQL_MAX_IN_FLIGHT requests run at once'
     expect(refused.headers['retry-after']).toBe('1');
     const error = busyError(refused);
     expect(error.extensions).toEqual({ code: 'SERVER_BUSY', reason: 'queue_full', retryAfter: 1 });
-    expect(error.message).toBe('The server is busy: 1 requests are running and 1 waiting; try again in 1 s');
+    expect(error.message).toBe('The server is busy (1 running, 1 waiting); try again in 1 s');
     expect(await service.metrics('potluck_graphql_requests_shed_total', { reason: 'queue_full' })).toBe(1);
     const logged = await waitFor(() => service.lines.find((line) => line.msg === 'request shed'));
     expect(logged).toMatchObject({ level: 40, res: { statusCode: 503 }, errors: [{ code: 'SERVER_BUSY' }] });

@@ -141,7 +141,7 @@ function admissionMetrics(registry: Registry, line: AdmissionLine): { shed(reaso
 
 const SHED_MESSAGES: Record<ShedReason, (limits: AdmissionLimits) => string> = {
   queue_full: (limits) =>
-    `The server is busy: ${limits.maxInFlight} requests are running and ${limits.maxQueued} waiting; try again in ${BUSY_RETRY_AFTER_S} s`,
+    `The server is busy (${limits.maxInFlight} running, ${limits.maxQueued} waiting); try again in ${BUSY_RETRY_AFTER_S} s`,
   queue_timeout: (limits) =>
     `The server is busy: the request waited ${limits.queueTimeoutMs} ms for its turn; try again in ${BUSY_RETRY_AFTER_S} s`,
 };
