@@ -41,6 +41,7 @@ export {
   createAdmissionLine,
   DEFAULT_ADMISSION_LIMITS,
   SERVER_BUSY,
+  type AdmissionControl,
   type AdmissionLimits,
   type AdmissionLine,
   type ShedReason,

@@ -81,6 +81,10 @@ async function serve(admission: AdmissionLimits, overrides: Partial<GraphQLServi
     ...held,
     port: service.port,
     lines,
+    stop: () => {
+      running.splice(running.indexOf(service), 1);
+      return service.stop();
+    },
     metrics: gauge,
     /** Sends `{ held }`; the returned controller closes the connection. */
     /** Sends `{ held }` (as operation `name` with request id `name`, when given). */
@@ -176,6 +180,30 @@ describe('admission control: at most GRAPHQL_MAX_IN_FLIGHT requests run at once'
 
     service.finishRunning();
     expect((await first.answer).status).toBe(200);
+    expect(service.runs.started).toBe(1);
+  });
+
+  it('answers the requests still waiting when the service stops, 503 with Connection: close, and lets the running one finish', async () => {
+    const service = await serve({ maxInFlight: 1, maxQueued: 5, queueTimeoutMs: 20_000 });
+    const first = service.ask();
+    await service.startedReach(1);
+    const waiting = [service.ask(), service.ask()];
+    await service.queuedReach(2);
+
+    const stopped = service.stop();
+    for (const { answer } of waiting) {
+      const refused = await answer;
+      expect(refused.status).toBe(503);
+      expect(refused.headers).toMatchObject({ connection: 'close', 'retry-after': '1' });
+      expect(busyError(refused)).toEqual({
+        message: 'The server is shutting down; try again in 1 s',
+        extensions: { code: 'SERVER_BUSY', reason: 'shutting_down', retryAfter: 1 },
+      });
+    }
+    expect(await service.metrics('potluck_graphql_requests_shed_total', { reason: 'shutting_down' })).toBe(2);
+    service.finishRunning();
+    expect((await first.answer).status).toBe(200);
+    await stopped;
     expect(service.runs.started).toBe(1);
   });
 

@@ -93,6 +93,26 @@ describe('the admission line', () => {
     expect(line.running).toBe(0);
   });
 
+  it('once closed for a stop, refuses everyone waiting and every later request, and lets running turns end', async () => {
+    const line = createAdmissionLine({ maxInFlight: 1, maxQueued: 3, queueTimeoutMs: 1000 });
+    const [running, first, second] = [arrive(line), arrive(line), arrive(line)];
+    await settled();
+    line.close();
+    const late = arrive(line);
+    await settled();
+    expect([running, first, second, late].map(({ got }) => got.turn)).toEqual([
+      'admitted',
+      'shutting_down',
+      'shutting_down',
+      'shutting_down',
+    ]);
+    expect([first.watched(), second.watched()]).toEqual([false, false]);
+    expect([line.running, line.waiting]).toEqual([1, 0]);
+    line.release();
+    expect(await line.take(testClient().client)).toBe('shutting_down');
+    expect(line.running).toBe(0);
+  });
+
   it('runs exactly the turns handed out and not given back, never more than the limit, in arrival order', async () => {
     const step = fc.oneof(fc.constant('arrive' as const), fc.constant('release' as const), fc.nat(20));
     const limits = fc.record({

@@ -68,6 +68,20 @@ describe('parseEnv', () => {
     expect(() => parseEnv(schema, { ...env, GRAPHQL_MAX_QUEUED: '-1' })).toThrow(/GRAPHQL_MAX_QUEUED/);
   });
 
+  it("refuses a duration longer than Node's longest timer, which would fire after 1 ms", () => {
+    const env = { DATABASE_URL: 'postgres://x/y', AMQP_URL: 'amqp://x' };
+    const longest = parseEnv(schema, { ...env, GRAPHQL_QUEUE_TIMEOUT_MS: '2147483647' });
+    expect(longest.GRAPHQL_QUEUE_TIMEOUT_MS).toBe(2_147_483_647);
+    for (const name of ['GRAPHQL_QUEUE_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_MS', 'OUTBOX_POLL_MS']) {
+      expect(() => parseEnv(schema, { ...env, [name]: '2147483648' })).toThrow(
+        new RegExp(`${name}: must be at most 2147483647 \\(about 24.8 days\\), the longest timer Node keeps`),
+      );
+    }
+    // A retention is compared in SQL, never set as a timer: a long one is fine.
+    const kept = parseEnv(schema, { ...env, MESSAGE_RETENTION_MS: String(90 * 24 * 3600 * 1000) });
+    expect(kept.MESSAGE_RETENTION_MS).toBe(7_776_000_000);
+  });
+
   it('says a required variable is missing, treating an empty value as missing', () => {
     expect(() => parseEnv(schema, { DATABASE_URL: '', AMQP_URL: 'amqp://x' })).toThrow(/DATABASE_URL is required/);
     expect(() => parseEnv(schema, { DATABASE_URL: 'postgres://x/y' })).toThrow(/AMQP_URL is required/);

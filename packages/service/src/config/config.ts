@@ -36,6 +36,16 @@ export function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: Env): 
 }
 
 /** Reusable variable parsers with messages that say what a valid value looks like. */
+/** The longest delay Node's timers keep: 2^31 - 1 ms, about 24.8 days. */
+export const LONGEST_TIMER_MS = 2_147_483_647;
+
+function timerMilliseconds() {
+  return z.coerce
+    .number()
+    .int('must be a whole number')
+    .max(LONGEST_TIMER_MS, `must be at most ${LONGEST_TIMER_MS} (about 24.8 days), the longest timer Node keeps`);
+}
+
 export const envVar = {
   port: (fallback: number) => z.coerce.number().int('must be a whole number').min(1).max(65535).default(fallback),
   url: (protocols: string[]) =>
@@ -54,15 +64,18 @@ export const envVar = {
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
-  /** A duration; `min` (with the reason a shorter one fails) for those that cannot work below it. */
+  /**
+   * A duration, at most Node's longest timer (a longer one would fire after 1 ms); `min` (with
+   * the reason a shorter one fails) for those that cannot work below it.
+   */
   milliseconds: (fallback: number, min?: { ms: number; reason: string }) =>
-    z.coerce
-      .number()
-      .int('must be a whole number')
+    timerMilliseconds()
       .min(min?.ms ?? 1, min && `must be at least ${min.ms}, ${min.reason}`)
       .default(fallback),
   /** A duration with no default of its own, e.g. one that falls back to another variable. */
-  optionalMilliseconds: () => z.coerce.number().int('must be a whole number').min(1).optional(),
+  optionalMilliseconds: () => timerMilliseconds().min(1).optional(),
+  /** How long something is kept (never a timer, so not bounded by Node's). */
+  retentionMilliseconds: (fallback: number) => z.coerce.number().int('must be a whole number').min(1).default(fallback),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   mode: () => z.enum(['development', 'production']).default('development'),
   /** A comma-separated list, items trimmed, empty items dropped: `a, b,,c` is `['a', 'b', 'c']`. */

@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import express, { type Express, type RequestHandler } from 'express';
 import type { ValidationRule } from 'graphql';
-import { admissionControl } from './admission.js';
+import { admissionControl, type AdmissionControl } from './admission.js';
 import { allowedHostsOnly } from './allowedHosts.js';
 import { corsPolicy } from './corsPolicy.js';
 import type { Logger } from '../logger.js';
@@ -72,7 +72,7 @@ export interface GraphQLServiceOptions<Context extends BaseContext> {
 export interface RunningService {
   url: string;
   port: number;
-  /** Stops accepting connections, lets in-flight requests finish, then stops Apollo. */
+  /** Stops accepting connections, answers waiting requests 503, lets in-flight ones finish, then stops Apollo. */
   stop(): Promise<void>;
 }
 
@@ -110,6 +110,7 @@ function createApollo<Context extends BaseContext>(
 function mountRoutes<Context extends BaseContext>(
   app: Express,
   apollo: ApolloServer<Context>,
+  admission: AdmissionControl,
   options: GraphQLServiceOptions<Context>,
 ): void {
   app.use(requestLogger(options.logger));
@@ -130,12 +131,11 @@ function mountRoutes<Context extends BaseContext>(
   if (options.corsOrigins?.length) app.use('/graphql', corsPolicy(options.corsOrigins));
   options.routes?.(app);
   if (options.guard) app.use('/graphql', options.guard);
-  const admitted = admissionControl((options.httpLimits ?? DEFAULT_HTTP_LIMITS).admission, metrics?.registry);
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
     requestScope,
-    admitted(expressMiddleware(apollo, { context: options.context })),
+    admission.admit(expressMiddleware(apollo, { context: options.context })),
   );
   app.use(graphqlHttpErrors(options.logger));
 }
@@ -158,8 +158,9 @@ export async function startGraphQLService<Context extends BaseContext>(
   const apollo = createApollo(options, httpServer);
   if (options.upgrade) httpServer.on('upgrade', options.upgrade);
   await apollo.start();
-  mountRoutes(app, apollo, options);
   const { metrics, logger } = options;
+  const admission = admissionControl((options.httpLimits ?? DEFAULT_HTTP_LIMITS).admission, metrics?.registry);
+  mountRoutes(app, apollo, admission, options);
   const metricsServer: MetricsServer | undefined =
     metrics?.port === undefined ? undefined : await startMetricsServer(metrics, options.host, metrics.port, logger);
 
@@ -179,6 +180,7 @@ export async function startGraphQLService<Context extends BaseContext>(
     url,
     port,
     async stop() {
+      admission.close();
       await apollo.stop();
       await metricsServer?.close();
     },

@@ -27,7 +27,7 @@ export const eventSyncEnv = {
   /** Batches the relay publishes while earlier ones wait for their confirms; each holds a database connection. */
   OUTBOX_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
   OUTBOX_MAX_AGE_MS: envVar.milliseconds(30_000),
-  MESSAGE_RETENTION_MS: envVar.milliseconds(7 * 24 * 3600 * 1000),
+  MESSAGE_RETENTION_MS: envVar.retentionMilliseconds(7 * 24 * 3600 * 1000),
   FAILPOINTS: envVar.list().default([]),
 };
 
