@@ -31,6 +31,7 @@ import {
   urlOverrides,
   type GatewayConfig,
 } from './config.js';
+import { useResultShaping } from './apolloResultShaping.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { createEntityCache, type GatewayEntityCache } from './entityCache/index.js';
 import { IDE_DIST } from './ide/ideDist.js';
@@ -118,6 +119,7 @@ function createGateway(
   const timerFor = metrics && subgraphCallMetrics(metrics.registry);
   // @apollo/gateway has no option for its usage telemetry: its constructor reads only this variable.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  useResultShaping(config.RESULT_SHAPING);
   return new ApolloGateway({
     supergraphSdl: source.hook,
     logger,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { amqpUser } from '@potluck/messaging';
 import { z } from 'zod';
+import { RESULT_SHAPINGS } from './apolloResultShaping.js';
 import {
   allowedHostsVar,
   ConfigError,
@@ -76,6 +77,7 @@ const schema = z.object({
   RECIPES_TIMEOUT_MS: envVar.optionalMilliseconds(),
   COMMENTS_TIMEOUT_MS: envVar.optionalMilliseconds(),
   SUBGRAPH_DEDUPE: envVar.boolean(true),
+  RESULT_SHAPING: z.enum(RESULT_SHAPINGS, { message: `must be ${RESULT_SHAPINGS.join(' or ')}` }).default('potluck'),
   INTROSPECTION: z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
     .transform((value) => value === 'true' || value === '1')

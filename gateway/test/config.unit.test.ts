@@ -86,6 +86,14 @@ describe('gateway config', () => {
     expect(() => loadConfig({ RECIPES_TIMEOUT_MS: '2.5' })).toThrow(/RECIPES_TIMEOUT_MS: must be a whole number/);
   });
 
+  it("shapes results with Potluck's function unless RESULT_SHAPING says apollo", () => {
+    expect(loadConfig({}).RESULT_SHAPING).toBe('potluck');
+    expect(loadConfig({ RESULT_SHAPING: 'apollo' }).RESULT_SHAPING).toBe('apollo');
+    expect(() => loadConfig({ RESULT_SHAPING: 'fast' })).toThrow(
+      /RESULT_SHAPING: must be potluck or apollo \(got "fast"\)/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ POTLUCK_MODE: 'staging', MAX_DEPTH: '0', SUBGRAPH_TIMEOUT_MS: 'soon' })).toThrow(
       /POTLUCK_MODE[\s\S]*SUBGRAPH_TIMEOUT_MS[\s\S]*MAX_DEPTH|POTLUCK_MODE[\s\S]*MAX_DEPTH[\s\S]*SUBGRAPH_TIMEOUT_MS/,
