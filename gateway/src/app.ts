@@ -31,7 +31,7 @@ import {
   urlOverrides,
   type GatewayConfig,
 } from './config.js';
-import { useResultShaping } from './apolloResultShaping.js';
+import { apolloGatewayVersion, SHAPES_LIKE_APOLLO_GATEWAY, useResultShaping } from './apolloResultShaping.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { createEntityCache, type GatewayEntityCache } from './entityCache/index.js';
 import { IDE_DIST } from './ide/ideDist.js';
@@ -119,7 +119,13 @@ function createGateway(
   const timerFor = metrics && subgraphCallMetrics(metrics.registry);
   // @apollo/gateway has no option for its usage telemetry: its constructor reads only this variable.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  useResultShaping(config.RESULT_SHAPING);
+  const shaping = useResultShaping(config.RESULT_SHAPING);
+  if (shaping !== config.RESULT_SHAPING) {
+    logger.warn(
+      { wanted: config.RESULT_SHAPING, apolloGateway: apolloGatewayVersion, checkedWith: SHAPES_LIKE_APOLLO_GATEWAY },
+      "Apollo Gateway's own result shaping is in use: Potluck's was checked against another version",
+    );
+  }
   return new ApolloGateway({
     supergraphSdl: source.hook,
     logger,

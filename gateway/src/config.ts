@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { amqpUser } from '@potluck/messaging';
 import { z } from 'zod';
-import { RESULT_SHAPINGS } from './apolloResultShaping.js';
 import {
   allowedHostsVar,
   ConfigError,
@@ -20,6 +19,9 @@ import {
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', import.meta.url));
+
+/** Whose function shapes results (`apolloResultShaping.ts`). */
+const RESULT_SHAPINGS = ['potluck', 'apollo'] as const;
 
 const positive = () => z.coerce.number().int('must be a whole number').min(1);
 const count = (fallback: number) => positive().default(fallback);

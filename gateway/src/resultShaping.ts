@@ -7,7 +7,6 @@ import {
   isSubtype,
   isValidLeafValue,
   typenameFieldName,
-  Variable,
   type CompositeType,
   type EnumType,
   type FieldSelection,
@@ -17,6 +16,7 @@ import {
   type Selection,
   type SelectionSet,
   type Type,
+  type Variable,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
 
@@ -132,9 +132,13 @@ function isSkipped(shaping: Shaping, skip: Skip): boolean {
   return skip.skipped;
 }
 
+/**
+ * An `if:` argument: a literal, or a variable (the one object it can be). Told apart without
+ * `instanceof Variable`, which would be false for a second copy of federation-internals.
+ */
 function ifValue(argument: unknown, variables: Record<string, unknown>, directive: object): boolean {
-  if (argument instanceof Variable) {
-    const value = variables[argument.name];
+  if (argument !== null && typeof argument === 'object') {
+    const value = variables[(argument as Variable).name];
     if (typeof value !== 'boolean') {
       fail(`Unexpected value ${String(value)} for variable ${String(argument)} of ${String(directive)}`);
     }
@@ -236,7 +240,10 @@ function describeLast(path: Array<string | number>, currentType: Type, parentTyp
     : `array element of type ${String(currentType)} at index ${element}`;
 }
 
-/** Returns the shaped value, and leaves `isInvalid` and `hasErrors` on `shaping` as Apollo's returns them. */
+/**
+ * Returns the shaped value, and leaves `isInvalid` and `hasErrors` on `shaping` as Apollo's
+ * returns them beside it: a caller reads them right after the call, before the next one.
+ */
 function updateOutputValue(
   shaping: Shaping,
   outputValue: unknown,

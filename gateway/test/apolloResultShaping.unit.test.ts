@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resultShapingInUse, useResultShaping } from '../src/apolloResultShaping.js';
+import { resultShapingInUse, SHAPES_LIKE_APOLLO_GATEWAY, useResultShaping } from '../src/apolloResultShaping.js';
 import { computeResponse } from '../src/resultShaping.js';
 
 const apolloModule = createRequire(import.meta.url)('@apollo/gateway/dist/resultShaping.js') as {
@@ -59,10 +59,31 @@ describe('RESULT_SHAPING: whose result shaping Apollo Gateway runs', () => {
       data: { recipe: { title: 'Bread', comments: { totalCount: 1, edges: [{ node: { text: 'Lovely' } }] } } },
     });
 
+    expect(resultShapingInUse()).toBe('other');
     useResultShaping('apollo');
     expect(resultShapingInUse()).toBe('apollo');
     expect(apolloModule.computeResponse).not.toBe(spy);
     expect(await askForARecipe()).toEqual(result);
     expect(spy).toHaveBeenCalledOnce();
+  });
+
+  it("keeps Apollo's over an Apollo Gateway other than the one it was checked against", () => {
+    expect(useResultShaping('potluck', '2.15.0')).toBe('apollo');
+    expect(resultShapingInUse()).toBe('apollo');
+    expect(useResultShaping('potluck')).toBe('potluck');
+    expect(resultShapingInUse()).toBe('potluck');
+  });
+
+  it('was checked against the Apollo Gateway the gateway pins, over the one federation-internals Apollo Gateway uses', () => {
+    const gatewayPackage = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(gatewayPackage.dependencies['@apollo/gateway']).toBe(SHAPES_LIKE_APOLLO_GATEWAY);
+    expect(gatewayPackage.dependencies['@apollo/federation-internals']).toBe(SHAPES_LIKE_APOLLO_GATEWAY);
+    const fromGateway = createRequire(new URL('../src/resultShaping.ts', import.meta.url));
+    const fromApollo = createRequire(fromGateway.resolve('@apollo/gateway'));
+    expect(fromGateway.resolve('@apollo/federation-internals')).toBe(
+      fromApollo.resolve('@apollo/federation-internals'),
+    );
   });
 });

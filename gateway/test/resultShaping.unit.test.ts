@@ -19,6 +19,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { apolloComputeResponse } from '../src/apolloResultShaping.js';
 import { computeResponse, type ShapingInput } from '../src/resultShaping.js';
+import { randomData as randomMergedData, randomOperation, seeded, shapingSchema } from './shapingCases.js';
 
 const SDL = `
   interface Node { id: ID! }
@@ -170,15 +171,20 @@ function outcome(shape: (input: ShapingInput) => unknown, input: ShapingInput): 
   try {
     const { data, errors } = shape({ ...input, input: structuredClone(input.input), introspectionHandling }) as {
       data: unknown;
-      errors: Array<{ message: string; path?: unknown; extensions: Record<string, unknown> }>;
+      errors: Array<Error & { path?: unknown; extensions: Record<string, unknown> }>;
     };
     return {
       data: JSON.stringify(data, (_key, value: unknown) => (value === undefined ? '(undefined)' : value)),
       prototypes: prototypesOf(data),
-      errors: errors.map(({ message, path, extensions }) => ({ message, path, code: extensions.code })),
+      errors: errors.map((error) => ({
+        kind: error.constructor.name,
+        message: error.message,
+        path: error.path,
+        extensions: JSON.stringify(error.extensions),
+      })),
     };
   } catch (error) {
-    return { threw: (error as Error).message };
+    return { threw: (error as Error).message, kind: (error as Error).constructor.name };
   }
 }
 
@@ -191,6 +197,48 @@ function prototypesOf(value: unknown): string {
 const introspectionHandling = () => ({ name: 'replaced in outcome' });
 
 describe("Potluck's result shaping", () => {
+  it("is compared with Apollo Gateway's own, not with itself", () => {
+    expect(apolloComputeResponse).not.toBe(computeResponse);
+    expect(apolloComputeResponse.toString()).toContain('applySelectionSet');
+  });
+
+  it("gives what Apollo Gateway's does for random operations, variables and half-broken data", () => {
+    let generated = 0;
+    const maybe = (...values: unknown[]) => fc.constantFrom<unknown>(...values, undefined);
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer(),
+        fc.record({
+          a: maybe(true, false, 'yes'),
+          b: maybe(true, false),
+          c: maybe(true, false),
+          d: maybe(true, false, 1),
+        }),
+        (operationSeed, dataSeed, given) => {
+          const source = randomOperation(seeded(operationSeed));
+          let operation;
+          try {
+            operation = operationFromDocument(shapingSchema, parse(source));
+          } catch {
+            return; // the generator can write an invalid operation (a fragment on a type it cannot apply to)
+          }
+          generated++;
+          const variables = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+          const input: ShapingInput = {
+            operation,
+            variables,
+            input: randomMergedData(seeded(dataSeed), operation),
+            introspectionHandling,
+          };
+          expect(outcome(computeResponse, input), source).toEqual(outcome(apolloComputeResponse, input));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(generated).toBeGreaterThan(1000);
+  });
+
   it.each(OPERATIONS)("gives what Apollo Gateway's does, for well-formed and broken data: %s", (source) => {
     const document = parse(source);
     fc.assert(
