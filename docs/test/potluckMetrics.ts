@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { eventSyncGauges, messagingMetrics } from '@potluck/messaging';
 import { admissionControl, createLogger, DEFAULT_ADMISSION_LIMITS, graphqlRequestMetrics } from '@potluck/service';
 import { eventSyncProbesFixture } from '@potluck/testing';
-import { subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
+import { subgraphBatchMetrics, subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
 import { entityCacheMetrics, responseCacheMetrics } from '../../gateway/src/entityCache/cacheMetrics.js';
 import { subscriptionMetrics } from '../../gateway/src/subscriptions/metrics.js';
 
@@ -16,6 +16,7 @@ export async function potluckMetricTypes(): Promise<Map<string, string>> {
   graphqlRequestMetrics(registry, []);
   admissionControl(DEFAULT_ADMISSION_LIMITS, registry);
   subgraphCallMetrics(registry);
+  subgraphBatchMetrics(registry);
   entityCacheMetrics(registry, { bytes: () => 0, entries: () => 0, serving: () => false });
   responseCacheMetrics(registry, { bytes: () => 0, entries: () => 0 });
   subscriptionMetrics(registry);

@@ -41,7 +41,7 @@ import { operationResolutionPlugin } from './operationResolution.js';
 import { mutationsNeedSignInPlugin, userTokens } from './userTokens.js';
 import { SubgraphDataSource } from './subgraphDataSource.js';
 import { createSubgraphPools, type SubgraphPools } from './subgraphPools.js';
-import { subgraphCallMetrics } from './subgraphMetrics.js';
+import { subgraphBatchMetrics, subgraphCallMetrics } from './subgraphMetrics.js';
 import { readinessUrlOf, subgraphsOf, type SubgraphEndpoint } from './supergraph.js';
 import { watchedSupergraph, type LoadedSupergraph, type SupergraphSource } from './supergraphSource.js';
 import { federatedGateway } from './subscriptions/federatedExecution.js';
@@ -117,6 +117,7 @@ function createGateway(
 ) {
   const overrides = urlOverrides(config);
   const timerFor = metrics && subgraphCallMetrics(metrics.registry);
+  const batchObserverFor = metrics && subgraphBatchMetrics(metrics.registry);
   // @apollo/gateway has no option for its usage telemetry: its constructor reads only this variable.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const shaping = useResultShaping(config.RESULT_SHAPING);
@@ -140,6 +141,8 @@ function createGateway(
         credentials,
         timer: timerFor?.(name),
         cache: cache?.fetchFor(name),
+        batchMaxFetches: config.SUBGRAPH_BATCH_MAX,
+        batchObserver: batchObserverFor?.(name),
       }),
   });
 }

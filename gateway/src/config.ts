@@ -23,6 +23,9 @@ const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', impo
 /** Whose function shapes results (`apolloResultShaping.ts`). */
 const RESULT_SHAPINGS = ['potluck', 'apollo'] as const;
 
+/** A merged call aliases each fetch's root fields; more would meet the subgraphs' default MAX_ALIASES (60). */
+const MOST_FETCHES_PER_CALL = 32;
+
 const positive = () => z.coerce.number().int('must be a whole number').min(1);
 const count = (fallback: number) => positive().default(fallback);
 
@@ -79,6 +82,10 @@ const schema = z.object({
   RECIPES_TIMEOUT_MS: envVar.optionalMilliseconds(),
   COMMENTS_TIMEOUT_MS: envVar.optionalMilliseconds(),
   SUBGRAPH_DEDUPE: envVar.boolean(true),
+  // Concurrent requests' queries to one subgraph go as one call, up to this many (1: each alone; see batching/).
+  SUBGRAPH_BATCH_MAX: positive()
+    .max(MOST_FETCHES_PER_CALL, `must be at most ${MOST_FETCHES_PER_CALL}: a subgraph's MAX_ALIASES counts each one`)
+    .default(16),
   RESULT_SHAPING: z.enum(RESULT_SHAPINGS, { message: `must be ${RESULT_SHAPINGS.join(' or ')}` }).default('potluck'),
   INTROSPECTION: z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })

@@ -3,6 +3,7 @@ import { GATEWAY_CREDENTIAL_HEADER, type GatewayCredentialSigner } from '@potluc
 import { REQUEST_ID_HEADER, type Logger } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
+import { SubgraphBatcher, type BatchObserver } from './batching/subgraphBatcher.js';
 import type { GatewayEntityCache } from './entityCache/index.js';
 import { responseOf, type GatewayGraphQLResponse } from './subgraphAnswers.js';
 import type { SubgraphAnswer, SubgraphCall } from './subgraphCall.js';
@@ -15,6 +16,14 @@ function unavailable(subgraph: string): GraphQLError {
   return new GraphQLError(`The ${subgraph} subgraph is unavailable`, {
     extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph },
   });
+}
+
+/** What must be the same for two fetches to go as one call: every header (the credential, so the viewer, included). */
+function headersKey(headers: Record<string, string>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+    .sort()
+    .join('\n');
 }
 
 /** A wrong secret refuses every call: the refusal is logged at most once per subgraph in this long. */
@@ -41,6 +50,10 @@ export interface SubgraphDataSourceOptions {
   timer?: SubgraphCallTimer;
   /** The entity cache's fetch for this subgraph; none when the cache is off. */
   cache?: ReturnType<GatewayEntityCache['fetchFor']>;
+  /** At most this many concurrent requests' queries go to the subgraph as one call; 1 sends each alone. */
+  batchMaxFetches?: number;
+  /** Counts the calls' fetches; none when metrics are off. */
+  batchObserver?: BatchObserver;
 }
 
 /**
@@ -61,11 +74,14 @@ export interface SubgraphDataSourceOptions {
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly call: SubgraphCall;
+  private readonly batcher: SubgraphBatcher | undefined;
   private lastRefusalLoggedAt = -Infinity;
   private refusalsNotLogged = 0;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     this.call = options.pools.callFor(options.timeoutMs);
+    const { batchMaxFetches = 1, batchObserver: observer } = options;
+    if (batchMaxFetches > 1) this.batcher = new SubgraphBatcher({ maxFetches: batchMaxFetches, observer });
   }
 
   async process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -97,8 +113,19 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const headers: Record<string, string> = Object.fromEntries(http?.headers ?? []);
     headers['content-type'] = 'application/json';
     headers[GATEWAY_CREDENTIAL_HEADER] = await this.options.credentials.credentialFor(this.options.name, viewer);
-    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
-    const answer = await this.answerTo(JSON.stringify(graphqlRequest), headers, requestId);
+    if (!this.batcher) return this.answer(JSON.stringify(graphqlRequest), { headers, requestId });
+    const fetch = { ...graphqlRequest, query: graphqlRequest.query };
+    return this.batcher.fetch(fetch, headersKey(headers), requestId, (body, leadRequestId) =>
+      this.answer(body, { headers, requestId: leadRequestId }),
+    );
+  }
+
+  private async answer(
+    body: string,
+    { headers, requestId }: { headers: Record<string, string>; requestId: string | undefined },
+  ): Promise<GatewayGraphQLResponse> {
+    const sentHeaders = requestId ? { ...headers, [REQUEST_ID_HEADER]: requestId } : headers;
+    const answer = await this.answerTo(body, sentHeaders, requestId);
     if (answer.status === 401 || answer.status === 403) throw this.refusedCredential(answer, requestId);
     return responseOf(answer, this.options.url, this.options.name);
   }

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { BatchObserver } from './batching/subgraphBatcher.js';
 
 export type SubgraphCallOutcome = 'ok' | 'error' | 'timeout' | 'unavailable';
 
@@ -42,4 +43,30 @@ export function failedCallOutcome(error: unknown): SubgraphCallOutcome {
   if (code === 'SUBGRAPH_TIMEOUT') return 'timeout';
   if (code === 'SUBGRAPH_UNAVAILABLE' || code === 'SUBGRAPH_BUSY') return 'unavailable';
   return 'error';
+}
+
+/**
+ * `potluck_gateway_subgraph_batch_fetches` by subgraph: how many client requests' fetches each
+ * subgraph call carried (1: alone; see `SubgraphBatcher`), and
+ * `potluck_gateway_subgraph_batch_resent_total`: fetches of merged calls sent again alone.
+ */
+export function subgraphBatchMetrics(registry: Registry): (subgraph: string) => BatchObserver {
+  const fetches = new Histogram({
+    name: 'potluck_gateway_subgraph_batch_fetches',
+    help: "Client requests' fetches per subgraph call of the gateway (1: sent alone)",
+    labelNames: ['subgraph'],
+    buckets: [1, 2, 4, 8, 16, 32],
+    registers: [registry],
+  });
+  const resent = new Counter({
+    name: 'potluck_gateway_subgraph_batch_resent_total',
+    help: 'Fetches of a merged subgraph call that failed as a whole and were sent again alone',
+    labelNames: ['subgraph'],
+    registers: [registry],
+  });
+  return (subgraph) => {
+    fetches.zero({ subgraph });
+    resent.labels(subgraph).inc(0);
+    return { sent: fetches.labels(subgraph).observe, resent: (count) => resent.labels(subgraph).inc(count) };
+  };
 }

@@ -26,6 +26,13 @@ describe('gateway config', () => {
     });
   });
 
+  it('merges at most SUBGRAPH_BATCH_MAX fetches into one subgraph call, 16 by default, 1 to 32', () => {
+    expect(loadConfig({}).SUBGRAPH_BATCH_MAX).toBe(16);
+    expect(loadConfig({ SUBGRAPH_BATCH_MAX: '1' }).SUBGRAPH_BATCH_MAX).toBe(1);
+    expect(() => loadConfig({ SUBGRAPH_BATCH_MAX: '0' })).toThrow(/SUBGRAPH_BATCH_MAX/);
+    expect(() => loadConfig({ SUBGRAPH_BATCH_MAX: '33' })).toThrow(/SUBGRAPH_BATCH_MAX.*at most 32/);
+  });
+
   it('turns introspection on in development and off in production, unless INTROSPECTION says otherwise', () => {
     expect(loadConfig({}).INTROSPECTION).toBe(true);
     expect(loadConfig(PRODUCTION).INTROSPECTION).toBe(false);

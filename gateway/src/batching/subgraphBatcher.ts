@@ -1,0 +1,273 @@
+import { AsyncResource } from 'node:async_hooks';
+import { currentRequest, type RequestFacts } from '@potluck/service';
+import { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { GatewayGraphQLResponse } from '../subgraphAnswers.js';
+import { memberOfKey, memberPrefix, mergeableQuery, type MergeableQuery } from './mergedQuery.js';
+
+/** A planned fetch as Apollo Gateway hands it to a data source. */
+export interface PlannedFetch {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+/** Sends one body to the subgraph, answering or throwing as a lone call does; `requestId` is the one it carries. */
+export type SendBody = (body: string, requestId: string | undefined) => Promise<GatewayGraphQLResponse>;
+
+/** Failures of the call itself: each fetch would have met them alone too, so each is told and nothing is sent again. */
+const CALL_FAILURES = new Set(['SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_BUSY']);
+
+/** A subgraph's refusals of a query's size: this query is merged with at most half as many from then on. */
+const SIZE_REFUSALS = new Set([
+  'QUERY_TOO_COSTLY',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_DIRECTIVES',
+  'QUERY_TOO_DEEP',
+  'PAYLOAD_TOO_LARGE',
+]);
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof GraphQLError ? String(error.extensions.code) : undefined;
+}
+
+/** The same failure for another request: no two client requests share an error object. */
+function copyOf(error: unknown): unknown {
+  if (!(error instanceof GraphQLError)) return error;
+  return new GraphQLError(error.message, { extensions: { ...error.extensions } });
+}
+
+interface Member {
+  slot: number;
+  facts: RequestFacts | undefined;
+  resolve(response: GatewayGraphQLResponse): void;
+  reject(error: unknown): void;
+}
+
+/** A planned query text as the batcher knows it: how it merges, and with how many at most. */
+interface KnownQuery {
+  query: MergeableQuery;
+  /** Lowered when the subgraph refuses a merged query's size. */
+  maxFetches: number;
+}
+
+interface Batch {
+  fetch: PlannedFetch;
+  known: KnownQuery;
+  /** The first member's way to send: all members' headers are the same but for the request id. */
+  send: SendBody;
+  requestId: string | undefined;
+  /** Sending runs in the first member's async context, so the call is in its trace. */
+  inLeadContext: AsyncResource;
+  /** Each distinct set of variables once, in arrival order; members with the same variables share a slot. */
+  slots: Array<Record<string, unknown> | undefined>;
+  slotOf: Map<string, number>;
+  members: Member[];
+}
+
+/** What the batcher tells its metrics. */
+export interface BatchObserver {
+  /** A call went out carrying this many distinct fetches (1: alone). */
+  sent(fetches: number): void;
+  /** A merged call failed in a way one fetch alone might not have: its fetches were sent again, each alone. */
+  resent(fetches: number): void;
+}
+
+export interface SubgraphBatcherOptions {
+  /** At most this many distinct fetches go out as one call; more start another batch. */
+  maxFetches: number;
+  /** How many planned query texts are remembered as mergeable or not. */
+  knownQueries?: number;
+  observer?: BatchObserver;
+}
+
+type GraphQLErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
+
+/**
+ * Sends the planned queries that concurrent client requests make of one subgraph, with the
+ * same text and the same headers (so the same viewer), as one call: each request's root fields
+ * under its own alias prefix and its variables renamed (`mergedQuery.ts`). The answer is split
+ * back, every request getting its own data and the errors on its own paths. Requests are
+ * gathered until the event loop's next turn (`setImmediate`), so a lone request waits for
+ * nothing but that turn; under load, requests that arrive together share one HTTP request and
+ * one execution in the subgraph (its per-request loaders batch their SQL across them).
+ *
+ * Whatever one request would not have met alone is never passed to the others: when the
+ * merged call fails in any way but the subgraph being unreachable, late or busy (a refusal
+ * of the merged query's size, a null `data`, a broken answer), each fetch is sent again alone.
+ */
+export class SubgraphBatcher {
+  private readonly gathering = new Map<string, Batch>();
+  private readonly full: Batch[] = [];
+  private readonly known: LRUCache<string, KnownQuery | false>;
+  private flushScheduled = false;
+
+  constructor(private readonly options: SubgraphBatcherOptions) {
+    this.known = new LRUCache({ max: options.knownQueries ?? 1000 });
+  }
+
+  /**
+   * The answer to `fetch`, sent with others like it when it can be. `key` names the headers it
+   * goes with but the request id; `send` sends a body with them.
+   */
+  fetch(
+    fetch: PlannedFetch,
+    key: string,
+    requestId: string | undefined,
+    send: SendBody,
+  ): Promise<GatewayGraphQLResponse> {
+    const known = this.mergeable(fetch);
+    if (!known || known.maxFetches < 2) return send(JSON.stringify(fetch), requestId);
+    const batchKey = `${key}\n${fetch.operationName ?? ''}\n${fetch.query}`;
+    let batch = this.gathering.get(batchKey);
+    if (!batch) {
+      const inLeadContext = new AsyncResource('SubgraphBatch');
+      batch = { fetch, known, send, requestId, inLeadContext, slots: [], slotOf: new Map(), members: [] };
+      this.gathering.set(batchKey, batch);
+      this.scheduleFlush();
+    }
+    const variablesKey = JSON.stringify(fetch.variables ?? null);
+    let slot = batch.slotOf.get(variablesKey);
+    if (slot === undefined) {
+      slot = batch.slots.push(fetch.variables) - 1;
+      batch.slotOf.set(variablesKey, slot);
+    }
+    const joining = batch;
+    const answer = new Promise<GatewayGraphQLResponse>((resolve, reject) => {
+      joining.members.push({ slot, facts: currentRequest(), resolve, reject });
+    });
+    if (batch.slots.length >= Math.min(this.options.maxFetches, known.maxFetches)) {
+      this.gathering.delete(batchKey);
+      this.full.push(batch);
+    }
+    return answer;
+  }
+
+  private mergeable(fetch: PlannedFetch): KnownQuery | undefined {
+    // Anything else in the request (extensions) would have to be merged too: such a fetch goes alone.
+    for (const [name, value] of Object.entries(fetch)) {
+      if (value !== undefined && name !== 'query' && name !== 'variables' && name !== 'operationName') return undefined;
+    }
+    let known = this.known.get(fetch.query);
+    if (known === undefined) {
+      const query = mergeableQuery(fetch.query);
+      known = query ? { query, maxFetches: this.options.maxFetches } : false;
+      this.known.set(fetch.query, known);
+    }
+    return known || undefined;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const batches = [...this.full, ...this.gathering.values()];
+      this.full.length = 0;
+      this.gathering.clear();
+      for (const batch of batches) {
+        batch.inLeadContext.runInAsyncScope(() => void this.flush(batch));
+        batch.inLeadContext.emitDestroy();
+      }
+    });
+  }
+
+  private async flush(batch: Batch): Promise<void> {
+    for (const member of batch.members) noteSharedCall(member, batch.requestId);
+    this.options.observer?.sent(batch.slots.length);
+    if (batch.slots.length === 1) return this.answerAlone(batch, 0);
+    let response: GatewayGraphQLResponse;
+    try {
+      response = await batch.send(this.mergedBody(batch), batch.requestId);
+    } catch (error) {
+      const code = codeOf(error);
+      if (code !== undefined && CALL_FAILURES.has(code)) return this.failAll(batch.members, error);
+      if (code !== undefined && SIZE_REFUSALS.has(code)) {
+        batch.known.maxFetches = Math.min(batch.known.maxFetches, Math.floor(batch.slots.length / 2));
+      }
+      return this.answerEachAlone(batch);
+    }
+    const data = response.data as Record<string, unknown> | null | undefined;
+    if (data === null || typeof data !== 'object') return this.answerEachAlone(batch);
+    const errors = errorsBySlot(response.errors, batch.slots.length);
+    const answered = new Set<number>();
+    for (const member of batch.members) {
+      const own: GatewayGraphQLResponse = { data: slice(data, batch.known.query.rootKeys, member.slot) };
+      const slotErrors = errors[member.slot] as GraphQLErrorJson[];
+      if (slotErrors.length > 0) own.errors = slotErrors;
+      // Members with the same variables get copies, so no two client requests share objects.
+      member.resolve(answered.has(member.slot) ? structuredClone(own) : own);
+      answered.add(member.slot);
+    }
+  }
+
+  private mergedBody(batch: Batch): string {
+    const variables: Record<string, unknown> = {};
+    batch.slots.forEach((slotVariables, slot) => {
+      const prefix = memberPrefix(slot);
+      for (const name in slotVariables) variables[prefix + name] = slotVariables[name];
+    });
+    const { operationName } = batch.fetch;
+    return JSON.stringify({ query: batch.known.query.textFor(batch.slots.length), variables, operationName });
+  }
+
+  private async answerEachAlone(batch: Batch): Promise<void> {
+    this.options.observer?.resent(batch.slots.length);
+    await Promise.all(batch.slots.map((_, slot) => this.answerAlone(batch, slot)));
+  }
+
+  /** Sends one slot's fetch as it was planned; every member of the slot gets its own copy of the answer. */
+  private async answerAlone(batch: Batch, slot: number): Promise<void> {
+    const members = batch.members.filter((member) => member.slot === slot);
+    const { query, operationName } = batch.fetch;
+    const variables = batch.slots[slot];
+    try {
+      const requestId = members[0]?.facts?.requestId ?? batch.requestId;
+      const response = await batch.send(JSON.stringify({ query, variables, operationName }), requestId);
+      members.forEach((member, index) => member.resolve(index === 0 ? response : structuredClone(response)));
+    } catch (error) {
+      this.failAll(members, error);
+    }
+  }
+
+  private failAll(members: Member[], error: unknown): void {
+    members.forEach((member, index) => member.reject(index === 0 ? error : copyOf(error)));
+  }
+}
+
+/** One slot's root fields, under their own names. */
+function slice(data: Record<string, unknown>, rootKeys: readonly string[], slot: number): Record<string, unknown> {
+  const prefix = memberPrefix(slot);
+  const own: Record<string, unknown> = {};
+  for (const key of rootKeys) {
+    const merged = prefix + key;
+    if (Object.hasOwn(data, merged)) own[key] = data[merged];
+  }
+  return own;
+}
+
+/**
+ * The errors of a merged answer, each on its slot's own path; one on no slot's path goes to
+ * every slot. Their `locations` point into text no member sent, so they are left out (Apollo
+ * Gateway drops a subgraph error's locations anyway).
+ */
+function errorsBySlot(errors: GatewayGraphQLResponse['errors'], slots: number): GraphQLErrorJson[][] {
+  const bySlot: GraphQLErrorJson[][] = Array.from({ length: slots }, () => []);
+  for (const error of errors ?? []) {
+    const [first, ...rest] = Array.isArray(error.path) ? error.path : [];
+    const member = typeof first === 'string' ? memberOfKey(first) : undefined;
+    const own = member && bySlot[member.index];
+    const unlocated: GraphQLErrorJson = { ...error };
+    delete (unlocated as { locations?: unknown }).locations;
+    if (member && own) own.push({ ...unlocated, path: [member.key, ...rest] } as GraphQLErrorJson);
+    else for (const slotErrors of bySlot) slotErrors.push(structuredClone(unlocated));
+  }
+  return bySlot;
+}
+
+/** Puts on a request's log line the request id of the call that carried its fetch, so its id stays traceable. */
+function noteSharedCall(member: Member, leadRequestId: string | undefined): void {
+  const { facts } = member;
+  if (!facts || !leadRequestId || leadRequestId === facts.requestId) return;
+  facts.sharedCallsOf = [...new Set([...(facts.sharedCallsOf ?? []), leadRequestId])];
+}

@@ -1,0 +1,255 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import fc from 'fast-check';
+import { buildSchema, graphql, GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { SubgraphBatcher, type PlannedFetch, type SendBody } from '../src/batching/subgraphBatcher.js';
+import type { GatewayGraphQLResponse } from '../src/subgraphAnswers.js';
+
+/*
+ * The batcher in front of a subgraph that is graphql-js executing a schema: a merged query is
+ * parsed, validated and run for real, so what each request gets back can be compared with what
+ * the same fetch gets sent alone.
+ */
+
+const schema = buildSchema(`
+  type Query {
+    item(id: ID!): Item
+    items(ids: [ID!]!): [Item]!
+    mustItem(id: ID!): Item!
+    echo(text: String = "none"): String
+  }
+  type Item { id: ID! name: String! broken: String }
+`);
+
+const item = (id: string) => ({
+  id,
+  name: `item ${id}`,
+  broken: () => {
+    if (id.endsWith('x')) throw new Error(`item ${id} is broken`);
+    return 'fine';
+  },
+});
+
+const rootValue = {
+  item: ({ id }: { id: string }) => (id === 'none' ? null : item(id)),
+  items: ({ ids }: { ids: string[] }) => ids.map((id) => (id === 'none' ? null : item(id))),
+  mustItem: ({ id }: { id: string }) => {
+    if (id.startsWith('missing')) throw new GraphQLError(`no item ${id}`, { extensions: { code: 'NOT_FOUND' } });
+    return item(id);
+  },
+  echo: ({ text }: { text: string }) => text,
+};
+
+/** What a subgraph answers a body: its JSON, or what a data source throws for a request it refuses whole. */
+async function execute(body: string): Promise<GatewayGraphQLResponse> {
+  const { query, variables, operationName } = JSON.parse(body) as PlannedFetch;
+  const result = JSON.parse(
+    JSON.stringify(await graphql({ schema, source: query, variableValues: variables, operationName, rootValue })),
+  ) as GatewayGraphQLResponse;
+  if (!('data' in result)) throw new GraphQLError('400: Bad Request', { extensions: { response: result } });
+  return result;
+}
+
+function recordingSend(answer: (body: string) => Promise<GatewayGraphQLResponse> = execute) {
+  const bodies: string[] = [];
+  const send: SendBody = (body) => {
+    bodies.push(body);
+    return answer(body);
+  };
+  return { bodies, send };
+}
+
+const QUERIES = {
+  item: 'query Item__s__0($id:ID!){item(id:$id){id name broken}}',
+  items: 'query Items__s__1($ids:[ID!]!){items(ids:$ids){id name broken}}',
+  must: 'query Must__s__0($id:ID!){mustItem(id:$id){id name}}',
+  echo: 'query Echo__s__0($text:String){echo(text:$text) again: echo}',
+  fragment: 'query Frag__s__0{...F} fragment F on Query{echo}',
+};
+
+const IDS = ['1', '2', '3x', 'none', 'missing-1'];
+
+const fetchArbitrary: fc.Arbitrary<{ fetch: PlannedFetch; key: string }> = fc.record({
+  fetch: fc.oneof(
+    fc.constantFrom(...IDS).map((id) => ({ query: QUERIES.item, variables: { id }, operationName: 'Item__s__0' })),
+    fc
+      .array(fc.constantFrom(...IDS), { maxLength: 3 })
+      .map((ids) => ({ query: QUERIES.items, variables: { ids }, operationName: 'Items__s__1' })),
+    fc.constantFrom(...IDS).map((id) => ({ query: QUERIES.must, variables: { id }, operationName: 'Must__s__0' })),
+    // A variable of the wrong type: the subgraph refuses the request whole.
+    fc.constant({ query: QUERIES.must, variables: { id: { not: 'an id' } }, operationName: 'Must__s__0' }),
+    fc
+      .option(fc.constantFrom('a', 'b', '"quoted"'), { nil: undefined })
+      .map((text) => ({ query: QUERIES.echo, variables: text === undefined ? {} : { text } })),
+    fc.constant({ query: QUERIES.fragment }),
+  ),
+  key: fc.constantFrom('viewer:a', 'viewer:b'),
+});
+
+type Outcome = { answer: GatewayGraphQLResponse } | { error: string };
+
+/** An answer or what was thrown; errors without `locations`, which a merged answer leaves out (they point into its text). */
+async function outcomeOf(answer: Promise<GatewayGraphQLResponse>): Promise<Outcome> {
+  try {
+    const { errors, ...rest } = await answer;
+    if (!errors) return { answer: rest };
+    return { answer: { ...rest, errors: errors.map(({ locations: _ignored, ...error }) => error) } };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+describe('SubgraphBatcher', () => {
+  it('gives every concurrent fetch what it gets sent alone', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fetchArbitrary, { minLength: 1, maxLength: 14 }),
+        fc.integer({ min: 2, max: 6 }),
+        async (fetches, maxFetches) => {
+          const { bodies, send } = recordingSend();
+          let resent = 0;
+          const batcher = new SubgraphBatcher({
+            maxFetches,
+            observer: { sent: () => {}, resent: (n) => (resent += n) },
+          });
+          const answers = fetches.map(({ fetch, key }) => batcher.fetch(fetch, key, undefined, send));
+          const together = await Promise.all(answers.map(outcomeOf));
+          const alone = await Promise.all(fetches.map(({ fetch }) => outcomeOf(execute(JSON.stringify(fetch)))));
+          expect(together).toEqual(alone);
+          // One call per fetch at most, but for the merged calls sent again fetch by fetch.
+          expect(bodies.length).toBeLessThanOrEqual(fetches.length + resent);
+          // No two requests hold the same object.
+          const objects = together.flatMap((outcome) =>
+            'answer' in outcome
+              ? [outcome.answer, outcome.answer.data, ...Object.values(outcome.answer.data ?? {})]
+              : [],
+          );
+          const shared = objects.filter((value) => typeof value === 'object' && value !== null);
+          expect(new Set(shared).size).toBe(shared.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sends fetches of one query and viewer as one call, at most maxFetches to a call', async () => {
+    const { bodies, send } = recordingSend();
+    const batcher = new SubgraphBatcher({ maxFetches: 4 });
+    const ids = ['1', '2', '3', '4', '5', '6'];
+    const answers = await Promise.all(
+      ids.map((id) => batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', `request-${id}`, send)),
+    );
+    expect(answers.map((answer) => (answer.data?.item as { id: string }).id)).toEqual(ids);
+    expect(bodies).toHaveLength(2);
+    expect((JSON.parse(bodies[0]!) as PlannedFetch).variables).toEqual({
+      _b0_id: '1',
+      _b1_id: '2',
+      _b2_id: '3',
+      _b3_id: '4',
+    });
+  });
+
+  it('never merges the fetches of different viewers', async () => {
+    const { bodies, send } = recordingSend();
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    await Promise.all([
+      batcher.fetch({ query: QUERIES.item, variables: { id: '1' } }, 'viewer:a', undefined, send),
+      batcher.fetch({ query: QUERIES.item, variables: { id: '2' } }, 'viewer:b', undefined, send),
+    ]);
+    expect(bodies).toHaveLength(2);
+    expect(bodies.every((body) => !body.includes('_b0_'))).toBe(true);
+  });
+
+  it('sends a lone fetch exactly as planned, so identical ones in flight can still share it', async () => {
+    const { bodies, send } = recordingSend();
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    const fetch = { query: QUERIES.item, variables: { id: '1' }, operationName: 'Item__s__0' };
+    await batcher.fetch(fetch, 'viewer:a', undefined, send);
+    expect(bodies).toEqual([JSON.stringify(fetch)]);
+  });
+
+  it('sends a mutation, or a fetch with extensions, as it is and alone', async () => {
+    const { bodies, send } = recordingSend(async () => ({ data: { ok: true } }));
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    const mutation = { query: 'mutation M($id:ID!){deleteRecipe(id:$id)}', variables: { id: '1' } };
+    const withExtensions = { query: QUERIES.item, variables: { id: '1' }, extensions: { persistedQuery: 1 } };
+    await Promise.all([
+      batcher.fetch(mutation, 'viewer:a', undefined, send),
+      batcher.fetch({ ...mutation, variables: { id: '2' } }, 'viewer:a', undefined, send),
+      batcher.fetch(withExtensions, 'viewer:a', undefined, send),
+      batcher.fetch({ ...withExtensions, variables: { id: '2' } }, 'viewer:a', undefined, send),
+    ]);
+    expect(bodies).toEqual([
+      JSON.stringify(mutation),
+      JSON.stringify({ ...mutation, variables: { id: '2' } }),
+      JSON.stringify(withExtensions),
+      JSON.stringify({ ...withExtensions, variables: { id: '2' } }),
+    ]);
+  });
+
+  it('tells every fetch of a call that timed out, and sends nothing again', async () => {
+    const { bodies, send } = recordingSend(() =>
+      Promise.reject(new GraphQLError('late', { extensions: { code: 'SUBGRAPH_TIMEOUT' } })),
+    );
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    const outcomes = await Promise.allSettled(
+      ['1', '2', '3'].map((id) =>
+        batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
+      ),
+    );
+    expect(bodies).toHaveLength(1);
+    const errors = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as GraphQLError);
+    expect(errors.map((error) => error.extensions.code)).toEqual([
+      'SUBGRAPH_TIMEOUT',
+      'SUBGRAPH_TIMEOUT',
+      'SUBGRAPH_TIMEOUT',
+    ]);
+    expect(new Set(errors).size).toBe(3);
+  });
+
+  it('halves what it merges of a query the subgraph refuses as too big, and answers the refused ones alone', async () => {
+    const resent: number[] = [];
+    const { bodies, send } = recordingSend(async (body) => {
+      if ((body.match(/_b\d+_item:/g) ?? []).length > 2) {
+        throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
+      }
+      return execute(body);
+    });
+    const batcher = new SubgraphBatcher({
+      maxFetches: 16,
+      observer: { sent: () => {}, resent: (n) => resent.push(n) },
+    });
+    const round = () =>
+      Promise.all(
+        ['1', '2', '3', '4'].map((id) =>
+          batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
+        ),
+      );
+    const first = await round();
+    expect(first.map((answer) => (answer.data?.item as { id: string }).id)).toEqual(['1', '2', '3', '4']);
+    expect(bodies).toHaveLength(1 + 4);
+    expect(resent).toEqual([4]);
+    bodies.length = 0;
+    await round();
+    expect(bodies).toHaveLength(2);
+    expect(bodies.every((body) => (body.match(/_b\d+_item:/g) ?? []).length === 2)).toBe(true);
+  });
+
+  it('sends the merged call in the async context of the first request in it', async () => {
+    const storage = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const batcher = new SubgraphBatcher({ maxFetches: 2 });
+    const send: SendBody = (body) => {
+      seen.push(storage.getStore());
+      return execute(body);
+    };
+    await Promise.all(
+      ['1', '2', '3', '4'].map((id) =>
+        storage.run(`request-${id}`, () =>
+          batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', `request-${id}`, send),
+        ),
+      ),
+    );
+    expect(seen).toEqual(['request-1', 'request-3']);
+  });
+});
