@@ -18,12 +18,16 @@ function unavailable(subgraph: string): GraphQLError {
   });
 }
 
-/** What must be the same for two fetches to go as one call: every header (the credential, so the viewer, included). */
-function headersKey(headers: Record<string, string>): string {
-  return Object.entries(headers)
-    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
-    .sort()
-    .join('\n');
+/**
+ * What must be the same for two fetches to go as one call: the credential (so the viewer) and
+ * every other header but the request id. The credential is the signer's cached string, so the
+ * common case (no other header) builds no new string.
+ */
+function batchKeyOf(credential: string, otherHeaders: Record<string, string>): string {
+  const others = Object.entries(otherHeaders);
+  if (others.length === 0) return credential;
+  const sorted = others.map(([name, value]) => `${name.toLowerCase()}:${value}`).sort();
+  return `${credential}\n${sorted.join('\n')}`;
 }
 
 /** A wrong secret refuses every call: the refusal is logged at most once per subgraph in this long. */
@@ -110,12 +114,16 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const { requestId, viewer = null } = context as Partial<GatewayContext>;
     const { http, ...graphqlRequest } = request;
     if (!graphqlRequest.query) throw new Error('Missing query');
+    const credential = await this.options.credentials.credentialFor(this.options.name, viewer);
     const headers: Record<string, string> = Object.fromEntries(http?.headers ?? []);
+    const batchKey = this.batcher && batchKeyOf(credential, headers);
     headers['content-type'] = 'application/json';
-    headers[GATEWAY_CREDENTIAL_HEADER] = await this.options.credentials.credentialFor(this.options.name, viewer);
-    if (!this.batcher) return this.answer(JSON.stringify(graphqlRequest), { headers, requestId });
+    headers[GATEWAY_CREDENTIAL_HEADER] = credential;
+    if (!this.batcher || batchKey === undefined) {
+      return this.answer(JSON.stringify(graphqlRequest), { headers, requestId });
+    }
     const fetch = { ...graphqlRequest, query: graphqlRequest.query };
-    return this.batcher.fetch(fetch, headersKey(headers), requestId, (body, leadRequestId) =>
+    return this.batcher.fetch(fetch, batchKey, requestId, (body, leadRequestId) =>
       this.answer(body, { headers, requestId: leadRequestId }),
     );
   }

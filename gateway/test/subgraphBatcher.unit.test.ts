@@ -86,6 +86,17 @@ const fetchArbitrary: fc.Arbitrary<{ fetch: PlannedFetch; key: string }> = fc.re
   key: fc.constantFrom('viewer:a', 'viewer:b'),
 });
 
+/** Holds one call of `batcher` in flight until released, so fetches gather instead of going at once. */
+function keepBusy(batcher: SubgraphBatcher): () => void {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  void batcher.fetch({ query: QUERIES.echo, variables: {} }, 'viewer:blocker', undefined, async () => {
+    await held;
+    return { data: {} };
+  });
+  return release;
+}
+
 type Outcome = { answer: GatewayGraphQLResponse } | { error: string };
 
 /** An answer or what was thrown; errors without `locations`, which a merged answer leaves out (they point into its text). */
@@ -105,16 +116,20 @@ describe('SubgraphBatcher', () => {
       fc.asyncProperty(
         fc.array(fetchArbitrary, { minLength: 1, maxLength: 14 }),
         fc.integer({ min: 2, max: 6 }),
-        async (fetches, maxFetches) => {
+        fc.boolean(),
+        async (fetches, maxFetches, busy) => {
           const { bodies, send } = recordingSend();
           let resent = 0;
           const batcher = new SubgraphBatcher({
             maxFetches,
             observer: { sent: () => {}, resent: (n) => (resent += n) },
           });
+          // Busy: a call is in flight already, so even the first fetch waits for company.
+          const release = busy ? keepBusy(batcher) : () => {};
           const answers = fetches.map(({ fetch, key }) => batcher.fetch(fetch, key, undefined, send));
           const together = await Promise.all(answers.map(outcomeOf));
           const alone = await Promise.all(fetches.map(({ fetch }) => outcomeOf(execute(JSON.stringify(fetch)))));
+          release();
           expect(together).toEqual(alone);
           // One call per fetch at most, but for the merged calls sent again fetch by fetch.
           expect(bodies.length).toBeLessThanOrEqual(fetches.length + resent);
@@ -135,6 +150,7 @@ describe('SubgraphBatcher', () => {
   it('sends fetches of one query and viewer as one call, at most maxFetches to a call', async () => {
     const { bodies, send } = recordingSend();
     const batcher = new SubgraphBatcher({ maxFetches: 4 });
+    const release = keepBusy(batcher);
     const ids = ['1', '2', '3', '4', '5', '6'];
     const answers = await Promise.all(
       ids.map((id) => batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', `request-${id}`, send)),
@@ -147,25 +163,51 @@ describe('SubgraphBatcher', () => {
       _b2_id: '3',
       _b3_id: '4',
     });
+    release();
   });
 
   it('never merges the fetches of different viewers', async () => {
     const { bodies, send } = recordingSend();
     const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    const release = keepBusy(batcher);
     await Promise.all([
       batcher.fetch({ query: QUERIES.item, variables: { id: '1' } }, 'viewer:a', undefined, send),
       batcher.fetch({ query: QUERIES.item, variables: { id: '2' } }, 'viewer:b', undefined, send),
     ]);
+    release();
     expect(bodies).toHaveLength(2);
     expect(bodies.every((body) => !body.includes('_b0_'))).toBe(true);
+  });
+
+  it('sends a fetch at once while none of its calls is in flight, and gathers the others for a turn', async () => {
+    const { bodies, send } = recordingSend();
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    const fetch = (id: string) => ({ query: QUERIES.item, variables: { id }, operationName: 'Item__s__0' });
+    const first = batcher.fetch(fetch('1'), 'viewer:a', undefined, send);
+    expect(bodies).toEqual([JSON.stringify(fetch('1'))]);
+    const later = [
+      batcher.fetch(fetch('2'), 'viewer:a', undefined, send),
+      batcher.fetch(fetch('3'), 'viewer:a', undefined, send),
+    ];
+    expect(bodies).toHaveLength(1);
+    await Promise.all([first, ...later]);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toContain('_b1_item');
   });
 
   it('sends a lone fetch exactly as planned, so identical ones in flight can still share it', async () => {
     const { bodies, send } = recordingSend();
     const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    const release = keepBusy(batcher);
     const fetch = { query: QUERIES.item, variables: { id: '1' }, operationName: 'Item__s__0' };
-    await batcher.fetch(fetch, 'viewer:a', undefined, send);
+    const [one, same] = await Promise.all([
+      batcher.fetch(fetch, 'viewer:a', undefined, send),
+      batcher.fetch(fetch, 'viewer:a', undefined, send),
+    ]);
     expect(bodies).toEqual([JSON.stringify(fetch)]);
+    expect(same).toEqual(one);
+    expect(same).not.toBe(one);
+    release();
   });
 
   it('sends a mutation, or a fetch with extensions, as it is and alone', async () => {
@@ -192,6 +234,7 @@ describe('SubgraphBatcher', () => {
       Promise.reject(new GraphQLError('late', { extensions: { code: 'SUBGRAPH_TIMEOUT' } })),
     );
     const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    keepBusy(batcher);
     const outcomes = await Promise.allSettled(
       ['1', '2', '3'].map((id) =>
         batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
@@ -219,6 +262,7 @@ describe('SubgraphBatcher', () => {
       maxFetches: 16,
       observer: { sent: () => {}, resent: (n) => resent.push(n) },
     });
+    keepBusy(batcher);
     const round = () =>
       Promise.all(
         ['1', '2', '3', '4'].map((id) =>
@@ -239,6 +283,7 @@ describe('SubgraphBatcher', () => {
     const storage = new AsyncLocalStorage<string>();
     const seen: Array<string | undefined> = [];
     const batcher = new SubgraphBatcher({ maxFetches: 2 });
+    keepBusy(batcher);
     const send: SendBody = (body) => {
       seen.push(storage.getStore());
       return execute(body);

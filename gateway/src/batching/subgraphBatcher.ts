@@ -38,7 +38,7 @@ function copyOf(error: unknown): unknown {
 }
 
 interface Member {
-  slot: number;
+  variables: Record<string, unknown> | undefined;
   facts: RequestFacts | undefined;
   resolve(response: GatewayGraphQLResponse): void;
   reject(error: unknown): void;
@@ -59,10 +59,29 @@ interface Batch {
   requestId: string | undefined;
   /** Sending runs in the first member's async context, so the call is in its trace. */
   inLeadContext: AsyncResource;
-  /** Each distinct set of variables once, in arrival order; members with the same variables share a slot. */
-  slots: Array<Record<string, unknown> | undefined>;
-  slotOf: Map<string, number>;
   members: Member[];
+}
+
+/** A batch's members grouped by their variables: members asking the same thing share one slot of the merged query. */
+interface Slots {
+  variables: Array<Record<string, unknown> | undefined>;
+  /** For each member, its slot. */
+  ofMember: number[];
+}
+
+function slotsOf(members: Member[]): Slots {
+  const byKey = new Map<string, number>();
+  const slots: Slots = { variables: [], ofMember: [] };
+  for (const member of members) {
+    const key = JSON.stringify(member.variables ?? null);
+    let slot = byKey.get(key);
+    if (slot === undefined) {
+      slot = slots.variables.push(member.variables) - 1;
+      byKey.set(key, slot);
+    }
+    slots.ofMember.push(slot);
+  }
+  return slots;
 }
 
 /** What the batcher tells its metrics. */
@@ -87,20 +106,25 @@ type GraphQLErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
  * Sends the planned queries that concurrent client requests make of one subgraph, with the
  * same text and the same headers (so the same viewer), as one call: each request's root fields
  * under its own alias prefix and its variables renamed (`mergedQuery.ts`). The answer is split
- * back, every request getting its own data and the errors on its own paths. Requests are
- * gathered until the event loop's next turn (`setImmediate`), so a lone request waits for
- * nothing but that turn; under load, requests that arrive together share one HTTP request and
- * one execution in the subgraph (its per-request loaders batch their SQL across them).
+ * back, every request getting its own data and the errors on its own paths. A fetch goes at
+ * once while none of this batcher's calls is in flight (an idle subgraph: waiting would only
+ * add latency); otherwise fetches are gathered until the event loop's next turn
+ * (`setImmediate`). So one request at a time costs nothing, and under load requests that arrive
+ * together share one HTTP request and one execution in the subgraph (its per-request loaders
+ * batch their SQL across them).
  *
  * Whatever one request would not have met alone is never passed to the others: when the
  * merged call fails in any way but the subgraph being unreachable, late or busy (a refusal
  * of the merged query's size, a null `data`, a broken answer), each fetch is sent again alone.
  */
 export class SubgraphBatcher {
-  private readonly gathering = new Map<string, Batch>();
+  /** Batches gathering for the next turn, by headers key, then by query text. */
+  private readonly gathering = new Map<string, Map<string, Batch>>();
   private readonly full: Batch[] = [];
   private readonly known: LRUCache<string, KnownQuery | false>;
   private flushScheduled = false;
+  /** Calls this batcher has sent and not yet had answered: while there are none, a fetch goes at once. */
+  private inFlight = 0;
 
   constructor(private readonly options: SubgraphBatcherOptions) {
     this.known = new LRUCache({ max: options.knownQueries ?? 1000 });
@@ -116,28 +140,30 @@ export class SubgraphBatcher {
     requestId: string | undefined,
     send: SendBody,
   ): Promise<GatewayGraphQLResponse> {
+    const alone = () => this.tracked(send(JSON.stringify(fetch), requestId));
     const known = this.mergeable(fetch);
-    if (!known || known.maxFetches < 2) return send(JSON.stringify(fetch), requestId);
-    const batchKey = `${key}\n${fetch.operationName ?? ''}\n${fetch.query}`;
-    let batch = this.gathering.get(batchKey);
+    if (!known || known.maxFetches < 2) return alone();
+    let byQuery = this.gathering.get(key);
+    let batch = byQuery?.get(fetch.query);
+    if (batch && batch.fetch.operationName !== fetch.operationName) return alone();
     if (!batch) {
+      // Nothing of ours in flight: the subgraph is idle, so waiting for company would only add a turn.
+      if (this.inFlight === 0) return alone();
+      if (!byQuery) {
+        byQuery = new Map();
+        this.gathering.set(key, byQuery);
+      }
       const inLeadContext = new AsyncResource('SubgraphBatch');
-      batch = { fetch, known, send, requestId, inLeadContext, slots: [], slotOf: new Map(), members: [] };
-      this.gathering.set(batchKey, batch);
+      batch = { fetch, known, send, requestId, inLeadContext, members: [] };
+      byQuery.set(fetch.query, batch);
       this.scheduleFlush();
-    }
-    const variablesKey = JSON.stringify(fetch.variables ?? null);
-    let slot = batch.slotOf.get(variablesKey);
-    if (slot === undefined) {
-      slot = batch.slots.push(fetch.variables) - 1;
-      batch.slotOf.set(variablesKey, slot);
     }
     const joining = batch;
     const answer = new Promise<GatewayGraphQLResponse>((resolve, reject) => {
-      joining.members.push({ slot, facts: currentRequest(), resolve, reject });
+      joining.members.push({ variables: fetch.variables, facts: currentRequest(), resolve, reject });
     });
-    if (batch.slots.length >= Math.min(this.options.maxFetches, known.maxFetches)) {
-      this.gathering.delete(batchKey);
+    if (batch.members.length >= Math.min(this.options.maxFetches, known.maxFetches)) {
+      byQuery?.delete(fetch.query);
       this.full.push(batch);
     }
     return answer;
@@ -145,7 +171,8 @@ export class SubgraphBatcher {
 
   private mergeable(fetch: PlannedFetch): KnownQuery | undefined {
     // Anything else in the request (extensions) would have to be merged too: such a fetch goes alone.
-    for (const [name, value] of Object.entries(fetch)) {
+    for (const name in fetch) {
+      const value = fetch[name as keyof PlannedFetch];
       if (value !== undefined && name !== 'query' && name !== 'variables' && name !== 'operationName') return undefined;
     }
     let known = this.known.get(fetch.query);
@@ -157,12 +184,22 @@ export class SubgraphBatcher {
     return known || undefined;
   }
 
+  private tracked(call: Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+    this.inFlight += 1;
+    const settled = () => {
+      this.inFlight -= 1;
+    };
+    call.then(settled, settled);
+    return call;
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      const batches = [...this.full, ...this.gathering.values()];
+      const batches = [...this.full];
+      for (const byQuery of this.gathering.values()) batches.push(...byQuery.values());
       this.full.length = 0;
       this.gathering.clear();
       for (const batch of batches) {
@@ -174,56 +211,60 @@ export class SubgraphBatcher {
 
   private async flush(batch: Batch): Promise<void> {
     for (const member of batch.members) noteSharedCall(member, batch.requestId);
-    this.options.observer?.sent(batch.slots.length);
-    if (batch.slots.length === 1) return this.answerAlone(batch, 0);
+    const slots = slotsOf(batch.members);
+    const count = slots.variables.length;
+    this.options.observer?.sent(count);
+    if (count === 1) return this.answerAlone(batch, slots, 0);
     let response: GatewayGraphQLResponse;
     try {
-      response = await batch.send(this.mergedBody(batch), batch.requestId);
+      response = await this.tracked(batch.send(this.mergedBody(batch, slots), batch.requestId));
     } catch (error) {
       const code = codeOf(error);
       if (code !== undefined && CALL_FAILURES.has(code)) return this.failAll(batch.members, error);
       if (code !== undefined && SIZE_REFUSALS.has(code)) {
-        batch.known.maxFetches = Math.min(batch.known.maxFetches, Math.floor(batch.slots.length / 2));
+        batch.known.maxFetches = Math.min(batch.known.maxFetches, Math.floor(count / 2));
       }
-      return this.answerEachAlone(batch);
+      return this.answerEachAlone(batch, slots);
     }
     const data = response.data as Record<string, unknown> | null | undefined;
-    if (data === null || typeof data !== 'object') return this.answerEachAlone(batch);
-    const errors = errorsBySlot(response.errors, batch.slots.length);
+    if (data === null || typeof data !== 'object') return this.answerEachAlone(batch, slots);
+    const errors = errorsBySlot(response.errors, count);
     const answered = new Set<number>();
-    for (const member of batch.members) {
-      const own: GatewayGraphQLResponse = { data: slice(data, batch.known.query.rootKeys, member.slot) };
-      const slotErrors = errors[member.slot] as GraphQLErrorJson[];
+    batch.members.forEach((member, index) => {
+      const slot = slots.ofMember[index] as number;
+      const own: GatewayGraphQLResponse = { data: slice(data, batch.known.query.rootKeys, slot) };
+      const slotErrors = errors[slot] as GraphQLErrorJson[];
       if (slotErrors.length > 0) own.errors = slotErrors;
       // Members with the same variables get copies, so no two client requests share objects.
-      member.resolve(answered.has(member.slot) ? structuredClone(own) : own);
-      answered.add(member.slot);
-    }
+      member.resolve(answered.has(slot) ? structuredClone(own) : own);
+      answered.add(slot);
+    });
   }
 
-  private mergedBody(batch: Batch): string {
+  private mergedBody(batch: Batch, slots: Slots): string {
     const variables: Record<string, unknown> = {};
-    batch.slots.forEach((slotVariables, slot) => {
+    slots.variables.forEach((slotVariables, slot) => {
       const prefix = memberPrefix(slot);
       for (const name in slotVariables) variables[prefix + name] = slotVariables[name];
     });
     const { operationName } = batch.fetch;
-    return JSON.stringify({ query: batch.known.query.textFor(batch.slots.length), variables, operationName });
+    return JSON.stringify({ query: batch.known.query.textFor(slots.variables.length), variables, operationName });
   }
 
-  private async answerEachAlone(batch: Batch): Promise<void> {
-    this.options.observer?.resent(batch.slots.length);
-    await Promise.all(batch.slots.map((_, slot) => this.answerAlone(batch, slot)));
+  private async answerEachAlone(batch: Batch, slots: Slots): Promise<void> {
+    this.options.observer?.resent(slots.variables.length);
+    await Promise.all(slots.variables.map((_, slot) => this.answerAlone(batch, slots, slot)));
   }
 
   /** Sends one slot's fetch as it was planned; every member of the slot gets its own copy of the answer. */
-  private async answerAlone(batch: Batch, slot: number): Promise<void> {
-    const members = batch.members.filter((member) => member.slot === slot);
+  private async answerAlone(batch: Batch, slots: Slots, slot: number): Promise<void> {
+    const members = batch.members.filter((_, index) => slots.ofMember[index] === slot);
     const { query, operationName } = batch.fetch;
-    const variables = batch.slots[slot];
+    const variables = slots.variables[slot];
     try {
       const requestId = members[0]?.facts?.requestId ?? batch.requestId;
-      const response = await batch.send(JSON.stringify({ query, variables, operationName }), requestId);
+      const body = JSON.stringify({ query, variables, operationName });
+      const response = await this.tracked(batch.send(body, requestId));
       members.forEach((member, index) => member.resolve(index === 0 ? response : structuredClone(response)));
     } catch (error) {
       this.failAll(members, error);
