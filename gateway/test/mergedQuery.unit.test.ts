@@ -1,6 +1,6 @@
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { memberOfKey, memberPrefix, mergeableQuery } from '../src/batching/mergedQuery.js';
+import { LONGEST_MERGEABLE_TEXT, memberOfKey, memberPrefix, mergeableQuery } from '../src/batching/mergedQuery.js';
 
 const PAGE = 'query Page__recipes__0($after:String,$first:Int=20){recipes(first:$first,after:$after){edges{node{id}}}}';
 
@@ -9,8 +9,8 @@ describe('mergeableQuery', () => {
     const query = mergeableQuery(PAGE)!;
     expect(query.rootKeys).toEqual(['recipes']);
     expect(query.textFor(2)).toBe(
-      'query Page__recipes__0($_b0_after:String$_b0_first:Int=20$_b1_after:String$_b1_first:Int=20)' +
-        '{_b0_recipes:recipes(first:$_b0_first after:$_b0_after){edges{node{id}}}' +
+      'query Page__recipes__0($_b0_after:String $_b0_first:Int=20 $_b1_after:String $_b1_first:Int=20)' +
+        '{_b0_recipes:recipes(first:$_b0_first after:$_b0_after){edges{node{id}}} ' +
         '_b1_recipes:recipes(first:$_b1_first after:$_b1_after){edges{node{id}}}}',
     );
   });
@@ -41,10 +41,21 @@ describe('mergeableQuery', () => {
     expect(mergeableQuery('{ a b }')!.textFor(2)).toBe('query{_b0_a:a _b0_b:b _b1_a:a _b1_b:b}');
   });
 
-  it('gives the same text for the same count every time', () => {
+  it('writes a query of count members for every count, each member asking its own', () => {
     const query = mergeableQuery(PAGE)!;
-    expect(query.textFor(5)).toBe(query.textFor(5));
-    expect(query.textFor(1)).not.toBe(query.textFor(2));
+    for (const count of [1, 2, 7, 32]) {
+      const merged = parse(query.textFor(count)).definitions[0] as OperationDefinitionNode;
+      expect(merged.selectionSet.selections).toHaveLength(count);
+      expect(merged.variableDefinitions).toHaveLength(2 * count);
+      const aliases = merged.selectionSet.selections.map((field) => field.kind === Kind.FIELD && field.alias?.value);
+      expect(aliases).toEqual(Array.from({ length: count }, (_, index) => `_b${index}_recipes`));
+    }
+  });
+
+  it('leaves a text too long to keep parts of alone', () => {
+    const long = `query { ${Array.from({ length: 2000 }, (_, index) => `f${index}: a`).join(' ')} }`;
+    expect(long.length).toBeGreaterThan(LONGEST_MERGEABLE_TEXT);
+    expect(mergeableQuery(long)).toBeUndefined();
   });
 
   it.each([

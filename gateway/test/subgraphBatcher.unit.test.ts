@@ -1,8 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fc from 'fast-check';
 import { buildSchema, graphql, GraphQLError } from 'graphql';
-import { describe, expect, it } from 'vitest';
-import { SubgraphBatcher, type PlannedFetch, type SendBody } from '../src/batching/subgraphBatcher.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  MERGE_COOLDOWN_MS,
+  SMALLER_MERGES_MS,
+  SubgraphBatcher,
+  type PlannedFetch,
+  type SendBody,
+} from '../src/batching/subgraphBatcher.js';
 import type { GatewayGraphQLResponse } from '../src/subgraphAnswers.js';
 
 /*
@@ -65,6 +71,10 @@ const QUERIES = {
   must: 'query Must__s__0($id:ID!){mustItem(id:$id){id name}}',
   echo: 'query Echo__s__0($text:String){echo(text:$text) again: echo}',
   fragment: 'query Frag__s__0{...F} fragment F on Query{echo}',
+  // Aliases a client may write, planned as they are: one like a member prefix, one naming Object's prototype.
+  aliased: 'query Aliased__s__0($id:ID!){_b0_x:item(id:$id){id} __proto__:item(id:$id){name} constructor:echo}',
+  // A root field kept or skipped by a variable, and a variable's default.
+  included: 'query Included__s__0($on:Boolean!,$text:String="default"){echo(text:$text)@include(if:$on) __typename}',
 };
 
 const IDS = ['1', '2', '3x', 'none', 'missing-1'];
@@ -82,6 +92,10 @@ const fetchArbitrary: fc.Arbitrary<{ fetch: PlannedFetch; key: string }> = fc.re
       .option(fc.constantFrom('a', 'b', '"quoted"'), { nil: undefined })
       .map((text) => ({ query: QUERIES.echo, variables: text === undefined ? {} : { text } })),
     fc.constant({ query: QUERIES.fragment }),
+    fc.constantFrom(...IDS).map((id) => ({ query: QUERIES.aliased, variables: { id } })),
+    fc
+      .record({ on: fc.boolean(), text: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }) })
+      .map(({ on, text }) => ({ query: QUERIES.included, variables: text === undefined ? { on } : { on, text } })),
   ),
   key: fc.constantFrom('viewer:a', 'viewer:b'),
 });
@@ -133,14 +147,17 @@ describe('SubgraphBatcher', () => {
           expect(together).toEqual(alone);
           // One call per fetch at most, but for the merged calls sent again fetch by fetch.
           expect(bodies.length).toBeLessThanOrEqual(fetches.length + resent);
-          // No two requests hold the same object.
-          const objects = together.flatMap((outcome) =>
-            'answer' in outcome
-              ? [outcome.answer, outcome.answer.data, ...Object.values(outcome.answer.data ?? {})]
-              : [],
-          );
-          const shared = objects.filter((value) => typeof value === 'object' && value !== null);
-          expect(new Set(shared).size).toBe(shared.length);
+          // No two requests hold the same object, at any depth, errors included.
+          const owners = new Map<object, number>();
+          together.forEach((outcome, index) => {
+            const walk = (value: unknown): void => {
+              if (typeof value !== 'object' || value === null) return;
+              expect(owners.get(value) ?? index, 'an object two requests share').toBe(index);
+              owners.set(value, index);
+              for (const inner of Object.values(value)) walk(inner);
+            };
+            if ('answer' in outcome) walk(outcome.answer);
+          });
         },
       ),
       { numRuns: 300 },
@@ -229,9 +246,25 @@ describe('SubgraphBatcher', () => {
     ]);
   });
 
-  it('tells every fetch of a call that timed out, and sends nothing again', async () => {
+  it('sends each fetch of a merged call that timed out again alone, so a slow one cannot fail the others', async () => {
+    const { bodies, send } = recordingSend(async (body) => {
+      if (body.includes('"slow"')) throw new GraphQLError('late', { extensions: { code: 'SUBGRAPH_TIMEOUT' } });
+      return execute(body);
+    });
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    keepBusy(batcher);
+    const outcomes = await Promise.allSettled(
+      ['1', 'slow', '2'].map((id) =>
+        batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
+      ),
+    );
+    expect(bodies).toHaveLength(1 + 3);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('tells every fetch of a call to an unreachable subgraph, and sends nothing again', async () => {
     const { bodies, send } = recordingSend(() =>
-      Promise.reject(new GraphQLError('late', { extensions: { code: 'SUBGRAPH_TIMEOUT' } })),
+      Promise.reject(new GraphQLError('down', { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } })),
     );
     const batcher = new SubgraphBatcher({ maxFetches: 16 });
     keepBusy(batcher);
@@ -243,40 +276,121 @@ describe('SubgraphBatcher', () => {
     expect(bodies).toHaveLength(1);
     const errors = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as GraphQLError);
     expect(errors.map((error) => error.extensions.code)).toEqual([
-      'SUBGRAPH_TIMEOUT',
-      'SUBGRAPH_TIMEOUT',
-      'SUBGRAPH_TIMEOUT',
+      'SUBGRAPH_UNAVAILABLE',
+      'SUBGRAPH_UNAVAILABLE',
+      'SUBGRAPH_UNAVAILABLE',
     ]);
     expect(new Set(errors).size).toBe(3);
   });
 
-  it('halves what it merges of a query the subgraph refuses as too big, and answers the refused ones alone', async () => {
-    const resent: number[] = [];
-    const { bodies, send } = recordingSend(async (body) => {
-      if ((body.match(/_b\d+_item:/g) ?? []).length > 2) {
-        throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
-      }
-      return execute(body);
-    });
-    const batcher = new SubgraphBatcher({
-      maxFetches: 16,
-      observer: { sent: () => {}, resent: (n) => resent.push(n) },
-    });
+  it.each([
+    ['an error on no request path', { data: { _b0_item: null, _b1_item: null }, errors: [{ message: 'whose?' }] }],
+    ['a null in the errors', { data: {}, errors: [null] }],
+    ['errors that are not a list', { data: {}, errors: {} }],
+    ['data that is a list', { data: [] }],
+  ])('sends each fetch again alone when a merged answer has %s, and settles every one', async (_what, broken) => {
+    const { bodies, send } = recordingSend(async (body) =>
+      body.includes('_b1_') ? (broken as unknown as GatewayGraphQLResponse) : execute(body),
+    );
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
     keepBusy(batcher);
-    const round = () =>
-      Promise.all(
-        ['1', '2', '3', '4'].map((id) =>
-          batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
-        ),
-      );
-    const first = await round();
-    expect(first.map((answer) => (answer.data?.item as { id: string }).id)).toEqual(['1', '2', '3', '4']);
-    expect(bodies).toHaveLength(1 + 4);
-    expect(resent).toEqual([4]);
-    bodies.length = 0;
-    await round();
-    expect(bodies).toHaveLength(2);
-    expect(bodies.every((body) => (body.match(/_b\d+_item:/g) ?? []).length === 2)).toBe(true);
+    const answers = await Promise.all(
+      ['1', '2'].map((id) => batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send)),
+    );
+    expect(answers.map((answer) => (answer.data?.item as { id: string }).id)).toEqual(['1', '2']);
+    expect(bodies).toHaveLength(1 + 2);
+  });
+
+  it('sends a text alone for a while after a merged call of it failed as a whole', async () => {
+    const now = vi.spyOn(performance, 'now');
+    try {
+      const { bodies, send } = recordingSend();
+      const batcher = new SubgraphBatcher({ maxFetches: 16 });
+      keepBusy(batcher);
+      const round = (ids: string[]) =>
+        Promise.all(
+          ids.map((id) => batcher.fetch({ query: QUERIES.must, variables: { id } }, 'viewer:a', undefined, send)),
+        );
+      now.mockReturnValue(1_000);
+      await round(['1', 'missing-1', '2']);
+      expect(bodies).toHaveLength(1 + 3);
+      bodies.length = 0;
+      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS - 1);
+      await round(['1', '2', '3']);
+      expect(bodies).toHaveLength(3);
+      bodies.length = 0;
+      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
+      await round(['1', '2', '3']);
+      expect(bodies).toHaveLength(1);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('halves what it merges of a query the subgraph refuses as too big, for a while, and answers the refused ones alone', async () => {
+    const now = vi.spyOn(performance, 'now');
+    try {
+      const resent: number[] = [];
+      const { bodies, send } = recordingSend(async (body) => {
+        if ((body.match(/_b\d+_item:/g) ?? []).length > 2) {
+          throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
+        }
+        return execute(body);
+      });
+      const batcher = new SubgraphBatcher({
+        maxFetches: 16,
+        observer: { sent: () => {}, resent: (n) => resent.push(n) },
+      });
+      keepBusy(batcher);
+      const round = () =>
+        Promise.all(
+          ['1', '2', '3', '4'].map((id) =>
+            batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
+          ),
+        );
+      const merges = () => bodies.map((body) => (body.match(/_b\d+_item:/g) ?? []).length);
+      now.mockReturnValue(1_000);
+      const first = await round();
+      expect(first.map((answer) => (answer.data?.item as { id: string }).id)).toEqual(['1', '2', '3', '4']);
+      expect(merges()).toEqual([4, 0, 0, 0, 0]);
+      expect(resent).toEqual([4]);
+      bodies.length = 0;
+      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
+      await round();
+      expect(merges()).toEqual([2, 2]);
+      bodies.length = 0;
+      now.mockReturnValue(1_000 + SMALLER_MERGES_MS);
+      await round();
+      expect(merges()[0]).toBe(4);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('keeps merging as many when a fetch is refused as too big even alone', async () => {
+    const now = vi.spyOn(performance, 'now');
+    try {
+      const { bodies, send } = recordingSend(async (body) => {
+        if (body.includes('"huge"')) {
+          throw new GraphQLError('too costly', { extensions: { code: 'QUERY_TOO_COSTLY' } });
+        }
+        return execute(body);
+      });
+      const batcher = new SubgraphBatcher({ maxFetches: 16 });
+      keepBusy(batcher);
+      const round = (ids: string[]) =>
+        Promise.allSettled(
+          ids.map((id) => batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send)),
+        );
+      now.mockReturnValue(1_000);
+      await round(['huge', '1']);
+      bodies.length = 0;
+      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
+      await round(['1', '2', '3', '4']);
+      expect(bodies).toHaveLength(1);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('sends the merged call in the async context of the first request in it', async () => {

@@ -1,9 +1,9 @@
 import { Kind, parse, print, stripIgnoredCharacters, visit, type OperationDefinitionNode } from 'graphql';
 
 /**
- * The name member `index` of a merged query gives its root fields (as aliases) and its
- * variables. A response key cannot otherwise start with it: the planner never writes an
- * alias of this shape, and a client's own alias never reaches a subgraph's root unchanged.
+ * The prefix member `index` of a merged query gives its root response keys (as aliases) and
+ * its variables. A member's own key may look like one (a client's alias `_b0_x` is planned as
+ * it is): the merged key `_b1__b0_x` still reads back one way only, the first prefix.
  */
 export function memberPrefix(index: number): string {
   return `_b${index}_`;
@@ -23,11 +23,19 @@ export function memberOfKey(key: string): { index: number; key: string } | undef
  * response keys each member reads at the root.
  */
 export interface MergeableQuery {
-  /** Built on first use for each count, then kept: a plan's fetch is merged the same way every time. */
+  /** Joined per call from each member's part, built once; only the parts are kept. */
   textFor(count: number): string;
   /** The root response keys of one member, unprefixed. */
   rootKeys: readonly string[];
+  /** Roughly what the parts kept for `members` members hold, in characters. */
+  sizeFor(members: number): number;
 }
+
+/**
+ * Planned texts longer than this go alone: the parts kept per member grow with the text, and
+ * a page's planned fetch is a few hundred characters.
+ */
+export const LONGEST_MERGEABLE_TEXT = 8 * 1024;
 /**
  * Only a lone query operation whose root selections are all fields can be merged by aliasing:
  * a mutation must run alone and in order, a fragment would need renaming per member.
@@ -67,17 +75,18 @@ function prefixed(operation: OperationDefinitionNode, prefix: string): Operation
 
 /** What `text` looks like as a member of a merged query, or undefined when it cannot be merged. */
 export function mergeableQuery(text: string): MergeableQuery | undefined {
+  if (text.length > LONGEST_MERGEABLE_TEXT) return undefined;
   const operation = mergeableOperation(text);
   if (!operation) return undefined;
   const members: Array<{ selections: string; variables: string }> = [];
-  const texts: string[] = [];
-  const memberText = (index: number) => {
+  const memberPart = (index: number) => {
     let member = members[index];
     if (!member) {
       const renamed = prefixed(operation, memberPrefix(index));
+      const compact = (node: Parameters<typeof print>[0]) => stripIgnoredCharacters(print(node));
       member = {
-        selections: renamed.selectionSet.selections.map((selection) => print(selection)).join(' '),
-        variables: (renamed.variableDefinitions ?? []).map((definition) => print(definition)).join(', '),
+        selections: renamed.selectionSet.selections.map(compact).join(' '),
+        variables: (renamed.variableDefinitions ?? []).map(compact).join(' '),
       };
       members[index] = member;
     }
@@ -88,18 +97,17 @@ export function mergeableQuery(text: string): MergeableQuery | undefined {
     rootKeys: operation.selectionSet.selections.map((field) =>
       field.kind === Kind.FIELD ? (field.alias ?? field.name).value : '',
     ),
+    sizeFor: (count) => text.length * (count + 1),
     textFor(count) {
-      let merged = texts[count];
-      if (merged === undefined) {
-        const parts = Array.from({ length: count }, (_, index) => memberText(index));
-        const variables = parts.map((part) => part.variables).filter((definitions) => definitions !== '');
-        const definitions = variables.length > 0 ? `(${variables.join(', ')})` : '';
-        merged = stripIgnoredCharacters(
-          `query${name}${definitions} { ${parts.map((part) => part.selections).join(' ')} }`,
-        );
-        texts[count] = merged;
+      const selections: string[] = [];
+      const variables: string[] = [];
+      for (let index = 0; index < count; index += 1) {
+        const part = memberPart(index);
+        selections.push(part.selections);
+        if (part.variables) variables.push(part.variables);
       }
-      return merged;
+      const definitions = variables.length > 0 ? `(${variables.join(' ')})` : '';
+      return `query${name}${definitions}{${selections.join(' ')}}`;
     },
   };
 }

@@ -15,17 +15,24 @@ export interface PlannedFetch {
 /** Sends one body to the subgraph, answering or throwing as a lone call does; `requestId` is the one it carries. */
 export type SendBody = (body: string, requestId: string | undefined) => Promise<GatewayGraphQLResponse>;
 
-/** Failures of the call itself: each fetch would have met them alone too, so each is told and nothing is sent again. */
-const CALL_FAILURES = new Set(['SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_BUSY']);
+/**
+ * Failures no fetch of the call would have escaped alone, since they are the subgraph's, not
+ * the query's: each fetch is told, and nothing is sent again to an unreachable or busy subgraph.
+ */
+const SUBGRAPH_FAILURES = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_BUSY']);
 
-/** A subgraph's refusals of a query's size: this query is merged with at most half as many from then on. */
-const SIZE_REFUSALS = new Set([
-  'QUERY_TOO_COSTLY',
-  'TOO_MANY_ALIASES',
-  'TOO_MANY_DIRECTIVES',
-  'QUERY_TOO_DEEP',
-  'PAYLOAD_TOO_LARGE',
-]);
+/** A subgraph's refusals of a query's size: merging may have caused them. */
+const SIZE_REFUSALS = new Set(['QUERY_TOO_COSTLY', 'TOO_MANY_ALIASES', 'TOO_MANY_DIRECTIVES', 'PAYLOAD_TOO_LARGE']);
+
+/**
+ * After a merged call of a text failed as a whole, its fetches go alone for this long: a
+ * request that fails on purpose (a bad cursor nulls a non-null root) cannot make every batch
+ * it joins cost a second round trip, only bring that text back to one call per fetch.
+ */
+export const MERGE_COOLDOWN_MS = 5_000;
+
+/** A size refusal halves how many fetches of that text are merged, for this long. */
+export const SMALLER_MERGES_MS = 60_000;
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof GraphQLError ? String(error.extensions.code) : undefined;
@@ -47,8 +54,11 @@ interface Member {
 /** A planned query text as the batcher knows it: how it merges, and with how many at most. */
 interface KnownQuery {
   query: MergeableQuery;
-  /** Lowered when the subgraph refuses a merged query's size. */
+  /** Lowered for `SMALLER_MERGES_MS` when the subgraph refuses a merged query's size. */
   maxFetches: number;
+  smallerUntil: number;
+  /** Until then (`performance.now()`), its fetches go alone: a merged call of it failed as a whole. */
+  aloneUntil: number;
 }
 
 interface Batch {
@@ -114,8 +124,9 @@ type GraphQLErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
  * batch their SQL across them).
  *
  * Whatever one request would not have met alone is never passed to the others: when the
- * merged call fails in any way but the subgraph being unreachable, late or busy (a refusal
- * of the merged query's size, a null `data`, a broken answer), each fetch is sent again alone.
+ * merged call fails as a whole for any reason but the subgraph being unreachable or busy (a
+ * timeout, a null `data`, an error on no request's path, a size refusal, a broken answer),
+ * each fetch is sent again alone, and that text goes unmerged for `MERGE_COOLDOWN_MS`.
  */
 export class SubgraphBatcher {
   /** Batches gathering for the next turn, by headers key, then by query text. */
@@ -127,7 +138,13 @@ export class SubgraphBatcher {
   private inFlight = 0;
 
   constructor(private readonly options: SubgraphBatcherOptions) {
-    this.known = new LRUCache({ max: options.knownQueries ?? 1000 });
+    const parts = options.maxFetches;
+    this.known = new LRUCache({
+      max: options.knownQueries ?? 1000,
+      // What the kept member parts of a text can grow to, so a few long texts cannot hold much memory.
+      maxSize: 16 * 1024 * 1024,
+      sizeCalculation: (known) => (known ? known.query.sizeFor(parts) : 1),
+    });
   }
 
   /**
@@ -142,7 +159,7 @@ export class SubgraphBatcher {
   ): Promise<GatewayGraphQLResponse> {
     const alone = () => this.tracked(send(JSON.stringify(fetch), requestId));
     const known = this.mergeable(fetch);
-    if (!known || known.maxFetches < 2) return alone();
+    if (!known) return alone();
     let byQuery = this.gathering.get(key);
     let batch = byQuery?.get(fetch.query);
     if (batch && batch.fetch.operationName !== fetch.operationName) return alone();
@@ -162,13 +179,14 @@ export class SubgraphBatcher {
     const answer = new Promise<GatewayGraphQLResponse>((resolve, reject) => {
       joining.members.push({ variables: fetch.variables, facts: currentRequest(), resolve, reject });
     });
-    if (batch.members.length >= Math.min(this.options.maxFetches, known.maxFetches)) {
+    if (batch.members.length >= known.maxFetches) {
       byQuery?.delete(fetch.query);
       this.full.push(batch);
     }
     return answer;
   }
 
+  /** How `fetch`'s text merges now, or undefined while it goes alone. */
   private mergeable(fetch: PlannedFetch): KnownQuery | undefined {
     // Anything else in the request (extensions) would have to be merged too: such a fetch goes alone.
     for (const name in fetch) {
@@ -178,10 +196,19 @@ export class SubgraphBatcher {
     let known = this.known.get(fetch.query);
     if (known === undefined) {
       const query = mergeableQuery(fetch.query);
-      known = query ? { query, maxFetches: this.options.maxFetches } : false;
+      known = query ? { query, maxFetches: this.options.maxFetches, smallerUntil: 0, aloneUntil: 0 } : false;
       this.known.set(fetch.query, known);
     }
-    return known || undefined;
+    if (!known) return undefined;
+    if (known.aloneUntil > 0 || known.smallerUntil > 0) {
+      const now = performance.now();
+      if (now < known.aloneUntil) return undefined;
+      if (known.smallerUntil > 0 && now >= known.smallerUntil) {
+        known.maxFetches = this.options.maxFetches;
+        known.smallerUntil = 0;
+      }
+    }
+    return known.maxFetches >= 2 ? known : undefined;
   }
 
   private tracked(call: Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
@@ -203,7 +230,10 @@ export class SubgraphBatcher {
       this.full.length = 0;
       this.gathering.clear();
       for (const batch of batches) {
-        batch.inLeadContext.runInAsyncScope(() => void this.flush(batch));
+        batch.inLeadContext.runInAsyncScope(() => {
+          // Never an unhandled rejection: whatever went wrong, every member still hears of it.
+          this.flush(batch).catch((error: unknown) => this.failAll(batch.members, error));
+        });
         batch.inLeadContext.emitDestroy();
       }
     });
@@ -214,27 +244,29 @@ export class SubgraphBatcher {
     const slots = slotsOf(batch.members);
     const count = slots.variables.length;
     this.options.observer?.sent(count);
-    if (count === 1) return this.answerAlone(batch, slots, 0);
+    if (count === 1) {
+      await this.answerAlone(batch, slots, 0);
+      return;
+    }
     let response: GatewayGraphQLResponse;
     try {
       response = await this.tracked(batch.send(this.mergedBody(batch, slots), batch.requestId));
     } catch (error) {
       const code = codeOf(error);
-      if (code !== undefined && CALL_FAILURES.has(code)) return this.failAll(batch.members, error);
-      if (code !== undefined && SIZE_REFUSALS.has(code)) {
-        batch.known.maxFetches = Math.min(batch.known.maxFetches, Math.floor(count / 2));
-      }
-      return this.answerEachAlone(batch, slots);
+      if (code !== undefined && SUBGRAPH_FAILURES.has(code)) return this.failAll(batch.members, error);
+      const undo = code !== undefined && SIZE_REFUSALS.has(code) ? this.mergeLess(batch.known, count) : undefined;
+      await this.answerEachAlone(batch, slots, undo);
+      return;
     }
-    const data = response.data as Record<string, unknown> | null | undefined;
-    if (data === null || typeof data !== 'object') return this.answerEachAlone(batch, slots);
-    const errors = errorsBySlot(response.errors, count);
+    const answers = splitAnswer(response, batch.known.query.rootKeys, count);
+    if (!answers) {
+      await this.answerEachAlone(batch, slots);
+      return;
+    }
     const answered = new Set<number>();
     batch.members.forEach((member, index) => {
       const slot = slots.ofMember[index] as number;
-      const own: GatewayGraphQLResponse = { data: slice(data, batch.known.query.rootKeys, slot) };
-      const slotErrors = errors[slot] as GraphQLErrorJson[];
-      if (slotErrors.length > 0) own.errors = slotErrors;
+      const own = answers[slot] as GatewayGraphQLResponse;
       // Members with the same variables get copies, so no two client requests share objects.
       member.resolve(answered.has(slot) ? structuredClone(own) : own);
       answered.add(slot);
@@ -251,13 +283,26 @@ export class SubgraphBatcher {
     return JSON.stringify({ query: batch.known.query.textFor(slots.variables.length), variables, operationName });
   }
 
-  private async answerEachAlone(batch: Batch, slots: Slots): Promise<void> {
+  /**
+   * Merges at most half of `count` fetches of a text for a while; the returned undo restores
+   * the limit before, for when a fetch turns out too big even alone (merging was not the cause).
+   */
+  private mergeLess(known: KnownQuery, count: number): () => void {
+    const before = { maxFetches: known.maxFetches, smallerUntil: known.smallerUntil };
+    known.maxFetches = Math.min(known.maxFetches, Math.floor(count / 2));
+    known.smallerUntil = performance.now() + SMALLER_MERGES_MS;
+    return () => Object.assign(known, before);
+  }
+
+  /** Sends every slot alone after a merged call failed, and keeps the text unmerged a while. */
+  private async answerEachAlone(batch: Batch, slots: Slots, onSizeRefusedAlone?: () => void): Promise<void> {
+    batch.known.aloneUntil = performance.now() + MERGE_COOLDOWN_MS;
     this.options.observer?.resent(slots.variables.length);
-    await Promise.all(slots.variables.map((_, slot) => this.answerAlone(batch, slots, slot)));
+    await Promise.all(slots.variables.map((_, slot) => this.answerAlone(batch, slots, slot, onSizeRefusedAlone)));
   }
 
   /** Sends one slot's fetch as it was planned; every member of the slot gets its own copy of the answer. */
-  private async answerAlone(batch: Batch, slots: Slots, slot: number): Promise<void> {
+  private async answerAlone(batch: Batch, slots: Slots, slot: number, onSizeRefusedAlone?: () => void): Promise<void> {
     const members = batch.members.filter((_, index) => slots.ofMember[index] === slot);
     const { query, operationName } = batch.fetch;
     const variables = slots.variables[slot];
@@ -267,6 +312,8 @@ export class SubgraphBatcher {
       const response = await this.tracked(batch.send(body, requestId));
       members.forEach((member, index) => member.resolve(index === 0 ? response : structuredClone(response)));
     } catch (error) {
+      const code = codeOf(error);
+      if (code !== undefined && SIZE_REFUSALS.has(code)) onSizeRefusedAlone?.();
       this.failAll(members, error);
     }
   }
@@ -276,34 +323,50 @@ export class SubgraphBatcher {
   }
 }
 
-/** One slot's root fields, under their own names. */
-function slice(data: Record<string, unknown>, rootKeys: readonly string[], slot: number): Record<string, unknown> {
+/**
+ * Each slot's answer from a merged one: its root fields under their own names, the errors on
+ * its own paths (without `locations`, which point into text no member sent; Apollo Gateway
+ * drops a subgraph error's locations anyway). Undefined when the answer cannot be split
+ * without one request seeing another's failure: a null `data`, an error on no slot's path, or
+ * a shape no subgraph sends. The answer's `extensions` are not passed on (Potluck's subgraphs
+ * send none; Apollo Gateway reads them only for usage-reporting traces, which it does not run).
+ */
+function splitAnswer(
+  response: GatewayGraphQLResponse,
+  rootKeys: readonly string[],
+  slots: number,
+): GatewayGraphQLResponse[] | undefined {
+  const { data, errors } = response as { data?: unknown; errors?: unknown };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  if (errors !== undefined && !Array.isArray(errors)) return undefined;
+  const answers: GatewayGraphQLResponse[] = [];
+  for (let slot = 0; slot < slots; slot += 1) {
+    answers.push({ data: ownFields(data as Record<string, unknown>, rootKeys, slot) });
+  }
+  for (const error of (errors ?? []) as unknown[]) {
+    if (typeof error !== 'object' || error === null) return undefined;
+    const rest: Record<string, unknown> = { ...error };
+    const { path } = rest;
+    delete rest.locations;
+    const [first, ...within] = Array.isArray(path) ? path : [];
+    const member = typeof first === 'string' ? memberOfKey(first) : undefined;
+    const own = member && answers[member.index];
+    if (!member || !own) return undefined;
+    own.errors = [...(own.errors ?? []), { ...rest, path: [member.key, ...within] } as unknown as GraphQLErrorJson];
+  }
+  return answers;
+}
+
+/** One slot's root fields, under their own names (a `__proto__` alias included, as an own key). */
+function ownFields(data: Record<string, unknown>, rootKeys: readonly string[], slot: number): Record<string, unknown> {
   const prefix = memberPrefix(slot);
   const own: Record<string, unknown> = {};
   for (const key of rootKeys) {
     const merged = prefix + key;
-    if (Object.hasOwn(data, merged)) own[key] = data[merged];
+    if (!Object.hasOwn(data, merged)) continue;
+    Object.defineProperty(own, key, { value: data[merged], enumerable: true, writable: true, configurable: true });
   }
   return own;
-}
-
-/**
- * The errors of a merged answer, each on its slot's own path; one on no slot's path goes to
- * every slot. Their `locations` point into text no member sent, so they are left out (Apollo
- * Gateway drops a subgraph error's locations anyway).
- */
-function errorsBySlot(errors: GatewayGraphQLResponse['errors'], slots: number): GraphQLErrorJson[][] {
-  const bySlot: GraphQLErrorJson[][] = Array.from({ length: slots }, () => []);
-  for (const error of errors ?? []) {
-    const [first, ...rest] = Array.isArray(error.path) ? error.path : [];
-    const member = typeof first === 'string' ? memberOfKey(first) : undefined;
-    const own = member && bySlot[member.index];
-    const unlocated: GraphQLErrorJson = { ...error };
-    delete (unlocated as { locations?: unknown }).locations;
-    if (member && own) own.push({ ...unlocated, path: [member.key, ...rest] } as GraphQLErrorJson);
-    else for (const slotErrors of bySlot) slotErrors.push(structuredClone(unlocated));
-  }
-  return bySlot;
 }
 
 /** Puts on a request's log line the request id of the call that carried its fetch, so its id stays traceable. */
