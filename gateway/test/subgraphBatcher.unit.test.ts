@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fc from 'fast-check';
 import { buildSchema, graphql, GraphQLError } from 'graphql';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   MERGE_COOLDOWN_MS,
   SMALLER_MERGES_MS,
@@ -111,6 +111,11 @@ function keepBusy(batcher: SubgraphBatcher): () => void {
   return release;
 }
 
+/** Fetches of `query` for one viewer, one per id, all at once, each outcome settled. */
+function fetchAll(batcher: SubgraphBatcher, query: string, send: SendBody, ids: string[]) {
+  return Promise.allSettled(ids.map((id) => batcher.fetch({ query, variables: { id } }, 'viewer:a', undefined, send)));
+}
+
 type Outcome = { answer: GatewayGraphQLResponse } | { error: string };
 
 /** An answer or what was thrown; errors without `locations`, which a merged answer leaves out (they point into its text). */
@@ -125,6 +130,10 @@ async function outcomeOf(answer: Promise<GatewayGraphQLResponse>): Promise<Outco
 }
 
 describe('SubgraphBatcher', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('gives every concurrent fetch what it gets sent alone', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -303,94 +312,67 @@ describe('SubgraphBatcher', () => {
 
   it('sends a text alone for a while after a merged call of it failed as a whole', async () => {
     const now = vi.spyOn(performance, 'now');
-    try {
-      const { bodies, send } = recordingSend();
-      const batcher = new SubgraphBatcher({ maxFetches: 16 });
-      keepBusy(batcher);
-      const round = (ids: string[]) =>
-        Promise.all(
-          ids.map((id) => batcher.fetch({ query: QUERIES.must, variables: { id } }, 'viewer:a', undefined, send)),
-        );
-      now.mockReturnValue(1_000);
-      await round(['1', 'missing-1', '2']);
-      expect(bodies).toHaveLength(1 + 3);
-      bodies.length = 0;
-      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS - 1);
-      await round(['1', '2', '3']);
-      expect(bodies).toHaveLength(3);
-      bodies.length = 0;
-      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
-      await round(['1', '2', '3']);
-      expect(bodies).toHaveLength(1);
-    } finally {
-      now.mockRestore();
-    }
+    const { bodies, send } = recordingSend();
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    keepBusy(batcher);
+    now.mockReturnValue(1_000);
+    await fetchAll(batcher, QUERIES.must, send, ['1', 'missing-1', '2']);
+    expect(bodies).toHaveLength(1 + 3);
+    bodies.length = 0;
+    now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS - 1);
+    await fetchAll(batcher, QUERIES.must, send, ['1', '2', '3']);
+    expect(bodies).toHaveLength(3);
+    bodies.length = 0;
+    now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
+    await fetchAll(batcher, QUERIES.must, send, ['1', '2', '3']);
+    expect(bodies).toHaveLength(1);
   });
 
   it('halves what it merges of a query the subgraph refuses as too big, for a while, and answers the refused ones alone', async () => {
     const now = vi.spyOn(performance, 'now');
-    try {
-      const resent: number[] = [];
-      const { bodies, send } = recordingSend(async (body) => {
-        if ((body.match(/_b\d+_item:/g) ?? []).length > 2) {
-          throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
-        }
-        return execute(body);
-      });
-      const batcher = new SubgraphBatcher({
-        maxFetches: 16,
-        observer: { sent: () => {}, resent: (n) => resent.push(n) },
-      });
-      keepBusy(batcher);
-      const round = () =>
-        Promise.all(
-          ['1', '2', '3', '4'].map((id) =>
-            batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
-          ),
-        );
-      const merges = () => bodies.map((body) => (body.match(/_b\d+_item:/g) ?? []).length);
-      now.mockReturnValue(1_000);
-      const first = await round();
-      expect(first.map((answer) => (answer.data?.item as { id: string }).id)).toEqual(['1', '2', '3', '4']);
-      expect(merges()).toEqual([4, 0, 0, 0, 0]);
-      expect(resent).toEqual([4]);
-      bodies.length = 0;
-      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
-      await round();
-      expect(merges()).toEqual([2, 2]);
-      bodies.length = 0;
-      now.mockReturnValue(1_000 + SMALLER_MERGES_MS);
-      await round();
-      expect(merges()[0]).toBe(4);
-    } finally {
-      now.mockRestore();
-    }
+    const resent: number[] = [];
+    const merged = (body: string) => (body.match(/_b\d+_item:/g) ?? []).length;
+    const { bodies, send } = recordingSend(async (body) => {
+      if (merged(body) > 2) throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
+      return execute(body);
+    });
+    const batcher = new SubgraphBatcher({
+      maxFetches: 16,
+      observer: { sent: () => {}, resent: (n) => resent.push(n) },
+    });
+    keepBusy(batcher);
+    const ids = ['1', '2', '3', '4'];
+    now.mockReturnValue(1_000);
+    const first = await fetchAll(batcher, QUERIES.item, send, ids);
+    expect(first.map((outcome) => outcome.status === 'fulfilled' && outcome.value.data?.item)).toEqual(
+      ids.map((id) => expect.objectContaining({ id })),
+    );
+    expect(bodies.map(merged)).toEqual([4, 0, 0, 0, 0]);
+    expect(resent).toEqual([4]);
+    bodies.length = 0;
+    now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
+    await fetchAll(batcher, QUERIES.item, send, ids);
+    expect(bodies.map(merged)).toEqual([2, 2]);
+    bodies.length = 0;
+    now.mockReturnValue(1_000 + SMALLER_MERGES_MS);
+    await fetchAll(batcher, QUERIES.item, send, ids);
+    expect(bodies.map(merged)[0]).toBe(4);
   });
 
   it('keeps merging as many when a fetch is refused as too big even alone', async () => {
     const now = vi.spyOn(performance, 'now');
-    try {
-      const { bodies, send } = recordingSend(async (body) => {
-        if (body.includes('"huge"')) {
-          throw new GraphQLError('too costly', { extensions: { code: 'QUERY_TOO_COSTLY' } });
-        }
-        return execute(body);
-      });
-      const batcher = new SubgraphBatcher({ maxFetches: 16 });
-      keepBusy(batcher);
-      const round = (ids: string[]) =>
-        Promise.allSettled(
-          ids.map((id) => batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send)),
-        );
-      now.mockReturnValue(1_000);
-      await round(['huge', '1']);
-      bodies.length = 0;
-      now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
-      await round(['1', '2', '3', '4']);
-      expect(bodies).toHaveLength(1);
-    } finally {
-      now.mockRestore();
-    }
+    const { bodies, send } = recordingSend(async (body) => {
+      if (body.includes('"huge"')) throw new GraphQLError('too costly', { extensions: { code: 'QUERY_TOO_COSTLY' } });
+      return execute(body);
+    });
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    keepBusy(batcher);
+    now.mockReturnValue(1_000);
+    await fetchAll(batcher, QUERIES.item, send, ['huge', '1']);
+    bodies.length = 0;
+    now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
+    await fetchAll(batcher, QUERIES.item, send, ['1', '2', '3', '4']);
+    expect(bodies).toHaveLength(1);
   });
 
   it('sends the merged call in the async context of the first request in it', async () => {
