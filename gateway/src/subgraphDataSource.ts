@@ -30,6 +30,8 @@ function batchKeyOf(credential: string, otherHeaders: Record<string, string>): s
   return `${credential}\n${sorted.join('\n')}`;
 }
 
+const TRACE_HEADER = 'apollo-federation-include-trace';
+
 /** A wrong secret refuses every call: the refusal is logged at most once per subgraph in this long. */
 export const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
@@ -116,7 +118,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (!graphqlRequest.query) throw new Error('Missing query');
     const credential = await this.options.credentials.credentialFor(this.options.name, viewer);
     const headers: Record<string, string> = Object.fromEntries(http?.headers ?? []);
-    const batchKey = this.batcher && batchKeyOf(credential, headers);
+    // A fetch Apollo Gateway traces (`apollo-federation-include-trace`) needs its own answer's trace: never merged.
+    const traced = TRACE_HEADER in headers;
+    const batchKey = this.batcher && !traced ? batchKeyOf(credential, headers) : undefined;
     headers['content-type'] = 'application/json';
     headers[GATEWAY_CREDENTIAL_HEADER] = credential;
     if (!this.batcher || batchKey === undefined) {

@@ -46,14 +46,14 @@ export function failedCallOutcome(error: unknown): SubgraphCallOutcome {
 }
 
 /**
- * `potluck_gateway_subgraph_batch_fetches` by subgraph: how many client requests' fetches each
- * subgraph call carried (1: alone; see `SubgraphBatcher`), and
+ * `potluck_gateway_subgraph_batch_fetches` by subgraph: every subgraph call, by how many
+ * distinct fetches it carried (1: alone; see `SubgraphBatcher`), and
  * `potluck_gateway_subgraph_batch_resent_total`: fetches of merged calls sent again alone.
  */
 export function subgraphBatchMetrics(registry: Registry): (subgraph: string) => BatchObserver {
   const fetches = new Histogram({
     name: 'potluck_gateway_subgraph_batch_fetches',
-    help: "Client requests' fetches per subgraph call of the gateway (1: sent alone)",
+    help: 'Subgraph calls of the gateway by how many distinct fetches each carried (1: sent alone)',
     labelNames: ['subgraph'],
     buckets: [1, 2, 4, 8, 16, 32],
     registers: [registry],

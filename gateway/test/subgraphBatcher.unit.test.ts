@@ -255,20 +255,74 @@ describe('SubgraphBatcher', () => {
     ]);
   });
 
-  it('sends each fetch of a merged call that timed out again alone, so a slow one cannot fail the others', async () => {
+  it('tells every fetch of a merged call that timed out, sends nothing again, and merges half as many for a while', async () => {
+    const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
+    const merged = (body: string) => (body.match(/_b\d+_item:/g) ?? []).length;
     const { bodies, send } = recordingSend(async (body) => {
-      if (body.includes('"slow"')) throw new GraphQLError('late', { extensions: { code: 'SUBGRAPH_TIMEOUT' } });
+      if (merged(body) > 2) throw new GraphQLError('late', { extensions: { code: 'SUBGRAPH_TIMEOUT' } });
       return execute(body);
     });
     const batcher = new SubgraphBatcher({ maxFetches: 16 });
     keepBusy(batcher);
-    const outcomes = await Promise.allSettled(
-      ['1', 'slow', '2'].map((id) =>
+    const ids = ['1', '2', '3', '4'];
+    const first = await fetchAll(batcher, QUERIES.item, send, ids);
+    expect(
+      first.map((outcome) => outcome.status === 'rejected' && (outcome.reason as GraphQLError).extensions.code),
+    ).toEqual(['SUBGRAPH_TIMEOUT', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_TIMEOUT']);
+    expect(new Set(first.map((outcome) => (outcome as PromiseRejectedResult).reason)).size).toBe(4);
+    expect(bodies.map(merged)).toEqual([4]);
+    bodies.length = 0;
+    const second = await fetchAll(batcher, QUERIES.item, send, ids);
+    expect(second.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(bodies.map(merged)).toEqual([2, 2]);
+    bodies.length = 0;
+    now.mockReturnValue(1_000 + SMALLER_MERGES_MS);
+    await fetchAll(batcher, QUERIES.item, send, ids);
+    expect(bodies.map(merged)).toEqual([4]);
+  });
+
+  it('counts every call it sends and how many distinct fetches it carried', async () => {
+    const counted: number[] = [];
+    const { bodies, send } = recordingSend();
+    const batcher = new SubgraphBatcher({
+      maxFetches: 16,
+      observer: { sent: (n) => counted.push(n), resent: () => {} },
+    });
+    await fetchAll(batcher, QUERIES.item, send, ['1', '2', '2', '3']);
+    keepBusy(batcher);
+    await fetchAll(batcher, QUERIES.must, send, ['missing-1', '2']);
+    // Alone (nothing in flight); merged (2, 2 once, 3); the busy call; merged, a null data, then each alone.
+    expect(counted).toEqual([1, 2, 1, 2, 1, 1]);
+    bodies.length = 0;
+    await fetchAll(batcher, QUERIES.echo, send, ['x']);
+    expect(counted.at(-1)).toBe(1);
+    expect(bodies).toHaveLength(1);
+  });
+
+  it('undoes only its own halving when a fetch turns out too big alone', async () => {
+    const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
+    const merged = (body: string) => (body.match(/_b\d+_item:/g) ?? []).length;
+    const { bodies, send } = recordingSend(async (body) => {
+      if (merged(body) > 2 || body.includes('"huge"')) {
+        throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
+      }
+      return execute(body);
+    });
+    const batcher = new SubgraphBatcher({ maxFetches: 16 });
+    keepBusy(batcher);
+    // One turn, two viewers: both merged calls refused; only viewer a's has a fetch too big alone.
+    await Promise.allSettled([
+      ...['huge', '1', '2', '3'].map((id) =>
         batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:a', undefined, send),
       ),
-    );
-    expect(bodies).toHaveLength(1 + 3);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      ...['4', '5', '6', '7'].map((id) =>
+        batcher.fetch({ query: QUERIES.item, variables: { id } }, 'viewer:b', undefined, send),
+      ),
+    ]);
+    bodies.length = 0;
+    now.mockReturnValue(1_000 + MERGE_COOLDOWN_MS);
+    await fetchAll(batcher, QUERIES.item, send, ['1', '2', '3', '4']);
+    expect(bodies.map(merged)).toEqual([2, 2]);
   });
 
   it('tells every fetch of a call to an unreachable subgraph, and sends nothing again', async () => {

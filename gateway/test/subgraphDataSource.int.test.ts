@@ -8,7 +8,11 @@ import { freePort } from '@potluck/testing';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from '../src/context.js';
-import { REFUSAL_LOG_INTERVAL_MS, SubgraphDataSource } from '../src/subgraphDataSource.js';
+import {
+  REFUSAL_LOG_INTERVAL_MS,
+  SubgraphDataSource,
+  type SubgraphDataSourceOptions,
+} from '../src/subgraphDataSource.js';
 import { createSubgraphPools } from '../src/subgraphPools.js';
 
 /** What each path of the stand-in subgraph answers: status, content type and body. */
@@ -76,8 +80,8 @@ afterAll(async () => {
   await pools.close();
 });
 
-const ours = (url: string, timeoutMs = 1000) =>
-  new SubgraphDataSource({ name: 'recipes', url, pools, timeoutMs, logger, credentials });
+const ours = (url: string, timeoutMs = 1000, more: Partial<SubgraphDataSourceOptions> = {}) =>
+  new SubgraphDataSource({ name: 'recipes', url, pools, timeoutMs, logger, credentials, ...more });
 
 function options(headers?: Headers): GraphQLDataSourceProcessOptions<GatewayContext> {
   return {
@@ -111,6 +115,24 @@ describe('SubgraphDataSource', () => {
     expect(headers[REQUEST_ID_HEADER]).toBe('request-1');
     expect(headers['x-potluck-cache-mark']).toBe('7');
     expect(headers[GATEWAY_CREDENTIAL_HEADER]).toBe(await credentials.credentialFor('recipes', VIEWER));
+  });
+
+  it('merges concurrent fetches into one call, but never ones Apollo Gateway traces (their answer carries the trace)', async () => {
+    const merging = ours(`${origin}/ok`, 1000, { batchMaxFetches: 16 });
+    const fetchWith = (a: number, headers?: Headers) => {
+      const sent = options(headers);
+      return merging.process({ ...sent, request: { ...sent.request, variables: { a } } } as typeof sent);
+    };
+    const merged = () => received.filter(({ body }) => body.includes('_b1_')).length;
+    received.length = 0;
+    await Promise.allSettled(
+      [1, 2, 3].map((a) => fetchWith(a, new Headers({ 'apollo-federation-include-trace': 'ftv1' }))),
+    );
+    expect(received).toHaveLength(3);
+    expect(merged()).toBe(0);
+    received.length = 0;
+    await Promise.allSettled([1, 2, 3].map((a) => fetchWith(a)));
+    expect(merged()).toBe(1);
   });
 
   it.each(['/ok', '/graphql-response', '/partial', '/text', '/array', '/invalid', '/broken'])(
@@ -172,15 +194,7 @@ describe('SubgraphDataSource', () => {
 
   it('counts a refused credential as an unavailable subgraph in the fetch metrics', async () => {
     const timer = { ok: vi.fn(), error: vi.fn(), timeout: vi.fn(), unavailable: vi.fn() };
-    const source = new SubgraphDataSource({
-      name: 'recipes',
-      url: `${origin}/unauthenticated`,
-      pools,
-      timeoutMs: 1000,
-      logger,
-      credentials,
-      timer,
-    });
+    const source = ours(`${origin}/unauthenticated`, 1000, { timer });
     await outcome(source);
     expect(timer.unavailable).toHaveBeenCalledTimes(1);
     expect([timer.ok, timer.error, timer.timeout].map((observe) => observe.mock.calls.length)).toEqual([0, 0, 0]);

@@ -27,7 +27,7 @@ export interface MergeableQuery {
   textFor(count: number): string;
   /** The root response keys of one member, unprefixed. */
   rootKeys: readonly string[];
-  /** Roughly what the parts kept for `members` members hold, in characters. */
+  /** Roughly what is kept for up to `members` members (the parsed operation, their parts), in characters. */
   sizeFor(members: number): number;
 }
 
@@ -97,7 +97,8 @@ export function mergeableQuery(text: string): MergeableQuery | undefined {
     rootKeys: operation.selectionSet.selections.map((field) =>
       field.kind === Kind.FIELD ? (field.alias ?? field.name).value : '',
     ),
-    sizeFor: (count) => text.length * (count + 1),
+    // The parsed operation kept for renaming is several times the text; each member's parts about once.
+    sizeFor: (count) => text.length * (count + 8),
     textFor(count) {
       const selections: string[] = [];
       const variables: string[] = [];

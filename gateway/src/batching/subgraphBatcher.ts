@@ -3,7 +3,13 @@ import { currentRequest, type RequestFacts } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { GatewayGraphQLResponse } from '../subgraphAnswers.js';
-import { memberOfKey, memberPrefix, mergeableQuery, type MergeableQuery } from './mergedQuery.js';
+import {
+  LONGEST_MERGEABLE_TEXT,
+  memberOfKey,
+  memberPrefix,
+  mergeableQuery,
+  type MergeableQuery,
+} from './mergedQuery.js';
 
 /** A planned fetch as Apollo Gateway hands it to a data source. */
 export interface PlannedFetch {
@@ -16,10 +22,12 @@ export interface PlannedFetch {
 export type SendBody = (body: string, requestId: string | undefined) => Promise<GatewayGraphQLResponse>;
 
 /**
- * Failures no fetch of the call would have escaped alone, since they are the subgraph's, not
- * the query's: each fetch is told, and nothing is sent again to an unreachable or busy subgraph.
+ * Failures of the subgraph more than of the query: each fetch of the call is told, and nothing
+ * is sent again, since more calls to an unreachable, busy or overloaded subgraph only feed the
+ * trouble. A timeout may also be one slow query's, so it halves the merge of that text for a
+ * while: a query that is slow on purpose delays fewer others each time.
  */
-const SUBGRAPH_FAILURES = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_BUSY']);
+const SUBGRAPH_FAILURES = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_BUSY', 'SUBGRAPH_TIMEOUT']);
 
 /** A subgraph's refusals of a query's size: merging may have caused them. */
 const SIZE_REFUSALS = new Set(['QUERY_TOO_COSTLY', 'TOO_MANY_ALIASES', 'TOO_MANY_DIRECTIVES', 'PAYLOAD_TOO_LARGE']);
@@ -31,11 +39,12 @@ const SIZE_REFUSALS = new Set(['QUERY_TOO_COSTLY', 'TOO_MANY_ALIASES', 'TOO_MANY
  */
 export const MERGE_COOLDOWN_MS = 5_000;
 
-/** A size refusal halves how many fetches of that text are merged, for this long. */
+/** A size refusal or a timeout halves how many fetches of that text are merged, for this long. */
 export const SMALLER_MERGES_MS = 60_000;
 
 function codeOf(error: unknown): string | undefined {
-  return error instanceof GraphQLError ? String(error.extensions.code) : undefined;
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** The same failure for another request: no two client requests share an error object. */
@@ -57,6 +66,8 @@ interface KnownQuery {
   /** Lowered for `SMALLER_MERGES_MS` when the subgraph refuses a merged query's size. */
   maxFetches: number;
   smallerUntil: number;
+  /** Which halving set the limit now, so undoing one never undoes a later one. */
+  halving?: object;
   /** Until then (`performance.now()`), its fetches go alone: a merged call of it failed as a whole. */
   aloneUntil: number;
 }
@@ -96,7 +107,7 @@ function slotsOf(members: Member[]): Slots {
 
 /** What the batcher tells its metrics. */
 export interface BatchObserver {
-  /** A call went out carrying this many distinct fetches (1: alone). */
+  /** A call went out carrying this many distinct fetches (1: alone; identical fetches count once). */
   sent(fetches: number): void;
   /** A merged call failed in a way one fetch alone might not have: its fetches were sent again, each alone. */
   resent(fetches: number): void;
@@ -124,9 +135,9 @@ type GraphQLErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
  * batch their SQL across them).
  *
  * Whatever one request would not have met alone is never passed to the others: when the
- * merged call fails as a whole for any reason but the subgraph being unreachable or busy (a
- * timeout, a null `data`, an error on no request's path, a size refusal, a broken answer),
- * each fetch is sent again alone, and that text goes unmerged for `MERGE_COOLDOWN_MS`.
+ * merged call fails as a whole for any reason but the subgraph being unreachable, busy or late
+ * (a null `data`, an error on no request's path, a size refusal, a broken answer), each fetch
+ * is sent again alone, and that text goes unmerged for `MERGE_COOLDOWN_MS`.
  */
 export class SubgraphBatcher {
   /** Batches gathering for the next turn, by headers key, then by query text. */
@@ -143,7 +154,7 @@ export class SubgraphBatcher {
       max: options.knownQueries ?? 1000,
       // What the kept member parts of a text can grow to, so a few long texts cannot hold much memory.
       maxSize: 16 * 1024 * 1024,
-      sizeCalculation: (known) => (known ? known.query.sizeFor(parts) : 1),
+      sizeCalculation: (known, text) => text.length + (known ? known.query.sizeFor(parts) : 0),
     });
   }
 
@@ -157,7 +168,7 @@ export class SubgraphBatcher {
     requestId: string | undefined,
     send: SendBody,
   ): Promise<GatewayGraphQLResponse> {
-    const alone = () => this.tracked(send(JSON.stringify(fetch), requestId));
+    const alone = () => this.sent(1, send(JSON.stringify(fetch), requestId));
     const known = this.mergeable(fetch);
     if (!known) return alone();
     let byQuery = this.gathering.get(key);
@@ -193,6 +204,8 @@ export class SubgraphBatcher {
       const value = fetch[name as keyof PlannedFetch];
       if (value !== undefined && name !== 'query' && name !== 'variables' && name !== 'operationName') return undefined;
     }
+    // A long text is never kept, not even as unmergeable: it could be a client's megabyte literal.
+    if (fetch.query.length > LONGEST_MERGEABLE_TEXT) return undefined;
     let known = this.known.get(fetch.query);
     if (known === undefined) {
       const query = mergeableQuery(fetch.query);
@@ -211,7 +224,9 @@ export class SubgraphBatcher {
     return known.maxFetches >= 2 ? known : undefined;
   }
 
-  private tracked(call: Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+  /** Counts a call that went out with `fetches` distinct fetches, and keeps it in flight until answered. */
+  private sent(fetches: number, call: Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+    this.options.observer?.sent(fetches);
     this.inFlight += 1;
     const settled = () => {
       this.inFlight -= 1;
@@ -243,16 +258,16 @@ export class SubgraphBatcher {
     for (const member of batch.members) noteSharedCall(member, batch.requestId);
     const slots = slotsOf(batch.members);
     const count = slots.variables.length;
-    this.options.observer?.sent(count);
     if (count === 1) {
       await this.answerAlone(batch, slots, 0);
       return;
     }
     let response: GatewayGraphQLResponse;
     try {
-      response = await this.tracked(batch.send(this.mergedBody(batch, slots), batch.requestId));
+      response = await this.sent(count, batch.send(this.mergedBody(batch, slots), batch.requestId));
     } catch (error) {
       const code = codeOf(error);
+      if (code === 'SUBGRAPH_TIMEOUT') this.mergeLess(batch.known, count);
       if (code !== undefined && SUBGRAPH_FAILURES.has(code)) return this.failAll(batch.members, error);
       const undo = code !== undefined && SIZE_REFUSALS.has(code) ? this.mergeLess(batch.known, count) : undefined;
       await this.answerEachAlone(batch, slots, undo);
@@ -288,10 +303,15 @@ export class SubgraphBatcher {
    * the limit before, for when a fetch turns out too big even alone (merging was not the cause).
    */
   private mergeLess(known: KnownQuery, count: number): () => void {
-    const before = { maxFetches: known.maxFetches, smallerUntil: known.smallerUntil };
+    const before = { maxFetches: known.maxFetches, smallerUntil: known.smallerUntil, halving: known.halving };
+    const halving = {};
     known.maxFetches = Math.min(known.maxFetches, Math.floor(count / 2));
     known.smallerUntil = performance.now() + SMALLER_MERGES_MS;
-    return () => Object.assign(known, before);
+    known.halving = halving;
+    // Only this halving is undone: not one a later refusal or timeout made since.
+    return () => {
+      if (known.halving === halving) Object.assign(known, before);
+    };
   }
 
   /** Sends every slot alone after a merged call failed, and keeps the text unmerged a while. */
@@ -309,7 +329,7 @@ export class SubgraphBatcher {
     try {
       const requestId = members[0]?.facts?.requestId ?? batch.requestId;
       const body = JSON.stringify({ query, variables, operationName });
-      const response = await this.tracked(batch.send(body, requestId));
+      const response = await this.sent(1, batch.send(body, requestId));
       members.forEach((member, index) => member.resolve(index === 0 ? response : structuredClone(response)));
     } catch (error) {
       const code = codeOf(error);
@@ -328,8 +348,8 @@ export class SubgraphBatcher {
  * its own paths (without `locations`, which point into text no member sent; Apollo Gateway
  * drops a subgraph error's locations anyway). Undefined when the answer cannot be split
  * without one request seeing another's failure: a null `data`, an error on no slot's path, or
- * a shape no subgraph sends. The answer's `extensions` are not passed on (Potluck's subgraphs
- * send none; Apollo Gateway reads them only for usage-reporting traces, which it does not run).
+ * a shape no subgraph sends. The answer's `extensions` are not passed on: Potluck's subgraphs
+ * send none, and a fetch Apollo Gateway traces for usage reporting (`ftv1`) is never merged.
  */
 function splitAnswer(
   response: GatewayGraphQLResponse,
