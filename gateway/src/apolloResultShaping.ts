@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { ResultShaping } from './config.js';
 import { computeResponse } from './resultShaping.js';
 
 const require = createRequire(import.meta.url);
@@ -16,7 +17,8 @@ const apolloModule = require('@apollo/gateway/dist/resultShaping.js') as Record<
   string | symbol,
   typeof computeResponse
 >;
-const installedVersion = (require('@apollo/gateway/package.json') as { version: string }).version;
+/** The installed Apollo Gateway's version. */
+export const apolloGatewayVersion = (require('@apollo/gateway/package.json') as { version: string }).version;
 
 // Apollo's own is kept on the module itself: Node loads that once per process, where this file
 // may be evaluated more than once (vitest isolates each test file's modules, not Node's).
@@ -27,16 +29,14 @@ const apollos = apolloModule[APOLLOS];
 /** Apollo Gateway's own, to compare Potluck's with. */
 export const apolloComputeResponse: typeof computeResponse = apollos;
 
-export type ResultShaping = 'potluck' | 'apollo';
-
 /**
  * Which function turns the data of a query plan's fetches into the response, for every
  * Apollo Gateway in this process: Potluck's (`resultShaping.ts`, the same results for less
  * CPU) or Apollo's own. Potluck's only over the Apollo Gateway it was checked against: over
  * another version this keeps Apollo's. Returns the one in use.
  */
-export function useResultShaping(wanted: ResultShaping, apolloGatewayVersion = installedVersion): ResultShaping {
-  const which = wanted === 'potluck' && apolloGatewayVersion === SHAPES_LIKE_APOLLO_GATEWAY ? 'potluck' : 'apollo';
+export function useResultShaping(wanted: ResultShaping, version = apolloGatewayVersion): ResultShaping {
+  const which = wanted === 'potluck' && version === SHAPES_LIKE_APOLLO_GATEWAY ? 'potluck' : 'apollo';
   apolloModule.computeResponse = which === 'potluck' ? computeResponse : apollos;
   return which;
 }
@@ -46,6 +46,3 @@ export function resultShapingInUse(): ResultShaping | 'other' {
   const installed = apolloModule.computeResponse;
   return installed === apollos ? 'apollo' : installed === computeResponse ? 'potluck' : 'other';
 }
-
-/** The installed Apollo Gateway's version. */
-export const apolloGatewayVersion = installedVersion;

@@ -23,6 +23,8 @@ const DEFAULT_OPERATIONS = fileURLToPath(new URL('../../schema/operations', impo
 /** Whose function shapes results (`apolloResultShaping.ts`). */
 const RESULT_SHAPINGS = ['potluck', 'apollo'] as const;
 
+export type ResultShaping = (typeof RESULT_SHAPINGS)[number];
+
 /** A merged call aliases each fetch's root fields; more would meet the subgraphs' default MAX_ALIASES (60). */
 const MOST_FETCHES_PER_CALL = 32;
 
