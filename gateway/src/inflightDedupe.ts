@@ -18,11 +18,15 @@ export function dedupeKeyOf(url: string, init: SubgraphRequestInit = {}): string
   // The credential names the viewer: without it in the key, one user's answer could reach another.
   const names = Object.keys(init.headers ?? {}).map((name) => name.toLowerCase());
   if (!names.includes(GATEWAY_CREDENTIAL_HEADER)) return undefined;
-  const headers = Object.entries(init.headers ?? {})
-    .filter(([name]) => name.toLowerCase() !== REQUEST_ID_HEADER)
-    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
-    .sort();
+  const headers = headerLines(
+    Object.entries(init.headers ?? {}).filter(([name]) => name.toLowerCase() !== REQUEST_ID_HEADER),
+  );
   return `${url}\n${headers.join('\n')}\n${init.body}`;
+}
+
+/** Headers as `name:value` lines, names lowercased, in one order whatever order they came in. */
+export function headerLines(headers: Array<[string, string]>): string[] {
+  return headers.map(([name, value]) => `${name.toLowerCase()}:${value}`).sort();
 }
 
 function requestIdHeaderOf(init: SubgraphRequestInit): string | undefined {

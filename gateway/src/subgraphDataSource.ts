@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import { SubgraphBatcher, type BatchObserver } from './batching/subgraphBatcher.js';
 import type { GatewayEntityCache } from './entityCache/index.js';
+import { headerLines } from './inflightDedupe.js';
 import { responseOf, type GatewayGraphQLResponse } from './subgraphAnswers.js';
 import type { SubgraphAnswer, SubgraphCall } from './subgraphCall.js';
 import { failedCallOutcome, type SubgraphCallTimer } from './subgraphMetrics.js';
@@ -25,9 +26,7 @@ function unavailable(subgraph: string): GraphQLError {
  */
 function batchKeyOf(credential: string, otherHeaders: Record<string, string>): string {
   const others = Object.entries(otherHeaders);
-  if (others.length === 0) return credential;
-  const sorted = others.map(([name, value]) => `${name.toLowerCase()}:${value}`).sort();
-  return `${credential}\n${sorted.join('\n')}`;
+  return others.length === 0 ? credential : `${credential}\n${headerLines(others).join('\n')}`;
 }
 
 const TRACE_HEADER = 'apollo-federation-include-trace';

@@ -10,9 +10,11 @@ export interface SubgraphPools {
   close(): Promise<void>;
 }
 
-/** Puts on this request's log line whose subgraph call it shared, so its id stays traceable. */
-function noteSharedCall(requestIdOfCall: string | undefined): void {
-  const facts = currentRequest();
+/**
+ * Puts on a request's log line (its `facts`, by default the current request's) whose subgraph
+ * call carried its query, so its id stays traceable: a shared identical call or a merged one.
+ */
+export function noteSharedCall(requestIdOfCall: string | undefined, facts = currentRequest()): void {
   if (!facts || !requestIdOfCall || requestIdOfCall === facts.requestId) return;
   facts.sharedCallsOf = [...new Set([...(facts.sharedCallsOf ?? []), requestIdOfCall])];
 }
@@ -20,7 +22,10 @@ function noteSharedCall(requestIdOfCall: string | undefined): void {
 function pooledCall(timeoutMs: number, dedupe: boolean) {
   const agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: timeoutMs } });
   const direct = subgraphCall(agent, timeoutMs);
-  return { agent, call: dedupe ? dedupeInflight(direct, { onJoin: noteSharedCall }) : direct };
+  return {
+    agent,
+    call: dedupe ? dedupeInflight(direct, { onJoin: (requestId) => noteSharedCall(requestId) }) : direct,
+  };
 }
 
 /**

@@ -3,13 +3,9 @@ import { currentRequest, type RequestFacts } from '@potluck/service';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { GatewayGraphQLResponse } from '../subgraphAnswers.js';
-import {
-  LONGEST_MERGEABLE_TEXT,
-  memberOfKey,
-  memberPrefix,
-  mergeableQuery,
-  type MergeableQuery,
-} from './mergedQuery.js';
+import { noteSharedCall } from '../subgraphPools.js';
+import { LONGEST_MERGEABLE_TEXT, memberPrefix, mergeableQuery, type MergeableQuery } from './mergedQuery.js';
+import { splitAnswer } from './splitAnswer.js';
 
 /** A planned fetch as Apollo Gateway hands it to a data source. */
 export interface PlannedFetch {
@@ -120,8 +116,6 @@ export interface SubgraphBatcherOptions {
   knownQueries?: number;
   observer?: BatchObserver;
 }
-
-type GraphQLErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
 
 /**
  * Sends the planned queries that concurrent client requests make of one subgraph, with the
@@ -255,7 +249,7 @@ export class SubgraphBatcher {
   }
 
   private async flush(batch: Batch): Promise<void> {
-    for (const member of batch.members) noteSharedCall(member, batch.requestId);
+    for (const member of batch.members) noteSharedCall(batch.requestId, member.facts);
     const slots = slotsOf(batch.members);
     const count = slots.variables.length;
     if (count === 1) {
@@ -341,57 +335,4 @@ export class SubgraphBatcher {
   private failAll(members: Member[], error: unknown): void {
     members.forEach((member, index) => member.reject(index === 0 ? error : copyOf(error)));
   }
-}
-
-/**
- * Each slot's answer from a merged one: its root fields under their own names, the errors on
- * its own paths (without `locations`, which point into text no member sent; Apollo Gateway
- * drops a subgraph error's locations anyway). Undefined when the answer cannot be split
- * without one request seeing another's failure: a null `data`, an error on no slot's path, or
- * a shape no subgraph sends. The answer's `extensions` are not passed on: Potluck's subgraphs
- * send none, and a fetch Apollo Gateway traces for usage reporting (`ftv1`) is never merged.
- */
-function splitAnswer(
-  response: GatewayGraphQLResponse,
-  rootKeys: readonly string[],
-  slots: number,
-): GatewayGraphQLResponse[] | undefined {
-  const { data, errors } = response as { data?: unknown; errors?: unknown };
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  if (errors !== undefined && !Array.isArray(errors)) return undefined;
-  const answers: GatewayGraphQLResponse[] = [];
-  for (let slot = 0; slot < slots; slot += 1) {
-    answers.push({ data: ownFields(data as Record<string, unknown>, rootKeys, slot) });
-  }
-  for (const error of (errors ?? []) as unknown[]) {
-    if (typeof error !== 'object' || error === null) return undefined;
-    const rest: Record<string, unknown> = { ...error };
-    const { path } = rest;
-    delete rest.locations;
-    const [first, ...within] = Array.isArray(path) ? path : [];
-    const member = typeof first === 'string' ? memberOfKey(first) : undefined;
-    const own = member && answers[member.index];
-    if (!member || !own) return undefined;
-    own.errors = [...(own.errors ?? []), { ...rest, path: [member.key, ...within] } as unknown as GraphQLErrorJson];
-  }
-  return answers;
-}
-
-/** One slot's root fields, under their own names (a `__proto__` alias included, as an own key). */
-function ownFields(data: Record<string, unknown>, rootKeys: readonly string[], slot: number): Record<string, unknown> {
-  const prefix = memberPrefix(slot);
-  const own: Record<string, unknown> = {};
-  for (const key of rootKeys) {
-    const merged = prefix + key;
-    if (!Object.hasOwn(data, merged)) continue;
-    Object.defineProperty(own, key, { value: data[merged], enumerable: true, writable: true, configurable: true });
-  }
-  return own;
-}
-
-/** Puts on a request's log line the request id of the call that carried its fetch, so its id stays traceable. */
-function noteSharedCall(member: Member, leadRequestId: string | undefined): void {
-  const { facts } = member;
-  if (!facts || !leadRequestId || leadRequestId === facts.requestId) return;
-  facts.sharedCallsOf = [...new Set([...(facts.sharedCallsOf ?? []), leadRequestId])];
 }
