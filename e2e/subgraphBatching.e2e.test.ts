@@ -33,13 +33,24 @@ async function ask(url: string, { query, variables = {}, user = null }: Ask): Pr
   return { data, errors } as GraphQLResponse;
 }
 
-/** From the gateway's metrics: calls to `subgraph` that carried more than one request's query, and fetches sent again alone. */
-async function batching(subgraph: string): Promise<{ merged: number; resent: number }> {
-  const samples = parsePrometheusText(await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text());
-  const all = sampleValue(samples, 'potluck_gateway_subgraph_batch_fetches_count', { subgraph }) ?? 0;
+const metricsOf = async (graphqlUrl: string) =>
+  parsePrometheusText(await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text());
+
+/** From the gateway's metrics: calls to `subgraph`, those that carried more than one request's query, and fetches sent again alone. */
+async function batching(subgraph: string): Promise<{ calls: number; merged: number; resent: number }> {
+  const samples = await metricsOf(stack.gatewayUrl);
+  const calls = sampleValue(samples, 'potluck_gateway_subgraph_batch_fetches_count', { subgraph }) ?? 0;
   const alone = sampleValue(samples, 'potluck_gateway_subgraph_batch_fetches_bucket', { subgraph, le: '1' }) ?? 0;
   const resent = sampleValue(samples, 'potluck_gateway_subgraph_batch_resent_total', { subgraph }) ?? 0;
-  return { merged: all - alone, resent };
+  return { calls, merged: calls - alone, resent };
+}
+
+/** From the comments subgraph's metrics: operations it ran compiled by graphql-jit, and interpreted by graphql-js. */
+async function commentsExecutions(): Promise<{ compiled: number; interpreted: number }> {
+  const samples = await metricsOf(stack.commentsUrl);
+  const executed = (execution: string) =>
+    sampleValue(samples, 'potluck_subgraph_operations_executed_total', { execution }) ?? 0;
+  return { compiled: executed('compiled'), interpreted: executed('interpreted') };
 }
 
 beforeAll(async () => {
@@ -104,5 +115,23 @@ describe('subgraph calls shared by concurrent requests', () => {
       if (recipes.resent > before.recipes.resent && comments.merged > before.comments.merged) return;
     }
     throw new Error('the refused page was never merged with another request: nothing shown');
+  });
+
+  it('has the subgraph run merged calls compiled, as it runs a query sent alone', async () => {
+    const pages = [null, ...cursors].map((after) => ({ query: PAGE, variables: { after } }));
+    const before = { calls: await batching('comments'), executed: await commentsExecutions() };
+    // Bounded rounds until enough merged calls went to the comments subgraph to tell.
+    for (let round = 0; round < 100; round += 1) {
+      await Promise.all(pages.map((one) => ask(stack.gatewayUrl, one)));
+      if ((await batching('comments')).merged - before.calls.merged >= 20) break;
+    }
+    const after = { calls: await batching('comments'), executed: await commentsExecutions() };
+    const merged = after.calls.merged - before.calls.merged;
+    const calls = after.calls.calls - before.calls.calls;
+    const interpreted = after.executed.interpreted - before.executed.interpreted;
+    expect(merged).toBeGreaterThanOrEqual(20);
+    // A text runs interpreted the first time it arrives: one per number of queries merged, at most five here.
+    expect(interpreted).toBeLessThanOrEqual(5);
+    expect(after.executed.compiled - before.executed.compiled).toBeGreaterThanOrEqual(calls - interpreted);
   });
 });

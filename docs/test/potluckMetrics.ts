@@ -1,6 +1,12 @@
 import { Registry } from 'prom-client';
 import { eventSyncGauges, messagingMetrics } from '@potluck/messaging';
-import { admissionControl, createLogger, DEFAULT_ADMISSION_LIMITS, graphqlRequestMetrics } from '@potluck/service';
+import {
+  admissionControl,
+  compiledExecutionMetrics,
+  createLogger,
+  DEFAULT_ADMISSION_LIMITS,
+  graphqlRequestMetrics,
+} from '@potluck/service';
 import { eventSyncProbesFixture } from '@potluck/testing';
 import { subgraphBatchMetrics, subgraphCallMetrics } from '../../gateway/src/subgraphMetrics.js';
 import { entityCacheMetrics, responseCacheMetrics } from '../../gateway/src/entityCache/cacheMetrics.js';
@@ -15,6 +21,7 @@ export async function potluckMetricTypes(): Promise<Map<string, string>> {
   const registry = new Registry();
   graphqlRequestMetrics(registry, []);
   admissionControl(DEFAULT_ADMISSION_LIMITS, registry);
+  compiledExecutionMetrics(registry);
   subgraphCallMetrics(registry);
   subgraphBatchMetrics(registry);
   entityCacheMetrics(registry, { bytes: () => 0, entries: () => 0, serving: () => false });

@@ -65,6 +65,9 @@ const entityCacheEnv = {
   }),
 };
 
+/** Fetches to a merged call by default: the most at which a page's merged fetches still compile in the subgraphs. */
+export const DEFAULT_SUBGRAPH_BATCH_MAX = 16;
+
 const schema = z.object({
   POTLUCK_MODE: envVar.mode(),
   HOST: z.string().default('0.0.0.0'),
@@ -87,7 +90,7 @@ const schema = z.object({
   // Concurrent requests' queries to one subgraph go as one call, up to this many (1: each alone; see batching/).
   SUBGRAPH_BATCH_MAX: positive()
     .max(MOST_FETCHES_PER_CALL, `must be at most ${MOST_FETCHES_PER_CALL}: a subgraph's MAX_ALIASES counts each one`)
-    .default(16),
+    .default(DEFAULT_SUBGRAPH_BATCH_MAX),
   RESULT_SHAPING: z.enum(RESULT_SHAPINGS, { message: `must be ${RESULT_SHAPINGS.join(' or ')}` }).default('potluck'),
   INTROSPECTION: z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })

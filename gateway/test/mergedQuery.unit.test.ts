@@ -1,6 +1,6 @@
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { LONGEST_MERGEABLE_TEXT, memberOfKey, memberPrefix, mergeableQuery } from '../src/batching/mergedQuery.js';
+import { LONGEST_MERGEABLE_TEXT, memberOfKey, mergeableQuery, mergedKey } from '../src/batching/mergedQuery.js';
 
 const PAGE = 'query Page__recipes__0($after:String,$first:Int=20){recipes(first:$first,after:$after){edges{node{id}}}}';
 
@@ -9,9 +9,9 @@ describe('mergeableQuery', () => {
     const query = mergeableQuery(PAGE)!;
     expect(query.rootKeys).toEqual(['recipes']);
     expect(query.textFor(2)).toBe(
-      'query Page__recipes__0($_b0_after:String $_b0_first:Int=20 $_b1_after:String $_b1_first:Int=20)' +
-        '{_b0_recipes:recipes(first:$_b0_first after:$_b0_after){edges{node{id}}} ' +
-        '_b1_recipes:recipes(first:$_b1_first after:$_b1_after){edges{node{id}}}}',
+      'query Page__recipes__0($b0_after:String $b0_first:Int=20 $b1_after:String $b1_first:Int=20)' +
+        '{b0k0:recipes(first:$b0_first after:$b0_after){edges{node{id}}} ' +
+        'b1k0:recipes(first:$b1_first after:$b1_after){edges{node{id}}}}',
     );
   });
 
@@ -22,23 +22,45 @@ describe('mergeableQuery', () => {
     expect(query.rootKeys).toEqual(['e', '__typename']);
     const merged = parse(query.textFor(3)).definitions[0] as OperationDefinitionNode;
     expect(merged.variableDefinitions?.map((definition) => definition.variable.name.value)).toEqual([
-      '_b0_ids',
-      '_b0_on',
-      '_b1_ids',
-      '_b1_on',
-      '_b2_ids',
-      '_b2_on',
+      'b0_ids',
+      'b0_on',
+      'b1_ids',
+      'b1_on',
+      'b2_ids',
+      'b2_on',
     ]);
     expect(merged.selectionSet.selections.map((field) => field.kind === Kind.FIELD && field.alias?.value)).toEqual([
-      '_b0_e',
-      '_b0___typename',
-      '_b1_e',
-      '_b1___typename',
-      '_b2_e',
-      '_b2___typename',
+      'b0k0',
+      'b0k1',
+      'b1k0',
+      'b1k1',
+      'b2k0',
+      'b2k1',
     ]);
-    expect(query.textFor(3)).toContain('@include(if:$_b2_on)');
-    expect(mergeableQuery('{ a b }')!.textFor(2)).toBe('query{_b0_a:a _b0_b:b _b1_a:a _b1_b:b}');
+    expect(query.textFor(3)).toContain('@include(if:$b2_on)');
+    expect(mergeableQuery('{ a b }')!.textFor(2)).toBe('query{b0k0:a b0k1:b b1k0:a b1k1:b}');
+  });
+
+  it('gives root fields with one response key one alias, so they stay one field of the answer', () => {
+    const query = mergeableQuery('query($id:ID!){ item(id:$id){ id } other: echo item(id:$id){ name } }')!;
+    expect(query.rootKeys).toEqual(['item', 'other']);
+    expect(query.textFor(2)).toBe(
+      'query($b0_id:ID! $b1_id:ID!){b0k0:item(id:$b0_id){id} b0k1:echo b0k0:item(id:$b0_id){name} ' +
+        'b1k0:item(id:$b1_id){id} b1k1:echo b1k0:item(id:$b1_id){name}}',
+    );
+  });
+
+  it('names only with letters, digits and underscores, and aliases the root with letters and digits', () => {
+    const merged = mergeableQuery(
+      'query($_x:[_Any!]!,$__proto__:Int){ _entities(representations:$_x){ __typename } __typename _b0_x: _entities(representations:$_x){ __typename } }',
+    )!.textFor(12);
+    const operation = parse(merged).definitions[0] as OperationDefinitionNode;
+    for (const field of operation.selectionSet.selections) {
+      expect(field.kind === Kind.FIELD && field.alias?.value).toMatch(/^[a-z][A-Za-z0-9]*$/);
+    }
+    for (const definition of operation.variableDefinitions ?? []) {
+      expect(definition.variable.name.value).toMatch(/^[A-Za-z][_A-Za-z0-9]*$/);
+    }
   });
 
   it('writes a query of count members for every count, each member asking its own', () => {
@@ -48,7 +70,7 @@ describe('mergeableQuery', () => {
       expect(merged.selectionSet.selections).toHaveLength(count);
       expect(merged.variableDefinitions).toHaveLength(2 * count);
       const aliases = merged.selectionSet.selections.map((field) => field.kind === Kind.FIELD && field.alias?.value);
-      expect(aliases).toEqual(Array.from({ length: count }, (_, index) => `_b${index}_recipes`));
+      expect(aliases).toEqual(Array.from({ length: count }, (_, index) => `b${index}k0`));
     }
   });
 
@@ -72,17 +94,19 @@ describe('mergeableQuery', () => {
 });
 
 describe('memberOfKey', () => {
-  it('reads back the member and its own key, underscores and all', () => {
+  const rootKeys = ['recipes', '_entities', '__typename', 'b1k0', '__proto__'];
+
+  it('reads back the member and its own key', () => {
     for (const index of [0, 7, 31]) {
-      for (const key of ['recipes', '_entities', '__typename', '_b1_x']) {
-        expect(memberOfKey(memberPrefix(index) + key)).toEqual({ index, key });
-      }
+      rootKeys.forEach((key, keyIndex) => {
+        expect(memberOfKey(mergedKey(index, keyIndex), rootKeys)).toEqual({ index, key });
+      });
     }
   });
 
   it('knows a key no member wrote', () => {
-    expect(memberOfKey('recipes')).toBeUndefined();
-    expect(memberOfKey('_b_recipes')).toBeUndefined();
-    expect(memberOfKey('_b1_')).toBeUndefined();
+    for (const key of ['recipes', 'b1k0x', 'b1k', 'bk0', 'b01k0', 'b1k05', 'b1k9', 'b1k1e1', '_b1_recipes']) {
+      expect(memberOfKey(key, rootKeys)).toBeUndefined();
+    }
   });
 });

@@ -71,8 +71,9 @@ const QUERIES = {
   must: 'query Must__s__0($id:ID!){mustItem(id:$id){id name}}',
   echo: 'query Echo__s__0($text:String){echo(text:$text) again: echo}',
   fragment: 'query Frag__s__0{...F} fragment F on Query{echo}',
-  // Aliases a client may write, planned as they are: one like a member prefix, one naming Object's prototype.
-  aliased: 'query Aliased__s__0($id:ID!){_b0_x:item(id:$id){id} __proto__:item(id:$id){name} constructor:echo}',
+  // Aliases a client may write, planned as they are: ones like merged aliases, one naming Object's prototype.
+  aliased:
+    'query Aliased__s__0($id:ID!){_b0_x:item(id:$id){id} b1k0:item(id:$id){name} __proto__:item(id:$id){name} b0k1:echo constructor:echo}',
   // A root field kept or skipped by a variable, and a variable's default.
   included: 'query Included__s__0($on:Boolean!,$text:String="default"){echo(text:$text)@include(if:$on) __typename}',
 };
@@ -184,10 +185,10 @@ describe('SubgraphBatcher', () => {
     expect(answers.map((answer) => (answer.data?.item as { id: string }).id)).toEqual(ids);
     expect(bodies).toHaveLength(2);
     expect((JSON.parse(bodies[0]!) as PlannedFetch).variables).toEqual({
-      _b0_id: '1',
-      _b1_id: '2',
-      _b2_id: '3',
-      _b3_id: '4',
+      b0_id: '1',
+      b1_id: '2',
+      b2_id: '3',
+      b3_id: '4',
     });
     release();
   });
@@ -202,7 +203,7 @@ describe('SubgraphBatcher', () => {
     ]);
     release();
     expect(bodies).toHaveLength(2);
-    expect(bodies.every((body) => !body.includes('_b0_'))).toBe(true);
+    expect(bodies.every((body) => !body.includes('b0_id'))).toBe(true);
   });
 
   it('sends a fetch at once while none of its calls is in flight, and gathers the others for a turn', async () => {
@@ -218,7 +219,7 @@ describe('SubgraphBatcher', () => {
     expect(bodies).toHaveLength(1);
     await Promise.all([first, ...later]);
     expect(bodies).toHaveLength(2);
-    expect(bodies[1]).toContain('_b1_item');
+    expect(bodies[1]).toContain('b1k0:item');
   });
 
   it('sends a lone fetch exactly as planned, so identical ones in flight can still share it', async () => {
@@ -257,7 +258,7 @@ describe('SubgraphBatcher', () => {
 
   it('tells every fetch of a merged call that timed out, sends nothing again, and merges half as many for a while', async () => {
     const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
-    const merged = (body: string) => (body.match(/_b\d+_item:/g) ?? []).length;
+    const merged = (body: string) => (body.match(/b\d+k0:item/g) ?? []).length;
     const { bodies, send } = recordingSend(async (body) => {
       if (merged(body) > 2) throw new GraphQLError('late', { extensions: { code: 'SUBGRAPH_TIMEOUT' } });
       return execute(body);
@@ -301,7 +302,7 @@ describe('SubgraphBatcher', () => {
 
   it('undoes only its own halving when a fetch turns out too big alone', async () => {
     const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
-    const merged = (body: string) => (body.match(/_b\d+_item:/g) ?? []).length;
+    const merged = (body: string) => (body.match(/b\d+k0:item/g) ?? []).length;
     const { bodies, send } = recordingSend(async (body) => {
       if (merged(body) > 2 || body.includes('"huge"')) {
         throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
@@ -347,13 +348,13 @@ describe('SubgraphBatcher', () => {
   });
 
   it.each([
-    ['an error on no request path', { data: { _b0_item: null, _b1_item: null }, errors: [{ message: 'whose?' }] }],
+    ['an error on no request path', { data: { b0k0: null, b1k0: null }, errors: [{ message: 'whose?' }] }],
     ['a null in the errors', { data: {}, errors: [null] }],
     ['errors that are not a list', { data: {}, errors: {} }],
     ['data that is a list', { data: [] }],
   ])('sends each fetch again alone when a merged answer has %s, and settles every one', async (_what, broken) => {
     const { bodies, send } = recordingSend(async (body) =>
-      body.includes('_b1_') ? (broken as unknown as GatewayGraphQLResponse) : execute(body),
+      body.includes('b1_id') ? (broken as unknown as GatewayGraphQLResponse) : execute(body),
     );
     const batcher = new SubgraphBatcher({ maxFetches: 16 });
     keepBusy(batcher);
@@ -385,7 +386,7 @@ describe('SubgraphBatcher', () => {
   it('halves what it merges of a query the subgraph refuses as too big, for a while, and answers the refused ones alone', async () => {
     const now = vi.spyOn(performance, 'now');
     const resent: number[] = [];
-    const merged = (body: string) => (body.match(/_b\d+_item:/g) ?? []).length;
+    const merged = (body: string) => (body.match(/b\d+k0:item/g) ?? []).length;
     const { bodies, send } = recordingSend(async (body) => {
       if (merged(body) > 2) throw new GraphQLError('too many aliases', { extensions: { code: 'TOO_MANY_ALIASES' } });
       return execute(body);

@@ -1,20 +1,38 @@
-import { Kind, parse, print, stripIgnoredCharacters, visit, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  print,
+  stripIgnoredCharacters,
+  visit,
+  type FieldNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 
-/**
- * The prefix member `index` of a merged query gives its root response keys (as aliases) and
- * its variables. A member's own key may look like one (a client's alias `_b0_x` is planned as
- * it is): the merged key `_b1__b0_x` still reads back one way only, the first prefix.
+/*
+ * Names in a merged query are letters, digits and `_` only, and its root aliases letters and
+ * digits only: a subgraph that compiles operations may take nothing else (Potluck's name
+ * graphql-jit's generated code after response keys; bench/README item 25).
  */
-export function memberPrefix(index: number): string {
-  return `_b${index}_`;
+
+/** Member `index`'s name for its own variable `name` (`$after` → `$b3_after`). */
+export function memberVariable(index: number, name: string): string {
+  return `b${index}_${name}`;
 }
 
-const MEMBER_KEY = /^_b(\d+)_(.+)$/s;
+/** The alias member `index` gives its root key `rootKeys[keyIndex]` (`b3k0`). */
+export function mergedKey(index: number, keyIndex: number): string {
+  return `b${index}k${keyIndex}`;
+}
 
-/** Member index and the member's own key of a merged root key (`_b3_recipes` → 3, `recipes`). */
-export function memberOfKey(key: string): { index: number; key: string } | undefined {
-  const match = MEMBER_KEY.exec(key);
-  return match ? { index: Number(match[1]), key: match[2] as string } : undefined;
+const responseKey = (field: FieldNode) => (field.alias ?? field.name).value;
+
+const MERGED_KEY = /^b(0|[1-9]\d*)k(0|[1-9]\d*)$/;
+
+/** Member index and the member's own key of a merged root key (`b3k0` → 3, `rootKeys[0]`). */
+export function memberOfKey(key: string, rootKeys: readonly string[]): { index: number; key: string } | undefined {
+  const match = MERGED_KEY.exec(key);
+  const own = match ? rootKeys[Number(match[2])] : undefined;
+  return match && own !== undefined ? { index: Number(match[1]), key: own } : undefined;
 }
 
 /**
@@ -25,7 +43,7 @@ export function memberOfKey(key: string): { index: number; key: string } | undef
 export interface MergeableQuery {
   /** Joined per call from each member's part, built once; only the parts are kept. */
   textFor(count: number): string;
-  /** The root response keys of one member, unprefixed. */
+  /** The distinct root response keys of one member, in order: a merged alias names one by its place. */
   rootKeys: readonly string[];
   /** Roughly what is kept for up to `members` members (the parsed operation, their parts), in characters. */
   sizeFor(members: number): number;
@@ -56,17 +74,27 @@ function mergeableOperation(text: string): OperationDefinitionNode | undefined {
   return operation;
 }
 
-function prefixed(operation: OperationDefinitionNode, prefix: string): OperationDefinitionNode {
-  const renamed = visit(operation, {
-    [Kind.VARIABLE]: (variable) => ({ ...variable, name: { ...variable.name, value: prefix + variable.name.value } }),
+function renamed(
+  operation: OperationDefinitionNode,
+  index: number,
+  rootKeys: readonly string[],
+): OperationDefinitionNode {
+  const withVariables = visit(operation, {
+    [Kind.VARIABLE]: (variable) => ({
+      ...variable,
+      name: { ...variable.name, value: memberVariable(index, variable.name.value) },
+    }),
   });
   return {
-    ...renamed,
+    ...withVariables,
     selectionSet: {
-      ...renamed.selectionSet,
-      selections: renamed.selectionSet.selections.map((selection) =>
+      ...withVariables.selectionSet,
+      selections: withVariables.selectionSet.selections.map((selection) =>
         selection.kind === Kind.FIELD
-          ? { ...selection, alias: { kind: Kind.NAME, value: prefix + (selection.alias ?? selection.name).value } }
+          ? {
+              ...selection,
+              alias: { kind: Kind.NAME, value: mergedKey(index, rootKeys.indexOf(responseKey(selection))) },
+            }
           : selection,
       ),
     },
@@ -78,15 +106,17 @@ export function mergeableQuery(text: string): MergeableQuery | undefined {
   if (text.length > LONGEST_MERGEABLE_TEXT) return undefined;
   const operation = mergeableOperation(text);
   if (!operation) return undefined;
+  // Two root fields with one response key are one field of the answer: they share an alias.
+  const rootKeys = [...new Set(operation.selectionSet.selections.map((field) => responseKey(field as FieldNode)))];
   const members: Array<{ selections: string; variables: string }> = [];
   const memberPart = (index: number) => {
     let member = members[index];
     if (!member) {
-      const renamed = prefixed(operation, memberPrefix(index));
+      const own = renamed(operation, index, rootKeys);
       const compact = (node: Parameters<typeof print>[0]) => stripIgnoredCharacters(print(node));
       member = {
-        selections: renamed.selectionSet.selections.map(compact).join(' '),
-        variables: (renamed.variableDefinitions ?? []).map(compact).join(' '),
+        selections: own.selectionSet.selections.map(compact).join(' '),
+        variables: (own.variableDefinitions ?? []).map(compact).join(' '),
       };
       members[index] = member;
     }
@@ -94,9 +124,7 @@ export function mergeableQuery(text: string): MergeableQuery | undefined {
   };
   const name = operation.name ? ` ${operation.name.value}` : '';
   return {
-    rootKeys: operation.selectionSet.selections.map((field) =>
-      field.kind === Kind.FIELD ? (field.alias ?? field.name).value : '',
-    ),
+    rootKeys,
     // The parsed operation kept for renaming is several times the text; each member's parts about once.
     sizeFor: (count) => text.length * (count + 8),
     textFor(count) {

@@ -1,5 +1,5 @@
 import type { GatewayGraphQLResponse } from '../subgraphAnswers.js';
-import { memberOfKey, memberPrefix } from './mergedQuery.js';
+import { memberOfKey, mergedKey } from './mergedQuery.js';
 
 type GraphQLErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
 
@@ -29,7 +29,7 @@ export function splitAnswer(
     const { path } = rest;
     delete rest.locations;
     const [first, ...within] = Array.isArray(path) ? path : [];
-    const member = typeof first === 'string' ? memberOfKey(first) : undefined;
+    const member = typeof first === 'string' ? memberOfKey(first, rootKeys) : undefined;
     const own = member && answers[member.index];
     if (!member || !own) return undefined;
     own.errors = [...(own.errors ?? []), { ...rest, path: [member.key, ...within] } as unknown as GraphQLErrorJson];
@@ -39,10 +39,9 @@ export function splitAnswer(
 
 /** One slot's root fields, under their own names (a `__proto__` alias included, as an own key). */
 function ownFields(data: Record<string, unknown>, rootKeys: readonly string[], slot: number): Record<string, unknown> {
-  const prefix = memberPrefix(slot);
   const own: Record<string, unknown> = {};
-  for (const key of rootKeys) {
-    const merged = prefix + key;
+  for (const [keyIndex, key] of rootKeys.entries()) {
+    const merged = mergedKey(slot, keyIndex);
     if (!Object.hasOwn(data, merged)) continue;
     Object.defineProperty(own, key, { value: data[merged], enumerable: true, writable: true, configurable: true });
   }

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { GatewayGraphQLResponse } from '../subgraphAnswers.js';
 import { noteSharedCall } from '../subgraphPools.js';
-import { LONGEST_MERGEABLE_TEXT, memberPrefix, mergeableQuery, type MergeableQuery } from './mergedQuery.js';
+import { LONGEST_MERGEABLE_TEXT, memberVariable, mergeableQuery, type MergeableQuery } from './mergedQuery.js';
 import { splitAnswer } from './splitAnswer.js';
 
 /** A planned fetch as Apollo Gateway hands it to a data source. */
@@ -120,7 +120,7 @@ export interface SubgraphBatcherOptions {
 /**
  * Sends the planned queries that concurrent client requests make of one subgraph, with the
  * same text and the same headers (so the same viewer), as one call: each request's root fields
- * under its own alias prefix and its variables renamed (`mergedQuery.ts`). The answer is split
+ * under aliases of its own and its variables renamed (`mergedQuery.ts`). The answer is split
  * back, every request getting its own data and the errors on its own paths. A fetch goes at
  * once while none of this batcher's calls is in flight (an idle subgraph: waiting would only
  * add latency); otherwise fetches are gathered until the event loop's next turn
@@ -285,8 +285,7 @@ export class SubgraphBatcher {
   private mergedBody(batch: Batch, slots: Slots): string {
     const variables: Record<string, unknown> = {};
     slots.variables.forEach((slotVariables, slot) => {
-      const prefix = memberPrefix(slot);
-      for (const name in slotVariables) variables[prefix + name] = slotVariables[name];
+      for (const name in slotVariables) variables[memberVariable(slot, name)] = slotVariables[name];
     });
     const { operationName } = batch.fetch;
     return JSON.stringify({ query: batch.known.query.textFor(slots.variables.length), variables, operationName });

@@ -57,6 +57,8 @@ export { runService } from './http/shutdown.js';
 export { encodeCursor, decodeCursor, pageOf, findByIds, type Page } from './graphql/cursor.js';
 export { isUuid } from './graphql/ids.js';
 export { selectsField } from './subgraph/selection.js';
+export { compilableDocument } from './graphql/compilableDocument.js';
+export { compiledExecutionMetrics } from './graphql/compiledExecution.js';
 export {
   startSubgraph,
   subgraphEnvSchema,

@@ -3,6 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, print, type GraphQLResolveInfo } from 'graphql';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   compilableDocument,
@@ -277,6 +278,23 @@ describe('compiled execution (graphql-jit behind Apollo Server)', () => {
     expect(compiled!.errors!.map((error) => error.path)).toEqual([['failing']]);
     expect(interpreted!.data).toBeNull();
   });
+
+  it('counts the operations it ran compiled and interpreted', async () => {
+    const registry = new Registry();
+    const plugins = [ApolloServerPluginInlineTraceDisabled()];
+    const server = new ApolloServer({ gateway: compiledExecution(schema, silent, registry), plugins });
+    await server.start();
+    try {
+      // Compiled from its second arrival; an alias with an underscore never is.
+      for (let round = 0; round < 3; round += 1) await answerOf(server, '{ dish(id: "1") { id name } }');
+      await answerOf(server, '{ my_dish: dish(id: "1") { id } }');
+    } finally {
+      await server.stop();
+    }
+    const executed = await registry.getSingleMetric('potluck_subgraph_operations_executed_total')!.get();
+    const byExecution = Object.fromEntries(executed.values.map(({ labels, value }) => [labels.execution, value]));
+    expect(byExecution).toEqual({ compiled: 2, interpreted: 2 });
+  });
 });
 
 describe('compilableDocument', () => {
@@ -294,8 +312,50 @@ describe('compilableDocument', () => {
     const aliases = (count: number) =>
       Array.from({ length: count }, (_, i) => `d${i}: dish(id: "1") { ...Deep }`).join(' ');
     // Ten fields a spread and the aliased field itself: eleven per alias.
-    expect(compilable(`{ ${aliases(18)} } ${fragment}`)).not.toHaveProperty('reason');
-    expect(compilable(`{ ${aliases(19)} } ${fragment}`)).toEqual({
+    const most = Math.floor(MAX_COMPILED_FIELDS / 11);
+    expect(compilable(`{ ${aliases(most)} } ${fragment}`)).not.toHaveProperty('reason');
+    expect(compilable(`{ ${aliases(most + 1)} } ${fragment}`)).toEqual({
+      reason: `more than ${MAX_COMPILED_FIELDS} fields with fragments expanded`,
+    });
+  });
+
+  it('counts an abstract field’s selection once per possible type, with the fragments that apply to that type', () => {
+    const twoEntities = buildSubgraphSchema({
+      typeDefs: parse(`
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Query { dish(id: ID!): Dish }
+        type Dish @key(fields: "id") { id: ID! name: String! servedAt: String! }
+        type Side @key(fields: "id") { id: ID! name: String! }
+      `),
+    });
+    // Per alias: _entities, the three fields of the Dish case, none in the Side case (graphql-jit
+    // compiles no field there). Counted per possible type as if every fragment applied, it was 7.
+    const entities = (count: number, selection: string) =>
+      `query($r: [_Any!]!) { ${Array.from({ length: count }, (_, i) => `e${i}: _entities(representations: $r) { ${selection} }`).join(' ')} }`;
+    const onDish = '... on Dish { id name servedAt }';
+    const most = Math.floor(MAX_COMPILED_FIELDS / 4);
+    expect(compilableDocument(twoEntities, parse(entities(most, onDish)))).not.toHaveProperty('reason');
+    expect(compilableDocument(twoEntities, parse(entities(most + 1, onDish)))).toHaveProperty('reason');
+    // A field outside any fragment is compiled in both cases: _entities, then __typename twice.
+    const both = Math.floor(MAX_COMPILED_FIELDS / 3);
+    expect(compilableDocument(twoEntities, parse(entities(both, '__typename')))).not.toHaveProperty('reason');
+    expect(compilableDocument(twoEntities, parse(entities(both + 1, '__typename')))).toHaveProperty('reason');
+  });
+
+  it('stops walking spreads of fragments that apply nowhere, which double at every level', () => {
+    const twoEntities = buildSubgraphSchema({
+      typeDefs: parse(`
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Query { dish(id: ID!): Dish }
+        type Dish @key(fields: "id") { id: ID! }
+        type Side @key(fields: "id") { id: ID! }
+      `),
+    });
+    const levels = 24;
+    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Dish { ...F${i + 1} ...F${i + 1} }`);
+    const document = `query($r: [_Any!]!) { _entities(representations: $r) { ...F0 } } ${fragments.join(' ')} fragment F${levels} on Side { id }`;
+    // Walked to the end (2^24 spreads), it would count one field and call the document compilable.
+    expect(compilableDocument(twoEntities, parse(document))).toEqual({
       reason: `more than ${MAX_COMPILED_FIELDS} fields with fragments expanded`,
     });
   });

@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { compilableDocument, type CompilableDocument } from './compilableDocument.js';
 
@@ -135,6 +136,20 @@ export function documentPlans(schema: GraphQLSchema, logger: Logger, compileMsPe
   };
 }
 
+/** Counts each operation by how it ran, when the service has metrics. */
+export function compiledExecutionMetrics(registry: Registry | undefined) {
+  if (!registry) return { compiled: () => {}, interpreted: () => {} };
+  const counter = new Counter({
+    name: 'potluck_subgraph_operations_executed_total',
+    help: 'Operations executed, by how: compiled by graphql-jit, or interpreted by graphql-js (a document the first time, one not safe to compile, or past the compile budget)',
+    labelNames: ['execution'],
+    registers: [registry],
+  });
+  const compiled = counter.labels('compiled');
+  const interpreted = counter.labels('interpreted');
+  return { compiled: () => compiled.inc(), interpreted: () => interpreted.inc() };
+}
+
 /**
  * Runs each operation as a function graphql-jit compiled from it, instead of graphql-js'
  * `execute` walking the document for every object of every answer (7–8 % of the
@@ -145,19 +160,23 @@ export function documentPlans(schema: GraphQLSchema, logger: Logger, compileMsPe
  * "gateway" of one fixed schema. Parsing, validation, the limits and every plugin hook but the
  * per-field ones run as before.
  */
-export function compiledExecution(schema: GraphQLSchema, logger: Logger): GatewayInterface {
+export function compiledExecution(schema: GraphQLSchema, logger: Logger, registry?: Registry): GatewayInterface {
   const planFor = documentPlans(schema, logger);
+  const executed = compiledExecutionMetrics(registry);
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
     const variableValues = request.variables ?? {};
-    const interpreted = () =>
-      execute({ schema, document, operationName: request.operationName, variableValues, contextValue: context });
+    const interpreted = () => {
+      executed.interpreted();
+      return execute({ schema, document, operationName: request.operationName, variableValues, contextValue: context });
+    };
     // Apollo Server calls the executor before it reports an operation name the document lacks.
     if (!operation) return interpreted();
     const plan = planFor(document, request.operationName);
     if ('interpreted' in plan) return interpreted();
     // No prototype: graphql-jit reads a variable left out as `input[name]`, and `$toString` would find a function.
     const variables = Object.assign(Object.create(null) as Record<string, unknown>, variableValues, plan.strings);
+    executed.compiled();
     return inExecuteSpan(operation, async () =>
       withGraphQLErrors(await plan.compiled.query(undefined, context, variables)),
     );

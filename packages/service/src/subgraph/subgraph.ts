@@ -160,7 +160,7 @@ export async function startSubgraph<Tx extends InboxTransaction, Db extends Data
       host: config.HOST,
       port: config.PORT,
       logger,
-      apollo: config.GRAPHQL_JIT ? { gateway: compiledExecution(schema, logger) } : { schema },
+      apollo: config.GRAPHQL_JIT ? { gateway: compiledExecution(schema, logger, metrics?.registry) } : { schema },
       context: async ({ res }) => definition.createContext(deps, res.locals.viewer as Viewer),
       guard: gatewayOnly(verifyCredential),
       readinessChecks: [databaseCheck, ...eventSync.readinessChecks],
