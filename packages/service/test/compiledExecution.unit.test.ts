@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, print, type GraphQLResolveInfo } from 'graphql';
+import { parse, print, validate, type GraphQLResolveInfo } from 'graphql';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,7 +10,12 @@ import {
   MAX_COMPILED_DOCUMENT_LENGTH,
   MAX_COMPILED_FIELDS,
 } from '../src/graphql/compilableDocument.js';
-import { compiledExecution, documentPlans, MAX_COMPILED_PLANS } from '../src/graphql/compiledExecution.js';
+import {
+  compiledExecution,
+  documentPlans,
+  MAX_COMPILED_FIELDS_KEPT,
+  MAX_COMPILED_PLANS,
+} from '../src/graphql/compiledExecution.js';
 import { BadUserInputError, createErrorFormatter } from '../src/graphql/errors.js';
 import { DateTimeScalar, DecimalScalar } from '../src/graphql/scalars.js';
 
@@ -342,7 +347,7 @@ describe('compilableDocument', () => {
     expect(compilableDocument(twoEntities, parse(entities(both + 1, '__typename')))).toHaveProperty('reason');
   });
 
-  it('stops walking spreads of fragments that apply nowhere, which double at every level', () => {
+  it('walks the fragments that apply nowhere too, as graphql-jit does before it compiles, and stops early', () => {
     const twoEntities = buildSubgraphSchema({
       typeDefs: parse(`
         extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -351,11 +356,16 @@ describe('compilableDocument', () => {
         type Side @key(fields: "id") { id: ID! }
       `),
     });
-    const levels = 24;
-    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Dish { ...F${i + 1} ...F${i + 1} }`);
-    const document = `query($r: [_Any!]!) { _entities(representations: $r) { ...F0 } } ${fragments.join(' ')} fragment F${levels} on Side { id }`;
-    // Walked to the end (2^24 spreads), it would count one field and call the document compilable.
-    expect(compilableDocument(twoEntities, parse(document))).toEqual({
+    // Valid, 2 KB, and one field as generated code counts it; graphql-jit first walks every
+    // spread of every fragment, applying or not: 70^4 of them (5.5 s of compiling).
+    const spreads = (next: string) => Array.from({ length: 70 }, () => `...${next}`).join(' ');
+    const fragments = [0, 1, 2, 3].map((level) => `fragment R${level} on Dish { ${spreads(`R${level + 1}`)} }`);
+    const document = parse(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Side { ... on _Entity { ... on Dish { ...R0 } } } } }
+       ${fragments.join(' ')} fragment R4 on Dish { id }`,
+    );
+    expect(validate(twoEntities, document)).toEqual([]);
+    expect(compilableDocument(twoEntities, document)).toEqual({
       reason: `more than ${MAX_COMPILED_FIELDS} fields with fragments expanded`,
     });
   });
@@ -406,6 +416,26 @@ describe('documentPlans', () => {
       expect(planFor(other, undefined)).toHaveProperty('compiled');
     }
     expect(planFor(document, undefined)).toEqual({ interpreted: true });
+  });
+
+  it(`keeps compiled plans of at most ${MAX_COMPILED_FIELDS_KEPT} fields in all, dropping the least recently used`, () => {
+    const planFor = documentPlans(schema, silent, Number.POSITIVE_INFINITY);
+    // Each alias a field and its three: four fields a copy, so some MAX_COMPILED_FIELDS a document.
+    const copies = Math.floor(MAX_COMPILED_FIELDS / 4);
+    const big = (tag: number) =>
+      parse(
+        `{ ${Array.from({ length: copies }, (_, i) => `d${i}: dish(id: "${tag}") { id name servedAt }`).join(' ')} }`,
+      );
+    const documents = Array.from({ length: Math.ceil(MAX_COMPILED_FIELDS_KEPT / (4 * copies)) + 1 }, (_, tag) =>
+      big(tag),
+    );
+    expect(documents.length).toBeLessThan(MAX_COMPILED_PLANS);
+    for (const document of documents) {
+      planFor(document, undefined);
+      expect(planFor(document, undefined)).toHaveProperty('compiled');
+    }
+    expect(planFor(documents[0]!, undefined)).toEqual({ interpreted: true });
+    expect(planFor(documents.at(-1)!, undefined)).toHaveProperty('compiled');
   });
 
   it('adds up the time each compile takes within a second, and opens the budget again in the next', () => {

@@ -77,6 +77,8 @@ export interface CompilableDocument {
   document: DocumentNode;
   /** Those variables' values, to add to the request's own. */
   strings: Record<string, string>;
+  /** Fields graphql-jit generates code for (`expandedFieldCount`): what its plan costs to keep. */
+  fields: number;
 }
 
 /** Why graphql-js runs a document rather than graphql-jit. */
@@ -128,9 +130,11 @@ function fragmentApplies(
 
 /**
  * The operation's fields as graphql-jit generates code for them, counted up to just past `limit`.
- * Fragments that apply nowhere count no field, so selections walked are bounded as well (spreads
- * of spreads of such fragments would double the walk at each level): past `limit` times
- * `WALKED_PER_FIELD` the document counts as too big.
+ * Before generating, graphql-jit walks every field's whole subtree with each fragment spread
+ * expanded, whether or not the fragment applies: fragments that apply nowhere count no field but
+ * are walked all the same, and past `limit` times `WALKED_PER_FIELD` selections walked the
+ * document counts as too big (spreads of spreads of such fragments, 70 to a level, kept
+ * graphql-jit busy for seconds on a 2 KB document).
  */
 function expandedFieldCount(
   schema: GraphQLSchema,
@@ -140,38 +144,31 @@ function expandedFieldCount(
 ): number {
   let count = 0;
   let walked = 0;
-  const inFragment = (
-    selectionSet: SelectionSetNode,
-    condition: GraphQLNamedType | undefined,
-    parent: GraphQLNamedType | undefined | null,
-  ) => {
-    if (!fragmentApplies(schema, condition, parent)) return;
-    walk(selectionSet, isObjectType(parent) ? parent : (condition ?? parent));
-  };
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined | null) => {
+  /** `counted`: whether graphql-jit generates code for these fields, or only walks them. */
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined | null, counted: boolean) => {
     for (const selection of selectionSet.selections) {
       walked += 1;
       if (walked > limit * WALKED_PER_FIELD) count = limit + 1;
       if (count > limit) return;
       if (selection.kind === Kind.FIELD) {
-        count += 1;
+        if (counted) count += 1;
         if (!selection.selectionSet) continue;
         const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
         const type = fields[selection.name.value] && getNamedType(fields[selection.name.value]!.type);
-        const possibleTypes = type && isAbstractType(type) ? schema.getPossibleTypes(type) : [];
-        if (possibleTypes.length === 0) walk(selection.selectionSet, type);
-        for (const possibleType of possibleTypes) walk(selection.selectionSet, possibleType);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition && schema.getType(selection.typeCondition.name.value);
-        inFragment(selection.selectionSet, condition ?? undefined, parent);
+        const possibleTypes = counted && type && isAbstractType(type) ? schema.getPossibleTypes(type) : [];
+        if (possibleTypes.length === 0) walk(selection.selectionSet, type, counted);
+        for (const possibleType of possibleTypes) walk(selection.selectionSet, possibleType, true);
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment)
-          inFragment(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined, parent);
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+        if (!fragment) continue;
+        const conditionName = fragment.typeCondition?.name.value;
+        const condition = conditionName === undefined ? undefined : (schema.getType(conditionName) ?? undefined);
+        const applies = fragmentApplies(schema, condition, parent);
+        walk(fragment.selectionSet, isObjectType(parent) ? parent : (condition ?? parent), counted && applies);
       }
     }
   };
-  walk(operation.selectionSet, schema.getRootType(operation.operation));
+  walk(operation.selectionSet, schema.getRootType(operation.operation), true);
   return count;
 }
 
@@ -208,7 +205,8 @@ export function compilableDocument(schema: GraphQLSchema, document: DocumentNode
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  if (expandedFieldCount(schema, operations[0]!, fragments, MAX_COMPILED_FIELDS) > MAX_COMPILED_FIELDS) {
+  const fields = expandedFieldCount(schema, operations[0]!, fragments, MAX_COMPILED_FIELDS);
+  if (fields > MAX_COMPILED_FIELDS) {
     return { reason: `more than ${MAX_COMPILED_FIELDS} fields with fragments expanded` };
   }
 
@@ -253,6 +251,7 @@ export function compilableDocument(schema: GraphQLSchema, document: DocumentNode
       ),
     },
     strings,
+    fields,
   };
 }
 

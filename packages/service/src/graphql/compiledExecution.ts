@@ -16,7 +16,8 @@ import { compilableDocument, type CompilableDocument } from './compilableDocumen
 const INTERPRETED = { interpreted: true } as const;
 
 /** How one operation of a parsed document runs: compiled, with its string literals as variables, or by graphql-js. */
-type Plan = { compiled: CompiledQuery; strings: Record<string, string> } | typeof INTERPRETED;
+type CompiledPlan = { compiled: CompiledQuery; strings: Record<string, string>; fields: number };
+type Plan = CompiledPlan | typeof INTERPRETED;
 
 const tracer = trace.getTracer('@potluck/service');
 
@@ -64,8 +65,15 @@ function withGraphQLErrors(result: ExecutionResult): ExecutionResult {
   return { ...result, errors };
 }
 
-/** Compiled plans kept at once, the least recently used dropped first; at most a few hundred KB each. */
+/** Compiled plans kept at once, the least recently used dropped first. */
 export const MAX_COMPILED_PLANS = 128;
+
+/**
+ * Fields of all the compiled plans kept at once, the least recently used dropped first: a plan
+ * keeps 1–5 KB per field (a 300-field document of 63-character aliases kept 1.1–1.4 MB), so at
+ * most some 70 MB in all. A page's fetches merged 2 to 16 times are some 1,500 fields.
+ */
+export const MAX_COMPILED_FIELDS_KEPT = 16_000;
 
 /**
  * Compiling allowed per second, in milliseconds of the event loop: past it a document runs on
@@ -77,15 +85,17 @@ export const COMPILE_MS_PER_SECOND = 100;
 /**
  * What each parsed document runs as. A document is compiled the second time it arrives, so one
  * sent once costs no compiling, and within `compileMsPerSecond`; at most `MAX_COMPILED_PLANS`
- * compiled plans are kept, and one dropped runs on graphql-js from then on, so rotating more
+ * compiled plans of `MAX_COMPILED_FIELDS_KEPT` fields in all are kept, and one dropped runs on
+ * graphql-js from then on, so rotating more
  * documents than are kept cannot make every request compile. The decision to interpret, and a
  * document's prepared form, are kept with the document itself, which Apollo Server holds in its
  * bounded document store.
  */
 export function documentPlans(schema: GraphQLSchema, logger: Logger, compileMsPerSecond = COMPILE_MS_PER_SECOND) {
-  const compiled = new Map<DocumentNode, Plan>();
+  const compiled = new Map<DocumentNode, CompiledPlan>();
   const decided = new WeakMap<DocumentNode, CompilableDocument | typeof INTERPRETED>();
   const budget = { second: 0, spentMs: 0 };
+  let fieldsKept = 0;
 
   function withinBudget(now: number): boolean {
     const second = Math.floor(now / 1000);
@@ -93,12 +103,15 @@ export function documentPlans(schema: GraphQLSchema, logger: Logger, compileMsPe
     return budget.spentMs < compileMsPerSecond;
   }
 
-  function keep(document: DocumentNode, plan: Plan) {
+  function keep(document: DocumentNode, plan: CompiledPlan) {
     compiled.set(document, plan);
-    if (compiled.size <= MAX_COMPILED_PLANS) return;
-    const evicted = compiled.keys().next().value!;
-    compiled.delete(evicted);
-    decided.set(evicted, INTERPRETED);
+    fieldsKept += plan.fields;
+    while (compiled.size > MAX_COMPILED_PLANS || fieldsKept > MAX_COMPILED_FIELDS_KEPT) {
+      const [evicted, evictedPlan] = compiled.entries().next().value!;
+      compiled.delete(evicted);
+      fieldsKept -= evictedPlan.fields;
+      decided.set(evicted, INTERPRETED);
+    }
   }
 
   function compile(document: DocumentNode, prepared: CompilableDocument, operationName: string | undefined): Plan {
@@ -111,7 +124,7 @@ export function documentPlans(schema: GraphQLSchema, logger: Logger, compileMsPe
       decided.set(document, INTERPRETED);
       return INTERPRETED;
     }
-    const plan = { compiled: query, strings: prepared.strings };
+    const plan = { compiled: query, strings: prepared.strings, fields: prepared.fields };
     keep(document, plan);
     return plan;
   }
