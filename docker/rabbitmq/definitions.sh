@@ -50,27 +50,35 @@ exactly() {
   printf ')$'
 }
 
-# The permissions of <service>, which consumes <producer>'s events.
+# The permissions of <service>, which consumes <producer>'s events: it may read the producer's
+# exchange but not configure it (that would let it delete it).
 permissions() {
   own="$AMQP_PREFIX.$1"
   printf '{"user": "%s", "vhost": "/", "configure": "%s", "write": "%s", "read": "%s"}' "$1" \
-    "$(exactly "$own.events" "$own.work" "$own.retry" "$own.parked" "$AMQP_PREFIX.$2.events")" \
+    "$(exactly "$own.events" "$own.work" "$own.retry" "$own.parked")" \
     "$(exactly "$own.events" "$own.work" amq.default)" \
     "$(exactly "$own.work" "$own.retry" "$own.parked" "$AMQP_PREFIX.$2.events")"
 }
 
-# The gateway's subscription stream: declare it, its marks exchange and the events exchanges it
-# binds (configure); bind the stream and publish marks (write); consume the stream and bind from
-# the exchanges (read). It may write to no events exchange, so it can publish no event.
+# The gateway's subscription stream: declare it and its marks exchange (configure); bind the
+# stream and publish marks (write); consume the stream and bind from the events exchanges (read).
+# It may write to no events exchange, so it can publish no event, and configure none.
 gateway_permissions() {
   stream="$AMQP_PREFIX.gateway.stream"
   marks="$AMQP_PREFIX.gateway.marks"
   recipes="$AMQP_PREFIX.recipes.events"
   comments="$AMQP_PREFIX.comments.events"
   printf '{"user": "gateway", "vhost": "/", "configure": "%s", "write": "%s", "read": "%s"}' \
-    "$(exactly "$stream" "$marks" "$recipes" "$comments")" \
+    "$(exactly "$stream" "$marks")" \
     "$(exactly "$stream" "$marks")" \
     "$(exactly "$stream" "$marks" "$recipes" "$comments")"
+}
+
+# A service's events exchange, declared here too so that no service waits for another to start:
+# the consumers and the gateway only check that it exists (declareExchange in topology.ts).
+exchange() {
+  printf '{"name": "%s", "vhost": "/", "type": "topic", "durable": true, "auto_delete": false, "internal": false, "arguments": {}}' \
+    "$AMQP_PREFIX.$1.events"
 }
 
 cat <<JSON
@@ -87,6 +95,10 @@ cat <<JSON
     $(permissions recipes comments),
     $(permissions comments recipes),
     $(gateway_permissions)
+  ],
+  "exchanges": [
+    $(exchange recipes),
+    $(exchange comments)
   ]
 }
 JSON

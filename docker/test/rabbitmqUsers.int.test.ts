@@ -8,6 +8,7 @@ import { createLogger } from '@potluck/service';
 import {
   brokerAdmin,
   commentEventFixture,
+  declareEventExchanges,
   deleteBrokerTopology,
   randomName,
   recipeEventFixture,
@@ -37,6 +38,7 @@ import { environmentOf, loadCompose, REPO_ROOT } from './stackFiles.js';
 interface Definitions {
   users: Array<{ name: string; password: string; tags: string[] }>;
   permissions: Array<{ user: string; vhost: string; configure: string; write: string; read: string }>;
+  exchanges: Array<Record<string, unknown>>;
 }
 
 const prefix = uniqueAmqpPrefix();
@@ -118,9 +120,14 @@ afterEach(async () => {
   run = undefined;
 });
 
-/** The comments consumer as compose runs it: logged in as comments, trusting recipes' login. */
-async function startComments(behaviour: (eventId: string) => void = () => undefined) {
+/**
+ * The comments consumer as compose runs it: logged in as comments, trusting recipes' login.
+ * The events exchanges are declared first, as the definitions declare them (the test before
+ * may have deleted them), unless `exchangesFromDefinitions` says the import's are still there.
+ */
+async function startComments(behaviour: (eventId: string) => void = () => undefined, exchangesFromDefinitions = false) {
   run = await startTestConsumer(database, {
+    declareExchange: !exchangesFromDefinitions,
     behaviour: (event) => behaviour(event.id),
     brokerUrl: url('comments'),
     publishers: [login.recipes],
@@ -140,9 +147,10 @@ interface GatewayReader {
 /**
  * The gateway's live stream reader as compose configures it (gateway/src/config.ts over its
  * login and EVENT_PUBLISHERS, renamed for this run): it declares and binds the stream, writes
- * its mark and reads on. Resolves once it knows its position, which needs all of that.
+ * its mark and reads on. Resolves once it knows its position, which needs all of that (and the
+ * events exchanges, declared as `startComments` declares them).
  */
-async function startGatewayReader(): Promise<GatewayReader> {
+async function startGatewayReader(exchangesFromDefinitions = false): Promise<GatewayReader> {
   const publishers = environmentOf(loadCompose().services.gateway!).EVENT_PUBLISHERS!.split(',').map(rename);
   const config = loadGatewayConfig({
     AMQP_URL: url('gateway'),
@@ -160,6 +168,7 @@ async function startGatewayReader(): Promise<GatewayReader> {
   const entries: StreamEntry[] = [];
   reader.onEntry((entry) => void entries.push(entry));
   gateway = { entries, stop: () => broker.close() };
+  if (!exchangesFromDefinitions) await declareEventExchanges(prefix);
   await broker.start();
   expect(await reader.whenPositioned(15_000), reader.problem).toBeTypeOf('number');
   return gateway;
@@ -203,6 +212,11 @@ describe('docker/rabbitmq/definitions.sh', () => {
       { user: 'comments', vhost: '/', ...brokerPermissions(prefix, 'comments', 'recipes') },
       { user: 'gateway', vhost: '/', ...gatewayBrokerPermissions(prefix) },
     ]);
+    const exchange = { vhost: '/', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} };
+    expect(definitions.exchanges).toEqual([
+      { name: names.exchange('recipes'), ...exchange },
+      { name: names.exchange('comments'), ...exchange },
+    ]);
   });
 
   it('gives docker-compose.yml’s services the users they log in as, with its prefix', () => {
@@ -233,6 +247,13 @@ describe('docker/rabbitmq/definitions.sh', () => {
 });
 
 describe('the compose broker users, on a real broker', () => {
+  // First: the exchanges the import declared are still there (later tests delete them).
+  it('start the comments consumer and the gateway’s stream on the exchanges the definitions declare, no service having run', async () => {
+    await startComments(() => undefined, true);
+    await waitFor(() => (run!.consumer.running ? true : undefined), { what: 'the consumer running' });
+    await startGatewayReader(true);
+  });
+
   it('let the recipes relay publish and the comments consumer apply, retry and requeue, under their own logins', async () => {
     const event = recipeEventFixture('recipe.created', crypto.randomUUID(), 1);
     const { id } = event;
@@ -274,6 +295,18 @@ describe('the compose broker users, on a real broker', () => {
     expect(await tryAs('comments', (channel) => channel.deleteQueue(recipesQueues.parkingQueue))).toMatch(
       /ACCESS_REFUSED/,
     );
+  });
+
+  it('let no service delete or redeclare the exchange it consumes from, only check that it is there', async () => {
+    await startComments();
+    const [recipes, comments] = [names.exchange('recipes'), names.exchange('comments')];
+    expect(await tryAs('comments', (channel) => channel.deleteExchange(recipes))).toMatch(/ACCESS_REFUSED/);
+    expect(await tryAs('recipes', (channel) => channel.deleteExchange(comments))).toMatch(/ACCESS_REFUSED/);
+    expect(await tryAs('comments', (channel) => channel.assertExchange(recipes, 'topic', { durable: true }))).toMatch(
+      /ACCESS_REFUSED/,
+    );
+    expect(await tryAs('comments', (channel) => channel.checkExchange(recipes))).toBe('ok');
+    expect(await tryAs('recipes', (channel) => channel.checkExchange(comments))).toBe('ok');
   });
 
   it('keep the management login apart: an event it publishes is parked, never applied', async () => {
@@ -333,6 +366,9 @@ describe('the compose broker users, on a real broker', () => {
       'purge a work queue': (channel) => channel.purgeQueue(workQueue),
       'declare another queue': (channel) => channel.assertQueue(`${prefix}.gateway.other`),
       'bind a work queue': (channel) => channel.bindQueue(workQueue, names.exchange('comments'), '#'),
+      'delete recipes’ exchange': (channel) => channel.deleteExchange(names.exchange('recipes')),
+      'delete comments’ exchange': (channel) => channel.deleteExchange(names.exchange('comments')),
+      'declare comments’ exchange': (channel) => channel.assertExchange(names.exchange('comments'), 'topic'),
     };
     for (const [what, attempt] of Object.entries(attempts))
       expect(await tryAs('gateway', attempt), what).toMatch(/ACCESS_REFUSED/);

@@ -1,7 +1,7 @@
 import amqp from 'amqplib';
 import { Broker } from '@potluck/messaging';
 import { createLogger } from '@potluck/service';
-import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
+import { declareEventExchanges, deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEntityCache } from '../src/entityCache/index.js';
@@ -38,6 +38,7 @@ describe('the entity cache when the broker cancels the stream consumer', () => {
       (await registry.getSingleMetric('potluck_gateway_entity_cache_serving')!.get()).values[0]!.value;
     const links: boolean[] = [];
     reader.onLink((linked) => links.push(linked));
+    await declareEventExchanges(prefix);
     await broker.start();
     await waitFor(async () => ((await serving()) === 1 ? true : undefined), { what: 'the cache serving' });
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { Broker, type ValidEvent } from '@potluck/messaging';
+import { Broker, EXCHANGE_RECHECK_MS, type ValidEvent } from '@potluck/messaging';
 import { createLogger } from '@potluck/service';
 import {
   commentEventFixture,
   createBrokerUser,
+  declareEventExchanges,
   deleteBrokerTopology,
   startTcpProxy,
   testAmqpUrl,
@@ -65,6 +66,7 @@ async function harness(
     await publisher.close();
     await deleteBrokerTopology(prefix);
   });
+  await declareEventExchanges(prefix);
   await broker.start();
   expect(await reader.whenPositioned(10_000)).toBeTypeOf('number');
   const channels = new Map<ChannelModel, Promise<ConfirmChannel>>();
@@ -228,6 +230,39 @@ describe('trust', () => {
     await waitFor(() => (live.received.length >= 1 ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(idsOf(live.received)).toEqual([genuine.id]);
+  });
+});
+
+describe('a gateway started before the services', () => {
+  it('waits for both events exchanges, never declaring one, then reads the stream on the same connection', async () => {
+    const prefix = uniqueAmqpPrefix();
+    const names = streamNames(prefix);
+    const broker = new Broker({ url: testAmqpUrl(), logger });
+    let connects = 0;
+    broker.onConnect(() => (connects += 1));
+    const reader = new StreamReader({
+      broker,
+      names,
+      retention: DEFAULT_RETENTION,
+      trust: { publishers: ['guest'] },
+      logger,
+    });
+    cleanups.push(async () => {
+      await broker.close();
+      await deleteBrokerTopology(prefix);
+    });
+    await broker.start();
+    expect(await reader.whenPositioned(4 * EXCHANGE_RECHECK_MS)).toBeUndefined();
+    expect(reader.problem).toBe(
+      `waiting for the events exchanges ${names.sources.join(', ')} (each service declares its own)`,
+    );
+    const exchangeNow = () => broker.withChannel((channel) => channel.checkExchange(names.sources[0]!));
+    await expect(exchangeNow()).rejects.toThrow(/NOT_FOUND/);
+
+    await declareEventExchanges(prefix);
+    expect(await reader.whenPositioned(10 * EXCHANGE_RECHECK_MS)).toBeTypeOf('number');
+    expect(reader.problem).toBeUndefined();
+    expect(connects).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { brokerPermissions } from '@potluck/messaging';
+import { brokerNames, brokerPermissions } from '@potluck/messaging';
 import { parseEnv } from '@potluck/service';
 import { copiedFromContext, runtimeImage } from '../../../docker/test/runtimeImage.js';
 import { dockerfileStages, existsInRepo, isDirectoryInRepo } from '../../../docker/test/stackFiles.js';
@@ -287,6 +287,15 @@ describe('deploy/k8s/overlays/local: its secrets (secrets.ts)', () => {
       [BROKER_ADMIN, ...Object.values(BROKER_USERS).map(({ username }) => username)].sort(),
     );
   });
+
+  it('declares both events exchanges in the broker definitions, so no consumer waits for its producer', () => {
+    const definitions = JSON.parse(byName.get('potluck-rabbitmq-definitions')!['definitions.json']!);
+    const exchange = { vhost: '/', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} };
+    expect(definitions.exchanges).toEqual([
+      { name: 'potluck.recipes.events', ...exchange },
+      { name: 'potluck.comments.events', ...exchange },
+    ]);
+  });
 });
 
 describe('deploy/k8s/overlays/production: the operators’ resources and the secrets to create', () => {
@@ -322,6 +331,24 @@ describe('deploy/k8s/overlays/production: the operators’ resources and the sec
       expect(command, `docs/deploying.md creates ${name}`).not.toBe('');
       for (const key of keys) expect(command, `docs/deploying.md: ${name}.${key}`).toContain(`--from-literal=${key}=`);
     }
+  });
+
+  it('declares both events exchanges as the services do (topic, durable), so no consumer waits for its producer', () => {
+    const exchanges = byKind(objects, 'Exchange')
+      .map(({ spec }) => spec)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const cluster = byKind(objects, 'RabbitmqCluster')[0]!.metadata.name;
+    const declared = {
+      vhost: '/',
+      type: 'topic',
+      durable: true,
+      autoDelete: false,
+      rabbitmqClusterReference: { name: cluster },
+    };
+    expect(exchanges).toEqual([
+      { name: brokerNames('potluck').exchange('comments'), ...declared },
+      { name: brokerNames('potluck').exchange('recipes'), ...declared },
+    ]);
   });
 
   it('makes the broker users from those secrets, with exactly the permissions the services need', () => {

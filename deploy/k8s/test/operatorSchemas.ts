@@ -7,7 +7,8 @@ import { z } from 'zod';
  * new field gets checked against the CRD before it is added. Checked against:
  *   CloudNativePG       config/crd/bases/postgresql.cnpg.io_clusters.yaml (postgresql.cnpg.io/v1)
  *   RabbitMQ operator   config/crd/bases/rabbitmq.com_rabbitmqclusters.yaml (rabbitmq.com/v1beta1)
- *   topology operator   config/crd/bases/rabbitmq.com_users.yaml, rabbitmq.com_permissions.yaml
+ *   topology operator   config/crd/bases/rabbitmq.com_users.yaml, rabbitmq.com_permissions.yaml,
+ *                       rabbitmq.com_exchanges.yaml
  */
 const quantity = z.union([
   z.string().regex(/^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE])?$/),
@@ -101,9 +102,25 @@ export const rabbitmqPermission = z.strictObject({
   }),
 });
 
+export const rabbitmqExchange = z.strictObject({
+  apiVersion: z.literal('rabbitmq.com/v1beta1'),
+  kind: z.literal('Exchange'),
+  metadata,
+  spec: z.strictObject({
+    name: z.string(),
+    vhost: z.string().optional(),
+    type: z.string().optional(),
+    durable: z.boolean().optional(),
+    autoDelete: z.boolean().optional(),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+    rabbitmqClusterReference: clusterReference,
+  }),
+});
+
 export const OPERATOR_SCHEMAS: Record<string, z.ZodType> = {
   'postgresql.cnpg.io/v1/Cluster': cnpgCluster,
   'rabbitmq.com/v1beta1/RabbitmqCluster': rabbitmqCluster,
   'rabbitmq.com/v1beta1/User': rabbitmqUser,
   'rabbitmq.com/v1beta1/Permission': rabbitmqPermission,
+  'rabbitmq.com/v1beta1/Exchange': rabbitmqExchange,
 };

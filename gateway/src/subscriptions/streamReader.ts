@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { Broker } from '@potluck/messaging';
+import { AwaitedExchanges, type Broker } from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
 import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
@@ -61,8 +61,10 @@ export class StreamReader {
   private liveness: StreamLiveness | undefined;
   /** Why the last attach failed, or why the link is stalled, for readiness; undefined once attached. */
   problem: string | undefined = 'not attached yet';
+  private readonly sources: AwaitedExchanges;
 
   constructor(private readonly options: StreamReaderOptions) {
+    this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
     options.broker.use((model) => this.attach(model));
   }
 
@@ -151,8 +153,13 @@ export class StreamReader {
     return this.position;
   }
 
+  /** Declares and binds the stream once every events exchange is there (each service declares its own; the gateway may not). */
   private async attach(model: ChannelModel): Promise<void> {
     const { names, retention, logger } = this.options;
+    if (!(await this.sources.ready(model, (again) => this.attach(again)))) {
+      this.problem = `waiting for the events exchanges ${this.sources.missing.join(', ')} (each service declares its own)`;
+      return;
+    }
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => logger.warn({ err: error }, 'stream reader channel error'));
     channel.on('close', () => {

@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { brokerNames, declareExchange, type BrokerPermissions } from '@potluck/messaging';
+import { brokerNames, type BrokerPermissions } from '@potluck/messaging';
 
 /** The producers whose events exchanges feed the stream. */
 export const EVENT_PRODUCERS = ['recipes', 'comments'] as const;
@@ -35,8 +35,8 @@ export interface StreamRetention {
 }
 
 /**
- * Declares the stream with its retention and binds it to every events exchange (declared
- * too, so the gateway may start before the subgraphs) and to the marks exchange. Idempotent
+ * Declares the stream with its retention and binds it to every events exchange (which must
+ * exist: the services declare them, `StreamReader` waits for them) and to the marks exchange. Idempotent
  * with the same arguments; a stream declared with other arguments refuses the declaration
  * (PRECONDITION_FAILED), which the reader reports.
  */
@@ -50,10 +50,7 @@ export async function declareStream(channel: Channel, names: StreamNames, retent
       'x-stream-max-segment-size-bytes': retention.segmentBytes,
     },
   });
-  for (const source of names.sources) {
-    await declareExchange(channel, source);
-    await channel.bindQueue(names.stream, source, '#');
-  }
+  for (const source of names.sources) await channel.bindQueue(names.stream, source, '#');
   await channel.assertExchange(names.marks, 'fanout', { durable: true });
   await channel.bindQueue(names.stream, names.marks, '');
 }
@@ -61,14 +58,14 @@ export async function declareStream(channel: Channel, names: StreamNames, retent
 const exactly = (names: string[]) => `^(${names.map((name) => name.replaceAll('.', '[.]')).join('|')})$`;
 
 /**
- * The least the gateway's RabbitMQ user needs: declare the stream, the marks exchange and
- * the events exchanges it binds (configure); bind the stream and publish marks (write);
- * consume the stream and bind from the events exchanges (read). It cannot publish events.
+ * The least the gateway's RabbitMQ user needs: declare the stream and the marks exchange
+ * (configure); bind the stream and publish marks (write); consume the stream and bind from the
+ * events exchanges (read). It cannot publish events, nor declare or delete an events exchange.
  */
 export function gatewayBrokerPermissions(prefix: string): BrokerPermissions {
   const names = streamNames(prefix);
   return {
-    configure: exactly([names.stream, names.marks, ...names.sources]),
+    configure: exactly([names.stream, names.marks]),
     write: exactly([names.stream, names.marks]),
     read: exactly([names.stream, names.marks, ...names.sources]),
   };

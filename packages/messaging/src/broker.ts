@@ -22,6 +22,9 @@ export class Broker {
   private readonly participants: BrokerParticipant[] = [];
   private connection: RecoveringChannelModel | undefined;
   private current: ChannelModel | undefined;
+  /** The connection participants last ran on (set before `connect` is announced): what `runLater` checks. */
+  private latest: ChannelModel | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly connectListeners = new Set<() => void>();
 
   /** The RabbitMQ user this connection logs in as: what every message it publishes carries as `userId`. */
@@ -55,6 +58,7 @@ export class Broker {
         maxRetries: Infinity,
         waitForConnect: false,
         setup: async (model: ChannelModel) => {
+          this.latest = model;
           model.on('error', (error: Error) => logger.warn({ err: error }, 'broker connection error'));
           for (const participant of this.participants) await participant(model);
         },
@@ -68,6 +72,7 @@ export class Broker {
     });
     this.connection.on('disconnect', (error: Error) => {
       this.current = undefined;
+      this.latest = undefined;
       logger.warn({ err: error }, 'broker disconnected; reconnecting');
     });
     this.connection.on('connect-failed', (error: Error) => {
@@ -93,17 +98,35 @@ export class Broker {
     }
   }
 
+  /**
+   * Runs `participant` again on `model` after `delayMs` (one waiting for something another
+   * service declares), unless that connection is gone by then: the next one runs every
+   * participant anyway. A participant that throws resets the connection, as at a connect.
+   */
+  runLater(model: ChannelModel, participant: BrokerParticipant, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.latest === model) void this.runParticipant(model, participant);
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
   /** A channel error leaves a half-working connection; restart everything through recovery. */
   async reset(reason: Error): Promise<void> {
     const model = this.current;
     if (!model) return;
     this.options.logger.warn({ err: reason }, 'resetting the broker connection');
     this.current = undefined;
+    this.latest = undefined;
     await model.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
     this.current = undefined;
+    this.latest = undefined;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     await this.connection?.close().catch(() => undefined);
   }
 

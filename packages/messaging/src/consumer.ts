@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
+import { AwaitedExchanges } from './awaitedExchanges.js';
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
@@ -80,6 +81,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly trust: PublisherTrust;
   private readonly observer: MessagingObserver;
   private readonly queue: string;
+  private readonly producerExchange: AwaitedExchanges;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     const login = options.broker.user;
@@ -88,12 +90,19 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.bindings = handledTypes(options.handlers);
     this.observer = options.observer ?? SILENT_OBSERVER;
     this.queue = options.topology.workQueue;
+    this.producerExchange = new AwaitedExchanges(options.broker, [options.topology.exchange], options.logger);
     options.broker.use((connection) => this.attach(connection));
   }
 
   /** Consuming right now: connected, with a live channel and a registered consumer. */
   get running(): boolean {
     return this.consumerTag !== undefined && !this.stopping;
+  }
+
+  /** Why it is not consuming, when it knows: its producer's exchange is not there yet. */
+  get problem(): string | undefined {
+    if (this.producerExchange.missing.length === 0) return undefined;
+    return `the exchange ${this.options.topology.exchange} does not exist yet (its producer declares it)`;
   }
 
   /** Stops taking deliveries and waits for the one in hand to be committed and acked. */
@@ -105,8 +114,10 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     await this.draining;
   }
 
+  /** Consumes once its producer has declared its exchange (only the producer may, or the broker's definitions). */
   private async attach(connection: ChannelModel): Promise<void> {
     if (this.stopping) return;
+    if (!(await this.producerExchange.ready(connection, (again) => this.attach(again)))) return;
     const channel = await connection.createConfirmChannel();
     channel.on('error', (error: Error) => this.options.logger.warn({ err: error }, 'consumer channel error'));
     channel.on('close', () => {

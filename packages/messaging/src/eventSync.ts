@@ -136,7 +136,10 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
     {
       name: 'consumer',
       required: false,
-      check: async () => assert(consumer.running, `not consuming ${events.consumesFrom} events`),
+      check: async () => {
+        const why = consumer.problem ? `: ${consumer.problem}` : '';
+        assert(consumer.running, `not consuming ${events.consumesFrom} events${why}`);
+      },
     },
     {
       name: 'outbox',

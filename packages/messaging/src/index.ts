@@ -27,6 +27,7 @@ export {
 export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
+export { AwaitedExchanges, EXCHANGE_RECHECK_MS } from './awaitedExchanges.js';
 export {
   dispatchByType,
   dispatchInOrder,
@@ -50,6 +51,7 @@ export {
   consumerTopology,
   exchangeName,
   declareExchange,
+  missingExchanges,
   declareConsumerTopology,
   type BrokerNames,
   type BrokerPermissions,

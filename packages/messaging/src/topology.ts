@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import type { EventType } from './contract/index.js';
 
 /**
@@ -65,19 +65,20 @@ function exactly(names: string[]): string {
 
 /**
  * The least a service's own RabbitMQ user needs to run its relay, consumer and parked
- * commands: declare (configure) its exchange, its queues and the exchange it reads (the
- * consumer declares that too, so either may start first); publish (write) to its exchange and
- * to the default exchange, through which copies reach its retry and parking queues (which
+ * commands: declare (configure) its exchange and its queues; publish (write) to its exchange
+ * and to the default exchange, through which copies reach its retry and parking queues (which
  * also binds and dead-letters); read (consume, bind from) its queues and the producer's
- * exchange. Nothing of the other service's: it cannot publish as the other's exchange or
- * read its queues. What it writes through the default exchange still carries its own
- * validated `userId`, so the consumers' trust check holds for that too.
+ * exchange. It may not configure the producer's exchange, which would let it delete it: its
+ * consumer only checks that the exchange is there (`missingExchanges`) and waits for it.
+ * Nothing of the other service's: it cannot publish as the other's exchange or read its
+ * queues. What it writes through the default exchange still carries its own validated
+ * `userId`, so the consumers' trust check holds for that too.
  */
 export function brokerPermissions(prefix: string, service: string, producer: string): BrokerPermissions {
   const names = brokerNames(prefix);
   const { workQueue, retryQueue, parkingQueue } = names.queues(service);
   return {
-    configure: exactly([names.exchange(service), workQueue, retryQueue, parkingQueue, names.exchange(producer)]),
+    configure: exactly([names.exchange(service), workQueue, retryQueue, parkingQueue]),
     write: exactly([names.exchange(service), workQueue, 'amq.default']),
     read: exactly([workQueue, retryQueue, parkingQueue, names.exchange(producer)]),
   };
@@ -101,13 +102,38 @@ export function consumerTopology(options: {
   };
 }
 
+/** Declares a producer's own events exchange: only its producer does (the others may not configure it). */
 export async function declareExchange(channel: Channel, exchange: string): Promise<void> {
   await channel.assertExchange(exchange, 'topic', { durable: true });
 }
 
+/** AMQP's reply code for a resource that does not exist. */
+const NOT_FOUND = 404;
+
+/**
+ * Which of `exchanges` do not exist yet, asked passively (which needs no `configure`
+ * permission) on a channel of its own each, since a missing one closes the channel it is asked
+ * on. Any other failure (the connection going away) throws.
+ */
+export async function missingExchanges(connection: ChannelModel, exchanges: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const exchange of exchanges) {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await channel.checkExchange(exchange);
+      await channel.close();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+      missing.push(exchange);
+    }
+  }
+  return missing;
+}
+
 /**
  * Declares the consumer's queues and binds the work queue to `bindings`, the event types
- * its handler map takes (idempotent). Arguments are fixed per queue: retry delays travel
+ * its handler map takes (idempotent), on the producer's exchange, which must exist. Arguments are fixed per queue: retry delays travel
  * as per-message expirations, so changing them needs no redeclaration. Works on RabbitMQ
  * 3.10 and 4.x.
  */
@@ -116,7 +142,6 @@ export async function declareConsumerTopology(
   topology: ConsumerTopology,
   bindings: readonly EventType[],
 ): Promise<void> {
-  await declareExchange(channel, topology.exchange);
   await channel.assertQueue(topology.parkingQueue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
   await channel.assertQueue(topology.workQueue, {
     durable: true,

@@ -2,7 +2,7 @@ import type amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Logger } from 'pino';
 import type { EventType, ValidEvent } from '@potluck/messaging';
-import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
+import { declareEventExchanges, deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix, waitFor } from '@potluck/testing';
 import {
   Broker,
   InboxConsumer,
@@ -61,10 +61,12 @@ export interface TestConsumerOptions
   brokerUrl?: string;
   /** Its broker prefix, one a test chose for it (`stop` still removes it); a fresh one by default. */
   prefix?: string;
+  /** Declare the producer's exchange first, as the producer does when it starts (true by default). */
+  declareExchange?: boolean;
 }
 
 function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
-  const { behaviour, logger = silent, brokerUrl = testAmqpUrl(), ...rest } = options;
+  const { behaviour, logger = silent, brokerUrl = testAmqpUrl(), declareExchange = true, ...rest } = options;
   const { publishers = [amqpUser(testAmqpUrl())], prefix = uniqueAmqpPrefix(), ...limits } = rest;
   const topology = consumerTopology({
     prefix,
@@ -88,7 +90,7 @@ function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
     failpoint: noFailpoints,
     ...limits,
   });
-  return { prefix, topology, broker, consumer };
+  return { prefix, topology, broker, consumer, declareExchange };
 }
 
 /**
@@ -96,7 +98,7 @@ function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
  * with a plain channel for publishing to its exchange. `stop` removes all it declared.
  */
 export async function startTestConsumer(database: InboxDatabase, options: TestConsumerOptions) {
-  const { prefix, topology, broker, consumer } = createConsumer(database, options);
+  const { prefix, topology, broker, consumer, declareExchange } = createConsumer(database, options);
   let connects = 0;
   broker.onConnect(() => (connects += 1));
   let test: TestChannel | undefined;
@@ -107,8 +109,11 @@ export async function startTestConsumer(database: InboxDatabase, options: TestCo
     await deleteBrokerTopology(prefix);
   };
   try {
+    if (declareExchange) await declareEventExchanges(prefix);
     await broker.start();
-    await waitFor(() => (consumer.running ? true : undefined), { what: 'the consumer to start' });
+    if (declareExchange) {
+      await waitFor(() => (consumer.running ? true : undefined), { what: 'the consumer to start' });
+    }
     test = await openTestChannel();
   } catch (error) {
     await stop();

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { freePort } from './ports.js';
-import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix } from './broker.js';
+import { declareEventExchanges, deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix } from './broker.js';
 import { actAsGatewayFor, testInternalSecret } from './identities.js';
 
 interface Running<Db> {
@@ -49,6 +49,9 @@ export async function startSubgraphForTest<Db>(
       INTERNAL_AUTH_SECRET: internalSecret,
       ...extraEnv,
     };
+    // As the broker's definitions do in Compose: the subgraph runs without the other, whose
+    // exchange it would otherwise wait for before consuming.
+    if (env.AMQP_PREFIX === amqpPrefix) await declareEventExchanges(amqpPrefix);
     const running = await start(env);
     forget = actAsGatewayFor(running.url, env.INTERNAL_AUTH_SECRET, service);
     return {

@@ -16,3 +16,11 @@ export function startRecipesForTest(overrides: SubgraphOverrides = {}, env: Reco
 export function useRecipesForTest(overrides: SubgraphOverrides = {}, env: Record<string, string> = {}) {
   return useForTestFile(() => startRecipesForTest(overrides, env));
 }
+
+/** The service's `/health/ready` report: status code and body. */
+export async function readinessOf(service: {
+  url: string;
+}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(service.url.replace('/graphql', '/health/ready'));
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

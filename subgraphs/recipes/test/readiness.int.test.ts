@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { recipeEventFixture, waitFor } from '@potluck/testing';
-import { useRecipesForTest } from './harness.js';
+import { readinessOf, useRecipesForTest } from './harness.js';
 
 const MAX_AGE_MS = 1000;
 const service = useRecipesForTest({}, { OUTBOX_MAX_AGE_MS: String(MAX_AGE_MS) });
 
-async function readiness(): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(service.url.replace('/graphql', '/health/ready'));
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const readiness = () => readinessOf(service);
 
 it('reports its database, broker, consumer and outbox, with the outbox backlog and age', async () => {
   const ready = await waitFor(async () => {

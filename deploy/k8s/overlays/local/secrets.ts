@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { devAuth } from '@potluck/identity';
-import { brokerPermissions, type BrokerPermissions } from '@potluck/messaging';
+import { brokerNames, brokerPermissions, type BrokerPermissions } from '@potluck/messaging';
 import { gatewayBrokerPermissions } from '../../../../gateway/src/subscriptions/streamTopology.js';
 
 /**
@@ -47,7 +47,10 @@ function secret(name: string, stringData: Record<string, string>): Secret {
   };
 }
 
-/** RabbitMQ definitions with the admin and one user per service, as docker/rabbitmq/definitions.sh writes them. */
+/**
+ * RabbitMQ definitions with the admin, one user per service and the services' events exchanges,
+ * as docker/rabbitmq/definitions.sh writes them.
+ */
 function brokerDefinitions(prefix: string, admin: string, passwords: Record<BrokerLogin, string>) {
   const permissions: Record<BrokerLogin, BrokerPermissions> = {
     recipes: brokerPermissions(prefix, 'recipes', SERVICES.recipes),
@@ -65,6 +68,15 @@ function brokerDefinitions(prefix: string, admin: string, passwords: Record<Brok
       { user: BROKER_ADMIN, vhost: '/', configure: '.*', write: '.*', read: '.*' },
       ...logins.map((user) => ({ user, vhost: '/', ...permissions[user] })),
     ],
+    exchanges: Object.keys(SERVICES).map((service) => ({
+      name: brokerNames(prefix).exchange(service),
+      vhost: '/',
+      type: 'topic',
+      durable: true,
+      auto_delete: false,
+      internal: false,
+      arguments: {},
+    })),
   };
 }
 
