@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { devAuth } from '@potluck/identity';
+import { declareEventExchanges } from '@potluck/messaging';
 import { ConfigError, downChecksOf, type ReadinessReport } from '@potluck/service';
 import { prepareDatabases } from './databases.js';
 import { loadStackConfig } from './stackConfig.js';
@@ -126,10 +127,31 @@ function signInHint(): string {
     : `Sign in with a token from ${process.env.AUTH_ISSUER ?? 'your identity provider'}`;
 }
 
+/** How long `npm start` tries to declare the events exchanges before leaving it to the services. */
+const DECLARE_EXCHANGES_TIMEOUT_MS = 5000;
+
+/**
+ * The events exchanges, declared before the services start as Compose's broker definitions
+ * declare them, so that each consumer binds its queue at its first connect. A broker that is
+ * not there yet only delays that: each service declares its own exchange once it connects.
+ */
+async function declareExchanges(): Promise<void> {
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('no answer')), DECLARE_EXCHANGES_TIMEOUT_MS).unref(),
+  );
+  try {
+    await Promise.race([declareEventExchanges(config.AMQP_URL, config.AMQP_PREFIX, ['recipes', 'comments']), timeout]);
+  } catch (error) {
+    const reason = (error as Error).message;
+    console.warn(`RabbitMQ: events exchanges not declared (${reason}); each service declares its own once connected`);
+  }
+}
+
 async function main(): Promise<void> {
   await checkPortsFree();
   if (usesDevelopmentKey()) console.log(`development keys: ${devAuth(process.env.AUTH_DEV_FILE || undefined).file}`);
   await reportDatabases();
+  await declareExchanges();
   const shared = {
     AMQP_URL: config.AMQP_URL,
     AMQP_PREFIX: config.AMQP_PREFIX,

@@ -75,7 +75,7 @@ gateway_permissions() {
 }
 
 # A service's events exchange, declared here too so that no service waits for another to start:
-# the consumers and the gateway only check that it exists (declareExchange in topology.ts).
+# the consumers and the gateway only check that it exists (missingExchanges in topology.ts).
 exchange() {
   printf '{"name": "%s", "vhost": "/", "type": "topic", "durable": true, "auto_delete": false, "internal": false, "arguments": {}}' \
     "$AMQP_PREFIX.$1.events"

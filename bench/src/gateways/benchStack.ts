@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { dropDatabase, ensureDatabase, withDatabase } from '@potluck/db';
 import { migrateSubgraph } from '@potluck/service';
-import { deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@potluck/testing';
+import { declareEventExchanges, deleteBrokerTopology, freePort, randomName, uniqueAmqpPrefix } from '@potluck/testing';
 import { nodeArgsOf, REPO_ROOT, SERVICES, waitForReady } from '../../../scripts/stack.js';
 import { createBenchAuth, type BenchAuth } from './benchAuth.js';
 import type { BenchConfig } from './config.js';
@@ -46,6 +46,9 @@ export async function createWorkspace(
       await ensureDatabase(databases[name]);
       await migrateSubgraph(databases[name], path.join(REPO_ROOT, SERVICES[name].migrations));
     }
+    // As a deployment's broker definitions do: a subgraph started alone (the pair benchmarks)
+    // would otherwise wait for the other's exchange.
+    await declareEventExchanges(amqpPrefix, config.AMQP_URL);
   } catch (error) {
     await cleanUp();
     throw error;

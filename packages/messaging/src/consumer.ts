@@ -118,6 +118,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private async attach(connection: ChannelModel): Promise<void> {
     if (this.stopping) return;
     if (!(await this.producerExchange.ready(connection, (again) => this.attach(again)))) return;
+    // A look again (not a connect) may have begun before `stop`.
+    if (this.stopping) return;
     const channel = await connection.createConfirmChannel();
     channel.on('error', (error: Error) => this.options.logger.warn({ err: error }, 'consumer channel error'));
     channel.on('close', () => {
@@ -140,7 +142,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       },
       { noAck: false },
     );
-    this.consumerTag = consumerTag;
+    if (this.stopping) await channel.cancel(consumerTag).catch(() => undefined);
+    else this.consumerTag = consumerTag;
   }
 
   /** Takes what has arrived in batches: one transaction and one commit for many messages. */

@@ -27,7 +27,8 @@ export {
 export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
-export { AwaitedExchanges, EXCHANGE_RECHECK_MS } from './awaitedExchanges.js';
+export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
+export { declareEventExchanges } from './eventExchanges.js';
 export {
   dispatchByType,
   dispatchInOrder,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { declareEventExchanges } from '@potluck/testing';
-import { brokerNames, declareExchange, EXCHANGE_RECHECK_MS, Publisher } from '../src/index.js';
+import { brokerNames, declareExchange, EXCHANGE_RECHECK_MAX_MS, Publisher } from '../src/index.js';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase, type TestConsumer } from './consumerHarness.js';
 import { recipeEvent } from './support.js';
 
@@ -17,6 +17,8 @@ afterEach(async () => {
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Long enough for the consumer's next look, however far its wait has doubled. */
+const NEXT_LOOK_MS = EXCHANGE_RECHECK_MAX_MS + 5000;
 
 describe('a consumer started before its producer', () => {
   it('waits for the producer to declare its exchange, never declaring it, then consumes on the same connection', async () => {
@@ -27,20 +29,34 @@ describe('a consumer started before its producer', () => {
       declareExchange(channel, brokerNames(prefix).exchange('comments')),
     );
 
-    await pause(4 * EXCHANGE_RECHECK_MS);
+    const waiting = `the exchange ${topology.exchange} does not exist yet (its producer declares it)`;
+    await expect.poll(() => consumer.problem, { timeout: NEXT_LOOK_MS }).toBe(waiting);
+    await pause(1500); // a few more looks: still waiting, and still on its first connection
     expect(consumer.running).toBe(false);
-    expect(consumer.problem).toBe(`the exchange ${topology.exchange} does not exist yet (its producer declares it)`);
+    expect(run.connects).toBe(1);
     expect(publisher.ready).toBe(true);
     const exchangeNow = () => run!.broker.withChannel((channel) => channel.checkExchange(topology.exchange));
     await expect(exchangeNow()).rejects.toThrow(/NOT_FOUND/);
 
     await declareEventExchanges(prefix);
     const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
-    await expect.poll(() => consumer.running, { timeout: 10 * EXCHANGE_RECHECK_MS }).toBe(true);
+    await expect.poll(() => consumer.running, { timeout: NEXT_LOOK_MS }).toBe(true);
     expect(consumer.problem).toBeUndefined();
     await run.publish(event.type, event, event.id);
     await run.waitApplied(event.id);
     expect(run.connects).toBe(1);
     expect(publisher.ready).toBe(true);
-  });
+  }, 40_000);
+
+  it('stopped while it waits, never starts consuming once the exchange appears', async () => {
+    run = await startTestConsumer(database, { behaviour: () => undefined, declareExchange: false });
+    const { consumer, topology, prefix } = run;
+    await expect.poll(() => consumer.problem, { timeout: NEXT_LOOK_MS }).toBeDefined();
+    await consumer.stop();
+    await declareEventExchanges(prefix);
+    await pause(4000); // its waits so far were 0.5 and 1 s: a look would have come
+    expect(consumer.running).toBe(false);
+    const queueNow = () => run!.broker.withChannel((channel) => channel.checkQueue(topology.workQueue));
+    await expect(queueNow()).rejects.toThrow(/NOT_FOUND/);
+  }, 30_000);
 });

@@ -77,6 +77,9 @@ describe('brokerPermissions', () => {
   });
 
   it('lets a service read only its own queues and the exchange it consumes, and configure nothing else', () => {
+    // Configuring the exchange it consumes would let it delete it.
+    expect(matches(comments.configure, names.exchange('recipes'))).toBe(false);
+    expect(matches(comments.configure, names.exchange('comments'))).toBe(true);
     for (const name of Object.values(names.queues('comments'))) expect(matches(comments.read, name), name).toBe(true);
     expect(matches(comments.read, names.exchange('recipes'))).toBe(true);
     for (const name of [...Object.values(names.queues('recipes')), names.exchange('comments'), 'amq.default'])

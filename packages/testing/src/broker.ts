@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import { brokerNames, declareExchange } from '@potluck/messaging';
+import { brokerNames, declareEventExchanges as declareServiceExchanges } from '@potluck/messaging';
 import { randomName } from './databases.js';
 
 /** The broker tests use; override with TEST_AMQP_URL. */
@@ -19,15 +19,8 @@ const SERVICES = ['recipes', 'comments'];
  * when it starts (or the broker's definitions do): for tests that start a consumer or the
  * gateway's stream reader with no producer running, which wait for them otherwise.
  */
-export async function declareEventExchanges(prefix: string, url = testAmqpUrl()): Promise<void> {
-  const connection = await amqp.connect(url);
-  connection.on('error', () => undefined);
-  try {
-    const channel = await connection.createChannel();
-    for (const service of SERVICES) await declareExchange(channel, brokerNames(prefix).exchange(service));
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
+export function declareEventExchanges(prefix: string, url = testAmqpUrl()): Promise<void> {
+  return declareServiceExchanges(url, prefix, SERVICES);
 }
 
 /**
