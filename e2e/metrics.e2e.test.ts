@@ -74,16 +74,19 @@ describe('GET /metrics of each service', () => {
     expect(onGatewayPort.status, 'with METRICS_PORT, not on the gateway’s public port').toBe(404);
   });
 
-  it('shows the gateway running with its heap flags (scripts/stack.ts): a young generation of at most 2 × 16 MiB', async () => {
-    // Without the flags V8 grows it to 2 × 64 MiB on this machine within the gateway's start
-    // (on a smaller machine its own default may be as small, hence the command line too).
-    const youngBytes = await value('gateway', 'nodejs_heap_space_size_total_bytes', { space: 'new' });
-    expect(youngBytes).toBeGreaterThan(0);
-    expect(youngBytes).toBeLessThanOrEqual(2 * 16 * 1024 * 1024);
-    const gateway = stack.processes.find((service) => service.name === 'gateway')!;
-    const commandLine = readFileSync(`/proc/${gateway.child.pid}/cmdline`, 'utf8').split('\0');
-    expect(commandLine).toEqual(expect.arrayContaining(['--max-semi-space-size=16', '--heap-growing-percent=50']));
-  });
+  it.each(['gateway', 'recipes', 'comments'] as const)(
+    'shows the %s running with its heap flags (scripts/stack.ts): a young generation of at most 2 × 16 MiB',
+    async (name) => {
+      // Without the flags V8 grows it to 2 × 64 MiB on this machine within a service's start
+      // (on a smaller machine its own default may be as small, hence the command line too).
+      const youngBytes = await value(name, 'nodejs_heap_space_size_total_bytes', { space: 'new' });
+      expect(youngBytes).toBeGreaterThan(0);
+      expect(youngBytes).toBeLessThanOrEqual(2 * 16 * 1024 * 1024);
+      const service = stack.processes.find((running) => running.name === name)!;
+      const commandLine = readFileSync(`/proc/${service.child.pid}/cmdline`, 'utf8').split('\0');
+      expect(commandLine).toEqual(expect.arrayContaining(['--max-semi-space-size=16', '--heap-growing-percent=50']));
+    },
+  );
 });
 
 describe('one mutation through the gateway', () => {
