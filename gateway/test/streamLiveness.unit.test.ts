@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { StreamLiveness } from '../src/subscriptions/streamLiveness.js';
 import { MARK_TYPE, readStreamEntry } from '../src/subscriptions/streamMessages.js';
+import { streamNames } from '../src/subscriptions/streamTopology.js';
+
+const names = streamNames('potluck');
 
 describe('the stream’s liveness', () => {
   it('is overdue once the deadline passed since the last mark that came back was sent, and reports it once', () => {
@@ -53,15 +56,20 @@ describe('a mark in the stream', () => {
   const trust = { publishers: ['recipes-service'] };
   const message = (content: string, userId: string) => ({
     content: Buffer.from(content),
+    fields: { exchange: names.marks },
     properties: { type: MARK_TYPE, messageId: 'id-1', userId },
   });
 
   it('is a mark whichever gateway login wrote it, so another gateway’s marks never flush a cache', () => {
-    expect(readStreamEntry(message('{}', 'gateway-b'), 7, trust)).toEqual({ kind: 'mark', offset: 7, id: 'id-1' });
+    expect(readStreamEntry(message('{}', 'gateway-b'), 7, trust, names)).toEqual({
+      kind: 'mark',
+      offset: 7,
+      id: 'id-1',
+    });
   });
 
   it('is not a mark when it carries anything: it is judged as an event, from its publisher', () => {
-    expect(readStreamEntry(message('{"type":"recipe.deleted"}', 'someone'), 8, trust)).toMatchObject({
+    expect(readStreamEntry(message('{"type":"recipe.deleted"}', 'someone'), 8, trust, names)).toMatchObject({
       kind: 'skipped',
     });
   });

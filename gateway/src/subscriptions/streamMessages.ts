@@ -1,4 +1,5 @@
-import { checkPublisher, validateEvent, type ValidEvent } from '@potluck/messaging';
+import { checkPublisher, PRODUCER_OF, validateEvent, type ValidEvent } from '@potluck/messaging';
+import type { StreamNames } from './streamTopology.js';
 
 /** A mark's type: a message the gateway itself wrote into the stream to learn where the stream ends. */
 export const MARK_TYPE = 'potluck.gateway.mark';
@@ -14,6 +15,8 @@ export type StreamEntry =
 
 export interface DeliveredMessage {
   content: Buffer;
+  /** The exchange it was published to, which RabbitMQ keeps with each stream entry. */
+  fields: { exchange: string };
   properties: { userId?: unknown; headers?: unknown; type?: unknown; messageId?: unknown };
 }
 
@@ -51,9 +54,17 @@ function isMark({ properties, content }: DeliveredMessage): boolean {
 /**
  * What a delivered stream message is: an event a trusted publisher sent that fits the
  * contract, the gateway's own mark, or something skipped with the reason. The same trust as
- * the subgraphs' consumers: the broker-validated `userId` must be one of `trust.publishers`.
+ * the subgraphs' consumers: the broker-validated `userId` must be one of `trust.publishers`;
+ * and since the gateway trusts both services' logins, an event must also have come through
+ * its type's producer's exchange (`PRODUCER_OF`), which only that producer may write to: the
+ * recipes service cannot pass off a comment.
  */
-export function readStreamEntry(message: DeliveredMessage, offset: number, trust: StreamTrust): StreamEntry {
+export function readStreamEntry(
+  message: DeliveredMessage,
+  offset: number,
+  trust: StreamTrust,
+  names: Pick<StreamNames, 'exchangeOf'>,
+): StreamEntry {
   const { properties } = message;
   if (isMark(message)) return { kind: 'mark', offset, id: message.properties.messageId as string };
   const decision = checkPublisher(properties, { consumer: 'gateway', login: NO_COPIES, publishers: trust.publishers });
@@ -61,9 +72,16 @@ export function readStreamEntry(message: DeliveredMessage, offset: number, trust
   if (message.content.length > MAX_EVENT_BYTES) {
     return { kind: 'skipped', offset, reason: `body of ${message.content.length} bytes is over ${MAX_EVENT_BYTES}` };
   }
+  let event: ValidEvent;
   try {
-    return { kind: 'event', offset, event: validateEvent(parseBody(message.content)) };
+    event = validateEvent(parseBody(message.content));
   } catch (error) {
     return { kind: 'skipped', offset, reason: error instanceof Error ? error.message : String(error) };
   }
+  const producerExchange = names.exchangeOf(PRODUCER_OF[event.type]);
+  if (message.fields.exchange !== producerExchange) {
+    const reason = `a ${event.type} event came through ${message.fields.exchange || 'the default exchange'}, not ${producerExchange}`;
+    return { kind: 'skipped', offset, reason };
+  }
+  return { kind: 'event', offset, event };
 }

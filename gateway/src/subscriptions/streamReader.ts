@@ -207,7 +207,7 @@ export class StreamReader {
 
   private handle(message: ConsumeMessage, offset: number): void {
     if (this.position !== undefined && offset <= this.position) return;
-    const entry = readStreamEntry(message, offset, this.options.trust);
+    const entry = readStreamEntry(message, offset, this.options.trust, this.options.names);
     if (this.position === undefined) {
       if (entry.kind !== 'mark' || entry.id !== this.markId) return;
       this.position = offset;
@@ -299,7 +299,7 @@ export class StreamReader {
           (message) => {
             if (!message || stopped) return;
             const at = offsetOf(message);
-            const wait = at === undefined ? undefined : onEntry(readStreamEntry(message, at, trust));
+            const wait = at === undefined ? undefined : onEntry(readStreamEntry(message, at, trust, names));
             acks = acks
               .then(() => wait)
               .then(() => {

@@ -3,6 +3,7 @@ import { brokerNames, type BrokerPermissions } from '@potluck/messaging';
 
 /** The producers whose events exchanges feed the stream. */
 export const EVENT_PRODUCERS = ['recipes', 'comments'] as const;
+export type EventProducer = (typeof EVENT_PRODUCERS)[number];
 
 /** What the gateway declares on the broker for subscriptions, all derived from the prefix. */
 export interface StreamNames {
@@ -10,6 +11,8 @@ export interface StreamNames {
   stream: string;
   /** The exchanges bound to it: `<prefix>.recipes.events` and `<prefix>.comments.events`. */
   sources: string[];
+  /** The events exchange of one producer: the only one its event types may arrive through. */
+  exchangeOf(producer: EventProducer): string;
   /** A fanout exchange only the gateway writes to, for the marks that tell a reader where the stream ends. */
   marks: string;
 }
@@ -20,6 +23,7 @@ export function streamNames(prefix: string): StreamNames {
   return {
     stream: `${prefix}.gateway.stream`,
     sources: EVENT_PRODUCERS.map((producer) => names.exchange(producer)),
+    exchangeOf: (producer) => names.exchange(producer),
     marks: `${prefix}.gateway.marks`,
   };
 }

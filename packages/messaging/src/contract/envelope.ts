@@ -9,6 +9,15 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** The service that publishes each event type, to its own exchange: the only one the type may arrive through. */
+export const PRODUCER_OF = {
+  'recipe.created': 'recipes',
+  'recipe.updated': 'recipes',
+  'recipe.deleted': 'recipes',
+  'comment.added': 'comments',
+  'comment.deleted': 'comments',
+} as const satisfies Record<EventType, string>;
+
 /**
  * The message every Potluck event travels in. `data` holds the aggregate's full new
  * state (a delete holds its id), so a consumer never calls the producer back.

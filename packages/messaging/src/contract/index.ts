@@ -1,4 +1,4 @@
-export { CORRELATION_ID_MAX_LENGTH, EVENT_TYPES, SCHEMA_VERSION, createEnvelope } from './envelope.js';
+export { CORRELATION_ID_MAX_LENGTH, EVENT_TYPES, PRODUCER_OF, SCHEMA_VERSION, createEnvelope } from './envelope.js';
 export type { Actor, EventEnvelope, EventMeta, EventType, NewEvent } from './envelope.js';
 export {
   validateEvent,
