@@ -6,32 +6,38 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Every service's heap, sized for a process whose garbage is mostly per-request: a young
- * generation of 2 × 16 MiB instead of the 2 × 64 MiB V8 picks on a machine this size (or the
- * few MiB it picks in a 512 MiB container), and the old generation collected once it grows
- * half again over what survived the last full collection (V8 lets it grow up to fourfold).
- * Under the benchmark's page scenarios this halved the gateway's peak RSS (500–593 → 246–310
- * MiB) for more of its CPU per request: about a tenth on distinct pages, up to a sixth on the
- * hot page (bench/README.md, "What the profiles suggest", item 6; a tighter bound, 35 %, cost a
- * quarter to a half more), and the comments subgraph's (526–543 → 258–263 MiB, under its pods'
- * 512 MiB limit) for a sixth more CPU per page; in a 512 MiB memory cgroup, as its pods run,
- * the subgraphs spent a third less CPU per page with them (item 26). Neither flag caps the
- * heap: a larger live set still fits, collected sooner.
+ * The gateway's heap, sized for a process whose garbage is mostly per-request: a young
+ * generation of 2 × 16 MiB instead of the 2 × 64 MiB V8 picks on a machine this size, and the
+ * old generation collected once it grows half again over what survived the last full
+ * collection (V8 lets it grow up to fourfold). Under the benchmark's page scenarios this
+ * halved its peak RSS (500–593 → 246–310 MiB) for more of its CPU per request: about a tenth
+ * on distinct pages, up to a sixth on the hot page (bench/README.md, "What the profiles
+ * suggest", item 6); a tighter bound (35 %) cost a quarter to a half more. Neither flag caps
+ * the heap: a larger live set still fits, collected sooner.
  */
-const V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'] as const;
+const GATEWAY_V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'] as const;
+
+/**
+ * The subgraphs' young generation, 2 × 16 MiB whatever the machine: in a 512 MiB container, as
+ * their pods run, V8 otherwise picks one of a few MiB and they spent half again as much CPU per
+ * distinct page (item 26); outside one it picks 2 × 64 MiB, and the comments subgraph held
+ * 526–543 MiB under the distinct pages, over its pods' limit (420–429 with this, for the same
+ * CPU; the gateway's second flag would take it to 263 MiB for a sixth more).
+ */
+const SUBGRAPH_V8_FLAGS = ['--max-semi-space-size=16'] as const;
 
 export const SERVICES = {
   recipes: {
     entry: 'subgraphs/recipes/src/main.ts',
     migrations: 'subgraphs/recipes/prisma/migrations',
-    v8Flags: V8_FLAGS,
+    v8Flags: SUBGRAPH_V8_FLAGS,
   },
   comments: {
     entry: 'subgraphs/comments/src/main.ts',
     migrations: 'subgraphs/comments/prisma/migrations',
-    v8Flags: V8_FLAGS,
+    v8Flags: SUBGRAPH_V8_FLAGS,
   },
-  gateway: { entry: 'gateway/src/main.ts', v8Flags: V8_FLAGS },
+  gateway: { entry: 'gateway/src/main.ts', v8Flags: GATEWAY_V8_FLAGS },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;
