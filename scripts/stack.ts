@@ -18,8 +18,8 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GATEWAY_V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'] as const;
 
 /**
- * The subgraphs' young generation, 2 × 16 MiB whatever the machine: in a 512 MiB container, as
- * their pods run, V8 otherwise picks one of a few MiB and they spent half again as much CPU per
+ * The subgraphs' young generation, 2 × 16 MiB whatever the machine: under a 512 MiB memory limit, as
+ * their pods run, V8 otherwise keeps it to about 8 MiB and they spent half again as much CPU per
  * distinct page (item 26); outside one it picks 2 × 64 MiB, and the comments subgraph held
  * 526–543 MiB under the distinct pages, over its pods' limit (420–429 with this, for the same
  * CPU; the gateway's second flag would take it to 263 MiB for a sixth more).

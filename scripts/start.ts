@@ -140,7 +140,7 @@ async function declareExchanges(): Promise<void> {
     setTimeout(() => reject(new Error('no answer')), DECLARE_EXCHANGES_TIMEOUT_MS).unref(),
   );
   try {
-    await Promise.race([declareEventExchanges(config.AMQP_URL, config.AMQP_PREFIX, ['recipes', 'comments']), timeout]);
+    await Promise.race([declareEventExchanges(config.AMQP_URL, config.AMQP_PREFIX), timeout]);
   } catch (error) {
     const reason = (error as Error).message;
     console.warn(`RabbitMQ: events exchanges not declared (${reason}); each service declares its own once connected`);

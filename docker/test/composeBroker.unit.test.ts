@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { amqpUser } from '@potluck/messaging';
+import { amqpUser, EVENT_PRODUCERS } from '@potluck/messaging';
 import { loadConfig as loadGatewayConfig, subscriptionBrokerOf } from '../../gateway/src/config.js';
-import { EVENT_PRODUCERS } from '../../gateway/src/subscriptions/streamTopology.js';
 import { loadConfig as loadCommentsConfig } from '../../subgraphs/comments/src/config.js';
 import { loadConfig as loadRecipesConfig } from '../../subgraphs/recipes/src/config.js';
 import { environmentOf, loadCompose, readRepoFile } from './stackFiles.js';

@@ -1,9 +1,5 @@
 import type { Channel } from 'amqplib';
-import { brokerNames, type BrokerPermissions } from '@potluck/messaging';
-
-/** The producers whose events exchanges feed the stream. */
-export const EVENT_PRODUCERS = ['recipes', 'comments'] as const;
-export type EventProducer = (typeof EVENT_PRODUCERS)[number];
+import { brokerNames, EVENT_PRODUCERS, type BrokerPermissions, type EventProducer } from '@potluck/messaging';
 
 /** What the gateway declares on the broker for subscriptions, all derived from the prefix. */
 export interface StreamNames {

@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import { brokerNames, declareEventExchanges as declareServiceExchanges } from '@potluck/messaging';
+import { brokerNames, declareEventExchanges as declareServiceExchanges, EVENT_PRODUCERS } from '@potluck/messaging';
 import { randomName } from './databases.js';
 
 /** The broker tests use; override with TEST_AMQP_URL. */
@@ -12,15 +12,13 @@ export function uniqueAmqpPrefix(): string {
   return randomName('potluck-test').replace('_', '-');
 }
 
-const SERVICES = ['recipes', 'comments'];
-
 /**
  * Declares the services' events exchanges under `prefix`, as each service's publisher does
  * when it starts (or the broker's definitions do): for tests that start a consumer or the
  * gateway's stream reader with no producer running, which wait for them otherwise.
  */
 export function declareEventExchanges(prefix: string, url = testAmqpUrl()): Promise<void> {
-  return declareServiceExchanges(url, prefix, SERVICES);
+  return declareServiceExchanges(url, prefix);
 }
 
 /**
@@ -34,7 +32,7 @@ export async function deleteBrokerTopology(prefix: string, url = testAmqpUrl()):
   try {
     const channel = await connection.createChannel();
     const names = brokerNames(prefix);
-    for (const service of SERVICES) {
+    for (const service of EVENT_PRODUCERS) {
       for (const queue of Object.values(names.queues(service))) await channel.deleteQueue(queue);
       await channel.deleteExchange(names.exchange(service));
     }

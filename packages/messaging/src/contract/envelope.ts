@@ -18,6 +18,11 @@ export const PRODUCER_OF = {
   'comment.deleted': 'comments',
 } as const satisfies Record<EventType, string>;
 
+export type EventProducer = (typeof PRODUCER_OF)[EventType];
+
+/** Every service that publishes events, each to its own exchange: `recipes`, `comments`. */
+export const EVENT_PRODUCERS: readonly EventProducer[] = [...new Set(Object.values(PRODUCER_OF))];
+
 /**
  * The message every Potluck event travels in. `data` holds the aggregate's full new
  * state (a delete holds its id), so a consumer never calls the producer back.

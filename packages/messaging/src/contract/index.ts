@@ -1,5 +1,12 @@
-export { CORRELATION_ID_MAX_LENGTH, EVENT_TYPES, PRODUCER_OF, SCHEMA_VERSION, createEnvelope } from './envelope.js';
-export type { Actor, EventEnvelope, EventMeta, EventType, NewEvent } from './envelope.js';
+export {
+  CORRELATION_ID_MAX_LENGTH,
+  EVENT_PRODUCERS,
+  EVENT_TYPES,
+  PRODUCER_OF,
+  SCHEMA_VERSION,
+  createEnvelope,
+} from './envelope.js';
+export type { Actor, EventEnvelope, EventMeta, EventProducer, EventType, NewEvent } from './envelope.js';
 export {
   validateEvent,
   ContractViolation,
