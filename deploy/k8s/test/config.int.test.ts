@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { brokerNames, brokerPermissions } from '@potluck/messaging';
+import {
+  brokerNames,
+  brokerPermissions,
+  DEFAULT_DELIVERY_LIMIT,
+  EVENT_TYPES,
+  eventTopologyDefinitions,
+} from '@potluck/messaging';
 import { parseEnv } from '@potluck/service';
 import { copiedFromContext, runtimeImage } from '../../../docker/test/runtimeImage.js';
 import { dockerfileStages, existsInRepo, isDirectoryInRepo } from '../../../docker/test/stackFiles.js';
@@ -296,7 +302,25 @@ describe('deploy/k8s/overlays/local: its secrets (secrets.ts)', () => {
       { name: 'potluck.comments.events', ...exchange },
     ]);
   });
+
+  it('declares the consumers’ queues and bindings as the services do, so no event is published before its queue exists', () => {
+    const definitions = JSON.parse(byName.get('potluck-rabbitmq-definitions')!['definitions.json']!);
+    for (const workload of potluckWorkloads(objects)) {
+      const limits = workload.pod.spec.containers.flatMap((container: { env?: Array<{ name: string }> }) =>
+        (container.env ?? []).filter(({ name }) => name === 'EVENT_DELIVERY_LIMIT'),
+      );
+      expect(limits, `${workload.name} runs with the default EVENT_DELIVERY_LIMIT`).toEqual([]);
+    }
+    const { queues, bindings } = eventTopologyDefinitions('potluck', DEFAULT_DELIVERY_LIMIT);
+    expect(definitions.queues).toEqual(queues);
+    expect(definitions.bindings).toEqual(bindings);
+    expect(definitions.bindings).toHaveLength(EVENT_TYPES.length);
+  });
 });
+
+function sortedByName<T extends { name: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => a.name.localeCompare(b.name));
+}
 
 describe('deploy/k8s/overlays/production: the operators’ resources and the secrets to create', () => {
   const objects = renderOverlay('production');
@@ -349,6 +373,36 @@ describe('deploy/k8s/overlays/production: the operators’ resources and the sec
       { name: brokerNames('potluck').exchange('comments'), ...declared },
       { name: brokerNames('potluck').exchange('recipes'), ...declared },
     ]);
+  });
+
+  it('declares the consumers’ queues and bindings with exactly the arguments the services declare', () => {
+    const cluster = { name: byKind(objects, 'RabbitmqCluster')[0]!.metadata.name };
+    const { queues, bindings } = eventTopologyDefinitions('potluck', DEFAULT_DELIVERY_LIMIT);
+    const declared = byKind(objects, 'Queue').map(({ spec }) => {
+      const { name, vhost, type, durable, autoDelete = false, arguments: rest = {}, rabbitmqClusterReference } = spec;
+      expect(rabbitmqClusterReference, name).toEqual(cluster);
+      // The operator turns `type` into the x-queue-type argument.
+      return { name, vhost, durable, auto_delete: autoDelete, arguments: { 'x-queue-type': type, ...rest } };
+    });
+    expect(sortedByName(declared)).toEqual(sortedByName(queues));
+    const bound = byKind(objects, 'Binding').map(({ spec }) => {
+      const { source, vhost, destination, destinationType, routingKey, arguments: rest = {} } = spec;
+      expect(spec.rabbitmqClusterReference).toEqual(cluster);
+      return {
+        source,
+        vhost,
+        destination,
+        destination_type: destinationType,
+        routing_key: routingKey,
+        arguments: rest,
+      };
+    });
+    const key = (binding: { destination: string; routing_key: string }) =>
+      `${binding.destination} ${binding.routing_key}`;
+    expect(bound.map(key).sort()).toEqual(bindings.map(key).sort());
+    expect(bound.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      [...bindings].sort((a, b) => key(a).localeCompare(key(b))),
+    );
   });
 
   it('makes the broker users from those secrets, with exactly the permissions the services need', () => {

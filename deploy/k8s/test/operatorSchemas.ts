@@ -102,16 +102,45 @@ export const rabbitmqPermission = z.strictObject({
   }),
 });
 
+/** What an Exchange and a Queue spec share: the name and how RabbitMQ declares it. */
+const declaredSpec = {
+  name: z.string(),
+  vhost: z.string().optional(),
+  type: z.string().optional(),
+  durable: z.boolean().optional(),
+  autoDelete: z.boolean().optional(),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  rabbitmqClusterReference: clusterReference,
+};
+
 export const rabbitmqExchange = z.strictObject({
   apiVersion: z.literal('rabbitmq.com/v1beta1'),
   kind: z.literal('Exchange'),
   metadata,
+  spec: z.strictObject(declaredSpec),
+});
+
+export const rabbitmqQueue = z.strictObject({
+  apiVersion: z.literal('rabbitmq.com/v1beta1'),
+  kind: z.literal('Queue'),
+  metadata,
   spec: z.strictObject({
-    name: z.string(),
+    ...declaredSpec,
+    deleteIfEmpty: z.boolean().optional(),
+    deleteIfUnused: z.boolean().optional(),
+  }),
+});
+
+export const rabbitmqBinding = z.strictObject({
+  apiVersion: z.literal('rabbitmq.com/v1beta1'),
+  kind: z.literal('Binding'),
+  metadata,
+  spec: z.strictObject({
     vhost: z.string().optional(),
-    type: z.string().optional(),
-    durable: z.boolean().optional(),
-    autoDelete: z.boolean().optional(),
+    source: z.string().optional(),
+    destination: z.string().optional(),
+    destinationType: z.enum(['exchange', 'queue']).optional(),
+    routingKey: z.string().optional(),
     arguments: z.record(z.string(), z.unknown()).optional(),
     rabbitmqClusterReference: clusterReference,
   }),
@@ -123,4 +152,6 @@ export const OPERATOR_SCHEMAS: Record<string, z.ZodType> = {
   'rabbitmq.com/v1beta1/User': rabbitmqUser,
   'rabbitmq.com/v1beta1/Permission': rabbitmqPermission,
   'rabbitmq.com/v1beta1/Exchange': rabbitmqExchange,
+  'rabbitmq.com/v1beta1/Queue': rabbitmqQueue,
+  'rabbitmq.com/v1beta1/Binding': rabbitmqBinding,
 };

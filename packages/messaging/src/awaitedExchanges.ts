@@ -11,6 +11,22 @@ import { missingExchanges } from './topology.js';
 export const EXCHANGE_RECHECK_MS = 500;
 export const EXCHANGE_RECHECK_MAX_MS = 8000;
 
+/** The waits between looks again at something another party must fix: 0.5 s, doubling to 8 s. */
+export class RecheckDelay {
+  private delayMs = EXCHANGE_RECHECK_MS;
+
+  /** The wait before the next look; each call doubles the one after. */
+  next(): number {
+    const delayMs = this.delayMs;
+    this.delayMs = Math.min(this.delayMs * 2, EXCHANGE_RECHECK_MAX_MS);
+    return delayMs;
+  }
+
+  reset(): void {
+    this.delayMs = EXCHANGE_RECHECK_MS;
+  }
+}
+
 /**
  * Exchanges a participant reads from but may not declare (their producers do, or the broker's
  * definitions): `ready` says whether they are all there, and when not, runs the participant
@@ -20,7 +36,7 @@ export const EXCHANGE_RECHECK_MAX_MS = 8000;
 export class AwaitedExchanges {
   /** The exchanges not there at the last look; empty once all are. */
   missing: string[] = [];
-  private delayMs = EXCHANGE_RECHECK_MS;
+  private readonly recheck = new RecheckDelay();
 
   constructor(
     private readonly broker: Broker,
@@ -35,11 +51,10 @@ export class AwaitedExchanges {
         this.logger.warn({ exchanges: missing }, 'waiting for exchanges their producers declare');
       }
       this.missing = missing;
-      this.broker.runLater(connection, retry, this.delayMs);
-      this.delayMs = Math.min(this.delayMs * 2, EXCHANGE_RECHECK_MAX_MS);
+      this.broker.runLater(connection, retry, this.recheck.next());
       return false;
     }
-    this.delayMs = EXCHANGE_RECHECK_MS;
+    this.recheck.reset();
     if (this.missing.length > 0) this.logger.info({ exchanges: this.exchanges }, 'the exchanges are there');
     this.missing = [];
     return true;

@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
-import { AwaitedExchanges } from './awaitedExchanges.js';
+import { AwaitedExchanges, RecheckDelay } from './awaitedExchanges.js';
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
@@ -15,6 +15,9 @@ import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
 import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
 import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
+
+/** AMQP's reply code for a declaration that contradicts what exists (a queue's arguments). */
+const PRECONDITION_FAILED = 406;
 
 /** The largest message body a consumer takes by default (256 KiB); larger ones are parked unread. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -82,6 +85,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly observer: MessagingObserver;
   private readonly queue: string;
   private readonly producerExchange: AwaitedExchanges;
+  private queueConflict: string | undefined;
+  private readonly conflictRecheck = new RecheckDelay();
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     const login = options.broker.user;
@@ -99,8 +104,9 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     return this.consumerTag !== undefined && !this.stopping;
   }
 
-  /** Why it is not consuming, when it knows: its producer's exchange is not there yet. */
+  /** Why it is not consuming, when it knows: its producer's exchange is not there yet, or its queues disagree. */
   get problem(): string | undefined {
+    if (this.queueConflict) return this.queueConflict;
     if (this.producerExchange.missing.length === 0) return undefined;
     return `the exchange ${this.options.topology.exchange} does not exist yet (its producer declares it)`;
   }
@@ -128,7 +134,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       this.consumerTag = undefined;
       if (!this.stopping) void this.options.broker.reset(new Error('consumer channel closed'));
     });
-    await declareConsumerTopology(channel, this.options.topology, this.bindings);
+    if (!(await this.declaredOn(channel, connection))) return;
     await channel.prefetch(this.options.prefetch ?? 20);
     this.channel = channel;
     const { consumerTag } = await channel.consume(
@@ -144,6 +150,29 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     );
     if (this.stopping) await channel.cancel(consumerTag).catch(() => undefined);
     else this.consumerTag = consumerTag;
+  }
+
+  /**
+   * Declares its queues and bindings; false when a queue already exists with other arguments
+   * (declared by a deployment's definitions, or before `EVENT_DELIVERY_LIMIT` changed), which
+   * RabbitMQ refuses and which no reconnect mends: it says so in `problem`, looks again later on
+   * the same connection and leaves the rest of the connection (the relay's publisher) alone.
+   */
+  private async declaredOn(channel: ConfirmChannel, connection: ChannelModel): Promise<boolean> {
+    try {
+      await declareConsumerTopology(channel, this.options.topology, this.bindings);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== PRECONDITION_FAILED) throw error;
+      const reason = (error as Error).message.replace(/^.*PRECONDITION_FAILED - /s, '').replace(/"$/, '');
+      if (!this.queueConflict) this.options.logger.error({ err: error }, 'queue declared with other arguments');
+      this.queueConflict = `a queue exists with other arguments than this service declares (${reason}): set EVENT_DELIVERY_LIMIT to the queue's, or delete the queue`;
+      this.options.broker.runLater(connection, (again) => this.attach(again), this.conflictRecheck.next());
+      return false;
+    }
+    if (this.queueConflict) this.options.logger.info('the queues agree now');
+    this.queueConflict = undefined;
+    this.conflictRecheck.reset();
+    return true;
   }
 
   /** Takes what has arrived in batches: one transaction and one commit for many messages. */

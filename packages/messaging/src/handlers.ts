@@ -1,4 +1,4 @@
-import type { EventOf, EventType } from './contract/index.js';
+import type { ConsumedBy, EventConsumer, EventOf, EventType } from './contract/index.js';
 import { PoisonMessage } from './classify.js';
 
 /** Applies one validated event inside the consumer's transaction. A handler never acks. */
@@ -23,6 +23,11 @@ export type TypeHandler<Tx, Type extends EventType = EventType> =
  * what a service consumes.
  */
 export type EventHandlers<Tx> = { readonly [Type in EventType]?: TypeHandler<Tx, Type> };
+
+/** A service's handler map: one handler for each type it consumes (`CONSUMED_BY`), and no other. */
+export type ConsumerHandlers<Consumer extends EventConsumer, Tx> = {
+  readonly [Type in ConsumedBy<Consumer>]: TypeHandler<Tx, Type>;
+};
 
 /** The event types a handler map takes: the bindings of its work queue. */
 export function handledTypes<Tx>(handlers: EventHandlers<Tx>): EventType[] {

@@ -28,12 +28,20 @@ export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
 export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
-export { declareEventExchanges } from './eventExchanges.js';
+export {
+  DEFAULT_DELIVERY_LIMIT,
+  declareEventExchanges,
+  declareEventTopology,
+  eventConsumerTopologies,
+  eventTopologyDefinitions,
+  type EventConsumerTopology,
+} from './eventExchanges.js';
 export {
   dispatchByType,
   dispatchInOrder,
   handledTypes,
   type BatchHandler,
+  type ConsumerHandlers,
   type EventHandler,
   type EventHandlers,
 } from './handlers.js';
@@ -54,6 +62,8 @@ export {
   declareExchange,
   missingExchanges,
   declareConsumerTopology,
+  consumerQueueDeclarations,
+  type QueueDeclaration,
   type BrokerNames,
   type BrokerPermissions,
   type ConsumerQueues,

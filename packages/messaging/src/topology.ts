@@ -131,35 +131,55 @@ export async function missingExchanges(connection: ChannelModel, exchanges: read
   return missing;
 }
 
+/** A queue a consumer owns, with the arguments it is always declared with. */
+export interface QueueDeclaration {
+  name: string;
+  arguments: Record<string, string | number>;
+}
+
 /**
- * Declares the consumer's queues and binds the work queue to `bindings`, the event types
- * its handler map takes (idempotent), on the producer's exchange, which must exist. Arguments are fixed per queue: retry delays travel
- * as per-message expirations, so changing them needs no redeclaration. Works on RabbitMQ
- * 3.10 and 4.x.
+ * The consumer's three queues and their arguments, in the order they are declared (each
+ * dead-letter target first). Whoever declares them (the consumer, or a deployment's broker
+ * definitions before it starts) declares exactly these: RabbitMQ refuses a queue redeclared with
+ * other arguments. Retry delays travel as per-message expirations, so changing them needs no
+ * redeclaration; the delivery limit does.
+ */
+export function consumerQueueDeclarations(topology: ConsumerTopology): QueueDeclaration[] {
+  return [
+    { name: topology.parkingQueue, arguments: { 'x-queue-type': 'classic' } },
+    {
+      name: topology.workQueue,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-delivery-limit': topology.deliveryLimit,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': topology.parkingQueue,
+      },
+    },
+    {
+      name: topology.retryQueue,
+      arguments: {
+        'x-queue-type': 'classic',
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': topology.workQueue,
+      },
+    },
+  ];
+}
+
+/**
+ * Declares the consumer's queues and binds the work queue to `bindings`, the event types its
+ * handler map takes (idempotent), on the producer's exchange, which must exist. Works on
+ * RabbitMQ 3.10 and 4.x.
  */
 export async function declareConsumerTopology(
   channel: Channel,
   topology: ConsumerTopology,
   bindings: readonly EventType[],
 ): Promise<void> {
-  await channel.assertQueue(topology.parkingQueue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
-  await channel.assertQueue(topology.workQueue, {
-    durable: true,
-    arguments: {
-      'x-queue-type': 'quorum',
-      'x-delivery-limit': topology.deliveryLimit,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': topology.parkingQueue,
-    },
-  });
-  await channel.assertQueue(topology.retryQueue, {
-    durable: true,
-    arguments: {
-      'x-queue-type': 'classic',
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': topology.workQueue,
-    },
-  });
+  for (const queue of consumerQueueDeclarations(topology)) {
+    await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments });
+  }
   for (const routingKey of bindings) {
     await channel.bindQueue(topology.workQueue, topology.exchange, routingKey);
   }

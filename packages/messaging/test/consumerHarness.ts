@@ -63,17 +63,14 @@ export interface TestConsumerOptions
   prefix?: string;
   /** Declare the producer's exchange first, as the producer does when it starts (true by default). */
   declareExchange?: boolean;
+  /** Its work queue's `x-delivery-limit` (`EVENT_DELIVERY_LIMIT`); 5 by default. */
+  deliveryLimit?: number;
 }
 
 function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
   const { behaviour, logger = silent, brokerUrl = testAmqpUrl(), declareExchange = true, ...rest } = options;
-  const { publishers = [amqpUser(testAmqpUrl())], prefix = uniqueAmqpPrefix(), ...limits } = rest;
-  const topology = consumerTopology({
-    prefix,
-    consumer: 'comments',
-    producer: 'recipes',
-    deliveryLimit: 5,
-  });
+  const { publishers = [amqpUser(testAmqpUrl())], prefix = uniqueAmqpPrefix(), deliveryLimit = 5, ...limits } = rest;
+  const topology = consumerTopology({ prefix, consumer: 'comments', producer: 'recipes', deliveryLimit });
   const apply = async (event: ValidEvent, tx: PgTransaction) => {
     await behaviour(event, tx);
     await tx.query('INSERT INTO applied VALUES ($1)', [event.id]);

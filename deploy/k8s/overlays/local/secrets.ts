@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { devAuth } from '@potluck/identity';
-import { brokerNames, brokerPermissions, type BrokerPermissions } from '@potluck/messaging';
+import {
+  brokerPermissions,
+  DEFAULT_DELIVERY_LIMIT,
+  eventTopologyDefinitions,
+  type BrokerPermissions,
+} from '@potluck/messaging';
 import { gatewayBrokerPermissions } from '../../../../gateway/src/subscriptions/streamTopology.js';
 
 /**
@@ -48,8 +53,8 @@ function secret(name: string, stringData: Record<string, string>): Secret {
 }
 
 /**
- * RabbitMQ definitions with the admin, one user per service and the services' events exchanges,
- * as docker/rabbitmq/definitions.sh writes them.
+ * RabbitMQ definitions with the admin, one user per service, the services' events exchanges and
+ * their consumers' queues and bindings, as docker/rabbitmq/definitions.sh writes them.
  */
 function brokerDefinitions(prefix: string, admin: string, passwords: Record<BrokerLogin, string>) {
   const permissions: Record<BrokerLogin, BrokerPermissions> = {
@@ -68,15 +73,8 @@ function brokerDefinitions(prefix: string, admin: string, passwords: Record<Brok
       { user: BROKER_ADMIN, vhost: '/', configure: '.*', write: '.*', read: '.*' },
       ...logins.map((user) => ({ user, vhost: '/', ...permissions[user] })),
     ],
-    exchanges: Object.keys(SERVICES).map((service) => ({
-      name: brokerNames(prefix).exchange(service),
-      vhost: '/',
-      type: 'topic',
-      durable: true,
-      auto_delete: false,
-      internal: false,
-      arguments: {},
-    })),
+    // The services run with the default EVENT_DELIVERY_LIMIT (the bases set none).
+    ...eventTopologyDefinitions(prefix, DEFAULT_DELIVERY_LIMIT),
   };
 }
 

@@ -24,6 +24,25 @@ export type EventProducer = (typeof PRODUCER_OF)[EventType];
 export const EVENT_PRODUCERS: readonly EventProducer[] = [...new Set(Object.values(PRODUCER_OF))];
 
 /**
+ * What each service consumes: the event types its work queue is bound to, all from one other
+ * service. Its handler map takes exactly these (`ConsumerHandlers`), and a deployment's broker
+ * definitions declare the queue and bindings from here before any service starts, so no event is
+ * published before the queue that keeps it for its consumer exists.
+ */
+export const CONSUMED_BY = {
+  comments: ['recipe.created', 'recipe.updated', 'recipe.deleted'],
+  recipes: ['comment.added', 'comment.deleted'],
+} as const satisfies Record<string, readonly EventType[]>;
+
+export type EventConsumer = keyof typeof CONSUMED_BY;
+export type ConsumedBy<Consumer extends EventConsumer> = (typeof CONSUMED_BY)[Consumer][number];
+
+/** The service whose exchange `consumer`'s work queue is bound to. */
+export function producerFor(consumer: EventConsumer): EventProducer {
+  return PRODUCER_OF[CONSUMED_BY[consumer][0]];
+}
+
+/**
  * The message every Potluck event travels in. `data` holds the aggregate's full new
  * state (a delete holds its id), so a consumer never calls the producer back.
  * `aggregateVersion` rises on every change and lets consumers drop stale events.

@@ -1,3 +1,4 @@
+import { DEFAULT_DELIVERY_LIMIT } from '@potluck/messaging';
 import { z } from 'zod';
 import { envVar } from '../config/config.js';
 
@@ -16,7 +17,7 @@ export const eventSyncEnv = {
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(256 * 1024),
-  EVENT_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  EVENT_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_DELIVERY_LIMIT),
   /**
    * The RabbitMQ users whose events the consumer applies (the producer's login, checked
    * against each message's broker-validated `userId`); unset: the service's own login.
