@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar, parseEnv, type Env } from '@potluck/service';
+import { envVar, eventSyncEnv, parseEnv, type Env } from '@potluck/service';
 
 /** The variables of `npm start` and `npm run migrate`, all with localhost defaults. */
 const schema = z.object({
@@ -13,6 +13,8 @@ const schema = z.object({
   RECIPES_PORT: envVar.port(4001),
   COMMENTS_PORT: envVar.port(4002),
   LOG_LEVEL: envVar.logLevel(),
+  /** The subgraphs' (they inherit the environment): the work queues `npm start` declares take it. */
+  EVENT_DELIVERY_LIMIT: eventSyncEnv.EVENT_DELIVERY_LIMIT,
 });
 export { schema as stackEnvSchema };
 

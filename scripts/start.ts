@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { devAuth } from '@potluck/identity';
-import { declareEventExchanges } from '@potluck/messaging';
+import { declareEventTopology } from '@potluck/messaging';
 import { ConfigError, downChecksOf, type ReadinessReport } from '@potluck/service';
 import { prepareDatabases } from './databases.js';
 import { loadStackConfig } from './stackConfig.js';
@@ -127,23 +127,28 @@ function signInHint(): string {
     : `Sign in with a token from ${process.env.AUTH_ISSUER ?? 'your identity provider'}`;
 }
 
-/** How long `npm start` tries to declare the events exchanges before leaving it to the services. */
-const DECLARE_EXCHANGES_TIMEOUT_MS = 5000;
+/** How long `npm start` tries to declare the events topology before leaving it to the services. */
+const DECLARE_TOPOLOGY_TIMEOUT_MS = 5000;
 
 /**
- * The events exchanges, declared before the services start as Compose's broker definitions
- * declare them, so that each consumer binds its queue at its first connect. A broker that is
- * not there yet only delays that: each service declares its own exchange once it connects.
+ * The events exchanges and the consumers' queues and bindings, declared before the services
+ * start as Compose's broker definitions declare them: each consumer binds at its first connect,
+ * and no event is published before its consumer's queue exists. A broker that is not there yet
+ * only delays that (each service declares its own once it connects); a queue left by an earlier
+ * run with another EVENT_DELIVERY_LIMIT is reported here and in its service's readiness.
  */
-async function declareExchanges(): Promise<void> {
+async function declareTopology(): Promise<void> {
   const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error('no answer')), DECLARE_EXCHANGES_TIMEOUT_MS).unref(),
+    setTimeout(() => reject(new Error('no answer')), DECLARE_TOPOLOGY_TIMEOUT_MS).unref(),
   );
+  const { AMQP_URL, AMQP_PREFIX, EVENT_DELIVERY_LIMIT } = config;
   try {
-    await Promise.race([declareEventExchanges(config.AMQP_URL, config.AMQP_PREFIX), timeout]);
+    await Promise.race([declareEventTopology(AMQP_URL, AMQP_PREFIX, EVENT_DELIVERY_LIMIT), timeout]);
   } catch (error) {
     const reason = (error as Error).message;
-    console.warn(`RabbitMQ: events exchanges not declared (${reason}); each service declares its own once connected`);
+    console.warn(
+      `RabbitMQ: events topology not declared (${reason}); each service declares its own once connected and reports what it cannot`,
+    );
   }
 }
 
@@ -151,7 +156,7 @@ async function main(): Promise<void> {
   await checkPortsFree();
   if (usesDevelopmentKey()) console.log(`development keys: ${devAuth(process.env.AUTH_DEV_FILE || undefined).file}`);
   await reportDatabases();
-  await declareExchanges();
+  await declareTopology();
   const shared = {
     AMQP_URL: config.AMQP_URL,
     AMQP_PREFIX: config.AMQP_PREFIX,

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Prints the RabbitMQ definitions docker-compose.yml's broker loads at every start (see
-# entrypoint.sh): the vhost, the management login, and one user per service with the least it
+# entrypoint.sh): the vhost, the management login, one user per service with the least it
 # needs (brokerPermissions in packages/messaging/src/topology.ts for the subgraphs,
 # gatewayBrokerPermissions in gateway/src/subscriptions/streamTopology.ts for the gateway;
-# docker/test checks they agree).
+# docker/test checks they agree); and the services' events exchanges and their consumers'
+# queues and bindings, so that no service waits for another's first start and no event is
+# published before the queue that keeps it for its consumer exists.
 # Every password comes from the environment (.env), none from this repository.
 #
 #   AMQP_PREFIX                the services' AMQP_PREFIX
@@ -81,6 +83,33 @@ exchange() {
     "$AMQP_PREFIX.$1.events"
 }
 
+# The queues <consumer> owns, with exactly the arguments its consumer declares them with
+# (consumerQueueDeclarations in packages/messaging/src/topology.ts; RabbitMQ refuses a
+# redeclaration with others), the work queue's delivery limit the services' default
+# EVENT_DELIVERY_LIMIT, which docker-compose.yml leaves alone.
+DELIVERY_LIMIT=10
+queues() {
+  queue="$AMQP_PREFIX.$1"
+  printf '{"name": "%s.parked", "vhost": "/", "durable": true, "auto_delete": false, "arguments": {"x-queue-type": "classic"}},\n    ' "$queue"
+  printf '{"name": "%s.work", "vhost": "/", "durable": true, "auto_delete": false, "arguments": {"x-queue-type": "quorum", "x-delivery-limit": %s, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": "%s.parked"}},\n    ' "$queue" "$DELIVERY_LIMIT" "$queue"
+  printf '{"name": "%s.retry", "vhost": "/", "durable": true, "auto_delete": false, "arguments": {"x-queue-type": "classic", "x-dead-letter-exchange": "", "x-dead-letter-routing-key": "%s.work"}}' "$queue" "$queue"
+}
+
+# <consumer>'s work queue bound to each event type it consumes (CONSUMED_BY in the event
+# contract) on <producer>'s exchange.
+bindings() {
+  consumer="$1"
+  producer="$2"
+  shift 2
+  separator=''
+  for type in "$@"; do
+    printf '%s{"source": "%s", "vhost": "/", "destination": "%s", "destination_type": "queue", "routing_key": "%s", "arguments": {}}' \
+      "$separator" "$AMQP_PREFIX.$producer.events" "$AMQP_PREFIX.$consumer.work" "$type"
+    separator=',
+    '
+  done
+}
+
 cat <<JSON
 {
   "vhosts": [{"name": "/"}],
@@ -99,6 +128,14 @@ cat <<JSON
   "exchanges": [
     $(exchange recipes),
     $(exchange comments)
+  ],
+  "queues": [
+    $(queues comments),
+    $(queues recipes)
+  ],
+  "bindings": [
+    $(bindings comments recipes recipe.created recipe.updated recipe.deleted),
+    $(bindings recipes comments comment.added comment.deleted)
   ]
 }
 JSON

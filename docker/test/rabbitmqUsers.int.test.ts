@@ -3,7 +3,16 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { amqpUser, Broker, brokerNames, brokerPermissions, listParked, requeueParked } from '@potluck/messaging';
+import {
+  amqpUser,
+  Broker,
+  brokerNames,
+  brokerPermissions,
+  DEFAULT_DELIVERY_LIMIT,
+  eventTopologyDefinitions,
+  listParked,
+  requeueParked,
+} from '@potluck/messaging';
 import { createLogger } from '@potluck/service';
 import {
   brokerAdmin,
@@ -39,6 +48,8 @@ interface Definitions {
   users: Array<{ name: string; password: string; tags: string[] }>;
   permissions: Array<{ user: string; vhost: string; configure: string; write: string; read: string }>;
   exchanges: Array<Record<string, unknown>>;
+  queues: Array<Record<string, unknown>>;
+  bindings: Array<Record<string, unknown>>;
 }
 
 const prefix = uniqueAmqpPrefix();
@@ -90,8 +101,8 @@ let database: InboxDatabase;
 let run: TestConsumer | undefined;
 let gateway: GatewayReader | undefined;
 
-beforeAll(async () => {
-  database = await openInboxDatabase();
+/** Loads the definitions (renamed for this run) as the compose broker does at its start. */
+async function importDefinitions(): Promise<void> {
   const renamed = {
     ...definitions,
     users: definitions.users.map((user) => ({ ...user, name: rename(user.name) })),
@@ -101,9 +112,15 @@ beforeAll(async () => {
   // The import may finish asynchronously.
   const imported = async () => {
     for (const user of ['recipes', 'comments', 'gateway', 'admin'] as const) if (!(await canLogIn(user))) return;
-    return true;
+    const workQueue = names.queues('comments').workQueue;
+    return (await tryAs('comments', (channel) => channel.checkQueue(workQueue))) === 'ok' || undefined;
   };
-  await waitFor(imported, { what: 'the imported users' });
+  await waitFor(imported, { what: 'the imported users and queues' });
+}
+
+beforeAll(async () => {
+  database = await openInboxDatabase();
+  await importDefinitions();
 }, 60_000);
 
 afterAll(async () => {
@@ -134,6 +151,8 @@ async function startComments(behaviour: (eventId: string) => void = () => undefi
     prefix,
     maxAttempts: 2,
     retryBaseDelayMs: 50,
+    // The definitions declare its work queue with the services' default, which compose keeps.
+    deliveryLimit: DEFAULT_DELIVERY_LIMIT,
   });
   return run;
 }
@@ -219,6 +238,15 @@ describe('docker/rabbitmq/definitions.sh', () => {
     ]);
   });
 
+  it('declares every consumer’s queues and bindings as the services do, with the delivery limit compose runs them with', () => {
+    const { queues, bindings } = eventTopologyDefinitions(prefix, DEFAULT_DELIVERY_LIMIT);
+    expect(definitions.queues).toEqual(queues);
+    expect(definitions.bindings).toEqual(bindings);
+    for (const service of ['recipes', 'comments']) {
+      expect(environmentOf(loadCompose().services[service]!).EVENT_DELIVERY_LIMIT, service).toBeUndefined();
+    }
+  });
+
   it('gives docker-compose.yml’s services the users they log in as, with its prefix', () => {
     const composed = environmentOf(loadCompose().services.rabbitmq!);
     const { users, permissions } = generateDefinitions(composed);
@@ -247,11 +275,29 @@ describe('docker/rabbitmq/definitions.sh', () => {
 });
 
 describe('the compose broker users, on a real broker', () => {
-  // First: the exchanges the import declared are still there (later tests delete them).
+  // First: what the import declared is still there (each test's consumer deletes its prefix's topology when it stops).
   it('start the comments consumer and the gateway’s stream on the exchanges the definitions declare, no service having run', async () => {
     await startComments(() => undefined, true);
     await waitFor(() => (run!.consumer.running ? true : undefined), { what: 'the consumer running' });
     await startGatewayReader(true);
+  });
+
+  it('keep an event the recipes relay publishes before comments first starts, with the gateway’s stream already reading', async () => {
+    // The stream's binding makes the relay's mandatory publish count as routed: without the
+    // queue the definitions declare, the event would reach the stream and no consumer.
+    await importDefinitions(); // again: the test before deleted what it declared
+    const { entries } = await startGatewayReader(true);
+    const early = recipeEventFixture('recipe.created', crypto.randomUUID(), 1);
+    const relay = await startTestRelay({ databaseUrl: database.url, brokerUrl: url('recipes'), prefix });
+    try {
+      await commitToOutbox(database.pool, [early]);
+      const streamed = () => entries.some((entry) => entry.kind === 'event' && entry.event.id === early.id);
+      await waitFor(() => (streamed() ? true : undefined), { what: 'the event in the gateway’s stream' });
+    } finally {
+      await relay.stop();
+    }
+    await startComments(() => undefined, true);
+    await run!.waitApplied(early.id);
   });
 
   it('let the recipes relay publish and the comments consumer apply, retry and requeue, under their own logins', async () => {
