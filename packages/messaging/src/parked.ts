@@ -105,9 +105,23 @@ export async function countParked(url: string, queues: ConsumerQueues): Promise<
   return withChannel(url, async (channel) => (await channel.checkQueue(queues.parkingQueue)).messageCount);
 }
 
-/** Messages in the parking queue now, asked over a running service's own connection; undefined while it is down. */
+/** AMQP's reply code for a queue that does not exist. */
+const NOT_FOUND = 404;
+
+/**
+ * Messages in the parking queue now, asked over a running service's own connection; undefined
+ * while it is down, and none while the queue does not exist yet (a consumer waiting for its
+ * producer's exchange has declared nothing), which is no failure for a metrics scrape to log.
+ */
 export function countParkedOn(broker: Broker, queues: ConsumerQueues): Promise<number | undefined> {
-  return broker.withChannel(async (channel) => (await channel.checkQueue(queues.parkingQueue)).messageCount);
+  return broker.withChannel(async (channel) => {
+    try {
+      return (await channel.checkQueue(queues.parkingQueue)).messageCount;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === NOT_FOUND) return 0;
+      throw error;
+    }
+  });
 }
 
 /**
