@@ -8,7 +8,9 @@ import { z } from 'zod';
  *   CloudNativePG       config/crd/bases/postgresql.cnpg.io_clusters.yaml (postgresql.cnpg.io/v1)
  *   RabbitMQ operator   config/crd/bases/rabbitmq.com_rabbitmqclusters.yaml (rabbitmq.com/v1beta1)
  *   topology operator   config/crd/bases/rabbitmq.com_users.yaml, rabbitmq.com_permissions.yaml,
- *                       rabbitmq.com_exchanges.yaml
+ *                       rabbitmq.com_exchanges.yaml, rabbitmq.com_queues.yaml, rabbitmq.com_bindings.yaml
+ *   Prometheus operator monitoring.coreos.com_podmonitors.yaml, _prometheusrules.yaml (monitoring.coreos.com/v1),
+ *                       for components/prometheus-operator
  */
 const quantity = z.union([
   z.string().regex(/^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE])?$/),
@@ -146,6 +148,45 @@ export const rabbitmqBinding = z.strictObject({
   }),
 });
 
+export const podMonitor = z.strictObject({
+  apiVersion: z.literal('monitoring.coreos.com/v1'),
+  kind: z.literal('PodMonitor'),
+  metadata,
+  spec: z.strictObject({
+    jobLabel: z.string().optional(),
+    selector: z.strictObject({ matchLabels: labels }),
+    podMetricsEndpoints: z.array(
+      z.strictObject({
+        port: z.string(),
+        path: z.string().optional(),
+        interval: z.string().regex(/^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?)$/),
+      }),
+    ),
+  }),
+});
+
+export const prometheusRule = z.strictObject({
+  apiVersion: z.literal('monitoring.coreos.com/v1'),
+  kind: z.literal('PrometheusRule'),
+  metadata,
+  spec: z.strictObject({
+    groups: z.array(
+      z.strictObject({
+        name: z.string(),
+        rules: z.array(
+          z.strictObject({
+            alert: z.string(),
+            expr: z.string(),
+            for: z.string().optional(),
+            labels: labels.optional(),
+            annotations: labels.optional(),
+          }),
+        ),
+      }),
+    ),
+  }),
+});
+
 export const OPERATOR_SCHEMAS: Record<string, z.ZodType> = {
   'postgresql.cnpg.io/v1/Cluster': cnpgCluster,
   'rabbitmq.com/v1beta1/RabbitmqCluster': rabbitmqCluster,
@@ -154,4 +195,6 @@ export const OPERATOR_SCHEMAS: Record<string, z.ZodType> = {
   'rabbitmq.com/v1beta1/Exchange': rabbitmqExchange,
   'rabbitmq.com/v1beta1/Queue': rabbitmqQueue,
   'rabbitmq.com/v1beta1/Binding': rabbitmqBinding,
+  'monitoring.coreos.com/v1/PodMonitor': podMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': prometheusRule,
 };
