@@ -134,7 +134,8 @@ export class Broker {
     try {
       await participant(model);
     } catch (error) {
-      await this.reset(error as Error);
+      // Failed on a connection already replaced: the new one is fine, and ran every participant.
+      if (model === this.current) await this.reset(error as Error);
     }
   }
 }

@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
-import { AwaitedExchanges, RecheckDelay } from './awaitedExchanges.js';
+import { AwaitedExchanges } from './awaitedExchanges.js';
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
@@ -12,12 +12,10 @@ import { recordBatchInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle, type HeldMessage } from './messageMover.js';
 import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './observer.js';
 import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
+import { PRECONDITION_FAILED, QueueConflict } from './queueConflict.js';
 import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
 import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
-
-/** AMQP's reply code for a declaration that contradicts what exists (a queue's arguments). */
-const PRECONDITION_FAILED = 406;
 
 /** The largest message body a consumer takes by default (256 KiB); larger ones are parked unread. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -85,8 +83,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly observer: MessagingObserver;
   private readonly queue: string;
   private readonly producerExchange: AwaitedExchanges;
-  private queueConflict: string | undefined;
-  private readonly conflictRecheck = new RecheckDelay();
+  private readonly queueConflict: QueueConflict;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     const login = options.broker.user;
@@ -96,6 +93,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.observer = options.observer ?? SILENT_OBSERVER;
     this.queue = options.topology.workQueue;
     this.producerExchange = new AwaitedExchanges(options.broker, [options.topology.exchange], options.logger);
+    this.queueConflict = new QueueConflict(options.logger);
     options.broker.use((connection) => this.attach(connection));
   }
 
@@ -106,7 +104,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
 
   /** Why it is not consuming, when it knows: its producer's exchange is not there yet, or its queues disagree. */
   get problem(): string | undefined {
-    if (this.queueConflict) return this.queueConflict;
+    if (this.queueConflict.message) return this.queueConflict.message;
     if (this.producerExchange.missing.length === 0) return undefined;
     return `the exchange ${this.options.topology.exchange} does not exist yet (its producer declares it)`;
   }
@@ -114,6 +112,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   /** Stops taking deliveries and waits for the one in hand to be committed and acked. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.queueConflict.clear();
     const { channel, consumerTag } = this;
     if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
     this.consumerTag = undefined;
@@ -123,11 +122,17 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   /** Consumes once its producer has declared its exchange (only the producer may, or the broker's definitions). */
   private async attach(connection: ChannelModel): Promise<void> {
     if (this.stopping) return;
-    if (!(await this.producerExchange.ready(connection, (again) => this.attach(again)))) return;
+    if (!(await this.producerExchange.ready(connection, (again) => this.attach(again)))) {
+      this.queueConflict.clear();
+      return;
+    }
     // A look again (not a connect) may have begun before `stop`.
     if (this.stopping) return;
     const channel = await connection.createConfirmChannel();
-    channel.on('error', (error: Error) => this.options.logger.warn({ err: error }, 'consumer channel error'));
+    channel.on('error', (error: Error & { code?: unknown }) => {
+      // A queue conflict is logged once, by `declaredOn`, not at every look again.
+      if (error.code !== PRECONDITION_FAILED) this.options.logger.warn({ err: error }, 'consumer channel error');
+    });
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = undefined;
@@ -140,7 +145,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     const { consumerTag } = await channel.consume(
       this.options.topology.workQueue,
       (message) => {
-        if (!message) return;
+        if (!message) return this.cancelledByBroker(channel, connection);
         this.buffer.push({ channel, message, receivedAt: Date.now() });
         this.draining ??= this.drain().finally(() => {
           this.draining = undefined;
@@ -153,26 +158,38 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   }
 
   /**
-   * Declares its queues and bindings; false when a queue already exists with other arguments
-   * (declared by a deployment's definitions, or before `EVENT_DELIVERY_LIMIT` changed), which
-   * RabbitMQ refuses and which no reconnect mends: it says so in `problem`, looks again later on
-   * the same connection and leaves the rest of the connection (the relay's publisher) alone.
+   * Declares its queues and bindings; false when a queue exists with other arguments, which
+   * `problem` then reports: it looks again later on the same connection and leaves the rest of
+   * the connection (the relay's publisher) alone.
    */
   private async declaredOn(channel: ConfirmChannel, connection: ChannelModel): Promise<boolean> {
     try {
       await declareConsumerTopology(channel, this.options.topology, this.bindings);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== PRECONDITION_FAILED) throw error;
-      const reason = (error as Error).message.replace(/^.*PRECONDITION_FAILED - /s, '').replace(/"$/, '');
-      if (!this.queueConflict) this.options.logger.error({ err: error }, 'queue declared with other arguments');
-      this.queueConflict = `a queue exists with other arguments than this service declares (${reason}): set EVENT_DELIVERY_LIMIT to the queue's, or delete the queue`;
-      this.options.broker.runLater(connection, (again) => this.attach(again), this.conflictRecheck.next());
+      const lookAgainMs = this.queueConflict.refused(error);
+      if (lookAgainMs === undefined) throw error;
+      this.options.broker.runLater(connection, (again) => this.attach(again), lookAgainMs);
       return false;
     }
-    if (this.queueConflict) this.options.logger.info('the queues agree now');
-    this.queueConflict = undefined;
-    this.conflictRecheck.reset();
+    this.queueConflict.resolved();
     return true;
+  }
+
+  /**
+   * The broker cancelled the consumer: its queue was deleted (by an operator, say). Attaching
+   * again declares the queue and its bindings anew, so consuming goes on instead of stopping
+   * while `running` still said yes.
+   */
+  private cancelledByBroker(channel: ConfirmChannel, connection: ChannelModel): void {
+    if (this.channel !== channel || this.stopping) return;
+    this.options.logger.warn(
+      { queue: this.queue },
+      'the broker cancelled the consumer (its queue deleted?); attaching again',
+    );
+    this.channel = undefined;
+    this.consumerTag = undefined;
+    void channel.close().catch(() => undefined);
+    this.options.broker.runLater(connection, (again) => this.attach(again), 0);
   }
 
   /** Takes what has arrived in batches: one transaction and one commit for many messages. */

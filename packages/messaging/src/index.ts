@@ -35,7 +35,7 @@ export {
   eventConsumerTopologies,
   eventTopologyDefinitions,
   type EventConsumerTopology,
-} from './eventExchanges.js';
+} from './eventTopology.js';
 export {
   dispatchByType,
   dispatchInOrder,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix } from '@potluck/testing';
+import { declareEventExchanges, deleteBrokerTopology, testAmqpUrl, uniqueAmqpPrefix } from '@potluck/testing';
 import {
   brokerNames,
   consumerQueueDeclarations,
@@ -72,7 +72,7 @@ describe('queues declared before their consumer starts', () => {
 
     await expect.poll(() => consumer.problem, { timeout: NEXT_LOOK_MS }).toMatch(/x-delivery-limit/);
     expect(consumer.problem).toContain(topology.workQueue);
-    expect(consumer.problem).toContain('EVENT_DELIVERY_LIMIT');
+    expect(consumer.problem).toContain("set EVENT_DELIVERY_LIMIT to the queue's value");
     await pause(1500); // a few more looks: still refused, still on its first connection
     expect(consumer.running).toBe(false);
     expect(run.connects).toBe(1);
@@ -88,4 +88,64 @@ describe('queues declared before their consumer starts', () => {
     await run.waitApplied(event.id);
     expect(run.connects).toBe(1);
   }, 40_000);
+
+  it('another argument of another queue: names it, and says the queue was declared elsewhere', async () => {
+    const prefix = freshPrefix();
+    const { retryQueue } = brokerNames(prefix).queues('comments');
+    const test = await openTestChannel();
+    try {
+      await test.channel.assertQueue(retryQueue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    } finally {
+      await test.close();
+    }
+    await declareEventExchanges(prefix);
+    run = await startTestConsumer(database, { behaviour: () => undefined, prefix, declareExchange: false });
+    await expect.poll(() => run!.consumer.problem, { timeout: NEXT_LOOK_MS }).toContain(retryQueue);
+    expect(run.consumer.problem).toContain('declared elsewhere with other settings');
+    expect(run.consumer.running).toBe(false);
+    expect(run.connects).toBe(1);
+  }, 30_000);
+});
+
+describe('declareEventTopology', () => {
+  it('refused one consumer’s queues, still declares the other’s, then says whose were refused', async () => {
+    const prefix = freshPrefix();
+    const comments = brokerNames(prefix).queues('comments');
+    const recipes = brokerNames(prefix).queues('recipes');
+    const test = await openTestChannel();
+    try {
+      await test.channel.assertQueue(comments.parkingQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    } finally {
+      await test.close();
+    }
+    await expect(declareEventTopology(testAmqpUrl(), prefix, 5)).rejects.toThrow(
+      /^comments's queues: .*PRECONDITION_FAILED/,
+    );
+    const check = await openTestChannel();
+    try {
+      expect((await check.channel.checkQueue(recipes.workQueue)).queue).toBe(recipes.workQueue);
+    } finally {
+      await check.close();
+    }
+  });
+});
+
+describe('a work queue deleted under its running consumer', () => {
+  it('is declared again, bindings and all, and the consumer goes on consuming on the same connection', async () => {
+    run = await startTestConsumer(database, { behaviour: () => undefined });
+    const { consumer, topology } = run;
+    await run.broker.withChannel((channel) => channel.deleteQueue(topology.workQueue));
+
+    const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
+    await expect
+      .poll(
+        () => run!.broker.withChannel(async (channel) => (await channel.checkQueue(topology.workQueue)).consumerCount),
+        { timeout: NEXT_LOOK_MS },
+      )
+      .toBe(1);
+    expect(consumer.running).toBe(true);
+    await run.publish(event.type, event, event.id);
+    await run.waitApplied(event.id);
+    expect(run.connects).toBe(1);
+  }, 30_000);
 });

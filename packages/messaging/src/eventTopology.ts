@@ -1,4 +1,4 @@
-import amqp, { type Channel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { CONSUMED_BY, EVENT_PRODUCERS, producerFor, type EventConsumer, type EventType } from './contract/index.js';
 import {
   brokerNames,
@@ -69,11 +69,11 @@ export function eventTopologyDefinitions(prefix: string, deliveryLimit: number) 
   };
 }
 
-async function onChannel(url: string, work: (channel: Channel) => Promise<void>): Promise<void> {
+async function onConnection(url: string, work: (connection: ChannelModel) => Promise<void>): Promise<void> {
   const connection = await amqp.connect(url);
   connection.on('error', () => undefined);
   try {
-    await work(await connection.createChannel());
+    await work(connection);
   } finally {
     await connection.close().catch(() => undefined);
   }
@@ -89,19 +89,30 @@ async function declareExchanges(channel: Channel, prefix: string): Promise<void>
  * queue at its first connect, instead of waiting for its producer to declare the exchange.
  */
 export async function declareEventExchanges(url: string, prefix: string): Promise<void> {
-  await onChannel(url, (channel) => declareExchanges(channel, prefix));
+  await onConnection(url, async (connection) => declareExchanges(await connection.createChannel(), prefix));
 }
 
 /**
  * Declares all of `eventTopologyDefinitions` (`npm start` does, with a login that may): the
  * exchanges, and every consumer's queues and bindings with `deliveryLimit`, which must be the
- * services' `EVENT_DELIVERY_LIMIT` (a consumer reports a queue declared with another).
+ * services' `EVENT_DELIVERY_LIMIT`. Each consumer's on a channel of its own, so a queue that
+ * exists with other arguments (which its consumer reports too) stops only that consumer's;
+ * throws afterwards, naming what was refused.
  */
 export async function declareEventTopology(url: string, prefix: string, deliveryLimit: number): Promise<void> {
-  await onChannel(url, async (channel) => {
-    await declareExchanges(channel, prefix);
-    for (const { topology, bindings } of eventConsumerTopologies(prefix, deliveryLimit)) {
-      await declareConsumerTopology(channel, topology, bindings);
+  await onConnection(url, async (connection) => {
+    await declareExchanges(await connection.createChannel(), prefix);
+    const refused: string[] = [];
+    for (const { consumer, topology, bindings } of eventConsumerTopologies(prefix, deliveryLimit)) {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        await declareConsumerTopology(channel, topology, bindings);
+        await channel.close();
+      } catch (error) {
+        refused.push(`${consumer}'s queues: ${(error as Error).message}`);
+      }
     }
+    if (refused.length > 0) throw new Error(refused.join('; '));
   });
 }
