@@ -19,7 +19,12 @@ import type { SubscriptionEnded } from '../src/subscriptions/ended.js';
 import { SubscriptionHub } from '../src/subscriptions/hub.js';
 import { SUBSCRIPTION_FIELDS } from '../src/subscriptions/subscriptionFields.js';
 import { StreamReader, type EventEntry } from '../src/subscriptions/streamReader.js';
-import { gatewayBrokerPermissions, streamNames, type StreamRetention } from '../src/subscriptions/streamTopology.js';
+import {
+  declareStream,
+  gatewayBrokerPermissions,
+  streamNames,
+  type StreamRetention,
+} from '../src/subscriptions/streamTopology.js';
 
 const logger = createLogger('stream-test', 'silent');
 const DEFAULT_RETENTION: StreamRetention = { maxAge: '1h', maxBytes: 50_000_000, segmentBytes: 1_000_000 };
@@ -233,25 +238,32 @@ describe('trust', () => {
   });
 });
 
+/** A live reader alone (no hub), as the gateway starts it, on `prefix`: counts its connects; removes the prefix's topology after. */
+async function startLoneReader(prefix: string) {
+  const broker = new Broker({ url: testAmqpUrl(), logger });
+  let connects = 0;
+  broker.onConnect(() => (connects += 1));
+  const names = streamNames(prefix);
+  const reader = new StreamReader({
+    broker,
+    names,
+    retention: DEFAULT_RETENTION,
+    trust: { publishers: ['guest'] },
+    logger,
+  });
+  cleanups.push(async () => {
+    await broker.close();
+    await deleteBrokerTopology(prefix);
+  });
+  await broker.start();
+  return { broker, reader, connects: () => connects };
+}
+
 describe('a gateway started before the services', () => {
   it('waits for both events exchanges, never declaring one, then reads the stream on the same connection', async () => {
     const prefix = uniqueAmqpPrefix();
     const names = streamNames(prefix);
-    const broker = new Broker({ url: testAmqpUrl(), logger });
-    let connects = 0;
-    broker.onConnect(() => (connects += 1));
-    const reader = new StreamReader({
-      broker,
-      names,
-      retention: DEFAULT_RETENTION,
-      trust: { publishers: ['guest'] },
-      logger,
-    });
-    cleanups.push(async () => {
-      await broker.close();
-      await deleteBrokerTopology(prefix);
-    });
-    await broker.start();
+    const { broker, reader, connects } = await startLoneReader(prefix);
     const waiting = `waiting for the events exchanges ${names.sources.join(', ')} (each service declares its own)`;
     await expect.poll(() => reader.problem, { timeout: EXCHANGE_RECHECK_MAX_MS + 5000 }).toBe(waiting);
     expect(await reader.whenPositioned(1500)).toBeUndefined();
@@ -261,7 +273,32 @@ describe('a gateway started before the services', () => {
     await declareEventExchanges(prefix);
     expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
     expect(reader.problem).toBeUndefined();
-    expect(connects).toBe(1);
+    expect(connects()).toBe(1);
+  }, 40_000);
+});
+
+describe('a stream declared with other retention (SUBSCRIPTION_STREAM_MAX_BYTES changed)', () => {
+  it('says which setting and what to do, keeps its connection, and reads once the stream agrees', async () => {
+    const prefix = uniqueAmqpPrefix();
+    const names = streamNames(prefix);
+    await declareEventExchanges(prefix);
+    const earlier = await amqp.connect(testAmqpUrl());
+    try {
+      await declareStream(await earlier.createChannel(), names, { ...DEFAULT_RETENTION, maxBytes: 40_000_000 });
+    } finally {
+      await earlier.close();
+    }
+    const { broker, reader, connects } = await startLoneReader(prefix);
+
+    await expect.poll(() => reader.problem, { timeout: 10_000 }).toMatch(/inequivalent arg 'x-max-length-bytes'/);
+    expect(reader.problem).toContain("set SUBSCRIPTION_STREAM_MAX_BYTES to the stream's value");
+    expect(await reader.whenPositioned(2000)).toBeUndefined();
+    expect(connects()).toBe(1);
+
+    await broker.withChannel((channel) => channel.deleteQueue(names.stream));
+    expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
+    expect(reader.problem).toBeUndefined();
+    expect(connects()).toBe(1);
   }, 40_000);
 });
 

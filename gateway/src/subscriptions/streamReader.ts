@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { AwaitedExchanges, type Broker } from '@potluck/messaging';
+import { AwaitedExchanges, PRECONDITION_FAILED, QueueConflict, type Broker } from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
 import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
@@ -17,6 +17,21 @@ const CATCH_UP_PREFETCH = 100;
  */
 const OPEN_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5000;
+
+/**
+ * What to do when the stream exists with other retention than the configured one. A policy
+ * changes a stream's retention in place; an argument only when the stream is declared.
+ */
+const STREAM_REMEDIES = Object.fromEntries(
+  [
+    ['x-max-length-bytes', 'SUBSCRIPTION_STREAM_MAX_BYTES', 'max-length-bytes'],
+    ['x-max-age', 'SUBSCRIPTION_STREAM_MAX_AGE', 'max-age'],
+    ['x-stream-max-segment-size-bytes', 'SUBSCRIPTION_STREAM_SEGMENT_BYTES', 'stream-max-segment-size-bytes'],
+  ].map(([argument, variable, policyKey]) => [
+    argument!,
+    `set ${variable} to the stream's value (a RabbitMQ policy's ${policyKey} changes the stream's retention without recreating it)`,
+  ]),
+);
 
 const within = (promise: Promise<unknown>, ms: number) =>
   Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
@@ -62,9 +77,11 @@ export class StreamReader {
   /** Why the last attach failed, or why the link is stalled, for readiness; undefined once attached. */
   problem: string | undefined = 'not attached yet';
   private readonly sources: AwaitedExchanges;
+  private readonly streamConflict: QueueConflict;
 
   constructor(private readonly options: StreamReaderOptions) {
     this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
+    this.streamConflict = new QueueConflict(options.logger, STREAM_REMEDIES);
     options.broker.use((model) => this.attach(model));
   }
 
@@ -158,22 +175,34 @@ export class StreamReader {
     const { names, retention, logger } = this.options;
     if (!(await this.sources.ready(model, (again) => this.attach(again)))) {
       this.problem = `waiting for the events exchanges ${this.sources.missing.join(', ')} (each service declares its own)`;
+      this.streamConflict.clear();
       return;
     }
     const channel = await model.createChannel();
-    channel.on('error', (error: Error) => logger.warn({ err: error }, 'stream reader channel error'));
+    channel.on('error', (error: Error & { code?: unknown }) => {
+      // A stream declared with other retention is logged once, by its QueueConflict.
+      if (error.code !== PRECONDITION_FAILED) logger.warn({ err: error }, 'stream reader channel error');
+    });
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
-      this.problem = 'the stream reader channel closed';
+      if (!this.streamConflict.message) this.problem = 'the stream reader channel closed';
       this.linked(false);
     });
     try {
       await declareStream(channel, names, retention);
     } catch (error) {
+      const lookAgainMs = this.streamConflict.refused(error);
+      if (lookAgainMs !== undefined) {
+        // No reconnect mends it: look again on this connection, leaving it (and the marks) alone.
+        this.problem = `cannot declare the stream ${names.stream}: ${this.streamConflict.message}`;
+        this.options.broker.runLater(model, (again) => this.attach(again), lookAgainMs);
+        return;
+      }
       this.problem = `cannot declare the stream ${names.stream}: ${(error as Error).message}`;
       logger.error({ err: error, stream: names.stream }, 'cannot declare the subscription stream');
       throw error;
     }
+    this.streamConflict.resolved();
     await channel.prefetch(this.options.prefetch ?? 500);
     const start = this.position;
     let first = true;

@@ -17,6 +17,12 @@ import { decideFailure } from './retryPolicy.js';
 import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
 import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
 
+/** What to do when the work queue exists with another delivery limit. */
+const CONSUMER_QUEUE_REMEDIES = {
+  'x-delivery-limit':
+    "set EVENT_DELIVERY_LIMIT to the queue's value (changing a queue's arguments means deleting it, and what waits in it, with its consumers stopped)",
+};
+
 /** The largest message body a consumer takes by default (256 KiB); larger ones are parked unread. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
@@ -93,7 +99,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.observer = options.observer ?? SILENT_OBSERVER;
     this.queue = options.topology.workQueue;
     this.producerExchange = new AwaitedExchanges(options.broker, [options.topology.exchange], options.logger);
-    this.queueConflict = new QueueConflict(options.logger);
+    this.queueConflict = new QueueConflict(options.logger, CONSUMER_QUEUE_REMEDIES);
     options.broker.use((connection) => this.attach(connection));
   }
 

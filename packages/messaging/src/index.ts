@@ -28,6 +28,7 @@ export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
 export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
+export { PRECONDITION_FAILED, QueueConflict, type QueueRemedies } from './queueConflict.js';
 export {
   DEFAULT_DELIVERY_LIMIT,
   declareEventExchanges,
