@@ -152,6 +152,25 @@ describe('the stream hub', () => {
     await stop();
   });
 
+  it('delivers an event the stream holds twice (the relay sent it again) once, live and resuming', async () => {
+    const { hub, publish } = await harness();
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    const [first, twice, last] = Array.from({ length: 3 }, () => commentEventFixture('comment.added', recipeId));
+    for (const event of [first!, twice!, twice!, last!]) await publish(event);
+    await waitFor(() => (idsOf(live.received).includes(last!.id) ? true : undefined));
+    expect(idsOf(live.received)).toEqual([first!.id, twice!.id, last!.id]);
+
+    const cursor = live.received[0]!;
+    const resuming = subscriber(recipeId, { offset: cursor.offset, eventId: cursor.event.id });
+    const stop = await hub.add(resuming);
+    await waitFor(() => (idsOf(resuming.received).includes(last!.id) ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idsOf(resuming.received)).toEqual([twice!.id, last!.id]);
+    await stop();
+  });
+
   it('reads a backlog at the pace of a subscriber that is behind, and loses nothing', async () => {
     const { events, slow, release, stop } = await behindOnBacklog(await harness(), 400);
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,6 +1,7 @@
 import type { Logger } from '@potluck/service';
 import type { StreamPosition } from './cursor.js';
 import { cursorExpired, streamUnavailable, SubscriptionEnded } from './ended.js';
+import { RepeatedEvents } from './repeatedEvents.js';
 import { matches, SUBSCRIPTION_FIELDS, type EventFilter } from './subscriptionFields.js';
 import type { StreamEntry } from './streamMessages.js';
 import type { CatchUp, EventEntry, StreamReader } from './streamReader.js';
@@ -53,6 +54,7 @@ const keyOf = (filter: EventFilter) => `${filter.field.eventType}\n${filter.key}
 export class SubscriptionHub {
   private readonly live = new Map<string, Set<Member>>();
   private readonly catchingUp = new Set<Member>();
+  private readonly repeated = new RepeatedEvents();
   private catchUps = 0;
 
   constructor(
@@ -210,13 +212,19 @@ export class SubscriptionHub {
     return undefined;
   }
 
-  /** Gives a member an entry it has not seen yet, if it is one of the events it wants. */
+  /** Gives a member an entry it has not seen yet, if it is one of the events it wants and no repeat of one before it. */
   private offer(member: Member, entry: StreamEntry, catchingUp = false): void {
     if (entry.offset <= member.last) return;
     member.last = entry.offset;
-    if (entry.kind === 'event' && matches(member.subscriber.filter, entry.event)) {
-      member.subscriber.deliver(entry, { catchingUp });
+    if (entry.kind !== 'event' || !matches(member.subscriber.filter, entry.event)) return;
+    if (this.repeated.isRepeat(entry.event.id, entry.offset)) {
+      this.logger.debug(
+        { eventId: entry.event.id, offset: entry.offset },
+        'an event the stream holds twice, delivered once',
+      );
+      return;
     }
+    member.subscriber.deliver(entry, { catchingUp });
   }
 
   private handOver(member: Member): void {
