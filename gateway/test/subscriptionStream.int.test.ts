@@ -258,7 +258,7 @@ describe('trust', () => {
 });
 
 /** A live reader alone (no hub), as the gateway starts it, on `prefix`: counts its connects; removes the prefix's topology after. */
-async function startLoneReader(prefix: string) {
+async function startLoneReader(prefix: string, options: { bindingCheckMs?: number } = {}) {
   const broker = new Broker({ url: testAmqpUrl(), logger });
   let connects = 0;
   broker.onConnect(() => (connects += 1));
@@ -269,6 +269,7 @@ async function startLoneReader(prefix: string) {
     retention: DEFAULT_RETENTION,
     trust: { publishers: ['guest'] },
     logger,
+    ...options,
   });
   cleanups.push(async () => {
     await broker.close();
@@ -294,6 +295,40 @@ describe('a gateway started before the services', () => {
     expect(reader.problem).toBeUndefined();
     expect(connects()).toBe(1);
   }, 40_000);
+});
+
+describe('an events exchange deleted and declared again under the reader', () => {
+  it('says so meanwhile, then binds the stream again and reads what is published to the new one', async () => {
+    const prefix = uniqueAmqpPrefix();
+    const names = streamNames(prefix);
+    await declareEventExchanges(prefix);
+    const { broker, reader } = await startLoneReader(prefix, { bindingCheckMs: 200 });
+    const hub = new SubscriptionHub(reader, logger);
+    expect(await reader.whenPositioned(10_000)).toBeTypeOf('number');
+    const recipeId = randomUUID();
+    const live = subscriber(recipeId);
+    await hub.add(live);
+    const comments = names.sources[1]!;
+    await broker.withChannel((channel) => channel.deleteExchange(comments));
+    await expect.poll(() => reader.problem, { timeout: 5000 }).toContain(`no exchange '${comments}'`);
+
+    await declareEventExchanges(prefix);
+    await expect.poll(() => reader.problem, { timeout: 5000 }).toBeUndefined();
+    const event = commentEventFixture('comment.added', recipeId);
+    const publisher = await amqp.connect(testAmqpUrl());
+    try {
+      const channel = await publisher.createConfirmChannel();
+      channel.publish(comments, event.type, Buffer.from(JSON.stringify(event)), {
+        messageId: event.id,
+        userId: 'guest',
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await publisher.close();
+    }
+    await waitFor(() => (live.received.length > 0 ? true : undefined), { what: 'the event through the new exchange' });
+    expect(idsOf(live.received)).toEqual([event.id]);
+  }, 30_000);
 });
 
 describe('a stream declared with other retention (SUBSCRIPTION_STREAM_MAX_BYTES changed)', () => {

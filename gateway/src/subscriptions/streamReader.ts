@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { AwaitedExchanges, PRECONDITION_FAILED, QueueConflict, type Broker } from '@potluck/messaging';
+import { AwaitedExchanges, BindingKeeper, PRECONDITION_FAILED, QueueConflict, type Broker } from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
 import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
-import { declareStream, type StreamNames, type StreamRetention } from './streamTopology.js';
+import { bindStream, declareStream, type StreamNames, type StreamRetention } from './streamTopology.js';
 
 export type EventEntry = Extract<StreamEntry, { kind: 'event' }>;
 
@@ -44,6 +44,8 @@ export interface StreamReaderOptions {
   logger: Logger;
   /** Unacknowledged deliveries per consumer: RabbitMQ needs a limit to read a stream. */
   prefetch?: number;
+  /** How often the stream is bound again to the events exchanges (`BINDING_CHECK_MS` by default). */
+  bindingCheckMs?: number;
 }
 
 /** A reader of the stream from an offset, for one resuming subscriber. */
@@ -74,15 +76,24 @@ export class StreamReader {
   private channel: Channel | undefined;
   /** Set by `watchLiveness`. */
   private liveness: StreamLiveness | undefined;
-  /** Why the last attach failed, or why the link is stalled, for readiness; undefined once attached. */
-  problem: string | undefined = 'not attached yet';
+  /** Why the last attach failed, or why the link is stalled; undefined once attached. */
+  private trouble: string | undefined = 'not attached yet';
+  private readonly bindings: BindingKeeper;
   private readonly sources: AwaitedExchanges;
   private readonly streamConflict: QueueConflict;
 
   constructor(private readonly options: StreamReaderOptions) {
     this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
     this.streamConflict = new QueueConflict(options.logger, STREAM_REMEDIES);
+    const bind = (channel: Channel) => bindStream(channel, options.names);
+    this.bindings = new BindingKeeper(options.broker, bind, options.logger, options.bindingCheckMs);
     options.broker.use((model) => this.attach(model));
+  }
+
+  /** Why the stream is not read, or not whole, for readiness; undefined while it is. */
+  get problem(): string | undefined {
+    if (this.trouble || !this.bindings.missing) return this.trouble;
+    return `an events exchange is gone (${this.bindings.missing}): binding the stream again once it is back`;
   }
 
   /** The offset of the last entry handed on, once known. */
@@ -147,7 +158,7 @@ export class StreamReader {
   private stallIfOverdue(liveness: StreamLiveness): void {
     if (liveness !== this.liveness || !liveness.overdue(performance.now())) return;
     liveness.stall();
-    this.problem = `no mark of its own came back from the stream within ${liveness.deadlineMs} ms`;
+    this.trouble = `no mark of its own came back from the stream within ${liveness.deadlineMs} ms`;
     this.options.logger.warn({ deadlineMs: liveness.deadlineMs }, 'the event stream stalled: reading nothing back');
     this.linked(false);
   }
@@ -174,7 +185,7 @@ export class StreamReader {
   private async attach(model: ChannelModel): Promise<void> {
     const { names, retention, logger } = this.options;
     if (!(await this.sources.ready(model, (again) => this.attach(again)))) {
-      this.problem = `waiting for the events exchanges ${this.sources.missing.join(', ')} (each service declares its own)`;
+      this.trouble = `waiting for the events exchanges ${this.sources.missing.join(', ')} (each service declares its own)`;
       this.streamConflict.clear();
       return;
     }
@@ -185,7 +196,7 @@ export class StreamReader {
     });
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
-      if (!this.streamConflict.message) this.problem = 'the stream reader channel closed';
+      if (!this.streamConflict.message) this.trouble = 'the stream reader channel closed';
       this.linked(false);
     });
     try {
@@ -194,11 +205,11 @@ export class StreamReader {
       const lookAgainMs = this.streamConflict.refused(error);
       if (lookAgainMs !== undefined) {
         // No reconnect mends it: look again on this connection, leaving it (and the marks) alone.
-        this.problem = `cannot declare the stream ${names.stream}: ${this.streamConflict.message}`;
+        this.trouble = `cannot declare the stream ${names.stream}: ${this.streamConflict.message}`;
         this.options.broker.runLater(model, (again) => this.attach(again), lookAgainMs);
         return;
       }
-      this.problem = `cannot declare the stream ${names.stream}: ${(error as Error).message}`;
+      this.trouble = `cannot declare the stream ${names.stream}: ${(error as Error).message}`;
       logger.error({ err: error, stream: names.stream }, 'cannot declare the subscription stream');
       throw error;
     }
@@ -211,9 +222,9 @@ export class StreamReader {
       (message) => {
         if (!message) {
           // The broker cancelled the consumer (stream deleted, leader moved): nothing more comes on this channel.
-          this.problem = 'the broker cancelled the stream consumer';
+          this.trouble = 'the broker cancelled the stream consumer';
           this.linked(false);
-          void this.options.broker.reset(new Error(this.problem));
+          void this.options.broker.reset(new Error(this.trouble));
           return;
         }
         channel.ack(message);
@@ -230,7 +241,9 @@ export class StreamReader {
     this.channel = channel;
     if (start === undefined) this.markId = this.publishMark(channel);
     else this.positionedNow();
-    this.problem = undefined;
+    this.trouble = undefined;
+    this.bindings.missing = undefined;
+    this.bindings.start();
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
   }
 
@@ -246,7 +259,7 @@ export class StreamReader {
     }
     this.position = offset;
     if (entry.kind === 'mark' && this.liveness?.heard(entry.id)) {
-      this.problem = undefined;
+      this.trouble = undefined;
       this.options.logger.info('the event stream is read again');
       this.linked(true);
     }

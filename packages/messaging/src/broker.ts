@@ -26,6 +26,7 @@ export class Broker {
   private latest: ChannelModel | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly connectListeners = new Set<() => void>();
+  private isClosed = false;
 
   /** The RabbitMQ user this connection logs in as: what every message it publishes carries as `userId`. */
   readonly user: string;
@@ -36,6 +37,11 @@ export class Broker {
 
   get connected(): boolean {
     return this.current !== undefined;
+  }
+
+  /** Closed for good: nothing runs on it again. */
+  get closed(): boolean {
+    return this.isClosed;
   }
 
   /** Registers a participant; it runs at the next connect and every reconnect after. */
@@ -123,6 +129,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
+    this.isClosed = true;
     this.current = undefined;
     this.latest = undefined;
     for (const timer of this.timers) clearTimeout(timer);

@@ -1,8 +1,9 @@
 import { context } from '@opentelemetry/api';
-import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
 import { AwaitedExchanges } from './awaitedExchanges.js';
+import { BindingKeeper } from './bindingKeeper.js';
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
 import { failureHistory } from './failureHistory.js';
@@ -14,7 +15,7 @@ import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './obse
 import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
 import { PRECONDITION_FAILED, QueueConflict } from './queueConflict.js';
 import { decideFailure } from './retryPolicy.js';
-import { declareConsumerTopology, type ConsumerTopology } from './topology.js';
+import { bindWorkQueue, declareConsumerTopology, type ConsumerTopology } from './topology.js';
 import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
 
 /** What to do when the work queue exists with another delivery limit. */
@@ -52,6 +53,8 @@ export interface ConsumerOptions<Tx extends InboxTransaction> {
   maxBodyBytes?: number;
   /** Told what became of every message (metrics). */
   observer?: MessagingObserver;
+  /** How often its queue is bound again to the producer's exchange (`BINDING_CHECK_MS` by default). */
+  bindingCheckMs?: number;
 }
 
 type Outcome = 'applied' | 'duplicate';
@@ -90,6 +93,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly queue: string;
   private readonly producerExchange: AwaitedExchanges;
   private readonly queueConflict: QueueConflict;
+  private readonly bindingKeeper: BindingKeeper;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     const login = options.broker.user;
@@ -100,6 +104,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.queue = options.topology.workQueue;
     this.producerExchange = new AwaitedExchanges(options.broker, [options.topology.exchange], options.logger);
     this.queueConflict = new QueueConflict(options.logger, CONSUMER_QUEUE_REMEDIES);
+    const bind = (channel: Channel) => bindWorkQueue(channel, options.topology, this.bindings);
+    this.bindingKeeper = new BindingKeeper(options.broker, bind, options.logger, options.bindingCheckMs);
     options.broker.use((connection) => this.attach(connection));
   }
 
@@ -111,6 +117,9 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   /** Why it is not consuming, when it knows: its producer's exchange is not there yet, or its queues disagree. */
   get problem(): string | undefined {
     if (this.queueConflict.message) return this.queueConflict.message;
+    if (this.bindingKeeper.missing) {
+      return `its producer's exchange is gone (${this.bindingKeeper.missing}): binding again once it is declared again`;
+    }
     if (this.producerExchange.missing.length === 0) return undefined;
     return `the exchange ${this.options.topology.exchange} does not exist yet (its producer declares it)`;
   }
@@ -119,6 +128,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   async stop(): Promise<void> {
     this.stopping = true;
     this.queueConflict.clear();
+    this.bindingKeeper.stop();
     const { channel, consumerTag } = this;
     if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
     this.consumerTag = undefined;
@@ -159,8 +169,13 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       },
       { noAck: false },
     );
-    if (this.stopping) await channel.cancel(consumerTag).catch(() => undefined);
-    else this.consumerTag = consumerTag;
+    if (this.stopping) {
+      await channel.cancel(consumerTag).catch(() => undefined);
+      return;
+    }
+    this.consumerTag = consumerTag;
+    this.bindingKeeper.missing = undefined;
+    this.bindingKeeper.start();
   }
 
   /**

@@ -29,6 +29,7 @@ export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } fr
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
 export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
 export { PRECONDITION_FAILED, QueueConflict, type QueueRemedies } from './queueConflict.js';
+export { BindingKeeper, BINDING_CHECK_MS } from './bindingKeeper.js';
 export {
   DEFAULT_DELIVERY_LIMIT,
   declareEventExchanges,
@@ -63,6 +64,7 @@ export {
   declareExchange,
   missingExchanges,
   declareConsumerTopology,
+  bindWorkQueue,
   consumerQueueDeclarations,
   type QueueDeclaration,
   type BrokerNames,

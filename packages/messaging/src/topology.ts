@@ -180,6 +180,15 @@ export async function declareConsumerTopology(
   for (const queue of consumerQueueDeclarations(topology)) {
     await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments });
   }
+  await bindWorkQueue(channel, topology, bindings);
+}
+
+/** Binds the work queue to `bindings` on the producer's exchange (idempotent; the exchange must exist). */
+export async function bindWorkQueue(
+  channel: Channel,
+  topology: ConsumerTopology,
+  bindings: readonly EventType[],
+): Promise<void> {
   for (const routingKey of bindings) {
     await channel.bindQueue(topology.workQueue, topology.exchange, routingKey);
   }

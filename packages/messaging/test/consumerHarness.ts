@@ -49,7 +49,7 @@ export async function openInboxDatabase() {
 
 export type InboxDatabase = Awaited<ReturnType<typeof openInboxDatabase>>;
 
-type Limits = 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxBodyBytes' | 'observer';
+type Limits = 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxBodyBytes' | 'observer' | 'bindingCheckMs';
 
 export interface TestConsumerOptions
   extends Pick<ConsumerOptions<PgTransaction>, Limits>, Partial<Pick<ConsumerOptions<PgTransaction>, 'publishers'>> {

@@ -62,3 +62,25 @@ describe('a consumer started before its producer', () => {
     await expect(queueNow()).rejects.toThrow(/NOT_FOUND/);
   }, 30_000);
 });
+
+/**
+ * The producer's exchange deleted and declared again under a running consumer (its producer's
+ * next connect declares it; an operator recreates it): the exchange comes back without the
+ * consumer's bindings, and the consumer binds again on its own.
+ */
+describe('a consumer whose producer’s exchange is deleted and declared again', () => {
+  it('says the exchange is gone meanwhile, then binds again and applies what is published to the new one', async () => {
+    run = await startTestConsumer(database, { behaviour: () => undefined, bindingCheckMs: 200 });
+    const { consumer, topology, prefix } = run;
+    await run.broker.withChannel((channel) => channel.deleteExchange(topology.exchange));
+    await expect.poll(() => consumer.problem, { timeout: 5000 }).toContain(`no exchange '${topology.exchange}'`);
+    expect(consumer.running).toBe(true); // its queue is still there, and consumed
+
+    await declareEventExchanges(prefix);
+    await expect.poll(() => consumer.problem, { timeout: 5000 }).toBeUndefined();
+    const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
+    await run.publish(event.type, event, event.id);
+    await run.waitApplied(event.id);
+    expect(run.connects).toBe(1);
+  }, 30_000);
+});
