@@ -308,12 +308,17 @@ describe('an events exchange deleted and declared again under the reader', () =>
     const recipeId = randomUUID();
     const live = subscriber(recipeId);
     await hub.add(live);
+    // What the entity cache follows: it may not serve while a producer's events cannot reach it.
+    const links: boolean[] = [];
+    reader.onLink((linked) => void links.push(linked));
     const comments = names.sources[1]!;
     await broker.withChannel((channel) => channel.deleteExchange(comments));
     await expect.poll(() => reader.problem, { timeout: 5000 }).toContain(`no exchange '${comments}'`);
+    expect(links).toEqual([false]);
 
     await declareEventExchanges(prefix);
     await expect.poll(() => reader.problem, { timeout: 5000 }).toBeUndefined();
+    expect(links).toEqual([false, true]);
     const event = commentEventFixture('comment.added', recipeId);
     const publisher = await amqp.connect(testAmqpUrl());
     try {

@@ -86,7 +86,9 @@ export class StreamReader {
     this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
     this.streamConflict = new QueueConflict(options.logger, STREAM_REMEDIES);
     const bind = (channel: Channel) => bindStream(channel, options.names);
-    this.bindings = new BindingKeeper(options.broker, bind, options.logger, options.bindingCheckMs);
+    // Events of a producer whose exchange is gone do not reach the stream: the link is not whole.
+    const bound = (missing: string | undefined) => this.linked(!missing && !!this.channel && !this.trouble);
+    this.bindings = new BindingKeeper(options.broker, bind, options.logger, options.bindingCheckMs, bound);
     options.broker.use((model) => this.attach(model));
   }
 

@@ -25,6 +25,8 @@ export class BindingKeeper {
     private readonly bind: (channel: Channel) => Promise<void>,
     private readonly logger: Logger,
     private readonly intervalMs = BINDING_CHECK_MS,
+    /** Told when an exchange goes missing (with why) and when all are bound again (undefined). */
+    private readonly onChange: (missing: string | undefined) => void = () => undefined,
   ) {}
 
   /** Starts checking (once bound at a connect); calling it again changes nothing. */
@@ -42,17 +44,20 @@ export class BindingKeeper {
     if (this.broker.closed) return this.stop();
     try {
       await this.broker.withChannel(this.bind);
-      if (this.missing) this.logger.info('bound again to the exchanges it reads');
-      this.missing = undefined;
     } catch (error) {
       if ((error as { code?: unknown }).code !== NOT_FOUND) {
         this.logger.warn({ err: error }, 'could not check the bindings');
         return;
       }
-      const reason = (error as Error).message.replace(/^.*NOT_FOUND - /s, '').replace(/"$/, '');
-      if (!this.missing)
-        this.logger.warn({ err: error }, 'an exchange it reads is gone: binding again once it is back');
-      this.missing = reason;
+      if (this.missing) return;
+      this.logger.warn({ err: error }, 'an exchange it reads is gone: binding again once it is back');
+      this.missing = (error as Error).message.replace(/^.*NOT_FOUND - /s, '').replace(/"$/, '');
+      this.onChange(this.missing);
+      return;
     }
+    if (!this.missing) return;
+    this.logger.info('bound again to the exchanges it reads');
+    this.missing = undefined;
+    this.onChange(undefined);
   }
 }
