@@ -142,6 +142,8 @@ export class SubscriptionHub {
         }
         member.verified = true;
         clearTimeout(timer);
+        // Its own copy, so a second one after it counts as a repeat on a gateway that has not met it.
+        this.repeated.isRepeat(entry.event.id, entry.offset);
         return;
       }
       if (resumedAt !== undefined) {

@@ -4,7 +4,7 @@ import { AwaitedExchanges, BindingKeeper, PRECONDITION_FAILED, QueueConflict, ty
 import type { Logger } from '@potluck/service';
 import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
-import { bindStream, declareStream, type StreamNames, type StreamRetention } from './streamTopology.js';
+import { declareStream, type StreamNames, type StreamRetention } from './streamTopology.js';
 
 export type EventEntry = Extract<StreamEntry, { kind: 'event' }>;
 
@@ -29,7 +29,7 @@ const STREAM_REMEDIES = Object.fromEntries(
     ['x-stream-max-segment-size-bytes', 'SUBSCRIPTION_STREAM_SEGMENT_BYTES', 'stream-max-segment-size-bytes'],
   ].map(([argument, variable, policyKey]) => [
     argument!,
-    `set ${variable} to the stream's value (a RabbitMQ policy's ${policyKey} changes the stream's retention without recreating it)`,
+    `set ${variable} to the stream's value (a RabbitMQ policy's ${policyKey} changes the retention itself; the variable must still match)`,
   ]),
 );
 
@@ -85,17 +85,29 @@ export class StreamReader {
   constructor(private readonly options: StreamReaderOptions) {
     this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
     this.streamConflict = new QueueConflict(options.logger, STREAM_REMEDIES);
-    const bind = (channel: Channel) => bindStream(channel, options.names);
+    // Only watched, never bound again by itself: bound before the consumers' queues, the stream
+    // would make the producer's mandatory publishes count as routed while no consumer gets them.
+    const exchangesThere = async (channel: Channel) => {
+      for (const source of options.names.sources) await channel.checkExchange(source);
+    };
     // Events of a producer whose exchange is gone do not reach the stream: the link is not whole.
     const bound = (missing: string | undefined) => this.linked(!missing && !!this.channel && !this.trouble);
-    this.bindings = new BindingKeeper(options.broker, bind, options.logger, options.bindingCheckMs, bound);
+    this.bindings = new BindingKeeper({
+      broker: options.broker,
+      check: exchangesThere,
+      logger: options.logger,
+      intervalMs: options.bindingCheckMs,
+      keepsMissing: true,
+      onChange: bound,
+    });
     options.broker.use((model) => this.attach(model));
   }
 
   /** Why the stream is not read, or not whole, for readiness; undefined while it is. */
   get problem(): string | undefined {
     if (this.trouble || !this.bindings.missing) return this.trouble;
-    return `an events exchange is gone (${this.bindings.missing}): binding the stream again once it is back`;
+    const gone = this.bindings.missing;
+    return `an events exchange was deleted (${gone}), and the stream's binding to it with it: restart the gateway once the subgraphs consume again (it binds at its start)`;
   }
 
   /** The offset of the last entry handed on, once known. */
@@ -244,7 +256,7 @@ export class StreamReader {
     if (start === undefined) this.markId = this.publishMark(channel);
     else this.positionedNow();
     this.trouble = undefined;
-    this.bindings.missing = undefined;
+    this.bindings.reset();
     this.bindings.start();
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
   }
@@ -263,7 +275,7 @@ export class StreamReader {
     if (entry.kind === 'mark' && this.liveness?.heard(entry.id)) {
       this.trouble = undefined;
       this.options.logger.info('the event stream is read again');
-      this.linked(true);
+      this.linked(!this.bindings.missing);
     }
     if (entry.kind === 'skipped') {
       this.options.logger.warn(

@@ -50,14 +50,9 @@ export async function declareStream(channel: Channel, names: StreamNames, retent
       'x-stream-max-segment-size-bytes': retention.segmentBytes,
     },
   });
-  await bindStream(channel, names);
+  for (const source of names.sources) await channel.bindQueue(names.stream, source, '#');
   await channel.assertExchange(names.marks, 'fanout', { durable: true });
   await channel.bindQueue(names.stream, names.marks, '');
-}
-
-/** Binds the stream to every events exchange, each routing key (idempotent; the exchanges must exist). */
-export async function bindStream(channel: Channel, names: StreamNames): Promise<void> {
-  for (const source of names.sources) await channel.bindQueue(names.stream, source, '#');
 }
 
 const exactly = (names: string[]) => `^(${names.map((name) => name.replaceAll('.', '[.]')).join('|')})$`;

@@ -105,7 +105,12 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.producerExchange = new AwaitedExchanges(options.broker, [options.topology.exchange], options.logger);
     this.queueConflict = new QueueConflict(options.logger, CONSUMER_QUEUE_REMEDIES);
     const bind = (channel: Channel) => bindWorkQueue(channel, options.topology, this.bindings);
-    this.bindingKeeper = new BindingKeeper(options.broker, bind, options.logger, options.bindingCheckMs);
+    this.bindingKeeper = new BindingKeeper({
+      broker: options.broker,
+      check: bind,
+      logger: options.logger,
+      intervalMs: options.bindingCheckMs,
+    });
     options.broker.use((connection) => this.attach(connection));
   }
 
@@ -174,7 +179,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       return;
     }
     this.consumerTag = consumerTag;
-    this.bindingKeeper.missing = undefined;
+    this.bindingKeeper.reset();
     this.bindingKeeper.start();
   }
 

@@ -138,7 +138,8 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
       required: false,
       check: async () => {
         const why = consumer.problem ? `: ${consumer.problem}` : '';
-        assert(consumer.running, `not consuming ${events.consumesFrom} events${why}`);
+        // Running with a problem: its producer's exchange is gone, so nothing reaches its queue.
+        assert(consumer.running && !consumer.problem, `not consuming ${events.consumesFrom} events${why}`);
       },
     },
     {
