@@ -40,13 +40,16 @@ interface Link {
  * the id is what matches it to its publish. Every message carries the connection's user as
  * `userId`, which RabbitMQ validates: consumers apply only what their producer's user sent.
  */
+/** How soon a publisher whose channel the broker closed opens another on the same connection. */
+const REATTACH_MS = 500;
+
 export class Publisher {
   private link: Link | undefined;
   private drained: Promise<void> = Promise.resolve();
   private readonly userId: string;
 
   constructor(
-    broker: Broker,
+    private readonly broker: Broker,
     private readonly prepare: (channel: ConfirmChannel) => Promise<void> = async () => undefined,
   ) {
     this.userId = broker.user;
@@ -86,7 +89,11 @@ export class Publisher {
     channel.on('return', (message: Message) => noteReturn(link, message));
     // amqplib fails every unconfirmed publish of a closing channel with "channel closed".
     channel.on('close', () => {
-      if (this.link === link) this.link = undefined;
+      if (this.link !== link) return;
+      this.link = undefined;
+      // The broker closed the channel alone (a publish to an exchange deleted under it): open
+      // another, declaring the exchange again, instead of refusing every publish until a reconnect.
+      this.broker.runLater(connection, (again) => this.attach(again), REATTACH_MS);
     });
     await this.prepare(channel);
     this.link = link;

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { declareEventExchanges } from '@potluck/testing';
+import { declareEventExchanges, waitFor } from '@potluck/testing';
 import { brokerNames, countParkedOn, declareExchange, EXCHANGE_RECHECK_MAX_MS, Publisher } from '../src/index.js';
 import { openInboxDatabase, startTestConsumer, type InboxDatabase, type TestConsumer } from './consumerHarness.js';
+import { commitToOutbox, startTestRelay } from './relayHarness.js';
 import { recipeEvent } from './support.js';
 
 let database: InboxDatabase;
@@ -83,4 +84,27 @@ describe('a consumer whose producer’s exchange is deleted and declared again',
     await run.waitApplied(event.id);
     expect(run.connects).toBe(1);
   }, 30_000);
+
+  it('the producer’s relay declares it again on its own, and its events reach the consumer once bound again', async () => {
+    run = await startTestConsumer(database, { behaviour: () => undefined, bindingCheckMs: 200 });
+    const { topology, prefix } = run;
+    const relay = await startTestRelay({ databaseUrl: database.url, prefix });
+    try {
+      const before = recipeEvent('recipe.created', crypto.randomUUID(), 1);
+      await commitToOutbox(database.pool, [before]);
+      await run.waitApplied(before.id);
+      await run.broker.withChannel((channel) => channel.deleteExchange(topology.exchange));
+
+      // Its first publish to the missing exchange closes the relay's channel: it opens another.
+      const after = recipeEvent('recipe.created', crypto.randomUUID(), 1);
+      await commitToOutbox(database.pool, [after]);
+      await waitFor(async () => ((await database.appliedCount(after.id)) > 0 ? true : undefined), {
+        what: 'the event published after the exchange was deleted',
+        timeoutMs: 20_000,
+      });
+      expect(run.connects).toBe(1);
+    } finally {
+      await relay.stop();
+    }
+  }, 40_000);
 });
