@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { AwaitedExchanges, BindingKeeper, PRECONDITION_FAILED, QueueConflict, type Broker } from '@potluck/messaging';
+import {
+  AwaitedExchanges,
+  BindingKeeper,
+  isReply,
+  PRECONDITION_FAILED,
+  QueueConflict,
+  type Broker,
+} from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
 import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
@@ -90,15 +97,13 @@ export class StreamReader {
     const exchangesThere = async (channel: Channel) => {
       for (const source of options.names.sources) await channel.checkExchange(source);
     };
-    // Events of a producer whose exchange is gone do not reach the stream: the link is not whole.
-    const bound = (missing: string | undefined) => this.linked(!missing && !!this.channel && !this.trouble);
     this.bindings = new BindingKeeper({
       broker: options.broker,
       check: exchangesThere,
       logger: options.logger,
       intervalMs: options.bindingCheckMs,
-      keepsMissing: true,
-      onChange: bound,
+      // Events of a producer whose exchange is gone do not reach the stream: the link is not whole.
+      onMissing: () => this.linked(false),
     });
     options.broker.use((model) => this.attach(model));
   }
@@ -204,9 +209,9 @@ export class StreamReader {
       return;
     }
     const channel = await model.createChannel();
-    channel.on('error', (error: Error & { code?: unknown }) => {
+    channel.on('error', (error: Error) => {
       // A stream declared with other retention is logged once, by its QueueConflict.
-      if (error.code !== PRECONDITION_FAILED) logger.warn({ err: error }, 'stream reader channel error');
+      if (!isReply(error, PRECONDITION_FAILED)) logger.warn({ err: error }, 'stream reader channel error');
     });
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
@@ -256,7 +261,6 @@ export class StreamReader {
     if (start === undefined) this.markId = this.publishMark(channel);
     else this.positionedNow();
     this.trouble = undefined;
-    this.bindings.reset();
     this.bindings.start();
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
   }

@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
+import { isReply, PRECONDITION_FAILED } from './amqpReplies.js';
 import { AwaitedExchanges } from './awaitedExchanges.js';
 import { BindingKeeper } from './bindingKeeper.js';
 import type { Broker } from './broker.js';
@@ -13,7 +14,7 @@ import { recordBatchInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle, type HeldMessage } from './messageMover.js';
 import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './observer.js';
 import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
-import { PRECONDITION_FAILED, QueueConflict } from './queueConflict.js';
+import { QueueConflict } from './queueConflict.js';
 import { decideFailure } from './retryPolicy.js';
 import { bindWorkQueue, declareConsumerTopology, type ConsumerTopology } from './topology.js';
 import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
@@ -150,9 +151,9 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     // A look again (not a connect) may have begun before `stop`.
     if (this.stopping) return;
     const channel = await connection.createConfirmChannel();
-    channel.on('error', (error: Error & { code?: unknown }) => {
+    channel.on('error', (error: Error) => {
       // A queue conflict is logged once, by `declaredOn`, not at every look again.
-      if (error.code !== PRECONDITION_FAILED) this.options.logger.warn({ err: error }, 'consumer channel error');
+      if (!isReply(error, PRECONDITION_FAILED)) this.options.logger.warn({ err: error }, 'consumer channel error');
     });
     channel.on('close', () => {
       if (this.channel !== channel) return;
@@ -179,7 +180,6 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       return;
     }
     this.consumerTag = consumerTag;
-    this.bindingKeeper.reset();
     this.bindingKeeper.start();
   }
 

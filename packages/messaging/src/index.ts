@@ -28,7 +28,8 @@ export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
 export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
-export { PRECONDITION_FAILED, QueueConflict, type QueueRemedies } from './queueConflict.js';
+export { brokerReason, isReply, NOT_FOUND, PRECONDITION_FAILED } from './amqpReplies.js';
+export { QueueConflict, type QueueRemedies } from './queueConflict.js';
 export { BindingKeeper, BINDING_CHECK_MS } from './bindingKeeper.js';
 export {
   DEFAULT_DELIVERY_LIMIT,

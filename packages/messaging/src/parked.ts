@@ -3,6 +3,7 @@ import type { Broker } from './broker.js';
 import { LAST_ERROR_HEADER, parkedAttempts, UNTRUSTED_HEADERS } from './failureHistory.js';
 import { amqpUser, PUBLISHER_HEADER, publisherOf } from './publisherTrust.js';
 import type { ConsumerQueues } from './topology.js';
+import { isReply, NOT_FOUND } from './amqpReplies.js';
 
 /** A parked message as read for an operator: header values checked for type and length, the body cut short. */
 export interface ParkedMessage {
@@ -105,9 +106,6 @@ export async function countParked(url: string, queues: ConsumerQueues): Promise<
   return withChannel(url, async (channel) => (await channel.checkQueue(queues.parkingQueue)).messageCount);
 }
 
-/** AMQP's reply code for a queue that does not exist. */
-const NOT_FOUND = 404;
-
 /**
  * Messages in the parking queue now, asked over a running service's own connection; undefined
  * while it is down, and none while the queue does not exist yet (a consumer waiting for its
@@ -118,7 +116,7 @@ export function countParkedOn(broker: Broker, queues: ConsumerQueues): Promise<n
     try {
       return (await channel.checkQueue(queues.parkingQueue)).messageCount;
     } catch (error) {
-      if ((error as { code?: unknown }).code === NOT_FOUND) return 0;
+      if (isReply(error, NOT_FOUND)) return 0;
       throw error;
     }
   });

@@ -22,6 +22,9 @@ export class Unroutable extends Error {
   }
 }
 
+/** How soon a publisher whose channel the broker closed opens another on the same connection. */
+const REATTACH_MS = 500;
+
 interface Link {
   channel: ConfirmChannel;
   /** Mandatory publishes awaiting their confirm, by message id; the error is set when the broker returns one. */
@@ -40,9 +43,6 @@ interface Link {
  * the id is what matches it to its publish. Every message carries the connection's user as
  * `userId`, which RabbitMQ validates: consumers apply only what their producer's user sent.
  */
-/** How soon a publisher whose channel the broker closed opens another on the same connection. */
-const REATTACH_MS = 500;
-
 export class Publisher {
   private link: Link | undefined;
   private drained: Promise<void> = Promise.resolve();

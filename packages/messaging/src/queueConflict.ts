@@ -1,8 +1,6 @@
 import type { Logger } from 'pino';
+import { brokerReason, isReply, PRECONDITION_FAILED } from './amqpReplies.js';
 import { RecheckDelay } from './awaitedExchanges.js';
-
-/** AMQP's reply code for a declaration that contradicts what exists (a queue's arguments). */
-export const PRECONDITION_FAILED = 406;
 
 /** What to do about a queue declared with another value of an argument, by argument (`x-delivery-limit`, say). */
 export type QueueRemedies = Readonly<Record<string, string>>;
@@ -28,8 +26,8 @@ export class QueueConflict {
 
   /** Takes a failed declaration: the wait before the next look when it was such a refusal, else undefined. */
   refused(error: unknown): number | undefined {
-    if ((error as { code?: unknown }).code !== PRECONDITION_FAILED) return undefined;
-    const reason = (error as Error).message.replace(/^.*PRECONDITION_FAILED - /s, '').replace(/"$/, '');
+    if (!isReply(error, PRECONDITION_FAILED)) return undefined;
+    const reason = brokerReason(error);
     const argument = /inequivalent arg '([^']+)'/.exec(reason)?.[1] ?? '';
     if (!this.message) this.logger.error({ err: error }, 'queue declared with other arguments');
     const remedy = this.remedies[argument] ?? DECLARED_ELSEWHERE;

@@ -1,3 +1,4 @@
+import { isReply, NOT_FOUND } from './amqpReplies.js';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { EventType } from './contract/index.js';
 
@@ -107,9 +108,6 @@ export async function declareExchange(channel: Channel, exchange: string): Promi
   await channel.assertExchange(exchange, 'topic', { durable: true });
 }
 
-/** AMQP's reply code for a resource that does not exist. */
-const NOT_FOUND = 404;
-
 /**
  * Which of `exchanges` do not exist yet, asked passively (which needs no `configure`
  * permission) on a channel of its own each, since a missing one closes the channel it is asked
@@ -124,7 +122,7 @@ export async function missingExchanges(connection: ChannelModel, exchanges: read
       await channel.checkExchange(exchange);
       await channel.close();
     } catch (error) {
-      if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+      if (!isReply(error, NOT_FOUND)) throw error;
       missing.push(exchange);
     }
   }

@@ -16,6 +16,7 @@ import {
   openTestChannel,
   openTestPool,
   pgTransactions,
+  recipeEvent,
   silent,
   type PgTransaction,
   type TestChannel,
@@ -133,13 +134,21 @@ export async function startTestConsumer(database: InboxDatabase, options: TestCo
 
 function probes(database: InboxDatabase, test: TestChannel, exchange: string) {
   const { appliedCount } = database;
+  const waitApplied = (eventId: string) =>
+    waitFor(async () => ((await appliedCount(eventId)) > 0 ? true : undefined), { what: `event ${eventId} applied` });
+  /** Publishes to the consumer's exchange as any publisher could (see `openTestChannel`). */
+  const publish = (routingKey: string, body: unknown, messageId?: string, properties?: amqp.Options.Publish) =>
+    test.publish(exchange, routingKey, body, messageId, properties);
   return {
     appliedCount,
-    waitApplied: (eventId: string) =>
-      waitFor(async () => ((await appliedCount(eventId)) > 0 ? true : undefined), { what: `event ${eventId} applied` }),
-    /** Publishes to the consumer's exchange as any publisher could (see `openTestChannel`). */
-    publish: (routingKey: string, body: unknown, messageId?: string, properties?: amqp.Options.Publish) =>
-      test.publish(exchange, routingKey, body, messageId, properties),
+    waitApplied,
+    publish,
+    /** Publishes a new recipe.created and waits until the consumer applied it: it consumes. */
+    async publishAndWaitApplied(): Promise<void> {
+      const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
+      await publish(event.type, event, event.id);
+      await waitApplied(event.id);
+    },
   };
 }
 

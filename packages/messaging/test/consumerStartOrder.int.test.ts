@@ -42,11 +42,9 @@ describe('a consumer started before its producer', () => {
     await expect(exchangeNow()).rejects.toThrow(/NOT_FOUND/);
 
     await declareEventExchanges(prefix);
-    const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
     await expect.poll(() => consumer.running, { timeout: NEXT_LOOK_MS }).toBe(true);
     expect(consumer.problem).toBeUndefined();
-    await run.publish(event.type, event, event.id);
-    await run.waitApplied(event.id);
+    await run.publishAndWaitApplied();
     expect(run.connects).toBe(1);
     expect(publisher.ready).toBe(true);
   }, 40_000);
@@ -79,9 +77,7 @@ describe('a consumer whose producer’s exchange is deleted and declared again',
 
     await declareEventExchanges(prefix);
     await expect.poll(() => consumer.problem, { timeout: 5000 }).toBeUndefined();
-    const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
-    await run.publish(event.type, event, event.id);
-    await run.waitApplied(event.id);
+    await run.publishAndWaitApplied();
     expect(run.connects).toBe(1);
   }, 30_000);
 

@@ -83,9 +83,7 @@ describe('queues declared before their consumer starts', () => {
     await run.broker.withChannel((channel) => channel.deleteQueue(work.name));
     await expect.poll(() => consumer.running, { timeout: NEXT_LOOK_MS }).toBe(true);
     expect(consumer.problem).toBeUndefined();
-    const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
-    await run.publish(event.type, event, event.id);
-    await run.waitApplied(event.id);
+    await run.publishAndWaitApplied();
     expect(run.connects).toBe(1);
   }, 40_000);
 
@@ -136,7 +134,6 @@ describe('a work queue deleted under its running consumer', () => {
     const { consumer, topology } = run;
     await run.broker.withChannel((channel) => channel.deleteQueue(topology.workQueue));
 
-    const event = recipeEvent('recipe.created', crypto.randomUUID(), 1);
     await expect
       .poll(
         () => run!.broker.withChannel(async (channel) => (await channel.checkQueue(topology.workQueue)).consumerCount),
@@ -144,8 +141,7 @@ describe('a work queue deleted under its running consumer', () => {
       )
       .toBe(1);
     expect(consumer.running).toBe(true);
-    await run.publish(event.type, event, event.id);
-    await run.waitApplied(event.id);
+    await run.publishAndWaitApplied();
     expect(run.connects).toBe(1);
   }, 30_000);
 });
