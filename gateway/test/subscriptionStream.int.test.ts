@@ -3,6 +3,7 @@ import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { Broker, EXCHANGE_RECHECK_MAX_MS, type ValidEvent } from '@potluck/messaging';
 import { createLogger } from '@potluck/service';
 import {
+  brokerAdmin,
   commentEventFixture,
   createBrokerUser,
   declareEventExchanges,
@@ -268,8 +269,9 @@ describe('trust', () => {
 });
 
 /** A live reader alone (no hub), as the gateway starts it, on `prefix`: counts its connects; removes the prefix's topology after. */
-async function startLoneReader(prefix: string, options: { bindingCheckMs?: number } = {}) {
-  const broker = new Broker({ url: testAmqpUrl(), logger });
+async function startLoneReader(prefix: string, options: { bindingCheckMs?: number; url?: string } = {}) {
+  const { url = testAmqpUrl(), ...readerOptions } = options;
+  const broker = new Broker({ url, logger });
   let connects = 0;
   broker.onConnect(() => (connects += 1));
   const names = streamNames(prefix);
@@ -279,7 +281,7 @@ async function startLoneReader(prefix: string, options: { bindingCheckMs?: numbe
     retention: DEFAULT_RETENTION,
     trust: { publishers: ['guest'] },
     logger,
-    ...options,
+    ...readerOptions,
   });
   cleanups.push(async () => {
     await broker.close();
@@ -372,6 +374,27 @@ describe('a stream declared with other retention (SUBSCRIPTION_STREAM_MAX_BYTES 
     expect(connects()).toBe(1);
 
     await broker.withChannel((channel) => channel.deleteQueue(names.stream));
+    expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
+    expect(reader.problem).toBeUndefined();
+    expect(connects()).toBe(1);
+  }, 40_000);
+});
+
+describe('a gateway whose RabbitMQ user may not declare its stream (granted for another prefix)', () => {
+  it('says who was refused and where the permissions are listed, keeps its connection, and reads once granted', async () => {
+    const prefix = uniqueAmqpPrefix();
+    const user = await createBrokerUser('gateway', gatewayBrokerPermissions(uniqueAmqpPrefix()));
+    cleanups.push(() => user.remove());
+    await declareEventExchanges(prefix);
+    const { reader, connects } = await startLoneReader(prefix, { url: user.url });
+
+    await expect.poll(() => reader.problem, { timeout: 10_000 }).toMatch(/ACCESS_REFUSED|refused/);
+    expect(reader.problem).toContain(user.name);
+    expect(reader.problem).toContain('docs/subscriptions.md#broker-permissions');
+    expect(await reader.whenPositioned(2000)).toBeUndefined();
+    expect(connects()).toBe(1);
+
+    await brokerAdmin.setPermissions(user.name, gatewayBrokerPermissions(prefix));
     expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
     expect(reader.problem).toBeUndefined();
     expect(connects()).toBe(1);

@@ -3,9 +3,8 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import {
   AwaitedExchanges,
   BindingKeeper,
-  isReply,
-  PRECONDITION_FAILED,
-  QueueConflict,
+  DeclarationRefused,
+  isRefusedDeclaration,
   type Broker,
 } from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
@@ -87,11 +86,16 @@ export class StreamReader {
   private trouble: string | undefined = 'not attached yet';
   private readonly bindings: BindingKeeper;
   private readonly sources: AwaitedExchanges;
-  private readonly streamConflict: QueueConflict;
+  private readonly streamRefusal: DeclarationRefused;
 
   constructor(private readonly options: StreamReaderOptions) {
     this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
-    this.streamConflict = new QueueConflict(options.logger, STREAM_REMEDIES);
+    this.streamRefusal = new DeclarationRefused({
+      logger: options.logger,
+      user: options.broker.user,
+      permissions: 'docs/subscriptions.md#broker-permissions',
+      remedies: STREAM_REMEDIES,
+    });
     // Only watched, never bound again by itself: bound before the consumers' queues, the stream
     // would make the producer's mandatory publishes count as routed while no consumer gets them.
     const exchangesThere = async (channel: Channel) => {
@@ -205,26 +209,26 @@ export class StreamReader {
     const { names, retention, logger } = this.options;
     if (!(await this.sources.ready(model, (again) => this.attach(again)))) {
       this.trouble = `waiting for the events exchanges ${this.sources.missing.join(', ')} (each service declares its own)`;
-      this.streamConflict.clear();
+      this.streamRefusal.clear();
       return;
     }
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => {
-      // A stream declared with other retention is logged once, by its QueueConflict.
-      if (!isReply(error, PRECONDITION_FAILED)) logger.warn({ err: error }, 'stream reader channel error');
+      // A refused declaration (other retention, a missing permission) is logged once, by its DeclarationRefused.
+      if (!isRefusedDeclaration(error)) logger.warn({ err: error }, 'stream reader channel error');
     });
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
-      if (!this.streamConflict.message) this.trouble = 'the stream reader channel closed';
+      if (!this.streamRefusal.message) this.trouble = 'the stream reader channel closed';
       this.linked(false);
     });
     try {
       await declareStream(channel, names, retention);
     } catch (error) {
-      const lookAgainMs = this.streamConflict.refused(error);
+      const lookAgainMs = this.streamRefusal.refused(error);
       if (lookAgainMs !== undefined) {
         // No reconnect mends it: look again on this connection, leaving it (and the marks) alone.
-        this.trouble = `cannot declare the stream ${names.stream}: ${this.streamConflict.message}`;
+        this.trouble = `cannot declare the stream ${names.stream}: ${this.streamRefusal.message}`;
         this.options.broker.runLater(model, (again) => this.attach(again), lookAgainMs);
         return;
       }
@@ -232,7 +236,7 @@ export class StreamReader {
       logger.error({ err: error, stream: names.stream }, 'cannot declare the subscription stream');
       throw error;
     }
-    this.streamConflict.resolved();
+    this.streamRefusal.resolved();
     await channel.prefetch(this.options.prefetch ?? 500);
     const start = this.position;
     let first = true;

@@ -35,6 +35,11 @@ export class Broker {
     this.user = amqpUser(options.url);
   }
 
+  /** Where the connection and its participants log. */
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
   get connected(): boolean {
     return this.current !== undefined;
   }

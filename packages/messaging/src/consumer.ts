@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
-import { isReply, PRECONDITION_FAILED } from './amqpReplies.js';
+import { isRefusedDeclaration } from './amqpReplies.js';
 import { AwaitedExchanges } from './awaitedExchanges.js';
 import { BindingKeeper } from './bindingKeeper.js';
 import type { Broker } from './broker.js';
@@ -14,7 +14,7 @@ import { recordBatchInInbox, type InboxTransaction } from './inbox.js';
 import { MessageMover, settle, type HeldMessage } from './messageMover.js';
 import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './observer.js';
 import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
-import { QueueConflict } from './queueConflict.js';
+import { DeclarationRefused } from './declarationRefused.js';
 import { decideFailure } from './retryPolicy.js';
 import { bindWorkQueue, declareConsumerTopology, type ConsumerTopology } from './topology.js';
 import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
@@ -93,7 +93,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly observer: MessagingObserver;
   private readonly queue: string;
   private readonly producerExchange: AwaitedExchanges;
-  private readonly queueConflict: QueueConflict;
+  private readonly refusal: DeclarationRefused;
   private readonly bindingKeeper: BindingKeeper;
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
@@ -104,7 +104,12 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     this.observer = options.observer ?? SILENT_OBSERVER;
     this.queue = options.topology.workQueue;
     this.producerExchange = new AwaitedExchanges(options.broker, [options.topology.exchange], options.logger);
-    this.queueConflict = new QueueConflict(options.logger, CONSUMER_QUEUE_REMEDIES);
+    this.refusal = new DeclarationRefused({
+      logger: options.logger,
+      user: options.broker.user,
+      permissions: 'docs/events.md#who-may-publish',
+      remedies: CONSUMER_QUEUE_REMEDIES,
+    });
     const bind = (channel: Channel) => bindWorkQueue(channel, options.topology, this.bindings);
     this.bindingKeeper = new BindingKeeper({
       broker: options.broker,
@@ -120,9 +125,9 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     return this.consumerTag !== undefined && !this.stopping;
   }
 
-  /** Why it is not consuming, when it knows: its producer's exchange is not there yet, or its queues disagree. */
+  /** Why it is not consuming, when it knows: its producer's exchange is not there yet, or the broker refuses its queues. */
   get problem(): string | undefined {
-    if (this.queueConflict.message) return this.queueConflict.message;
+    if (this.refusal.message) return this.refusal.message;
     if (this.bindingKeeper.missing) {
       return `its producer's exchange is gone (${this.bindingKeeper.missing}): binding again once it is declared again`;
     }
@@ -133,7 +138,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   /** Stops taking deliveries and waits for the one in hand to be committed and acked. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.queueConflict.clear();
+    this.refusal.clear();
     this.bindingKeeper.stop();
     const { channel, consumerTag } = this;
     if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
@@ -145,15 +150,15 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private async attach(connection: ChannelModel): Promise<void> {
     if (this.stopping) return;
     if (!(await this.producerExchange.ready(connection, (again) => this.attach(again)))) {
-      this.queueConflict.clear();
+      this.refusal.clear();
       return;
     }
     // A look again (not a connect) may have begun before `stop`.
     if (this.stopping) return;
     const channel = await connection.createConfirmChannel();
     channel.on('error', (error: Error) => {
-      // A queue conflict is logged once, by `declaredOn`, not at every look again.
-      if (!isReply(error, PRECONDITION_FAILED)) this.options.logger.warn({ err: error }, 'consumer channel error');
+      // A refused declaration is logged once, by `declaredOn`, not at every look again.
+      if (!isRefusedDeclaration(error)) this.options.logger.warn({ err: error }, 'consumer channel error');
     });
     channel.on('close', () => {
       if (this.channel !== channel) return;
@@ -184,20 +189,21 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   }
 
   /**
-   * Declares its queues and bindings; false when a queue exists with other arguments, which
-   * `problem` then reports: it looks again later on the same connection and leaves the rest of
-   * the connection (the relay's publisher) alone.
+   * Declares its queues and bindings; false when the broker refuses them for a reason only an
+   * operator mends (a queue with other arguments, a permission its user lacks), which `problem`
+   * then reports: it looks again later on the same connection and leaves the rest of the
+   * connection (the relay's publisher) alone.
    */
   private async declaredOn(channel: ConfirmChannel, connection: ChannelModel): Promise<boolean> {
     try {
       await declareConsumerTopology(channel, this.options.topology, this.bindings);
     } catch (error) {
-      const lookAgainMs = this.queueConflict.refused(error);
+      const lookAgainMs = this.refusal.refused(error);
       if (lookAgainMs === undefined) throw error;
       this.options.broker.runLater(connection, (again) => this.attach(again), lookAgainMs);
       return false;
     }
-    this.queueConflict.resolved();
+    this.refusal.resolved();
     return true;
   }
 

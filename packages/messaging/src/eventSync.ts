@@ -143,6 +143,11 @@ export async function startEventSync<Tx extends InboxTransaction>(options: {
       },
     },
     {
+      name: 'publisher',
+      required: false,
+      check: async () => assert(!publisher.problem, `not publishing events: ${publisher.problem}`),
+    },
+    {
       name: 'outbox',
       required: false,
       check: async () => {

@@ -28,8 +28,15 @@ export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
 export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
 export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
-export { brokerReason, isReply, NOT_FOUND, PRECONDITION_FAILED } from './amqpReplies.js';
-export { QueueConflict, type QueueRemedies } from './queueConflict.js';
+export {
+  ACCESS_REFUSED,
+  brokerReason,
+  isRefusedDeclaration,
+  isReply,
+  NOT_FOUND,
+  PRECONDITION_FAILED,
+} from './amqpReplies.js';
+export { DeclarationRefused, type DeclarationRefusedOptions, type ArgumentRemedies } from './declarationRefused.js';
 export { BindingKeeper, BINDING_CHECK_MS } from './bindingKeeper.js';
 export {
   DEFAULT_DELIVERY_LIMIT,

@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { Broker } from './broker.js';
+import { DeclarationRefused } from './declarationRefused.js';
 
 export class BrokerUnavailable extends Error {
   override name = 'BrokerUnavailable';
@@ -47,17 +48,28 @@ export class Publisher {
   private link: Link | undefined;
   private drained: Promise<void> = Promise.resolve();
   private readonly userId: string;
+  private readonly refusal: DeclarationRefused;
 
   constructor(
     private readonly broker: Broker,
     private readonly prepare: (channel: ConfirmChannel) => Promise<void> = async () => undefined,
   ) {
     this.userId = broker.user;
+    this.refusal = new DeclarationRefused({
+      logger: broker.logger,
+      user: broker.user,
+      permissions: 'docs/events.md#who-may-publish',
+    });
     broker.use((connection) => this.attach(connection));
   }
 
   get ready(): boolean {
     return this.link !== undefined;
+  }
+
+  /** Why it cannot publish though connected, when an operator must mend it: the broker refuses what `prepare` declares. */
+  get problem(): string | undefined {
+    return this.refusal.message;
   }
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
@@ -95,7 +107,17 @@ export class Publisher {
       // another, declaring the exchange again, instead of refusing every publish until a reconnect.
       this.broker.runLater(connection, (again) => this.attach(again), REATTACH_MS);
     });
-    await this.prepare(channel);
+    try {
+      await this.prepare(channel);
+    } catch (error) {
+      // Refused for good (a permission its user lacks): look again on this connection, leaving it
+      // (and the consumer on it) alone, instead of failing the connection again and again.
+      const lookAgainMs = this.refusal.refused(error);
+      if (lookAgainMs === undefined) throw error;
+      this.broker.runLater(connection, (again) => this.attach(again), lookAgainMs);
+      return;
+    }
+    this.refusal.resolved();
     this.link = link;
   }
 }

@@ -8,7 +8,7 @@ const service = useRecipesForTest({}, { OUTBOX_MAX_AGE_MS: String(MAX_AGE_MS) })
 
 const readiness = () => readinessOf(service);
 
-it('reports its database, broker, consumer and outbox, with the outbox backlog and age', async () => {
+it('reports its database, broker, consumer, publisher and outbox, with the outbox backlog and age', async () => {
   const ready = await waitFor(async () => {
     const report = await readiness();
     return report.body.status === 'ready' ? report : undefined;
@@ -19,6 +19,7 @@ it('reports its database, broker, consumer and outbox, with the outbox backlog a
       database: { status: 'up' },
       broker: { status: 'up' },
       consumer: { status: 'up' },
+      publisher: { status: 'up' },
       outbox: { status: 'up', backlog: 0, oldestAgeMs: 0, maxAgeMs: MAX_AGE_MS },
     },
   });
