@@ -273,7 +273,9 @@ async function startLoneReader(prefix: string, options: { bindingCheckMs?: numbe
   const { url = testAmqpUrl(), ...readerOptions } = options;
   const broker = new Broker({ url, logger });
   let connects = 0;
+  let disconnects = 0;
   broker.onConnect(() => (connects += 1));
+  broker.onDisconnect(() => (disconnects += 1));
   const names = streamNames(prefix);
   const reader = new StreamReader({
     broker,
@@ -288,7 +290,7 @@ async function startLoneReader(prefix: string, options: { bindingCheckMs?: numbe
     await deleteBrokerTopology(prefix);
   });
   await broker.start();
-  return { broker, reader, connects: () => connects };
+  return { broker, reader, connects: () => connects, disconnects: () => disconnects };
 }
 
 describe('a gateway started before the services', () => {
@@ -380,24 +382,46 @@ describe('a stream declared with other retention (SUBSCRIPTION_STREAM_MAX_BYTES 
   }, 40_000);
 });
 
-describe('a gateway whose RabbitMQ user may not declare its stream (granted for another prefix)', () => {
-  it('says who was refused and where the permissions are listed, keeps its connection, and reads once granted', async () => {
+describe('a gateway whose RabbitMQ user may not declare or read its stream', () => {
+  const REFUSED = /^cannot read the stream .*: the broker refused this service's RabbitMQ user \(access to /;
+
+  it('granted for another prefix: says what was refused and where the permissions are listed, keeps its connection, and reads once granted', async () => {
     const prefix = uniqueAmqpPrefix();
     const user = await createBrokerUser('gateway', gatewayBrokerPermissions(uniqueAmqpPrefix()));
     cleanups.push(() => user.remove());
     await declareEventExchanges(prefix);
-    const { reader, connects } = await startLoneReader(prefix, { url: user.url });
+    const { reader, connects, disconnects } = await startLoneReader(prefix, { url: user.url });
 
-    await expect.poll(() => reader.problem, { timeout: 10_000 }).toMatch(/ACCESS_REFUSED|refused/);
-    expect(reader.problem).toContain(user.name);
+    await expect.poll(() => reader.problem, { timeout: 10_000 }).toMatch(REFUSED);
     expect(reader.problem).toContain('docs/subscriptions.md#broker-permissions');
+    expect(reader.problem).not.toContain(user.name);
     expect(await reader.whenPositioned(2000)).toBeUndefined();
-    expect(connects()).toBe(1);
+    expect([connects(), disconnects()]).toEqual([1, 0]);
 
     await brokerAdmin.setPermissions(user.name, gatewayBrokerPermissions(prefix));
     expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
     expect(reader.problem).toBeUndefined();
-    expect(connects()).toBe(1);
+    expect([connects(), disconnects()]).toEqual([1, 0]);
+  }, 40_000);
+
+  it('read on its stream withheld (it declares and binds, but may not consume): the same', async () => {
+    const prefix = uniqueAmqpPrefix();
+    const permissions = gatewayBrokerPermissions(prefix);
+    const names = streamNames(prefix);
+    const readable = [names.marks, ...names.sources].map((name) => name.replaceAll('.', '[.]')).join('|');
+    const user = await createBrokerUser('gateway', { ...permissions, read: `^(${readable})$` });
+    cleanups.push(() => user.remove());
+    await declareEventExchanges(prefix);
+    const { reader, connects, disconnects } = await startLoneReader(prefix, { url: user.url });
+
+    await expect.poll(() => reader.problem, { timeout: 10_000 }).toMatch(REFUSED);
+    expect(reader.problem).toContain(`queue '${names.stream}'`);
+    expect(await reader.whenPositioned(2000)).toBeUndefined();
+    expect([connects(), disconnects()]).toEqual([1, 0]);
+
+    await brokerAdmin.setPermissions(user.name, permissions);
+    expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
+    expect([connects(), disconnects()]).toEqual([1, 0]);
   }, 40_000);
 });
 

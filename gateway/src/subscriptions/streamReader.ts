@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import {
-  AwaitedExchanges,
-  BindingKeeper,
-  DeclarationRefused,
-  isRefusedDeclaration,
-  type Broker,
-} from '@potluck/messaging';
+import { AwaitedExchanges, BindingKeeper, DeclarationRefused, isRefusal, type Broker } from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
 import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
@@ -92,7 +86,6 @@ export class StreamReader {
     this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
     this.streamRefusal = new DeclarationRefused({
       logger: options.logger,
-      user: options.broker.user,
       permissions: 'docs/subscriptions.md#broker-permissions',
       remedies: STREAM_REMEDIES,
     });
@@ -206,67 +199,85 @@ export class StreamReader {
 
   /** Declares and binds the stream once every events exchange is there (each service declares its own; the gateway may not). */
   private async attach(model: ChannelModel): Promise<void> {
-    const { names, retention, logger } = this.options;
+    const { names, logger } = this.options;
     if (!(await this.sources.ready(model, (again) => this.attach(again)))) {
       this.trouble = `waiting for the events exchanges ${this.sources.missing.join(', ')} (each service declares its own)`;
       this.streamRefusal.clear();
       return;
     }
     const channel = await model.createChannel();
+    let settingUp = true;
     channel.on('error', (error: Error) => {
-      // A refused declaration (other retention, a missing permission) is logged once, by its DeclarationRefused.
-      if (!isRefusedDeclaration(error)) logger.warn({ err: error }, 'stream reader channel error');
+      // A refusal while setting up (other retention, a missing permission) is logged once, by its DeclarationRefused.
+      if (!(settingUp && isRefusal(error))) logger.warn({ err: error }, 'stream reader channel error');
     });
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
       if (!this.streamRefusal.message) this.trouble = 'the stream reader channel closed';
       this.linked(false);
     });
-    try {
-      await declareStream(channel, names, retention);
-    } catch (error) {
-      const lookAgainMs = this.streamRefusal.refused(error);
-      if (lookAgainMs !== undefined) {
-        // No reconnect mends it: look again on this connection, leaving it (and the marks) alone.
-        this.trouble = `cannot declare the stream ${names.stream}: ${this.streamRefusal.message}`;
-        this.options.broker.runLater(model, (again) => this.attach(again), lookAgainMs);
-        return;
-      }
-      this.trouble = `cannot declare the stream ${names.stream}: ${(error as Error).message}`;
-      logger.error({ err: error, stream: names.stream }, 'cannot declare the subscription stream');
-      throw error;
-    }
-    this.streamRefusal.resolved();
-    await channel.prefetch(this.options.prefetch ?? 500);
     const start = this.position;
-    let first = true;
-    await channel.consume(
-      names.stream,
-      (message) => {
-        if (!message) {
-          // The broker cancelled the consumer (stream deleted, leader moved): nothing more comes on this channel.
-          this.trouble = 'the broker cancelled the stream consumer';
-          this.linked(false);
-          void this.options.broker.reset(new Error(this.trouble));
-          return;
-        }
-        channel.ack(message);
-        const offset = offsetOf(message);
-        if (offset === undefined) return;
-        if (first && start !== undefined && offset > start) {
-          for (const listener of this.gapListeners) listener(start, offset);
-        }
-        first = false;
-        this.handle(message, offset);
-      },
-      { noAck: false, arguments: { 'x-stream-offset': start ?? 'next' } },
-    );
+    const reading = await this.consumeFrom(channel, model, start);
+    settingUp = false;
+    if (!reading) return;
     this.channel = channel;
     if (start === undefined) this.markId = this.publishMark(channel);
     else this.positionedNow();
     this.trouble = undefined;
     this.bindings.start();
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
+  }
+
+  /**
+   * Declares the stream and consumes it from `start` (or its end); false when the broker refuses
+   * that for a reason only an operator mends (other retention, a permission the gateway's user
+   * lacks): `problem` says so, and it looks again on this connection, leaving it (and the
+   * marks) alone.
+   */
+  private async consumeFrom(channel: Channel, model: ChannelModel, start: number | undefined): Promise<boolean> {
+    const { names, retention, logger } = this.options;
+    try {
+      await declareStream(channel, names, retention);
+      await channel.prefetch(this.options.prefetch ?? 500);
+      await channel.consume(names.stream, this.liveDeliveries(channel, start), {
+        noAck: false,
+        arguments: { 'x-stream-offset': start ?? 'next' },
+      });
+    } catch (error) {
+      const lookAgainMs = this.streamRefusal.refused(error);
+      if (lookAgainMs !== undefined) {
+        this.trouble = `cannot read the stream ${names.stream}: ${this.streamRefusal.message}`;
+        this.options.broker.runLater(model, (again) => this.attach(again), lookAgainMs);
+        return false;
+      }
+      this.trouble = `cannot read the stream ${names.stream}: ${(error as Error).message}`;
+      logger.error({ err: error, stream: names.stream }, 'cannot read the subscription stream');
+      throw error;
+    }
+    this.streamRefusal.resolved();
+    return true;
+  }
+
+  /** What the live reader does with each delivery: a gap check on the first, then `handle`. */
+  private liveDeliveries(channel: Channel, start: number | undefined): (message: ConsumeMessage | null) => void {
+    let first = true;
+    return (message) => {
+      if (!message) {
+        // The broker cancelled the consumer (stream deleted, leader moved): nothing more comes on this channel.
+        this.trouble = 'the broker cancelled the stream consumer';
+        this.linked(false);
+        void this.options.broker.reset(new Error(this.trouble));
+        return;
+      }
+      channel.ack(message);
+      const offset = offsetOf(message);
+      if (offset === undefined) return;
+      if (first && start !== undefined && offset > start) {
+        for (const listener of this.gapListeners) listener(start, offset);
+      }
+      first = false;
+      this.handle(message, offset);
+    };
   }
 
   private handle(message: ConsumeMessage, offset: number): void {

@@ -18,10 +18,10 @@ export function brokerReason(error: unknown): string {
 }
 
 /**
- * Whether the broker refused a declaration for a reason only an operator mends (a queue's
- * other arguments, a permission the user lacks): `DeclarationRefused` reports it once, so a
- * channel's error listener need not log it again at every look.
+ * Whether the broker refused for a reason only an operator mends (a queue's other arguments,
+ * a permission the user lacks). While a participant sets its channel up, `DeclarationRefused`
+ * reports such a refusal once, so its channel's error listener need not log it at every look.
  */
-export function isRefusedDeclaration(error: unknown): boolean {
+export function isRefusal(error: unknown): boolean {
   return isReply(error, ACCESS_REFUSED) || isReply(error, PRECONDITION_FAILED);
 }

@@ -26,6 +26,7 @@ export class Broker {
   private latest: ChannelModel | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly connectListeners = new Set<() => void>();
+  private readonly disconnectListeners = new Set<() => void>();
   private isClosed = false;
 
   /** The RabbitMQ user this connection logs in as: what every message it publishes carries as `userId`. */
@@ -60,6 +61,12 @@ export class Broker {
     return () => this.connectListeners.delete(listener);
   }
 
+  /** Told each time a connection is lost or reset (by the broker, the network, or `reset`). */
+  onDisconnect(listener: () => void): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
+  }
+
   async start(): Promise<void> {
     const { logger } = this.options;
     this.connection = await amqp.connect(withHeartbeat(this.options.url, this.options.heartbeatSeconds ?? 5), {
@@ -85,9 +92,11 @@ export class Broker {
       this.current = undefined;
       this.latest = undefined;
       logger.warn({ err: error }, 'broker disconnected; reconnecting');
+      for (const listener of this.disconnectListeners) listener();
     });
     this.connection.on('connect-failed', (error: Error) => {
       this.current = undefined;
+      this.latest = undefined;
       logger.warn({ err: error }, 'broker connect failed; retrying');
     });
   }

@@ -1,23 +1,21 @@
 import { context } from '@opentelemetry/api';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import { validateEvent, type EventType, type ValidEvent } from './contract/index.js';
-import { isRefusedDeclaration } from './amqpReplies.js';
+import type { EventType } from './contract/index.js';
+import { isRefusal } from './amqpReplies.js';
 import { AwaitedExchanges } from './awaitedExchanges.js';
 import { BindingKeeper } from './bindingKeeper.js';
 import type { Broker } from './broker.js';
 import { classify } from './classify.js';
-import { failureHistory } from './failureHistory.js';
+import { DeliveryTriage, type Admitted, type Delivery, type TriageLimits } from './deliveryTriage.js';
 import { handledTypes, handlerSteps, type EventHandlers } from './handlers.js';
 import type { FailpointTrigger } from './failpoints.js';
 import { recordBatchInInbox, type InboxTransaction } from './inbox.js';
-import { MessageMover, settle, type HeldMessage } from './messageMover.js';
-import { SILENT_OBSERVER, type MessagingObserver, type ParkReason } from './observer.js';
-import { checkPublisher, type PublisherTrust } from './publisherTrust.js';
+import { settle } from './messageMover.js';
+import { SILENT_OBSERVER, type MessagingObserver } from './observer.js';
 import { DeclarationRefused } from './declarationRefused.js';
-import { decideFailure } from './retryPolicy.js';
 import { bindWorkQueue, declareConsumerTopology, type ConsumerTopology } from './topology.js';
-import { inBatchSpan, startConsume, type ConsumeTrace } from './tracing.js';
+import { inBatchSpan } from './tracing.js';
 
 /** What to do when the work queue exists with another delivery limit. */
 const CONSUMER_QUEUE_REMEDIES = {
@@ -25,10 +23,7 @@ const CONSUMER_QUEUE_REMEDIES = {
     "set EVENT_DELIVERY_LIMIT to the queue's value (changing a queue's arguments means deleting it, and what waits in it, with its consumers stopped)",
 };
 
-/** The largest message body a consumer takes by default (256 KiB); larger ones are parked unread. */
-export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
-
-export interface ConsumerOptions<Tx extends InboxTransaction> {
+export interface ConsumerOptions<Tx extends InboxTransaction> extends TriageLimits {
   broker: Broker;
   topology: ConsumerTopology;
   /** Runs work in one database transaction (e.g. `prisma.$transaction`). */
@@ -45,13 +40,6 @@ export interface ConsumerOptions<Tx extends InboxTransaction> {
   prefetch?: number;
   /** Messages applied in one transaction when several are waiting. */
   batchSize?: number;
-  /** Failed attempts with an unknown error before a message is parked; transient failures never count. */
-  maxAttempts?: number;
-  retryBaseDelayMs?: number;
-  /** The longest delay between two retries (30 s by default): how soon a recovered database is noticed. */
-  retryMaxDelayMs?: number;
-  /** Bodies larger than this are parked as `too-large` without being parsed. */
-  maxBodyBytes?: number;
   /** Told what became of every message (metrics). */
   observer?: MessagingObserver;
   /** How often its queue is bound again to the producer's exchange (`BINDING_CHECK_MS` by default). */
@@ -60,26 +48,15 @@ export interface ConsumerOptions<Tx extends InboxTransaction> {
 
 type Outcome = 'applied' | 'duplicate';
 
-interface Delivery {
-  channel: ConfirmChannel;
-  message: ConsumeMessage;
-  /** Arrival in the buffer (ms since the epoch), where its span starts. */
-  receivedAt: number;
-}
-
-interface Admitted extends HeldMessage {
-  event: ValidEvent;
-  trace: ConsumeTrace;
-}
-
 /**
  * Consumes a work queue with manual acks and a bounded prefetch, in arrival order: the
  * inbox inserts and the handler's changes commit together (several waiting messages share
  * one transaction), and the acks follow the commit.
  * Duplicates are acked and skipped. Messages their producer did not publish (by the
- * broker-validated `userId`), oversized, malformed or unknown ones are parked at once; a failing handler is retried with delay (for as long as the failure is transient,
- * such as a database outage), and a message that keeps failing otherwise is parked with
- * its last error.
+ * broker-validated `userId`), oversized, malformed or unknown ones are parked at once; a
+ * failing handler is retried with delay (for as long as the failure is transient, such as a
+ * database outage), and a message that keeps failing otherwise is parked with its last error
+ * (`DeliveryTriage`).
  */
 export class InboxConsumer<Tx extends InboxTransaction> {
   private channel: ConfirmChannel | undefined;
@@ -87,9 +64,8 @@ export class InboxConsumer<Tx extends InboxTransaction> {
   private readonly buffer: Delivery[] = [];
   private draining: Promise<void> | undefined;
   private stopping = false;
-  private readonly mover: MessageMover;
+  private readonly triage: DeliveryTriage;
   private readonly bindings: readonly EventType[];
-  private readonly trust: PublisherTrust;
   private readonly observer: MessagingObserver;
   private readonly queue: string;
   private readonly producerExchange: AwaitedExchanges;
@@ -98,15 +74,25 @@ export class InboxConsumer<Tx extends InboxTransaction> {
 
   constructor(private readonly options: ConsumerOptions<Tx>) {
     const login = options.broker.user;
-    this.trust = { consumer: options.topology.workQueue, login, publishers: options.publishers };
-    this.mover = new MessageMover(options.topology, options.logger, login);
     this.bindings = handledTypes(options.handlers);
     this.observer = options.observer ?? SILENT_OBSERVER;
     this.queue = options.topology.workQueue;
+    const { topology, logger, maxBodyBytes, maxAttempts, retryBaseDelayMs, retryMaxDelayMs } = options;
+    this.triage = new DeliveryTriage({
+      topology,
+      logger,
+      maxBodyBytes,
+      maxAttempts,
+      retryBaseDelayMs,
+      retryMaxDelayMs,
+      handled: this.bindings,
+      trust: { consumer: this.queue, login, publishers: options.publishers },
+      login,
+      observer: this.observer,
+    });
     this.producerExchange = new AwaitedExchanges(options.broker, [options.topology.exchange], options.logger);
     this.refusal = new DeclarationRefused({
       logger: options.logger,
-      user: options.broker.user,
       permissions: 'docs/events.md#who-may-publish',
       remedies: CONSUMER_QUEUE_REMEDIES,
     });
@@ -127,7 +113,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
 
   /** Why it is not consuming, when it knows: its producer's exchange is not there yet, or the broker refuses its queues. */
   get problem(): string | undefined {
-    if (this.refusal.message) return this.refusal.message;
+    if (this.refusal.message && this.options.broker.connected) return this.refusal.message;
     if (this.bindingKeeper.missing) {
       return `its producer's exchange is gone (${this.bindingKeeper.missing}): binding again once it is declared again`;
     }
@@ -156,9 +142,10 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     // A look again (not a connect) may have begun before `stop`.
     if (this.stopping) return;
     const channel = await connection.createConfirmChannel();
+    let settingUp = true;
     channel.on('error', (error: Error) => {
-      // A refused declaration is logged once, by `declaredOn`, not at every look again.
-      if (!isRefusedDeclaration(error)) this.options.logger.warn({ err: error }, 'consumer channel error');
+      // A refusal while setting up is logged once, by `DeclarationRefused`, not at every look again.
+      if (!(settingUp && isRefusal(error))) this.options.logger.warn({ err: error }, 'consumer channel error');
     });
     channel.on('close', () => {
       if (this.channel !== channel) return;
@@ -166,45 +153,49 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       this.consumerTag = undefined;
       if (!this.stopping) void this.options.broker.reset(new Error('consumer channel closed'));
     });
-    if (!(await this.declaredOn(channel, connection))) return;
-    await channel.prefetch(this.options.prefetch ?? 20);
-    this.channel = channel;
-    const { consumerTag } = await channel.consume(
-      this.options.topology.workQueue,
-      (message) => {
-        if (!message) return this.cancelledByBroker(channel, connection);
-        this.buffer.push({ channel, message, receivedAt: Date.now() });
-        this.draining ??= this.drain().finally(() => {
-          this.draining = undefined;
-        });
-      },
-      { noAck: false },
-    );
+    const consumerTag = await this.consumeOn(channel, connection);
+    settingUp = false;
+    if (consumerTag === undefined) return;
     if (this.stopping) {
       await channel.cancel(consumerTag).catch(() => undefined);
       return;
     }
+    this.channel = channel;
     this.consumerTag = consumerTag;
     this.bindingKeeper.start();
   }
 
   /**
-   * Declares its queues and bindings; false when the broker refuses them for a reason only an
-   * operator mends (a queue with other arguments, a permission its user lacks), which `problem`
-   * then reports: it looks again later on the same connection and leaves the rest of the
-   * connection (the relay's publisher) alone.
+   * Declares its queues and bindings and consumes its work queue; undefined when the broker
+   * refuses that for a reason only an operator mends (a queue with other arguments, a permission
+   * its user lacks), which `problem` then reports: it looks again later on the same connection
+   * and leaves the rest of the connection (the relay's publisher) alone.
    */
-  private async declaredOn(channel: ConfirmChannel, connection: ChannelModel): Promise<boolean> {
+  private async consumeOn(channel: ConfirmChannel, connection: ChannelModel): Promise<string | undefined> {
     try {
       await declareConsumerTopology(channel, this.options.topology, this.bindings);
+      await channel.prefetch(this.options.prefetch ?? 20);
+      const { consumerTag } = await channel.consume(
+        this.queue,
+        (message) => (message ? this.received(channel, message) : this.cancelledByBroker(channel, connection)),
+        { noAck: false },
+      );
+      this.refusal.resolved();
+      return consumerTag;
     } catch (error) {
+      if (this.stopping) return undefined;
       const lookAgainMs = this.refusal.refused(error);
       if (lookAgainMs === undefined) throw error;
       this.options.broker.runLater(connection, (again) => this.attach(again), lookAgainMs);
-      return false;
+      return undefined;
     }
-    this.refusal.resolved();
-    return true;
+  }
+
+  private received(channel: ConfirmChannel, message: ConsumeMessage): void {
+    this.buffer.push({ channel, message, receivedAt: Date.now() });
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+    });
   }
 
   /**
@@ -230,7 +221,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       const batch = this.buffer.splice(0, this.options.batchSize ?? 50);
       const admitted: Admitted[] = [];
       for (const delivery of batch) {
-        const held = await this.admit(delivery);
+        const held = await this.triage.admit(delivery);
         if (held) admitted.push(held);
       }
       if (admitted.length > 0) await this.applyBatch(admitted);
@@ -275,7 +266,7 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       // A transient failure is nobody's fault: the whole batch waits. Otherwise one
       // transaction each, so only the culprit is retried.
       if (batch.length === 1 || classify(error) === 'transient') {
-        for (const held of batch) await context.with(held.trace.context, () => this.fail(held, error));
+        for (const held of batch) await context.with(held.trace.context, () => this.triage.failed(held, error));
         return;
       }
       for (const delivery of batch) await this.applyBatch([delivery]);
@@ -290,90 +281,5 @@ export class InboxConsumer<Tx extends InboxTransaction> {
       'event consumed',
     );
     trace.end(outcome);
-  }
-
-  /**
-   * Parks what must not or can never be handled: from a publisher this consumer does not
-   * trust (checked first, before the body is even read), too large, not JSON, a type this
-   * consumer does not take, a broken contract.
-   */
-  private async admit(delivery: Delivery): Promise<Admitted | undefined> {
-    const { channel, message } = delivery;
-    const trust = checkPublisher(message.properties, this.trust);
-    const trace = startConsume(message, { queue: this.queue, receivedAt: delivery.receivedAt, trusted: trust.trusted });
-    const held: HeldMessage = { channel, message, publisher: trust.publisher };
-    const park = (reason: ParkReason, error: unknown, type: unknown) =>
-      context.with(trace.context, () => this.park({ ...held, trace }, reason, error, type));
-    const claimed: unknown = message.properties.type;
-    if (!trust.trusted) return park('untrusted-publisher', new Error(trust.reason), claimed);
-    const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = this.options;
-    if (message.content.length > maxBodyBytes) {
-      const error = new Error(`body of ${message.content.length} bytes is over the limit of ${maxBodyBytes}`);
-      return park('too-large', error, claimed);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(message.content.toString('utf8'));
-    } catch (error) {
-      return park('malformed-json', error, claimed);
-    }
-    const type = (body as { type?: unknown } | null)?.type;
-    if (!this.bindings.includes(type as EventType)) {
-      return park('unknown-type', new Error(`no handler for type ${JSON.stringify(type)?.slice(0, 100)}`), type);
-    }
-    try {
-      return { ...held, trace, event: validateEvent(body) };
-    } catch (error) {
-      return park('contract-violation', error, type);
-    }
-  }
-
-  /** Parks a message and tells the observer; `words` is the reason its header gives, when it says more. */
-  private async park(
-    held: HeldMessage & { trace: ConsumeTrace },
-    reason: ParkReason,
-    error: unknown,
-    type: unknown,
-    attempts?: number,
-    words: string = reason,
-  ): Promise<undefined> {
-    const parked = await this.mover.park(held, words, error, attempts);
-    if (parked) this.observer.parked(type, reason);
-    held.trace.end(parked ? 'parked' : 'unsettled', error);
-    return undefined;
-  }
-
-  private async fail(held: Admitted, error: unknown) {
-    const { message, event } = held;
-    const { maxAttempts = 5, retryBaseDelayMs = 1000, retryMaxDelayMs = 30_000, logger, topology } = this.options;
-    const kind = classify(error);
-    const history = failureHistory(message.properties.headers, topology.retryQueue);
-    const decision = decideFailure(kind, history, {
-      maxAttempts,
-      baseDelayMs: retryBaseDelayMs,
-      maxDelayMs: retryMaxDelayMs,
-    });
-    if (decision.action === 'park') {
-      const reason = kind === 'poison' ? 'poison' : 'max-attempts';
-      await this.park(held, reason, error, event.type, decision.attempts, decision.reason);
-      return;
-    }
-    const { attempts, retries, delayMs } = decision;
-    logger.warn(
-      {
-        eventId: event.id,
-        type: event.type,
-        correlationId: event.correlationId,
-        kind,
-        attempts,
-        retries,
-        delayMs,
-        err: error,
-      },
-      'handler failed; retrying later',
-    );
-    const moved = await this.mover.retry(held, decision, error);
-    if (moved) this.observer.retried(event.type, kind);
-    held.trace.end(moved ? 'retried' : 'unsettled', error);
   }
 }

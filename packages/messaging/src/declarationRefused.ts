@@ -6,23 +6,22 @@ import { RecheckDelay } from './awaitedExchanges.js';
 export type ArgumentRemedies = Readonly<Record<string, string>>;
 
 const DECLARED_ELSEWHERE =
-  'it was declared elsewhere with other settings (RabbitMQ cannot change them: only deleting it, and what it holds, can)';
+  'it was declared elsewhere with other settings (RabbitMQ cannot change them: only deleting it, with what a queue holds, can)';
 
 export interface DeclarationRefusedOptions {
   logger: Logger;
-  /** The RabbitMQ user it declares as, named in a refusal of access. */
-  user: string;
-  /** Where the permissions that user needs are listed (a docs page), named in a refusal of access. */
+  /** Where the permissions its RabbitMQ user needs are listed (a docs page), named in a refusal of access. */
   permissions: string;
   /** By argument, the remedy for a declaration refused for another value of it; none by default. */
   remedies?: ArgumentRemedies;
 }
 
 /**
- * A declaration the broker refuses for something only an operator can mend: a queue (or an
- * exchange) declared with other arguments than this service's (by a deployment's definitions, or before its
- * configuration changed), or a RabbitMQ user whose permissions do not cover it. No reconnect
- * mends either. Holds what to tell the operator, the remedy, and when to look again.
+ * A declaration (or the consume after it) the broker refuses for something only an operator
+ * can mend: a queue or exchange declared with other arguments than this service's (by a
+ * deployment's definitions, or before its configuration changed), or a RabbitMQ user whose
+ * permissions do not cover it. No reconnect mends either. Holds what to tell the operator,
+ * the remedy, and when to look again; the log (once) names the user, readiness does not.
  */
 export class DeclarationRefused {
   /** What readiness says while it lasts. */
@@ -31,7 +30,7 @@ export class DeclarationRefused {
 
   constructor(private readonly options: DeclarationRefusedOptions) {}
 
-  /** Takes a failed declaration: the wait before the next look when it was such a refusal, else undefined. */
+  /** Takes a failed declaration or consume: the wait before the next look when it was such a refusal, else undefined. */
   refused(error: unknown): number | undefined {
     const message = this.describe(error);
     if (message === undefined) return undefined;
@@ -55,11 +54,13 @@ export class DeclarationRefused {
   private describe(error: unknown): string | undefined {
     const reason = brokerReason(error);
     if (isReply(error, ACCESS_REFUSED)) {
-      const { user, permissions } = this.options;
-      return `the broker refused the RabbitMQ user ${user} (${reason}): grant it the permissions ${permissions} lists, or set AMQP_PREFIX to the prefix they were granted for`;
+      // Readiness is public: the user's name stays in the log.
+      const refused = reason.replace(/ refused for user '[^']*'/, ' refused');
+      return `the broker refused this service's RabbitMQ user (${refused}): grant it the permissions ${this.options.permissions} lists, for the AMQP_PREFIX every service shares`;
     }
     if (!isReply(error, PRECONDITION_FAILED)) return undefined;
-    const argument = /inequivalent arg '([^']+)'/.exec(reason)?.[1] ?? '';
+    const argument = /inequivalent arg '([^']+)'/.exec(reason)?.[1];
+    if (argument === undefined) return `the broker refused a declaration (${reason})`;
     const remedy = this.options.remedies?.[argument] ?? DECLARED_ELSEWHERE;
     return `it exists with other arguments than this service declares (${reason}): ${remedy}`;
   }

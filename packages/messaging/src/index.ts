@@ -26,16 +26,10 @@ export {
 } from './publisherTrust.js';
 export { Publisher, BrokerUnavailable } from './publisher.js';
 export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } from './relay.js';
-export { InboxConsumer, DEFAULT_MAX_BODY_BYTES, type ConsumerOptions } from './consumer.js';
+export { InboxConsumer, type ConsumerOptions } from './consumer.js';
+export { DEFAULT_MAX_BODY_BYTES } from './deliveryTriage.js';
 export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
-export {
-  ACCESS_REFUSED,
-  brokerReason,
-  isRefusedDeclaration,
-  isReply,
-  NOT_FOUND,
-  PRECONDITION_FAILED,
-} from './amqpReplies.js';
+export { ACCESS_REFUSED, brokerReason, isRefusal, isReply, NOT_FOUND, PRECONDITION_FAILED } from './amqpReplies.js';
 export { DeclarationRefused, type DeclarationRefusedOptions, type ArgumentRemedies } from './declarationRefused.js';
 export { BindingKeeper, BINDING_CHECK_MS } from './bindingKeeper.js';
 export {

@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { Broker } from './broker.js';
+import { isRefusal } from './amqpReplies.js';
 import { DeclarationRefused } from './declarationRefused.js';
 
 export class BrokerUnavailable extends Error {
@@ -57,7 +58,6 @@ export class Publisher {
     this.userId = broker.user;
     this.refusal = new DeclarationRefused({
       logger: broker.logger,
-      user: broker.user,
       permissions: 'docs/events.md#who-may-publish',
     });
     broker.use((connection) => this.attach(connection));
@@ -69,7 +69,7 @@ export class Publisher {
 
   /** Why it cannot publish though connected, when an operator must mend it: the broker refuses what `prepare` declares. */
   get problem(): string | undefined {
-    return this.refusal.message;
+    return this.broker.connected ? this.refusal.message : undefined;
   }
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
@@ -97,7 +97,11 @@ export class Publisher {
   private async attach(connection: ChannelModel): Promise<void> {
     const channel = await connection.createConfirmChannel();
     const link: Link = { channel, awaiting: new Map() };
-    channel.on('error', () => undefined);
+    let settingUp = true;
+    channel.on('error', (error: Error) => {
+      // A refusal of what `prepare` declares is logged once, by `DeclarationRefused`, not at every look again.
+      if (!(settingUp && isRefusal(error))) this.broker.logger.warn({ err: error }, 'publisher channel error');
+    });
     channel.on('return', (message: Message) => noteReturn(link, message));
     // amqplib fails every unconfirmed publish of a closing channel with "channel closed".
     channel.on('close', () => {
@@ -109,6 +113,7 @@ export class Publisher {
     });
     try {
       await this.prepare(channel);
+      settingUp = false;
     } catch (error) {
       // Refused for good (a permission its user lacks): look again on this connection, leaving it
       // (and the consumer on it) alone, instead of failing the connection again and again.

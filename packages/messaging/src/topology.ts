@@ -22,11 +22,14 @@ export interface ConsumerTopology {
 
 /**
  * The one rule for a broker name prefix (`AMQP_PREFIX`): it starts every exchange and queue
- * name, so it may not be empty, hold spaces or run past what RabbitMQ accepts as a name.
+ * name, so it may not be empty, hold spaces, run past what RabbitMQ accepts as a name, or make
+ * the names start with `amq.`, which RabbitMQ reserves (refusing them as ACCESS_REFUSED, which
+ * no permission mends).
  */
-export const AMQP_PREFIX_PATTERN = /^[A-Za-z0-9][\w.-]{0,99}$/;
+export const AMQP_PREFIX_PATTERN = /^(?!amq(?:\.|$))[A-Za-z0-9][\w.-]{0,99}$/;
 /** What a prefix must be, for error messages (completes "AMQP prefix … "). */
-export const AMQP_PREFIX_RULE = 'must be 1–100 letters, digits, ".", "_" or "-"';
+export const AMQP_PREFIX_RULE =
+  'must be 1–100 letters, digits, ".", "_" or "-", and not "amq" or start with "amq." (RabbitMQ reserves those names)';
 
 /** The three queues a consumer owns under one prefix. */
 export type ConsumerQueues = Pick<ConsumerTopology, 'workQueue' | 'retryQueue' | 'parkingQueue'>;

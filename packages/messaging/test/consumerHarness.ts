@@ -98,7 +98,9 @@ function createConsumer(database: InboxDatabase, options: TestConsumerOptions) {
 export async function startTestConsumer(database: InboxDatabase, options: TestConsumerOptions) {
   const { prefix, topology, broker, consumer, declareExchange } = createConsumer(database, options);
   let connects = 0;
+  let disconnects = 0;
   broker.onConnect(() => (connects += 1));
+  broker.onDisconnect(() => (disconnects += 1));
   let test: TestChannel | undefined;
   const stop = async () => {
     await consumer.stop();
@@ -127,6 +129,10 @@ export async function startTestConsumer(database: InboxDatabase, options: TestCo
     /** Broker connections made so far: more than one means something reset the connection. */
     get connects() {
       return connects;
+    },
+    /** Connections lost or reset so far (a reset whose reconnect then fails never counts in `connects`). */
+    get disconnects() {
+      return disconnects;
     },
     ...probes(database, test, topology.exchange),
   };

@@ -43,3 +43,14 @@ export async function deleteBrokerTopology(prefix: string, url = testAmqpUrl()):
     await connection.close().catch(() => undefined);
   }
 }
+
+/** How many messages wait in `queue` (ready to deliver), as the broker counts them now. */
+export async function waitingIn(queue: string, url = testAmqpUrl()): Promise<number> {
+  const connection = await amqp.connect(url);
+  connection.on('error', () => undefined);
+  try {
+    return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}

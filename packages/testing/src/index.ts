@@ -6,7 +6,7 @@ export { freePort } from './ports.js';
 export { graphqlRequest, errorCodes, type GraphQLResponse } from './graphqlRequest.js';
 export { findMigrationDrift, findSchemaDrift } from './schemaDrift.js';
 export { startSubgraphForTest, type SubgraphUnderTest } from './subgraphs.js';
-export { testAmqpUrl, uniqueAmqpPrefix, declareEventExchanges, deleteBrokerTopology } from './broker.js';
+export { testAmqpUrl, uniqueAmqpPrefix, declareEventExchanges, deleteBrokerTopology, waitingIn } from './broker.js';
 export { brokerAdmin, createBrokerUser, urlAs, type BrokerAdmin, type BrokerUser } from './brokerUsers.js';
 export { startTcpProxy, type TcpProxy } from './tcpProxy.js';
 export { recipeEventFixture, commentEventFixture, eventSyncProbesFixture } from './eventFixtures.js';

@@ -1,14 +1,16 @@
 import { expect, it } from 'vitest';
-import { brokerPermissions } from '@potluck/messaging';
+import { brokerNames, brokerPermissions, declareEventTopology, DEFAULT_DELIVERY_LIMIT } from '@potluck/messaging';
 import {
   brokerAdmin,
   createBrokerUser,
-  declareEventExchanges,
   deleteBrokerTopology,
+  testAmqpUrl,
   uniqueAmqpPrefix,
   waitFor,
+  waitingIn,
 } from '@potluck/testing';
 import { readinessOf, startRecipesForTest } from './harness.js';
+import { createRecipe } from './recipeApi.js';
 
 interface Check {
   status: string;
@@ -16,11 +18,12 @@ interface Check {
 }
 
 /** The service's RabbitMQ user granted for another prefix: what an `AMQP_PREFIX` changed on one side only looks like. */
-it('says in its consumer and publisher checks that the broker refuses its RabbitMQ user, serving meanwhile, and is ready once granted', async () => {
+it('says in its consumer and publisher checks that the broker refuses its RabbitMQ user, takes writes meanwhile (their events wait in the outbox), and sends them once granted', async () => {
   const prefix = uniqueAmqpPrefix();
   const user = await createBrokerUser('recipes', brokerPermissions(uniqueAmqpPrefix(), 'recipes', 'comments'));
   try {
-    await declareEventExchanges(prefix);
+    // As a deployment's definitions do: the exchanges, and comments' queue that keeps recipes' events.
+    await declareEventTopology(testAmqpUrl(), prefix, DEFAULT_DELIVERY_LIMIT);
     const service = await startRecipesForTest({}, { AMQP_URL: user.url, AMQP_PREFIX: prefix });
     try {
       const refused = await waitFor(
@@ -36,16 +39,28 @@ it('says in its consumer and publisher checks that the broker refuses its Rabbit
       expect(refused.body.status).toBe('degraded');
       expect(checks.database?.status).toBe('up');
       expect(checks.broker?.status).toBe('up');
-      const refusal = `the broker refused the RabbitMQ user ${user.name} (access to`;
-      expect(checks.consumer?.error).toContain(`not consuming comments events: ${refusal}`);
-      expect(checks.publisher?.error).toContain(`not publishing events: ${refusal}`);
+      const refusal = "the broker refused this service's RabbitMQ user (access to";
+      expect(checks.consumer?.error).toContain(`not consuming comments events: ${refusal} queue '${prefix}.recipes.`);
+      expect(checks.publisher?.error).toContain(
+        `not publishing events: ${refusal} exchange '${prefix}.recipes.events'`,
+      );
       expect(checks.publisher?.error).toContain('docs/events.md#who-may-publish');
+      expect(JSON.stringify(refused.body)).not.toContain(user.name);
+
+      const recipe = await createRecipe(service.url);
+      const outbox = () =>
+        service.prisma.$queryRaw<Array<{ count: bigint }>>`SELECT count(*) FROM outbox WHERE sent_at IS NULL`;
+      expect((await outbox())[0]!.count).toBe(1n);
 
       await brokerAdmin.setPermissions(user.name, brokerPermissions(prefix, 'recipes', 'comments'));
       await waitFor(async () => ((await readinessOf(service)).body.status === 'ready' ? true : undefined), {
         timeoutMs: 30_000,
         what: 'ready once the permissions are granted',
       });
+      await waitFor(async () => ((await outbox())[0]!.count === 0n ? true : undefined), {
+        what: `the event of recipe ${recipe.id} sent`,
+      });
+      expect(await waitingIn(brokerNames(prefix).queues('comments').workQueue)).toBe(1);
     } finally {
       await service.stop();
     }
