@@ -383,7 +383,8 @@ describe('a stream declared with other retention (SUBSCRIPTION_STREAM_MAX_BYTES 
 });
 
 describe('a gateway whose RabbitMQ user may not declare or read its stream', () => {
-  const REFUSED = /^cannot read the stream .*: the broker refused this service's RabbitMQ user \(access to /;
+  // RabbitMQ 4 names the kind of access ("configure access to …"), 3.10 does not.
+  const REFUSED = /^cannot read the stream .*: the broker refused this service's RabbitMQ user \((?:\w+ )?access to /;
 
   it('granted for another prefix: says what was refused and where the permissions are listed, keeps its connection, and reads once granted', async () => {
     const prefix = uniqueAmqpPrefix();
@@ -399,6 +400,32 @@ describe('a gateway whose RabbitMQ user may not declare or read its stream', () 
     expect([connects(), disconnects()]).toEqual([1, 0]);
 
     await brokerAdmin.setPermissions(user.name, gatewayBrokerPermissions(prefix));
+    expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
+    expect(reader.problem).toBeUndefined();
+    expect([connects(), disconnects()]).toEqual([1, 0]);
+  }, 40_000);
+
+  it('write on its marks exchange withheld (its first mark refused after it consumes): says so and reads once granted', async () => {
+    const prefix = uniqueAmqpPrefix();
+    const permissions = gatewayBrokerPermissions(prefix);
+    const names = streamNames(prefix);
+    const user = await createBrokerUser('gateway', {
+      ...permissions,
+      write: `^${names.stream.replaceAll('.', '[.]')}$`,
+    });
+    cleanups.push(() => user.remove());
+    await declareEventExchanges(prefix);
+    const { reader, connects, disconnects } = await startLoneReader(prefix, { url: user.url });
+
+    await expect
+      .poll(() => reader.problem, { timeout: 10_000 })
+      .toMatch(
+        /^cannot write its marks into the stream .*: the broker refused this service's RabbitMQ user \((?:\w+ )?access to exchange/,
+      );
+    expect(await reader.whenPositioned(2000)).toBeUndefined();
+    expect([connects(), disconnects()]).toEqual([1, 0]);
+
+    await brokerAdmin.setPermissions(user.name, permissions);
     expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
     expect(reader.problem).toBeUndefined();
     expect([connects(), disconnects()]).toEqual([1, 0]);

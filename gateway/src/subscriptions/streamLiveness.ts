@@ -38,6 +38,11 @@ export class StreamLiveness {
   }
 
   /** An entry with this mark id was read; true when it ends a stall (every entry before it has been read). */
+  /** Whether `id` is a mark this reader sent and has not yet heard back. */
+  sentNotHeard(id: string): boolean {
+    return this.probes.has(id);
+  }
+
   heard(id: string): boolean {
     const sentAt = this.probes.get(id);
     if (sentAt === undefined) return false;

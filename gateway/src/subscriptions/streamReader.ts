@@ -16,6 +16,8 @@ const CATCH_UP_PREFETCH = 100;
  * subscriber, its slots or a reader slot forever; past these the read counts as gone.
  */
 const OPEN_TIMEOUT_MS = 10_000;
+/** How soon the live reader attaches again after the broker closed its channel alone (not refusing it). */
+const REATTACH_MS = 500;
 const STOP_TIMEOUT_MS = 5000;
 
 /**
@@ -81,6 +83,8 @@ export class StreamReader {
   private readonly bindings: BindingKeeper;
   private readonly sources: AwaitedExchanges;
   private readonly streamRefusal: DeclarationRefused;
+  /** The broker refusing its marks (its user may not write to the marks exchange): until an own mark is read back. */
+  private readonly markRefusal: DeclarationRefused;
 
   constructor(private readonly options: StreamReaderOptions) {
     this.sources = new AwaitedExchanges(options.broker, options.names.sources, options.logger);
@@ -88,6 +92,10 @@ export class StreamReader {
       logger: options.logger,
       permissions: 'docs/subscriptions.md#broker-permissions',
       remedies: STREAM_REMEDIES,
+    });
+    this.markRefusal = new DeclarationRefused({
+      logger: options.logger,
+      permissions: 'docs/subscriptions.md#broker-permissions',
     });
     // Only watched, never bound again by itself: bound before the consumers' queues, the stream
     // would make the producer's mandatory publishes count as routed while no consumer gets them.
@@ -107,6 +115,8 @@ export class StreamReader {
 
   /** Why the stream is not read, or not whole, for readiness; undefined while it is. */
   get problem(): string | undefined {
+    const refused = this.markRefusal.message;
+    if (refused) return `cannot write its marks into the stream ${this.options.names.stream}: ${refused}`;
     if (this.trouble || !this.bindings.missing) return this.trouble;
     const gone = this.bindings.missing;
     return `an events exchange was deleted (${gone}), and the stream's binding to it with it: restart the gateway once the subgraphs consume again (it binds at its start)`;
@@ -206,19 +216,22 @@ export class StreamReader {
       return;
     }
     const channel = await model.createChannel();
-    let settingUp = true;
+    let refused: unknown;
     channel.on('error', (error: Error) => {
-      // A refusal while setting up (other retention, a missing permission) is logged once, by its DeclarationRefused.
-      if (!(settingUp && isRefusal(error))) logger.warn({ err: error }, 'stream reader channel error');
+      // A refusal (other retention, a missing permission) is logged once, by a DeclarationRefused.
+      if (isRefusal(error)) refused = error;
+      else logger.warn({ err: error }, 'stream reader channel error');
     });
     channel.on('close', () => {
-      if (this.channel === channel) this.channel = undefined;
-      if (!this.streamRefusal.message) this.trouble = 'the stream reader channel closed';
+      if (this.channel === channel) {
+        this.channel = undefined;
+        this.attachAgain(model, refused);
+      }
+      if (!this.streamRefusal.message && !this.markRefusal.message) this.trouble = 'the stream reader channel closed';
       this.linked(false);
     });
     const start = this.position;
     const reading = await this.consumeFrom(channel, model, start);
-    settingUp = false;
     if (!reading) return;
     this.channel = channel;
     if (start === undefined) this.markId = this.publishMark(channel);
@@ -226,6 +239,17 @@ export class StreamReader {
     this.trouble = undefined;
     this.bindings.start();
     logger.info({ stream: names.stream, from: start ?? 'a new mark' }, 'reading the subscription stream');
+  }
+
+  /**
+   * The broker closed the live channel alone: a mark refused (the gateway's user may not write
+   * to its marks exchange, which `problem` then says), or the marks exchange deleted. Reads on
+   * from its position on this connection, later each time while refused. A lost connection
+   * attaches again at the reconnect, so `runLater` does nothing then.
+   */
+  private attachAgain(model: ChannelModel, refused: unknown): void {
+    const lookAgainMs = refused === undefined ? undefined : this.markRefusal.refused(refused);
+    this.options.broker.runLater(model, (again) => this.attach(again), lookAgainMs ?? REATTACH_MS);
   }
 
   /**
@@ -286,11 +310,14 @@ export class StreamReader {
     if (this.position === undefined) {
       if (entry.kind !== 'mark' || entry.id !== this.markId) return;
       this.position = offset;
+      this.markRefusal.resolved();
       for (const resolve of this.positioned.splice(0)) resolve();
       this.positionedNow();
       return;
     }
     this.position = offset;
+    // An own mark read back: the broker takes its marks (again).
+    if (entry.kind === 'mark' && this.liveness?.sentNotHeard(entry.id)) this.markRefusal.resolved();
     if (entry.kind === 'mark' && this.liveness?.heard(entry.id)) {
       this.trouble = undefined;
       this.options.logger.info('the event stream is read again');

@@ -29,6 +29,16 @@ describe('DeclarationRefused', () => {
     expect(lines[0]!.err!.message).toContain("for user 'comments'");
   });
 
+  it('reads RabbitMQ 4’s words too, which name the kind of access', () => {
+    const { refused } = refusal();
+    const words =
+      "ACCESS_REFUSED - configure access to queue 'p.comments.parked' in vhost '/' refused for user 'comments'";
+    refused.refused(channelClosed(403, words));
+    expect(refused.message).toMatch(
+      /^the broker refused this service's RabbitMQ user \(configure access to queue 'p\.comments\.parked' in vhost '\/' refused\): grant it/,
+    );
+  });
+
   it('gives the remedy for the argument at fault, a generic one for another argument, and the broker’s words for another 406', () => {
     const { refused } = refusal();
     const limit = "PRECONDITION_FAILED - inequivalent arg 'x-delivery-limit' for queue 'p.comments.work' in vhost '/'";
