@@ -50,16 +50,17 @@ export class Publisher {
   private drained: Promise<void> = Promise.resolve();
   private readonly userId: string;
   private readonly refusal: DeclarationRefused;
+  /** The broker refusing its publishes (its user may not write to the exchange): until one is confirmed. */
+  private readonly publishRefusal: DeclarationRefused;
 
   constructor(
     private readonly broker: Broker,
     private readonly prepare: (channel: ConfirmChannel) => Promise<void> = async () => undefined,
   ) {
     this.userId = broker.user;
-    this.refusal = new DeclarationRefused({
-      logger: broker.logger,
-      permissions: 'docs/events.md#who-may-publish',
-    });
+    const refusal = { logger: broker.logger, permissions: 'docs/events.md#who-may-publish' };
+    this.refusal = new DeclarationRefused(refusal);
+    this.publishRefusal = new DeclarationRefused(refusal);
     broker.use((connection) => this.attach(connection));
   }
 
@@ -67,9 +68,10 @@ export class Publisher {
     return this.link !== undefined;
   }
 
-  /** Why it cannot publish though connected, when an operator must mend it: the broker refuses what `prepare` declares. */
+  /** Why it cannot publish though connected, when an operator must mend it: the broker refuses what `prepare` declares, or its publishes. */
   get problem(): string | undefined {
-    return this.broker.connected ? this.refusal.message : undefined;
+    if (!this.broker.connected) return undefined;
+    return this.refusal.message ?? this.publishRefusal.message;
   }
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
@@ -85,7 +87,10 @@ export class Publisher {
           const returned = tracked === undefined ? undefined : link.awaiting.get(tracked);
           if (error) reject(error instanceof Error ? error : new Error(`broker refused the message: ${String(error)}`));
           else if (returned) reject(returned);
-          else resolve();
+          else {
+            this.publishRefusal.resolved();
+            resolve();
+          }
         });
         if (!flowing) this.drained = drainedOrClosed(link);
       });
@@ -97,23 +102,26 @@ export class Publisher {
   private async attach(connection: ChannelModel): Promise<void> {
     const channel = await connection.createConfirmChannel();
     const link: Link = { channel, awaiting: new Map() };
-    let settingUp = true;
+    let refused: unknown;
     channel.on('error', (error: Error) => {
-      // A refusal of what `prepare` declares is logged once, by `DeclarationRefused`, not at every look again.
-      if (!(settingUp && isRefusal(error))) this.broker.logger.warn({ err: error }, 'publisher channel error');
+      // A refusal (of what `prepare` declares, or of a publish) is logged once, by a `DeclarationRefused`.
+      if (isRefusal(error)) refused = error;
+      else this.broker.logger.warn({ err: error }, 'publisher channel error');
     });
     channel.on('return', (message: Message) => noteReturn(link, message));
     // amqplib fails every unconfirmed publish of a closing channel with "channel closed".
     channel.on('close', () => {
       if (this.link !== link) return;
       this.link = undefined;
-      // The broker closed the channel alone (a publish to an exchange deleted under it): open
-      // another, declaring the exchange again, instead of refusing every publish until a reconnect.
-      this.broker.runLater(connection, (again) => this.attach(again), REATTACH_MS);
+      // The broker closed the channel alone (a publish to an exchange deleted under it, or one
+      // its user may not write to, which `problem` then says): open another, declaring the
+      // exchange again, instead of refusing every publish until a reconnect; later each time
+      // while refused.
+      const lookAgainMs = refused === undefined ? undefined : this.publishRefusal.refused(refused);
+      this.broker.runLater(connection, (again) => this.attach(again), lookAgainMs ?? REATTACH_MS);
     });
     try {
       await this.prepare(channel);
-      settingUp = false;
     } catch (error) {
       // Refused for good (a permission its user lacks): look again on this connection, leaving it
       // (and the consumer on it) alone, instead of failing the connection again and again.

@@ -133,3 +133,29 @@ describe('a relay publisher whose RabbitMQ user may not declare its exchange', (
     expect([run.connects, run.disconnects]).toEqual([1, 0]);
   }, 40_000);
 });
+
+describe('a relay publisher whose RabbitMQ user may declare its exchange but not write to it', () => {
+  it('says so once its publish is refused, the consumer on its connection undisturbed, and publishes once granted', async () => {
+    const { workQueue } = names.queues('comments');
+    const { run, user, publisher } = await startAs({ ...granted, write: exactly(workQueue, 'amq.default') });
+    await expect.poll(() => publisher.ready, { timeout: NEXT_LOOK_MS }).toBe(true);
+    const publish = () =>
+      publisher.publish(ownExchange, 'nothing.bound', Buffer.from('{}'), { messageId: crypto.randomUUID() });
+
+    await expect(publish()).rejects.toThrow();
+    await expect.poll(() => publisher.problem, { timeout: NEXT_LOOK_MS }).toMatch(REFUSED);
+    expect(publisher.problem).toContain(`exchange '${ownExchange}'`);
+    await run.publishAndWaitApplied();
+    expect([run.connects, run.disconnects]).toEqual([1, 0]);
+
+    await brokerAdmin.setPermissions(user.name, granted);
+    const published = () =>
+      publish().then(
+        () => true,
+        () => false,
+      );
+    await expect.poll(published, { timeout: NEXT_LOOK_MS, interval: 250 }).toBe(true);
+    expect(publisher.problem).toBeUndefined();
+    expect([run.connects, run.disconnects]).toEqual([1, 0]);
+  }, 40_000);
+});
