@@ -17,8 +17,8 @@ export interface DeclarationRefusedOptions {
 }
 
 /**
- * A declaration (or the consume after it) the broker refuses for something only an operator
- * can mend: a queue or exchange declared with other arguments than this service's (by a
+ * A declaration, the consume after it or a publish that the broker refuses for something only
+ * an operator can mend: a queue or exchange declared with other arguments than this service's (by a
  * deployment's definitions, or before its configuration changed), or a RabbitMQ user whose
  * permissions do not cover it. No reconnect mends either. Holds what to tell the operator,
  * the remedy, and when to look again; the log (once) names the user, readiness does not.
@@ -30,18 +30,19 @@ export class DeclarationRefused {
 
   constructor(private readonly options: DeclarationRefusedOptions) {}
 
-  /** Takes a failed declaration or consume: the wait before the next look when it was such a refusal, else undefined. */
+  /** Takes a failed declaration, consume or publish: the wait before the next look when it was such a refusal, else undefined. */
   refused(error: unknown): number | undefined {
     const message = this.describe(error);
     if (message === undefined) return undefined;
-    if (!this.message) this.options.logger.error({ err: error }, 'the broker refused a declaration');
+    if (!this.message)
+      this.options.logger.error({ err: error }, 'the broker refused this service (until an operator mends it)');
     this.message = message;
     return this.recheck.next();
   }
 
-  /** The declaration went through: whatever refusal there was is over. */
+  /** What was refused went through: whatever refusal there was is over. */
   resolved(): void {
-    if (this.message) this.options.logger.info('the broker takes the declarations now');
+    if (this.message) this.options.logger.info('the broker no longer refuses this service');
     this.clear();
   }
 

@@ -60,7 +60,7 @@ describe('DeclarationRefused', () => {
     const denied = channelClosed(403, "ACCESS_REFUSED - access to exchange 'p.e' in vhost '/' refused for user 'u'");
     const waits = [1, 2, 3].map(() => refused.refused(denied));
     expect(waits).toEqual([EXCHANGE_RECHECK_MS, 2 * EXCHANGE_RECHECK_MS, 4 * EXCHANGE_RECHECK_MS]);
-    expect(lines.map(({ msg }) => msg)).toEqual(['the broker refused a declaration']);
+    expect(lines.map(({ msg }) => msg)).toEqual(['the broker refused this service (until an operator mends it)']);
     refused.resolved();
     expect(refused.message).toBeUndefined();
     expect(refused.refused(denied)).toBe(EXCHANGE_RECHECK_MS);
