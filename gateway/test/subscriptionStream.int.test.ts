@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { Broker, EXCHANGE_RECHECK_MAX_MS, type ValidEvent } from '@potluck/messaging';
+import { Broker, exactly, EXCHANGE_RECHECK_MAX_MS, type BrokerPermissions, type ValidEvent } from '@potluck/messaging';
 import { createLogger } from '@potluck/service';
 import {
   brokerAdmin,
@@ -24,6 +24,7 @@ import {
   declareStream,
   gatewayBrokerPermissions,
   streamNames,
+  type StreamNames,
   type StreamRetention,
 } from '../src/subscriptions/streamTopology.js';
 
@@ -386,12 +387,21 @@ describe('a gateway whose RabbitMQ user may not declare or read its stream', () 
   // RabbitMQ 4 names the kind of access ("configure access to …"), 3.10 does not.
   const REFUSED = /^cannot read the stream .*: the broker refused this service's RabbitMQ user \((?:\w+ )?access to /;
 
-  it('granted for another prefix: says what was refused and where the permissions are listed, keeps its connection, and reads once granted', async () => {
+  /** A lone reader on a prefix of its own, logging in as a user with what `permissionsFor` grants of the prefix's needs. */
+  async function readerAs(permissionsFor: (granted: BrokerPermissions, names: StreamNames) => BrokerPermissions) {
     const prefix = uniqueAmqpPrefix();
-    const user = await createBrokerUser('gateway', gatewayBrokerPermissions(uniqueAmqpPrefix()));
+    const granted = gatewayBrokerPermissions(prefix);
+    const names = streamNames(prefix);
+    const user = await createBrokerUser('gateway', permissionsFor(granted, names));
     cleanups.push(() => user.remove());
     await declareEventExchanges(prefix);
-    const { reader, connects, disconnects } = await startLoneReader(prefix, { url: user.url });
+    return { ...(await startLoneReader(prefix, { url: user.url })), user, granted, names };
+  }
+
+  it('granted for another prefix: says what was refused and where the permissions are listed, keeps its connection, and reads once granted', async () => {
+    const { reader, connects, disconnects, user, granted } = await readerAs(() =>
+      gatewayBrokerPermissions(uniqueAmqpPrefix()),
+    );
 
     await expect.poll(() => reader.problem, { timeout: 10_000 }).toMatch(REFUSED);
     expect(reader.problem).toContain('docs/subscriptions.md#broker-permissions');
@@ -399,23 +409,17 @@ describe('a gateway whose RabbitMQ user may not declare or read its stream', () 
     expect(await reader.whenPositioned(2000)).toBeUndefined();
     expect([connects(), disconnects()]).toEqual([1, 0]);
 
-    await brokerAdmin.setPermissions(user.name, gatewayBrokerPermissions(prefix));
+    await brokerAdmin.setPermissions(user.name, granted);
     expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
     expect(reader.problem).toBeUndefined();
     expect([connects(), disconnects()]).toEqual([1, 0]);
   }, 40_000);
 
   it('write on its marks exchange withheld (its first mark refused after it consumes): says so and reads once granted', async () => {
-    const prefix = uniqueAmqpPrefix();
-    const permissions = gatewayBrokerPermissions(prefix);
-    const names = streamNames(prefix);
-    const user = await createBrokerUser('gateway', {
-      ...permissions,
-      write: `^${names.stream.replaceAll('.', '[.]')}$`,
-    });
-    cleanups.push(() => user.remove());
-    await declareEventExchanges(prefix);
-    const { reader, connects, disconnects } = await startLoneReader(prefix, { url: user.url });
+    const { reader, connects, disconnects, user, granted } = await readerAs((all, names) => ({
+      ...all,
+      write: exactly([names.stream]),
+    }));
 
     await expect
       .poll(() => reader.problem, { timeout: 10_000 })
@@ -425,28 +429,24 @@ describe('a gateway whose RabbitMQ user may not declare or read its stream', () 
     expect(await reader.whenPositioned(2000)).toBeUndefined();
     expect([connects(), disconnects()]).toEqual([1, 0]);
 
-    await brokerAdmin.setPermissions(user.name, permissions);
+    await brokerAdmin.setPermissions(user.name, granted);
     expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
     expect(reader.problem).toBeUndefined();
     expect([connects(), disconnects()]).toEqual([1, 0]);
   }, 40_000);
 
   it('read on its stream withheld (it declares and binds, but may not consume): the same', async () => {
-    const prefix = uniqueAmqpPrefix();
-    const permissions = gatewayBrokerPermissions(prefix);
-    const names = streamNames(prefix);
-    const readable = [names.marks, ...names.sources].map((name) => name.replaceAll('.', '[.]')).join('|');
-    const user = await createBrokerUser('gateway', { ...permissions, read: `^(${readable})$` });
-    cleanups.push(() => user.remove());
-    await declareEventExchanges(prefix);
-    const { reader, connects, disconnects } = await startLoneReader(prefix, { url: user.url });
+    const { reader, connects, disconnects, user, granted, names } = await readerAs((all, names) => ({
+      ...all,
+      read: exactly([names.marks, ...names.sources]),
+    }));
 
     await expect.poll(() => reader.problem, { timeout: 10_000 }).toMatch(REFUSED);
     expect(reader.problem).toContain(`queue '${names.stream}'`);
     expect(await reader.whenPositioned(2000)).toBeUndefined();
     expect([connects(), disconnects()]).toEqual([1, 0]);
 
-    await brokerAdmin.setPermissions(user.name, permissions);
+    await brokerAdmin.setPermissions(user.name, granted);
     expect(await reader.whenPositioned(EXCHANGE_RECHECK_MAX_MS + 10_000)).toBeTypeOf('number');
     expect([connects(), disconnects()]).toEqual([1, 0]);
   }, 40_000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { AwaitedExchanges, BindingKeeper, DeclarationRefused, isRefusal, type Broker } from '@potluck/messaging';
+import { AwaitedExchanges, BindingKeeper, DeclarationRefused, keepRefusal, type Broker } from '@potluck/messaging';
 import type { Logger } from '@potluck/service';
 import { StreamLiveness } from './streamLiveness.js';
 import { MARK_TYPE, offsetOf, readStreamEntry, type StreamEntry, type StreamTrust } from './streamMessages.js';
@@ -216,16 +216,11 @@ export class StreamReader {
       return;
     }
     const channel = await model.createChannel();
-    let refused: unknown;
-    channel.on('error', (error: Error) => {
-      // A refusal (other retention, a missing permission) is logged once, by a DeclarationRefused.
-      if (isRefusal(error)) refused = error;
-      else logger.warn({ err: error }, 'stream reader channel error');
-    });
+    const refusedWith = keepRefusal(channel, logger, 'stream reader channel error');
     channel.on('close', () => {
       if (this.channel === channel) {
         this.channel = undefined;
-        this.attachAgain(model, refused);
+        this.attachAgain(model, refusedWith());
       }
       if (!this.streamRefusal.message && !this.markRefusal.message) this.trouble = 'the stream reader channel closed';
       this.linked(false);

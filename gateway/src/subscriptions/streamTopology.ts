@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { brokerNames, EVENT_PRODUCERS, type BrokerPermissions, type EventProducer } from '@potluck/messaging';
+import { brokerNames, EVENT_PRODUCERS, exactly, type BrokerPermissions, type EventProducer } from '@potluck/messaging';
 
 /** What the gateway declares on the broker for subscriptions, all derived from the prefix. */
 export interface StreamNames {
@@ -54,8 +54,6 @@ export async function declareStream(channel: Channel, names: StreamNames, retent
   await channel.assertExchange(names.marks, 'fanout', { durable: true });
   await channel.bindQueue(names.stream, names.marks, '');
 }
-
-const exactly = (names: string[]) => `^(${names.map((name) => name.replaceAll('.', '[.]')).join('|')})$`;
 
 /**
  * The least the gateway's RabbitMQ user needs: declare the stream and the marks exchange

@@ -124,6 +124,8 @@ export class Broker {
    * participant anyway. A participant that throws resets the connection, as at a connect.
    */
   runLater(model: ChannelModel, participant: BrokerParticipant, delayMs: number): void {
+    // Channels closing under `close` ask too: nothing runs on a closed broker.
+    if (this.isClosed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.latest === model) void this.runParticipant(model, participant);

@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { EventType } from './contract/index.js';
-import { isRefusal } from './amqpReplies.js';
+import { keepRefusal } from './amqpReplies.js';
 import { AwaitedExchanges } from './awaitedExchanges.js';
 import { BindingKeeper } from './bindingKeeper.js';
 import type { Broker } from './broker.js';
@@ -142,19 +142,15 @@ export class InboxConsumer<Tx extends InboxTransaction> {
     // A look again (not a connect) may have begun before `stop`.
     if (this.stopping) return;
     const channel = await connection.createConfirmChannel();
-    let settingUp = true;
-    channel.on('error', (error: Error) => {
-      // A refusal while setting up is logged once, by `DeclarationRefused`, not at every look again.
-      if (!(settingUp && isRefusal(error))) this.options.logger.warn({ err: error }, 'consumer channel error');
-    });
+    const refusedWith = keepRefusal(channel, this.options.logger, 'consumer channel error');
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = undefined;
       this.consumerTag = undefined;
-      if (!this.stopping) void this.options.broker.reset(new Error('consumer channel closed'));
+      // A refusal while consuming (a retry or parking copy its user may not write) is logged by the reset.
+      if (!this.stopping) void this.options.broker.reset(refusedWith() ?? new Error('consumer channel closed'));
     });
     const consumerTag = await this.consumeOn(channel, connection);
-    settingUp = false;
     if (consumerTag === undefined) return;
     if (this.stopping) {
       await channel.cancel(consumerTag).catch(() => undefined);

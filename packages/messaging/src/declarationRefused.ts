@@ -42,7 +42,9 @@ export class DeclarationRefused {
 
   /** What was refused went through: whatever refusal there was is over. */
   resolved(): void {
-    if (this.message) this.options.logger.info('the broker no longer refuses this service');
+    // Called on every confirmed publish: nothing to do unless something was refused.
+    if (!this.message) return;
+    this.options.logger.info('the broker no longer refuses this service');
     this.clear();
   }
 

@@ -29,7 +29,15 @@ export { OutboxRelay, publishBackoffMs, type RelayOptions, type OutboxStats } fr
 export { InboxConsumer, type ConsumerOptions } from './consumer.js';
 export { DEFAULT_MAX_BODY_BYTES } from './deliveryTriage.js';
 export { AwaitedExchanges, EXCHANGE_RECHECK_MS, EXCHANGE_RECHECK_MAX_MS } from './awaitedExchanges.js';
-export { ACCESS_REFUSED, brokerReason, isRefusal, isReply, NOT_FOUND, PRECONDITION_FAILED } from './amqpReplies.js';
+export {
+  ACCESS_REFUSED,
+  brokerReason,
+  isRefusal,
+  isReply,
+  keepRefusal,
+  NOT_FOUND,
+  PRECONDITION_FAILED,
+} from './amqpReplies.js';
 export { DeclarationRefused, type DeclarationRefusedOptions, type ArgumentRemedies } from './declarationRefused.js';
 export { BindingKeeper, BINDING_CHECK_MS } from './bindingKeeper.js';
 export {
@@ -61,6 +69,7 @@ export {
   AMQP_PREFIX_RULE,
   brokerNames,
   brokerPermissions,
+  exactly,
   consumerTopology,
   exchangeName,
   declareExchange,

@@ -1,6 +1,6 @@
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { Broker } from './broker.js';
-import { isRefusal } from './amqpReplies.js';
+import { keepRefusal } from './amqpReplies.js';
 import { DeclarationRefused } from './declarationRefused.js';
 
 export class BrokerUnavailable extends Error {
@@ -102,12 +102,7 @@ export class Publisher {
   private async attach(connection: ChannelModel): Promise<void> {
     const channel = await connection.createConfirmChannel();
     const link: Link = { channel, awaiting: new Map() };
-    let refused: unknown;
-    channel.on('error', (error: Error) => {
-      // A refusal (of what `prepare` declares, or of a publish) is logged once, by a `DeclarationRefused`.
-      if (isRefusal(error)) refused = error;
-      else this.broker.logger.warn({ err: error }, 'publisher channel error');
-    });
+    const refusedWith = keepRefusal(channel, this.broker.logger, 'publisher channel error');
     channel.on('return', (message: Message) => noteReturn(link, message));
     // amqplib fails every unconfirmed publish of a closing channel with "channel closed".
     channel.on('close', () => {
@@ -117,6 +112,7 @@ export class Publisher {
       // its user may not write to, which `problem` then says): open another, declaring the
       // exchange again, instead of refusing every publish until a reconnect; later each time
       // while refused.
+      const refused = refusedWith();
       const lookAgainMs = refused === undefined ? undefined : this.publishRefusal.refused(refused);
       this.broker.runLater(connection, (again) => this.attach(again), lookAgainMs ?? REATTACH_MS);
     });

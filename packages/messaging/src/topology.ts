@@ -62,8 +62,8 @@ export interface BrokerPermissions {
   read: string;
 }
 
-/** Matches exactly these names (a prefix's only regex metacharacter is `.`). */
-function exactly(names: string[]): string {
+/** A permission pattern (`rabbitmqctl set_permissions`) matching exactly these names (a prefix's only regex metacharacter is `.`). */
+export function exactly(names: readonly string[]): string {
   return `^(${names.map((name) => name.replaceAll('.', '[.]')).join('|')})$`;
 }
 
